@@ -1,0 +1,26 @@
+package dev.tollgate.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses the short durations people write in config files: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}. */
+public final class Durations {
+    private static final Pattern FORM = Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|min|h)\\s*");
+
+    private Durations() {}
+
+    public static Duration parse(String text) {
+        Matcher m = FORM.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected a duration like 500ms, 30s, 2m or 1h, got '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m", "min" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+}

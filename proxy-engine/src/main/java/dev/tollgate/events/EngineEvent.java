@@ -1,0 +1,29 @@
+package dev.tollgate.events;
+
+import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.ToolCall;
+import java.time.Instant;
+
+/** Something the engine did that the UI, a live tail or metrics may want to see. */
+public sealed interface EngineEvent {
+    Instant at();
+
+    /** A tools/call arrived. */
+    record CallStarted(Instant at, ToolCall call) implements EngineEvent {}
+
+    /** The chain decided (allowed, or blocked by a rule, limit or breaker). */
+    record CallDecided(Instant at, ToolCall call, Decision decision) implements EngineEvent {}
+
+    /** The call finished and its audit record is final. */
+    record CallCompleted(Instant at, AuditRecord record) implements EngineEvent {}
+
+    /** The loop breaker stopped an agent repeating one call: the shape of the refund incident. */
+    record LoopBreakerTripped(Instant at, String agentId, String tool, int repeats, String window) implements EngineEvent {}
+
+    /** A new policy took effect, or a candidate was refused (then {@code problem} says why). */
+    record PolicyReloaded(Instant at, boolean applied, String problem) implements EngineEvent {}
+
+    /** An upstream server connected, failed its handshake, died or was restarted. */
+    record UpstreamStateChanged(Instant at, String server, String state, String detail) implements EngineEvent {}
+}

@@ -1,0 +1,40 @@
+package dev.tollgate.pipeline;
+
+import dev.tollgate.json.Json;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The end of a call: the decision, the status, and the {@code CallToolResult} object returned to the
+ * agent (for blocked calls, an {@code isError} result that names the rule or the retry time).
+ */
+public record CallOutcome(Decision decision, CallStatus status, JsonNode result, long responseBytes) {
+
+    /** A blocked call answered as MCP says a tool failure is answered: a result with isError. */
+    public static CallOutcome blocked(Decision decision) {
+        String text = decision.message();
+        if (decision.retryAfter().isPresent()) {
+            double seconds = decision.retryAfter().get().toMillis() / 1000.0;
+            text = text + " Retry after " + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s.";
+        }
+        ObjectNode result = errorResult(text);
+        ObjectNode meta = result.putObject("_meta").putObject("tollgate");
+        meta.put("decision", "blocked");
+        meta.put("rule", decision.rule());
+        decision.source().ifPresent(s -> meta.put("source", s));
+        decision.retryAfter().ifPresent(d -> meta.put("retryAfterMs", d.toMillis()));
+        return new CallOutcome(decision, CallStatus.ERROR, result, 0);
+    }
+
+    /** An allowed call that failed on the way (upstream down, timeout): still a tool result, never a dropped answer. */
+    public static CallOutcome failed(Decision decision, CallStatus status, String text) {
+        return new CallOutcome(decision, status, errorResult(text), 0);
+    }
+
+    public static ObjectNode errorResult(String text) {
+        ObjectNode result = Json.object();
+        result.putArray("content").addObject().put("type", "text").put("text", text);
+        result.put("isError", true);
+        return result;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.tollgate.policy;
+
+import dev.tollgate.identity.AgentIdentity;
+import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.pipeline.ToolCall;
+import dev.tollgate.pipeline.ToolRef;
+
+/** The rules half of governance: who may call which tool (limits and the loop breaker are separate links). */
+public interface Policy {
+    /** Decides one call by the agent's roles; never throws: a rule that cannot be evaluated blocks. */
+    Decision decide(ToolCall call);
+
+    /** Whether the agent should see the tool in tools/list at all. */
+    boolean visible(AgentIdentity agent, ToolRef tool, ToolAnnotations annotations);
+}
