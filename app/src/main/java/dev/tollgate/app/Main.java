@@ -1,1 +1,26 @@
-package dev.tollgate.app; /** Launcher. */ public final class Main { public static void main(String[] a) {} }
+package dev.tollgate.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tollgate} command line; with no command it opens the desktop app on the demo configuration. */
+@Command(name = "tollgate", mixinStandardHelpOptions = true, version = "Tollgate 0.1.0",
+        description = "Governs and records the tool calls AI agents make over MCP.",
+        subcommands = {UiCommand.class, ServeCommand.class, StdioCommand.class, AuditCommand.class,
+                PolicyCommand.class, DemoCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        new UiCommand().run();
+    }
+}

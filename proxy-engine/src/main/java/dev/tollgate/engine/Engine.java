@@ -1,0 +1,26 @@
+package dev.tollgate.engine;
+
+import dev.tollgate.audit.AuditStore;
+import dev.tollgate.events.EventBus;
+import dev.tollgate.policy.PolicyControl;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/** What the desktop app and the command line see of a running Tollgate, or of an audit store opened read-only. */
+public interface Engine extends AutoCloseable {
+    /** The agent-facing endpoint ({@code http://127.0.0.1:PORT/mcp}); empty when opened read-only. */
+    Optional<URI> endpoint();
+
+    EventBus events();
+
+    AuditStore audit();
+
+    /** Policy editing and preview; empty when read-only without a configuration. */
+    Optional<PolicyControl> policy();
+
+    List<UpstreamStatus> upstreams();
+
+    @Override
+    void close();
+}
