@@ -3,6 +3,7 @@ package dev.tollgate.pipeline;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.identity.UserIdentity;
+import dev.tollgate.upstream.UpstreamAuth;
 import java.time.Instant;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -19,16 +20,22 @@ public record ToolCall(
         JsonNode arguments,
         ToolAnnotations annotations,
         Optional<String> conversationId,
-        JsonNode meta) {
+        JsonNode meta,
+        UpstreamAuth upstreamAuth) {
 
     public ToolCall withAgent(AgentIdentity identity) {
         return new ToolCall(callId, receivedAt, sessionId, credentials, Optional.of(identity), user, tool,
-                arguments, annotations, conversationId, meta);
+                arguments, annotations, conversationId, meta, upstreamAuth);
     }
 
     public ToolCall withUser(UserIdentity identity) {
         return new ToolCall(callId, receivedAt, sessionId, credentials, agent, Optional.of(identity), tool,
-                arguments, annotations, conversationId, meta);
+                arguments, annotations, conversationId, meta, upstreamAuth);
+    }
+
+    public ToolCall withUpstreamAuth(UpstreamAuth auth) {
+        return new ToolCall(callId, receivedAt, sessionId, credentials, agent, user, tool,
+                arguments, annotations, conversationId, meta, auth);
     }
 
     /** The agent id for records and policy, or {@code "anonymous"} before identity is known. */
