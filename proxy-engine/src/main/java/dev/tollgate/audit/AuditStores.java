@@ -19,7 +19,7 @@ public final class AuditStores {
 
     /** Opens (creating when missing) the store; {@code redactKeys} adds to the built-in redaction keys. */
     public static JdbcAuditStore open(String jdbcUrl, Collection<String> redactKeys) throws AuditUnavailableException {
-        return new JdbcAuditStore(withH2Defaults(jdbcUrl, false), Redactor.withKeys(redactKeys));
+        return new JdbcAuditStore(withH2Defaults(jdbcUrl, false), Redactor.withKeys(redactKeys), false);
     }
 
     /** Opens the store the configuration names, with its {@code audit.redact} keys. */
@@ -27,20 +27,23 @@ public final class AuditStores {
         return open(config.auditUrl(), config.redactKeys());
     }
 
-    /** Opens a store that must already exist (readers such as {@code tollgate audit query}). */
+    /**
+     * Opens an existing store for reading only ({@code tollgate audit query}, previews, a second window):
+     * it neither creates tables nor completes other writers' open attempts, and it never blocks a writer.
+     */
     public static JdbcAuditStore openExisting(String jdbcUrl) throws AuditUnavailableException {
         Optional<Path> file = h2File(jdbcUrl);
         if (file.isPresent() && !Files.isRegularFile(file.get())) {
             throw new AuditUnavailableException("no audit store at " + file.get(), null);
         }
-        return new JdbcAuditStore(withH2Defaults(jdbcUrl, true), Redactor.defaults());
+        return new JdbcAuditStore(withH2Defaults(jdbcUrl, true), Redactor.defaults(), true);
     }
 
     /**
      * H2 file stores get AUTO_SERVER so that the CLI or a second window can read while a proxy writes
      * (an embedded H2 file otherwise admits one process only).
      */
-    static String withH2Defaults(String url, boolean mustExist) {
+    static String withH2Defaults(String url, boolean forReading) {
         String lower = url.toLowerCase(Locale.ROOT);
         if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:mem:") || lower.startsWith("jdbc:h2:tcp:")
                 || lower.startsWith("jdbc:h2:ssl:")) {
@@ -50,8 +53,12 @@ public final class AuditStores {
         if (!lower.contains(";auto_server=")) {
             out.append(";AUTO_SERVER=TRUE");
         }
-        if (mustExist && !lower.contains(";ifexists=")) {
+        if (forReading && !lower.contains(";ifexists=")) {
             out.append(";IFEXISTS=TRUE");
+        }
+        if (forReading && !lower.contains(";max_compact_time=")) {
+            // A reader that happens to close the database last must not spend seconds compacting it.
+            out.append(";MAX_COMPACT_TIME=0");
         }
         return out.toString();
     }

@@ -35,6 +35,18 @@ final class Schema {
         }
     }
 
+    /** For readers: the tables must exist and be a version this Tollgate reads. */
+    static void requireReadable(Connection c) throws SQLException {
+        int version = currentVersion(c);
+        if (version == 0) {
+            throw new SQLException("the database holds no Tollgate audit records");
+        }
+        if (version > JdbcAuditStore.SCHEMA_VERSION) {
+            throw new SQLException("the audit store has schema version " + version
+                    + ", newer than this Tollgate understands (" + JdbcAuditStore.SCHEMA_VERSION + ")");
+        }
+    }
+
     private static int currentVersion(Connection c) throws SQLException {
         if (!tableExists(c, "tollgate_audit_schema")) {
             return 0;
