@@ -13,6 +13,13 @@ import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransp
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,6 +38,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -49,8 +58,10 @@ import org.eclipse.jetty.server.ServerConnector;
  */
 public final class McpTestServer implements AutoCloseable {
 
-    /** One HTTP request as the server received it: method and headers (names lower-cased). */
-    public record ReceivedRequest(String method, Map<String, String> headers) {}
+    /** One HTTP request as the server received it: method, headers (names lower-cased) and body (may be empty). */
+    public record ReceivedRequest(String method, Map<String, String> headers, String body) {}
+
+    private static final Pattern METHOD = Pattern.compile("\"method\"\\s*:\\s*\"([^\"]+)\"");
 
     private final Builder options;
     private final AtomicInteger charges = new AtomicInteger();
@@ -121,8 +132,10 @@ public final class McpTestServer implements AutoCloseable {
         context.addServlet(holder, "/mcp");
         FilterHolder recorder = new FilterHolder((Filter) (request, response, chain) -> {
             HttpServletRequest http = (HttpServletRequest) request;
-            received.add(new ReceivedRequest(http.getMethod(), headersOf(http)));
-            chain.doFilter(request, response);
+            byte[] body = http.getInputStream().readAllBytes();
+            received.add(new ReceivedRequest(http.getMethod(), headersOf(http),
+                    new String(body, StandardCharsets.UTF_8)));
+            chain.doFilter(new ReplayedBody(http, body), response);
         });
         recorder.setAsyncSupported(true);
         context.addFilter(recorder, "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -176,6 +189,18 @@ public final class McpTestServer implements AutoCloseable {
     /** Every HTTP request received so far, oldest first. */
     public List<ReceivedRequest> receivedRequests() {
         return List.copyOf(received);
+    }
+
+    /** The JSON-RPC method names POSTed so far (requests and notifications), oldest first. */
+    public List<String> receivedMethods() {
+        List<String> methods = new ArrayList<>();
+        for (ReceivedRequest r : received) {
+            Matcher m = METHOD.matcher(r.body());
+            if ("POST".equals(r.method()) && m.find()) {
+                methods.add(m.group(1));
+            }
+        }
+        return methods;
     }
 
     /** The headers of every HTTP request received so far (names lower-cased), oldest first. */
@@ -243,6 +268,52 @@ public final class McpTestServer implements AutoCloseable {
             } catch (Exception e) {
                 throw new IllegalStateException("test MCP server did not stop", e);
             }
+        }
+    }
+
+    /** Hands the servlet a body the recording filter already read. */
+    private static final class ReplayedBody extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        ReplayedBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("the test server reads bodies blocking");
+                }
+
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import tools.jackson.databind.json.JsonMapper;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -183,6 +184,6 @@ final class TestTools {
     }
 
     private static String toJson(Object value) {
-        return tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(value);
+        return JsonMapper.builder().build().writeValueAsString(value);
     }
 }
