@@ -7,6 +7,7 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -33,6 +34,7 @@ public final class Condition {
             .build();
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("args", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("agent", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("user", MapType.create(SimpleType.STRING, SimpleType.DYN))

@@ -41,8 +41,9 @@ final class PolicyParser {
         loopBreaker(root.path("loopBreaker"));
     }
 
+    /** In file order, as a compiler lists them. */
     List<ConfigException> problems() {
-        return List.copyOf(problems);
+        return problems.stream().sorted(java.util.Comparator.comparingInt(ConfigException::line)).toList();
     }
 
     private void problem(String pointer, String message) {
