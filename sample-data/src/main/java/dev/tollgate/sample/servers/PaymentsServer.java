@@ -11,10 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -28,6 +30,7 @@ public final class PaymentsServer implements SampleServer {
     private final List<ObjectNode> payments = new ArrayList<>();
     private final Map<String, ObjectNode> orders = new HashMap<>();
     private final Map<String, ObjectNode> methods = new HashMap<>();
+    private final Set<String> customers = new HashSet<>();
     private final SampleServerOptions options;
     private final Clock clock;
     private final AtomicInteger refunds = new AtomicInteger();
@@ -40,6 +43,7 @@ public final class PaymentsServer implements SampleServer {
     PaymentsServer(SampleDataSet data, SampleServerOptions options, Clock clock) {
         data.payments().forEach(p -> payments.add(p.deepCopy()));
         data.orders().forEach(o -> orders.put(o.get("id").asString(), o));
+        data.customers().forEach(c -> customers.add(c.get("id").asString()));
         this.options = options;
         this.clock = clock;
     }
@@ -167,8 +171,8 @@ public final class PaymentsServer implements SampleServer {
         if (!method.isObject() || !method.hasNonNull("type")) {
             throw new ToolFailure("'method' must be an object with a 'type' (card, sepa or invoice)");
         }
-        if (payments.stream().noneMatch(p -> p.get("customerId").asString().equals(customer))) {
-            throw new ToolFailure("no payment account for customer " + customer);
+        if (!customers.contains(customer)) {
+            throw new ToolFailure("no customer with id " + customer);
         }
         ObjectNode stored = ((ObjectNode) method).deepCopy();
         stored.put("updatedAt", Instant.now(clock).toString());
