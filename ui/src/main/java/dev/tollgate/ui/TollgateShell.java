@@ -1,0 +1,259 @@
+package dev.tollgate.ui;
+
+import dev.tollgate.engine.Engine;
+import dev.tollgate.ui.fx.Background;
+import dev.tollgate.ui.fx.FxEventDispatcher;
+import dev.tollgate.ui.live.LiveView;
+import dev.tollgate.ui.live.LiveViewModel;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.prefs.Preferences;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+
+/**
+ * The main window's content over one {@link Engine}: menu, left navigation, the six views and the
+ * status bar. Owns the event dispatcher and background executor of that window; {@link #close()} releases them.
+ */
+public final class TollgateShell implements AutoCloseable {
+    private final Engine engine;
+    private final Preferences prefs;
+    private final Background background = new Background();
+    private final FxEventDispatcher dispatcher;
+    private final BorderPane root = new BorderPane();
+    private final StackPane content = new StackPane();
+    private final Map<Section, Node> views = new EnumMap<>(Section.class);
+    private final Map<Section, ToggleButton> navButtons = new EnumMap<>(Section.class);
+    private final ToggleGroup nav = new ToggleGroup();
+    private final LiveViewModel liveModel;
+    private final LiveView liveView;
+    private final StatusViewModel status;
+    private final Timeline clock;
+    private Optional<Function<String, Engine>> storeOpener = Optional.empty();
+    private Theme theme;
+    private Scene scene;
+
+    private TollgateShell(Engine engine, Preferences prefs) {
+        this.engine = engine;
+        this.prefs = prefs;
+        this.dispatcher = new FxEventDispatcher(engine.events());
+        this.theme = Theme.valueOf(prefs.get("theme", Theme.LIGHT.name()));
+
+        liveModel = new LiveViewModel(engine.audit(), background, prefs.node("live"));
+        liveView = new LiveView(liveModel);
+        status = new StatusViewModel(engine, background);
+        dispatcher.addListener(liveModel::onEvents);
+        dispatcher.addListener(status::onEvents);
+
+        views.put(Section.LIVE, liveView);
+        for (Section s : Section.values()) {
+            views.computeIfAbsent(s, missing -> new Label(missing.title()));
+        }
+
+        root.getStyleClass().add("shell");
+        root.setTop(menuBar());
+        root.setLeft(navigation());
+        root.setCenter(content);
+        root.setBottom(statusBar());
+        navigate(Section.LIVE);
+
+        clock = new Timeline(new KeyFrame(Duration.seconds(1), e -> status.tick(Instant.now())));
+        clock.setCycleCount(Timeline.INDEFINITE);
+        clock.play();
+        Timeline storeSize = new Timeline(new KeyFrame(Duration.seconds(5), e -> status.refreshStoreSize()));
+        storeSize.setCycleCount(Timeline.INDEFINITE);
+        storeSize.play();
+        status.refreshStoreSize();
+        liveModel.reload();
+    }
+
+    /** Builds the shell over an engine; call on the FX thread. {@code prefs} keeps theme and saved filters. */
+    public static TollgateShell create(Engine engine, Preferences prefs) {
+        return new TollgateShell(engine, prefs);
+    }
+
+    /** How File → Open audit store… turns a JDBC URL into a read-only engine (absent: the item is disabled). */
+    public TollgateShell withStoreOpener(Function<String, Engine> opener) {
+        this.storeOpener = Optional.of(opener);
+        return this;
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** A scene with the theme and the keyboard shortcuts installed. */
+    public Scene createScene(double width, double height) {
+        scene = new Scene(root, width, height);
+        theme.applyTo(scene);
+        for (Section s : Section.values()) {
+            scene.getAccelerators().put(new KeyCodeCombination(s.key(), KeyCombination.SHORTCUT_DOWN), () -> navigate(s));
+        }
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), this::focusSearch);
+        return scene;
+    }
+
+    public void navigate(Section section) {
+        content.getChildren().setAll(views.get(section));
+        ToggleButton button = navButtons.get(section);
+        if (!button.isSelected()) {
+            button.setSelected(true);
+        }
+    }
+
+    public Section current() {
+        for (Map.Entry<Section, Node> e : views.entrySet()) {
+            if (content.getChildren().contains(e.getValue())) {
+                return e.getKey();
+            }
+        }
+        return Section.LIVE;
+    }
+
+    public LiveViewModel liveModel() {
+        return liveModel;
+    }
+
+    public LiveView liveView() {
+        return liveView;
+    }
+
+    public void setTheme(Theme theme) {
+        this.theme = theme;
+        prefs.put("theme", theme.name());
+        if (scene != null) {
+            theme.applyTo(scene);
+        }
+    }
+
+    public Theme theme() {
+        return theme;
+    }
+
+    private void focusSearch() {
+        navigate(Section.LIVE);
+        liveView.focusFilter();
+    }
+
+    private MenuBar menuBar() {
+        MenuItem open = new MenuItem("Open audit store…");
+        open.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
+        open.setOnAction(e -> openStore());
+        open.setDisable(true);
+        root.sceneProperty().addListener((o, was, now) -> open.setDisable(storeOpener.isEmpty()));
+        MenuItem close = new MenuItem("Close window");
+        close.setAccelerator(new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN));
+        close.setOnAction(e -> {
+            if (root.getScene() != null && root.getScene().getWindow() instanceof Stage stage) {
+                stage.close();
+            }
+        });
+        Menu file = new Menu("File", null, open, new SeparatorMenuItem(), close);
+
+        Menu view = new Menu("View");
+        for (Section s : Section.values()) {
+            MenuItem item = new MenuItem(s.title());
+            item.setOnAction(e -> navigate(s));
+            view.getItems().add(item);
+        }
+        MenuItem find = new MenuItem("Find…");
+        find.setOnAction(e -> focusSearch());
+        CheckMenuItem dark = new CheckMenuItem("Dark theme");
+        dark.setSelected(theme == Theme.DARK);
+        dark.selectedProperty().addListener((o, was, now) -> setTheme(now ? Theme.DARK : Theme.LIGHT));
+        view.getItems().addAll(new SeparatorMenuItem(), find, dark);
+        MenuBar bar = new MenuBar(file, view);
+        bar.setUseSystemMenuBar(true);
+        return bar;
+    }
+
+    private void openStore() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open audit store");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("H2 audit store", "*.mv.db"));
+        var file = chooser.showOpenDialog(root.getScene().getWindow());
+        if (file == null || storeOpener.isEmpty()) {
+            return;
+        }
+        String path = file.getAbsolutePath().replaceFirst("\\.mv\\.db$", "");
+        DesktopApp.openReadOnlyWindow(storeOpener.get(), "jdbc:h2:file:" + path, prefs);
+    }
+
+    private Node navigation() {
+        VBox box = new VBox(2);
+        box.getStyleClass().add("nav");
+        box.setPadding(new Insets(8, 4, 8, 4));
+        for (Section s : Section.values()) {
+            ToggleButton b = new ToggleButton(s.title());
+            b.setId(s.navId());
+            b.setToggleGroup(nav);
+            b.setMaxWidth(Double.MAX_VALUE);
+            b.getStyleClass().add("nav-button");
+            b.setOnAction(e -> navigate(s));
+            navButtons.put(s, b);
+            box.getChildren().add(b);
+        }
+        nav.selectedToggleProperty().addListener((o, was, now) -> {
+            if (now == null && was != null) {
+                was.setSelected(true);
+            }
+        });
+        return box;
+    }
+
+    private Node statusBar() {
+        Label proxy = new Label();
+        proxy.setId("status-proxy");
+        proxy.textProperty().bind(status.proxyProperty());
+        Label rates = new Label();
+        rates.setId("status-rates");
+        rates.textProperty().bind(status.ratesProperty());
+        Label store = new Label();
+        store.setId("status-store");
+        store.textProperty().bind(status.storeProperty());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox bar = new HBox(16, proxy, rates, spacer, store);
+        bar.getStyleClass().add("status-bar");
+        bar.setPadding(new Insets(3, 8, 3, 8));
+        return bar;
+    }
+
+    @Override
+    public void close() {
+        clock.stop();
+        dispatcher.close();
+        background.close();
+    }
+}
