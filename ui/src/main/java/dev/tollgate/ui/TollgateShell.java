@@ -1,10 +1,15 @@
 package dev.tollgate.ui;
 
 import dev.tollgate.engine.Engine;
+import dev.tollgate.ui.alerts.AlertEntry;
+import dev.tollgate.ui.alerts.AlertsView;
+import dev.tollgate.ui.alerts.AlertsViewModel;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.FxEventDispatcher;
 import dev.tollgate.ui.live.LiveView;
 import dev.tollgate.ui.live.LiveViewModel;
+import dev.tollgate.ui.policy.PolicyView;
+import dev.tollgate.ui.policy.PolicyViewModel;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -37,6 +42,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
 
 /**
  * The main window's content over one {@link Engine}: menu, left navigation, the six views and the
@@ -55,6 +61,8 @@ public final class TollgateShell implements AutoCloseable {
     private final LiveViewModel liveModel;
     private final LiveView liveView;
     private final StatusViewModel status;
+    private final AlertsViewModel alertsModel = new AlertsViewModel();
+    private final Optional<PolicyViewModel> policyModel;
     private final Timeline clock;
     private Optional<Function<String, Engine>> storeOpener = Optional.empty();
     private Theme theme;
@@ -72,7 +80,20 @@ public final class TollgateShell implements AutoCloseable {
         dispatcher.addListener(liveModel::onEvents);
         dispatcher.addListener(status::onEvents);
 
+        dispatcher.addListener(alertsModel::onEvents);
+        alertsModel.setNotifier(this::popup);
+        alertsModel.setNavigation(this::showCall, filter -> {
+            navigate(Section.LIVE);
+            liveModel.filterTextProperty().set(filter);
+            liveModel.applyFilter();
+        });
+
         views.put(Section.LIVE, liveView);
+        views.put(Section.ALERTS, new AlertsView(alertsModel));
+        policyModel = engine.policy().map(control -> new PolicyViewModel(control, background));
+        policyModel.ifPresent(m -> m.setShowCall(this::showCall));
+        views.put(Section.POLICY, policyModel.<Node>map(PolicyView::new)
+                .orElseGet(() -> notice("Opened read-only: there is no running policy to edit.")));
         for (Section s : Section.values()) {
             views.computeIfAbsent(s, missing -> new Label(missing.title()));
         }
@@ -145,6 +166,24 @@ public final class TollgateShell implements AutoCloseable {
         return liveModel;
     }
 
+    public AlertsViewModel alertsModel() {
+        return alertsModel;
+    }
+
+    public Optional<PolicyViewModel> policyModel() {
+        return policyModel;
+    }
+
+    /** Shows one recorded call in the live timeline. */
+    public void showCall(long recordId) {
+        navigate(Section.LIVE);
+        liveModel.jumpTo(recordId);
+    }
+
+    public Node view(Section section) {
+        return views.get(section);
+    }
+
     public LiveView liveView() {
         return liveView;
     }
@@ -159,6 +198,27 @@ public final class TollgateShell implements AutoCloseable {
 
     public Theme theme() {
         return theme;
+    }
+
+    private static Node notice(String text) {
+        Label label = new Label(text);
+        label.getStyleClass().add("muted");
+        StackPane pane = new StackPane(label);
+        pane.setPadding(new Insets(24));
+        return pane;
+    }
+
+    private void popup(AlertEntry alert) {
+        if (root.getScene() == null || root.getScene().getWindow() == null || !root.getScene().getWindow().isShowing()) {
+            return;
+        }
+        Notifications.create()
+                .owner(root.getScene().getWindow())
+                .title(alert.kind() == AlertEntry.Kind.BLOCKED ? "Call blocked" : "Loop breaker tripped")
+                .text(alert.message())
+                .hideAfter(Duration.seconds(6))
+                .onAction(e -> alertsModel.show(alert))
+                .showWarning();
     }
 
     private void focusSearch() {
@@ -222,6 +282,12 @@ public final class TollgateShell implements AutoCloseable {
             b.getStyleClass().add("nav-button");
             b.setOnAction(e -> navigate(s));
             navButtons.put(s, b);
+            if (s == Section.ALERTS) {
+                b.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                        () -> alertsModel.unacknowledgedProperty().get() == 0 ? s.title()
+                                : s.title() + " (" + alertsModel.unacknowledgedProperty().get() + ")",
+                        alertsModel.unacknowledgedProperty()));
+            }
             box.getChildren().add(b);
         }
         nav.selectedToggleProperty().addListener((o, was, now) -> {
