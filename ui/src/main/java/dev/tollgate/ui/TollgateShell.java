@@ -8,7 +8,16 @@ import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.FxEventDispatcher;
 import dev.tollgate.ui.live.LiveView;
 import dev.tollgate.ui.live.LiveViewModel;
+import dev.tollgate.ui.export.Exporter;
 import dev.tollgate.ui.policy.PolicyView;
+import dev.tollgate.ui.replay.ReplayView;
+import dev.tollgate.ui.replay.ReplayViewModel;
+import dev.tollgate.ui.replay.SessionSummary;
+import dev.tollgate.audit.AuditQuery;
+import dev.tollgate.audit.AuditRecord;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
 import dev.tollgate.ui.policy.PolicyViewModel;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -63,6 +72,7 @@ public final class TollgateShell implements AutoCloseable {
     private final StatusViewModel status;
     private final AlertsViewModel alertsModel = new AlertsViewModel();
     private final Optional<PolicyViewModel> policyModel;
+    private final ReplayViewModel replayModel;
     private final Timeline clock;
     private Optional<Function<String, Engine>> storeOpener = Optional.empty();
     private Theme theme;
@@ -90,6 +100,9 @@ public final class TollgateShell implements AutoCloseable {
 
         views.put(Section.LIVE, liveView);
         views.put(Section.ALERTS, new AlertsView(alertsModel));
+        replayModel = new ReplayViewModel(engine.audit(), background);
+        views.put(Section.REPLAY, new ReplayView(replayModel, this::exportSession));
+        replayModel.loadSessions();
         policyModel = engine.policy().map(control -> new PolicyViewModel(control, background));
         policyModel.ifPresent(m -> m.setShowCall(this::showCall));
         views.put(Section.POLICY, policyModel.<Node>map(PolicyView::new)
@@ -184,6 +197,10 @@ public final class TollgateShell implements AutoCloseable {
         return views.get(section);
     }
 
+    public ReplayViewModel replayModel() {
+        return replayModel;
+    }
+
     public LiveView liveView() {
         return liveView;
     }
@@ -239,7 +256,10 @@ public final class TollgateShell implements AutoCloseable {
                 stage.close();
             }
         });
-        Menu file = new Menu("File", null, open, new SeparatorMenuItem(), close);
+        MenuItem export = new MenuItem("Export selected calls…");
+        export.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
+        export.setOnAction(e -> exportSelected());
+        Menu file = new Menu("File", null, open, export, new SeparatorMenuItem(), close);
 
         Menu view = new Menu("View");
         for (Section s : Section.values()) {
@@ -268,6 +288,51 @@ public final class TollgateShell implements AutoCloseable {
         }
         String path = file.getAbsolutePath().replaceFirst("\\.mv\\.db$", "");
         DesktopApp.openReadOnlyWindow(storeOpener.get(), "jdbc:h2:file:" + path, prefs);
+    }
+
+    private void exportSelected() {
+        List<AuditRecord> selected = List.copyOf(liveView.table().getSelectionModel().getSelectedItems());
+        if (selected.isEmpty()) {
+            return;
+        }
+        chooseExportFile("calls").ifPresent(file -> writeExport(() -> selected, file));
+    }
+
+    private void exportSession(SessionSummary session) {
+        chooseExportFile(session.id()).ifPresent(file -> writeExport(() -> {
+            AuditQuery.Builder q = AuditQuery.builder().limit(ReplayViewModel.MAX_CALLS_PER_SESSION);
+            if (session.kind() == SessionSummary.Kind.CONVERSATION) {
+                q.conversation(session.id());
+            } else {
+                q.session(session.id());
+            }
+            return engine.audit().query(q.build());
+        }, file));
+    }
+
+    private Optional<Path> chooseExportFile(String name) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export calls");
+        chooser.setInitialFileName(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("JSON Lines", "*.jsonl"),
+                new FileChooser.ExtensionFilter("CSV", "*.csv"));
+        File file = chooser.showSaveDialog(root.getScene().getWindow());
+        return Optional.ofNullable(file).map(File::toPath);
+    }
+
+    private void writeExport(java.util.concurrent.Callable<List<AuditRecord>> records, Path file) {
+        background.run(() -> {
+            List<AuditRecord> list = records.call();
+            if (file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+                Exporter.writeCsv(list, file);
+            } else {
+                Exporter.writeJsonl(list, file);
+            }
+            return list.size();
+        }, n -> Notifications.create().owner(root.getScene().getWindow()).title("Export")
+                .text(n + " calls written to " + file.getFileName()).hideAfter(Duration.seconds(4)).showInformation(),
+                e -> new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR,
+                        "Export failed: " + e.getMessage()).show());
     }
 
     private Node navigation() {
