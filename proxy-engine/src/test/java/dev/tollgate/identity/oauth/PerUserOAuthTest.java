@@ -200,9 +200,14 @@ class PerUserOAuthTest {
         authorizeInBrowser(callAs("alice", "session-a"), "alice", "crm.read");
         authorizeInBrowser(callAs("bob", "session-b"), "bob", "crm.read");
         callAs("alice", "session-a");
-        assertThat(oauth.grantedScopes("alice", "crm")).isPresent();
+        StoredToken held = new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")),
+                Optional.of(dir.resolve("tokens.json"))).get(new TokenBinding("alice", "crm")).orElseThrow();
+        assertThat(as.holdsRefreshToken(held.refreshToken().orElseThrow())).isTrue();
 
         oauth.revokeSession("session-a");
+
+        assertThat(as.holdsRefreshToken(held.refreshToken().orElseThrow())).isFalse();
+        assertThat(Files.readString(dir.resolve("tokens.json"))).doesNotContain("\"alice\"");
 
         assertThat(oauth.grantedScopes("alice", "crm")).isEmpty();
         assertThat(oauth.grantedScopes("bob", "crm")).isPresent();
