@@ -96,7 +96,7 @@ class PerUserOAuthTest {
                 Map.of("support-agent", List.of("support")), Optional.empty()));
         UserTokenVerifier users = new UserTokenVerifier(new UserTokenSettings(trust("corp", "support-app"),
                 UserTokenSettings.DEFAULT_HEADER, "sub", "groups", "scope", true));
-        pipeline = new Pipeline(List.of(new IdentityInterceptor(agents, Optional.of(users)),
+        pipeline = new Pipeline(List.of(new IdentityInterceptor(() -> agents, Optional.of(users)),
                 new UserTokenInjectionInterceptor(oauth), new ForwardingStandIn(upstream.url())));
     }
 
