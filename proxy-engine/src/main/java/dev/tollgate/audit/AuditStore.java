@@ -4,6 +4,7 @@ import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.ToolCall;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** The tamper-evident record of every call attempt (H2 file by default, PostgreSQL for teams). */
@@ -19,6 +20,11 @@ public interface AuditStore extends AutoCloseable {
     List<AuditRecord> query(AuditQuery query);
 
     long count(AuditQuery query);
+
+    /** The record with this id, if there is one. */
+    default Optional<AuditRecord> find(long id) {
+        return query(AuditQuery.builder().afterId(id - 1).beforeId(id + 1).limit(1).build()).stream().findFirst();
+    }
 
     /** Streams every matching record in id order without holding them all in memory. */
     void scan(AuditQuery query, Consumer<AuditRecord> consumer);

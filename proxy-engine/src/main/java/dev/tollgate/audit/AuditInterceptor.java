@@ -1,0 +1,98 @@
+package dev.tollgate.audit;
+
+import dev.tollgate.events.EngineEvent;
+import dev.tollgate.events.EventBus;
+import dev.tollgate.pipeline.BlockReason;
+import dev.tollgate.pipeline.CallOutcome;
+import dev.tollgate.pipeline.CallStatus;
+import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.Interceptor;
+import dev.tollgate.pipeline.ToolCall;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first link of the chain: records the attempt durably before anything else happens (blocked calls
+ * are audited too), refuses the call when that is impossible (fail closed), and completes the record
+ * with the outcome. Publishes the call's life on the event bus for the UI and live tails.
+ */
+public final class AuditInterceptor implements Interceptor {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditInterceptor.class);
+
+    static final String UNAVAILABLE_MESSAGE = "Tollgate blocked the call: the audit store is unavailable";
+
+    private final AuditStore store;
+    private final EventBus events;
+    private final Redactor redactor;
+    private final Clock clock;
+
+    public AuditInterceptor(AuditStore store, EventBus events, Redactor redactor) {
+        this(store, events, redactor, Clock.systemUTC());
+    }
+
+    public AuditInterceptor(AuditStore store, EventBus events, Redactor redactor, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.redactor = redactor;
+        this.clock = clock;
+    }
+
+    @Override
+    public CallOutcome intercept(Chain chain) {
+        ToolCall call = chain.call();
+        ToolCall shown = redacted(call);
+        long id;
+        try {
+            id = store.recordAttempt(shown);
+        } catch (AuditUnavailableException e) {
+            LOG.error("blocked {} for {}: the audit store is unavailable ({})", call.tool(), call.agentId(),
+                    redactor.redactText(e.getMessage()));
+            Decision decision = Decision.blocked(BlockReason.AUDIT_UNAVAILABLE, "audit store", Optional.empty(),
+                    UNAVAILABLE_MESSAGE);
+            events.publish(new EngineEvent.CallStarted(clock.instant(), shown));
+            events.publish(new EngineEvent.CallDecided(clock.instant(), shown, decision));
+            return CallOutcome.blocked(decision);
+        }
+        events.publish(new EngineEvent.CallStarted(clock.instant(), shown));
+
+        long started = System.nanoTime();
+        CallOutcome outcome;
+        try {
+            outcome = chain.proceed(call);
+        } catch (RuntimeException e) {
+            LOG.error("a link of the chain failed on {} for {}: {}", call.tool(), call.agentId(),
+                    redactor.redactText(String.valueOf(e.getMessage())), e);
+            outcome = CallOutcome.failed(Decision.allowed("none", Optional.empty()), CallStatus.ERROR,
+                    "Tollgate failed while handling the call; it was recorded as an error.");
+        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - started);
+        events.publish(new EngineEvent.CallDecided(clock.instant(), shown, outcome.decision()));
+
+        try {
+            AuditRecord record = store instanceof JdbcAuditStore jdbc
+                    ? jdbc.complete(id, shown, outcome, latency)
+                    : recordAndFind(id, shown, outcome, latency);
+            events.publish(new EngineEvent.CallCompleted(clock.instant(), record));
+        } catch (AuditUnavailableException | RuntimeException e) {
+            // The call already happened; the agent gets its answer and the attempt stays in the store.
+            LOG.error("could not record the outcome of audit record {} ({} for {}): {}", id, call.tool(),
+                    call.agentId(), redactor.redactText(String.valueOf(e.getMessage())));
+        }
+        return outcome;
+    }
+
+    private AuditRecord recordAndFind(long id, ToolCall call, CallOutcome outcome, Duration latency)
+            throws AuditUnavailableException {
+        store.recordOutcome(id, call, outcome, latency);
+        return store.find(id).orElseThrow(() -> new IllegalStateException("audit record " + id + " vanished"));
+    }
+
+    private ToolCall redacted(ToolCall call) {
+        return new ToolCall(call.callId(), call.receivedAt(), call.sessionId(), call.credentials(), call.agent(),
+                call.user(), call.tool(), redactor.redact(call.arguments()), call.annotations(), call.conversationId(),
+                call.meta(), call.upstreamAuth());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.tollgate.audit;
+
+import dev.tollgate.config.TollgateConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Opens the audit store a JDBC URL names (H2 file by default, PostgreSQL for teams). */
+public final class AuditStores {
+    private AuditStores() {}
+
+    /** Opens (creating when missing) the store with the built-in redaction rules. */
+    public static JdbcAuditStore open(String jdbcUrl) throws AuditUnavailableException {
+        return open(jdbcUrl, List.of());
+    }
+
+    /** Opens (creating when missing) the store; {@code redactKeys} adds to the built-in redaction keys. */
+    public static JdbcAuditStore open(String jdbcUrl, Collection<String> redactKeys) throws AuditUnavailableException {
+        return new JdbcAuditStore(withH2Defaults(jdbcUrl, false), Redactor.withKeys(redactKeys));
+    }
+
+    /** Opens the store the configuration names, with its {@code audit.redact} keys. */
+    public static JdbcAuditStore open(TollgateConfig config) throws AuditUnavailableException {
+        return open(config.auditUrl(), config.redactKeys());
+    }
+
+    /** Opens a store that must already exist (readers such as {@code tollgate audit query}). */
+    public static JdbcAuditStore openExisting(String jdbcUrl) throws AuditUnavailableException {
+        Optional<Path> file = h2File(jdbcUrl);
+        if (file.isPresent() && !Files.isRegularFile(file.get())) {
+            throw new AuditUnavailableException("no audit store at " + file.get(), null);
+        }
+        return new JdbcAuditStore(withH2Defaults(jdbcUrl, true), Redactor.defaults());
+    }
+
+    /**
+     * H2 file stores get AUTO_SERVER so that the CLI or a second window can read while a proxy writes
+     * (an embedded H2 file otherwise admits one process only).
+     */
+    static String withH2Defaults(String url, boolean mustExist) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:mem:") || lower.startsWith("jdbc:h2:tcp:")
+                || lower.startsWith("jdbc:h2:ssl:")) {
+            return url;
+        }
+        StringBuilder out = new StringBuilder(url);
+        if (!lower.contains(";auto_server=")) {
+            out.append(";AUTO_SERVER=TRUE");
+        }
+        if (mustExist && !lower.contains(";ifexists=")) {
+            out.append(";IFEXISTS=TRUE");
+        }
+        return out.toString();
+    }
+
+    /** The H2 database file a URL names, if it names one. */
+    static Optional<Path> h2File(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        String rest;
+        if (lower.startsWith("jdbc:h2:file:")) {
+            rest = url.substring("jdbc:h2:file:".length());
+        } else if (lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:mem:") && !lower.startsWith("jdbc:h2:tcp:")
+                && !lower.startsWith("jdbc:h2:ssl:")) {
+            rest = url.substring("jdbc:h2:".length());
+        } else {
+            return Optional.empty();
+        }
+        int semicolon = rest.indexOf(';');
+        String path = semicolon < 0 ? rest : rest.substring(0, semicolon);
+        if (path.startsWith("~")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        return Optional.of(Path.of(path + ".mv.db"));
+    }
+
+    /** The URL with password parameters masked, for messages and the status bar. */
+    public static String redactUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***").replaceAll("://([^:/@]+):[^@/]*@", "://$1:***@");
+    }
+}
