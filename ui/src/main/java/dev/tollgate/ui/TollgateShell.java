@@ -74,7 +74,8 @@ public final class TollgateShell implements AutoCloseable {
     private final Optional<PolicyViewModel> policyModel;
     private final ReplayViewModel replayModel;
     private final Timeline clock;
-    private Optional<Function<String, Engine>> storeOpener = Optional.empty();
+    private final Timeline storeSize;
+    private Function<String, Engine> storeOpener = DesktopApp::openStore;
     private Theme theme;
     private Scene scene;
 
@@ -121,7 +122,7 @@ public final class TollgateShell implements AutoCloseable {
         clock = new Timeline(new KeyFrame(Duration.seconds(1), e -> status.tick(Instant.now())));
         clock.setCycleCount(Timeline.INDEFINITE);
         clock.play();
-        Timeline storeSize = new Timeline(new KeyFrame(Duration.seconds(5), e -> status.refreshStoreSize()));
+        storeSize = new Timeline(new KeyFrame(Duration.seconds(5), e -> status.refreshStoreSize()));
         storeSize.setCycleCount(Timeline.INDEFINITE);
         storeSize.play();
         status.refreshStoreSize();
@@ -133,9 +134,9 @@ public final class TollgateShell implements AutoCloseable {
         return new TollgateShell(engine, prefs);
     }
 
-    /** How File → Open audit store… turns a JDBC URL into a read-only engine (absent: the item is disabled). */
+    /** How File → Open audit store… turns a JDBC URL into a read-only engine. */
     public TollgateShell withStoreOpener(Function<String, Engine> opener) {
-        this.storeOpener = Optional.of(opener);
+        this.storeOpener = opener;
         return this;
     }
 
@@ -247,8 +248,6 @@ public final class TollgateShell implements AutoCloseable {
         MenuItem open = new MenuItem("Open audit store…");
         open.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
         open.setOnAction(e -> openStore());
-        open.setDisable(true);
-        root.sceneProperty().addListener((o, was, now) -> open.setDisable(storeOpener.isEmpty()));
         MenuItem close = new MenuItem("Close window");
         close.setAccelerator(new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN));
         close.setOnAction(e -> {
@@ -283,11 +282,11 @@ public final class TollgateShell implements AutoCloseable {
         chooser.setTitle("Open audit store");
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("H2 audit store", "*.mv.db"));
         var file = chooser.showOpenDialog(root.getScene().getWindow());
-        if (file == null || storeOpener.isEmpty()) {
+        if (file == null) {
             return;
         }
         String path = file.getAbsolutePath().replaceFirst("\\.mv\\.db$", "");
-        DesktopApp.openReadOnlyWindow(storeOpener.get(), "jdbc:h2:file:" + path, prefs);
+        DesktopApp.openReadOnlyWindow(storeOpener, "jdbc:h2:file:" + path, prefs);
     }
 
     private void exportSelected() {
@@ -384,6 +383,8 @@ public final class TollgateShell implements AutoCloseable {
     @Override
     public void close() {
         clock.stop();
+        storeSize.stop();
+        replayModel.pause();
         dispatcher.close();
         background.close();
     }
