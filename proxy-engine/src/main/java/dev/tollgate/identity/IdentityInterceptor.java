@@ -1,0 +1,57 @@
+package dev.tollgate.identity;
+
+import dev.tollgate.pipeline.BlockReason;
+import dev.tollgate.pipeline.CallOutcome;
+import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.Interceptor;
+import dev.tollgate.pipeline.ToolCall;
+import java.util.Optional;
+
+/**
+ * The identity link: makes sure the call carries an authenticated agent (the transport usually did this
+ * already at the HTTP layer) and, when the agent forwarded its end user's token, the verified user, so
+ * policy and audit see who the call is for. A bad user token blocks the call rather than dropping the user.
+ */
+public final class IdentityInterceptor implements Interceptor {
+    public static final String RULE = "identity";
+
+    private final Authenticator authenticator;
+    private final Optional<UserTokenVerifier> users;
+
+    public IdentityInterceptor(Authenticator authenticator, Optional<UserTokenVerifier> users) {
+        this.authenticator = authenticator;
+        this.users = users;
+    }
+
+    @Override
+    public CallOutcome intercept(Chain chain) {
+        ToolCall call = chain.call();
+        if (call.agent().isEmpty()) {
+            Authenticator.AuthResult result = authenticator.authenticate(call.credentials());
+            if (result instanceof Authenticator.AuthResult.Refused refused) {
+                return blocked("authentication failed: " + refused.message());
+            }
+            call = call.withAgent(((Authenticator.AuthResult.Authenticated) result).identity());
+        }
+        if (call.user().isEmpty()) {
+            Optional<String> token = call.credentials().userToken();
+            if (token.isPresent()) {
+                if (users.isEmpty()) {
+                    return blocked("a user token was sent but identity.userToken is not configured to verify it");
+                }
+                UserTokenVerifier.Result result = users.get().verify(token.get());
+                if (result instanceof UserTokenVerifier.Result.Refused refused) {
+                    return blocked(refused.reason());
+                }
+                call = call.withUser(((UserTokenVerifier.Result.Verified) result).user());
+            } else if (users.isPresent() && users.get().settings().required()) {
+                return blocked("this Tollgate requires the end user's token in " + users.get().settings().header());
+            }
+        }
+        return chain.proceed(call);
+    }
+
+    private static CallOutcome blocked(String message) {
+        return CallOutcome.blocked(Decision.blocked(BlockReason.AUTHENTICATION, RULE, Optional.empty(), message));
+    }
+}
