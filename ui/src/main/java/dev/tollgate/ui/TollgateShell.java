@@ -8,7 +8,12 @@ import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.FxEventDispatcher;
 import dev.tollgate.ui.live.LiveView;
 import dev.tollgate.ui.live.LiveViewModel;
+import dev.tollgate.ui.agents.AgentsView;
+import dev.tollgate.ui.agents.AgentsViewModel;
 import dev.tollgate.ui.export.Exporter;
+import dev.tollgate.ui.limits.ConfiguredLimits;
+import dev.tollgate.ui.limits.LimitsView;
+import dev.tollgate.ui.limits.LimitsViewModel;
 import dev.tollgate.ui.policy.PolicyView;
 import dev.tollgate.ui.replay.ReplayView;
 import dev.tollgate.ui.replay.ReplayViewModel;
@@ -73,6 +78,8 @@ public final class TollgateShell implements AutoCloseable {
     private final AlertsViewModel alertsModel = new AlertsViewModel();
     private final Optional<PolicyViewModel> policyModel;
     private final ReplayViewModel replayModel;
+    private final LimitsViewModel limitsModel;
+    private final AgentsViewModel agentsModel;
     private final Timeline clock;
     private final Timeline storeSize;
     private Function<String, Engine> storeOpener = DesktopApp::openStore;
@@ -104,6 +111,17 @@ public final class TollgateShell implements AutoCloseable {
         replayModel = new ReplayViewModel(engine.audit(), background);
         views.put(Section.REPLAY, new ReplayView(replayModel, this::exportSession));
         replayModel.loadSessions();
+        limitsModel = new LimitsViewModel(engine.audit(), background);
+        dispatcher.addListener(limitsModel::onEvents);
+        views.put(Section.LIMITS, new LimitsView(limitsModel));
+        reloadLimits();
+        dispatcher.addListener(batch -> {
+            if (batch.stream().anyMatch(e -> e instanceof dev.tollgate.events.EngineEvent.PolicyReloaded r && r.applied())) {
+                reloadLimits();
+            }
+        });
+        agentsModel = new AgentsViewModel(engine, background);
+        views.put(Section.AGENTS, new AgentsView(agentsModel));
         policyModel = engine.policy().map(control -> new PolicyViewModel(control, background));
         policyModel.ifPresent(m -> m.setShowCall(this::showCall));
         views.put(Section.POLICY, policyModel.<Node>map(PolicyView::new)
@@ -119,7 +137,11 @@ public final class TollgateShell implements AutoCloseable {
         root.setBottom(statusBar());
         navigate(Section.LIVE);
 
-        clock = new Timeline(new KeyFrame(Duration.seconds(1), e -> status.tick(Instant.now())));
+        clock = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
+            Instant now = Instant.now();
+            status.tick(now);
+            limitsModel.tick(now);
+        }));
         clock.setCycleCount(Timeline.INDEFINITE);
         clock.play();
         storeSize = new Timeline(new KeyFrame(Duration.seconds(5), e -> status.refreshStoreSize()));
@@ -161,6 +183,9 @@ public final class TollgateShell implements AutoCloseable {
 
     public void navigate(Section section) {
         content.getChildren().setAll(views.get(section));
+        if (section == Section.AGENTS) {
+            agentsModel.refresh();
+        }
         ToggleButton button = navButtons.get(section);
         if (!button.isSelected()) {
             button.setSelected(true);
@@ -202,6 +227,14 @@ public final class TollgateShell implements AutoCloseable {
         return replayModel;
     }
 
+    public LimitsViewModel limitsModel() {
+        return limitsModel;
+    }
+
+    public AgentsViewModel agentsModel() {
+        return agentsModel;
+    }
+
     public LiveView liveView() {
         return liveView;
     }
@@ -216,6 +249,11 @@ public final class TollgateShell implements AutoCloseable {
 
     public Theme theme() {
         return theme;
+    }
+
+    private void reloadLimits() {
+        engine.policy().ifPresent(control -> background.run(() -> ConfiguredLimits.from(control.currentText()),
+                limitsModel::setLimits, e -> limitsModel.setLimits(ConfiguredLimits.none())));
     }
 
     private static Node notice(String text) {
