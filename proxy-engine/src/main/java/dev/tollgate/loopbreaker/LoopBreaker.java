@@ -1,0 +1,84 @@
+package dev.tollgate.loopbreaker;
+
+import dev.tollgate.pipeline.BlockReason;
+import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.ToolCall;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Remembers, per agent, tool and canonical arguments, when the call was last made. The call that makes
+ * more than {@code maxRepeats} within the window trips the breaker: that exact call is refused for
+ * the cool-down, while the same tool with other arguments still passes (bursts are the rate limit's job).
+ */
+public final class LoopBreaker {
+    private static final int PRUNE_ABOVE = 50_000;
+
+    private final ConcurrentHashMap<String, Track> tracks = new ConcurrentHashMap<>();
+
+    /** What the breaker made of one call. {@code tripped} is true only for the call that tripped it. */
+    public record Verdict(Optional<Decision> refusal, boolean tripped, LoopRule rule) {
+        static final Verdict PASS = new Verdict(Optional.empty(), false, LoopRule.defaults());
+    }
+
+    private static final class Track {
+        final ArrayDeque<Instant> recent = new ArrayDeque<>();
+        Instant blockedUntil = Instant.MIN;
+        Instant lastSeen = Instant.MIN;
+    }
+
+    public Verdict check(ToolCall call, LoopBreakerSettings settings, Instant now) {
+        Optional<LoopRule> configured = settings.ruleFor(call.tool().qualified());
+        if (configured.isEmpty()) {
+            return Verdict.PASS;
+        }
+        LoopRule rule = configured.get();
+        String key = call.agentId() + "|" + call.tool().qualified() + "|" + CanonicalArguments.digest(call.arguments());
+        Track track = tracks.computeIfAbsent(key, k -> new Track());
+        Verdict verdict;
+        synchronized (track) {
+            track.lastSeen = now;
+            if (now.isBefore(track.blockedUntil)) {
+                verdict = new Verdict(Optional.of(refusal(call, rule, Duration.between(now, track.blockedUntil))),
+                        false, rule);
+            } else {
+                Instant windowStart = now.minus(rule.window());
+                while (!track.recent.isEmpty() && !track.recent.peekFirst().isAfter(windowStart)) {
+                    track.recent.pollFirst();
+                }
+                if (track.recent.size() >= rule.maxRepeats()) {
+                    track.recent.clear();
+                    track.blockedUntil = now.plus(rule.coolDown());
+                    verdict = new Verdict(Optional.of(refusal(call, rule, rule.coolDown())), true, rule);
+                } else {
+                    track.recent.addLast(now);
+                    verdict = new Verdict(Optional.empty(), false, rule);
+                }
+            }
+        }
+        if (tracks.size() > PRUNE_ABOVE) {
+            prune(now);
+        }
+        return verdict;
+    }
+
+    private void prune(Instant now) {
+        Duration keep = Duration.ofHours(1);
+        tracks.values().removeIf(t -> {
+            synchronized (t) {
+                return t.lastSeen.plus(keep).isBefore(now) && !now.isBefore(t.blockedUntil);
+            }
+        });
+    }
+
+    private static Decision refusal(ToolCall call, LoopRule rule, Duration retryAfter) {
+        String message = "Tollgate stopped a loop: agent " + call.agentId() + " called " + call.tool().qualified()
+                + " with the same arguments more than " + rule.maxRepeats() + " times in "
+                + LoopRule.human(rule.window()) + " (" + rule.source() + "). Change the arguments or wait.";
+        return Decision.limited(BlockReason.LOOP_BREAKER, rule.describe(), Optional.of(rule.source()), message,
+                retryAfter);
+    }
+}

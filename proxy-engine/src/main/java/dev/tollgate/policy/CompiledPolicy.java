@@ -1,0 +1,184 @@
+package dev.tollgate.policy;
+
+import dev.tollgate.config.AgentConfig;
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.identity.AgentIdentity;
+import dev.tollgate.loopbreaker.LoopBreakerSettings;
+import dev.tollgate.pipeline.BlockReason;
+import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.pipeline.ToolCall;
+import dev.tollgate.pipeline.ToolRef;
+import dev.tollgate.ratelimit.LimitRule;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole governance configuration compiled once and never changed afterwards: role rules (tool
+ * globs, tool classes, CEL conditions), rate limits and the loop breaker. Hot reload swaps one
+ * instance for another, so a call always sees one consistent policy.
+ *
+ * <p>Precedence: a deny naming tools by pattern always wins; a deny by tool class wins unless an allow
+ * names the exact tool; otherwise any allow allows; nothing allowed means denied. A condition that cannot
+ * be evaluated blocks the call (fail closed).
+ */
+public final class CompiledPolicy implements Policy {
+    private final TollgateConfig config;
+    private final Map<String, List<PolicyRule>> rulesByRole;
+    private final List<LimitRule> limits;
+    private final LoopBreakerSettings loopBreaker;
+
+    private CompiledPolicy(TollgateConfig config, Map<String, List<PolicyRule>> rulesByRole, List<LimitRule> limits,
+                           LoopBreakerSettings loopBreaker) {
+        this.config = config;
+        this.rulesByRole = rulesByRole;
+        this.limits = limits;
+        this.loopBreaker = loopBreaker;
+    }
+
+    /** Compiles the policy sections of a loaded configuration; throws the first problem with its line. */
+    public static CompiledPolicy from(TollgateConfig config) {
+        PolicyParser parser = new PolicyParser(config);
+        if (!parser.problems().isEmpty()) {
+            throw parser.problems().get(0);
+        }
+        Map<String, List<PolicyRule>> rules = new LinkedHashMap<>();
+        parser.rulesByRole.forEach((role, list) -> rules.put(role, List.copyOf(list)));
+        return new CompiledPolicy(config, Map.copyOf(rules), List.copyOf(parser.limits), parser.loopBreaker);
+    }
+
+    /** Every problem of the policy sections, in file order; empty when the policy compiles. */
+    public static List<ConfigException> check(TollgateConfig config) {
+        return new PolicyParser(config).problems();
+    }
+
+    public TollgateConfig config() {
+        return config;
+    }
+
+    public List<LimitRule> limits() {
+        return limits;
+    }
+
+    public LoopBreakerSettings loopBreaker() {
+        return loopBreaker;
+    }
+
+    /** The rules of one role, deny rules first, in file order. */
+    public List<PolicyRule> rules(String role) {
+        return rulesByRole.getOrDefault(role, List.of());
+    }
+
+    /** The identity a configured agent gets, for evaluating recorded calls without a live handshake. */
+    public Optional<AgentIdentity> agent(String agentId) {
+        AgentConfig agent = config.agents().get(agentId);
+        return agent == null ? Optional.empty() : Optional.of(new AgentIdentity(agentId, agent.roles(), "config"));
+    }
+
+    @Override
+    public Decision decide(ToolCall call) {
+        if (call.agent().isEmpty()) {
+            return Decision.blocked(BlockReason.AUTHENTICATION, "identity", Optional.empty(),
+                    "Tollgate blocked " + call.tool().qualified() + ": the agent is not authenticated.");
+        }
+        ToolRef tool = call.tool();
+        String name = tool.qualified();
+        Instant now = call.receivedAt();
+        PolicyRule patternDeny = null;
+        PolicyRule classDeny = null;
+        PolicyRule exactAllow = null;
+        PolicyRule anyAllow = null;
+        for (String role : call.agent().get().roles()) {
+            for (PolicyRule rule : rules(role)) {
+                if (!rule.targets(tool, call.annotations())) {
+                    continue;
+                }
+                if (rule.when().isPresent()) {
+                    try {
+                        if (!rule.when().get().test(call, now)) {
+                            continue;
+                        }
+                    } catch (ConditionException e) {
+                        return Decision.blocked(BlockReason.POLICY, rule.describe(), Optional.of(rule.source()),
+                                "Tollgate blocked " + name + ": " + e.getMessage() + " in " + rule.describe() + " ("
+                                        + rule.source() + "), so the call is refused.");
+                    }
+                }
+                if (!rule.allow()) {
+                    if (rule.isClassDeny()) {
+                        classDeny = classDeny == null ? rule : classDeny;
+                    } else if (patternDeny == null) {
+                        patternDeny = rule;
+                    }
+                } else {
+                    if (rule.isExactAllow() && exactAllow == null) {
+                        exactAllow = rule;
+                    }
+                    anyAllow = anyAllow == null ? rule : anyAllow;
+                }
+            }
+        }
+        if (patternDeny != null) {
+            return denied(name, patternDeny);
+        }
+        if (classDeny != null) {
+            return exactAllow != null ? allowed(exactAllow) : denied(name, classDeny);
+        }
+        if (anyAllow != null) {
+            return allowed(exactAllow != null ? exactAllow : anyAllow);
+        }
+        return Decision.blocked(BlockReason.POLICY, "default deny", Optional.empty(),
+                "Tollgate blocked " + name + ": no rule allows agent " + call.agentId() + " (roles "
+                        + call.agent().get().roles() + ") to call it (default deny).");
+    }
+
+    private static Decision allowed(PolicyRule rule) {
+        return Decision.allowed(rule.describe(), Optional.of(rule.source()));
+    }
+
+    private static Decision denied(String name, PolicyRule rule) {
+        return Decision.blocked(BlockReason.POLICY, rule.describe(), Optional.of(rule.source()),
+                "Tollgate blocked " + name + ": denied by " + rule.describe() + " (" + rule.source() + ").");
+    }
+
+    /**
+     * Whether the tool is listed to the agent: some allow could let it through and no unconditional deny
+     * shuts it out. A conditional allow lists the tool, since some arguments may pass.
+     */
+    @Override
+    public boolean visible(AgentIdentity agent, ToolRef tool, ToolAnnotations annotations) {
+        boolean patternDeny = false;
+        boolean classDeny = false;
+        boolean exactAllow = false;
+        boolean anyAllow = false;
+        for (String role : agent.roles()) {
+            for (PolicyRule rule : rules(role)) {
+                if (!rule.targets(tool, annotations)) {
+                    continue;
+                }
+                boolean unconditional = rule.when().isEmpty();
+                if (!rule.allow()) {
+                    if (unconditional && rule.isClassDeny()) {
+                        classDeny = true;
+                    } else if (unconditional) {
+                        patternDeny = true;
+                    }
+                } else {
+                    exactAllow |= rule.isExactAllow();
+                    anyAllow = true;
+                }
+            }
+        }
+        if (patternDeny) {
+            return false;
+        }
+        if (classDeny) {
+            return exactAllow;
+        }
+        return anyAllow;
+    }
+}

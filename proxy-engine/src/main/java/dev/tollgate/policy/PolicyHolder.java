@@ -1,0 +1,241 @@
+package dev.tollgate.policy;
+
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.events.EngineEvent;
+import dev.tollgate.events.EventBus;
+import dev.tollgate.identity.AgentIdentity;
+import dev.tollgate.loopbreaker.LoopBreakerSettings;
+import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.pipeline.ToolCall;
+import dev.tollgate.pipeline.ToolRef;
+import dev.tollgate.ratelimit.LimitRule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The policy in force, hot-reloaded from its file. Each reload compiles a new immutable
+ * {@link CompiledPolicy} and swaps it in atomically: calls already being decided finish under the old
+ * one. A candidate with a problem is refused, the old policy stays, and the problem is logged and
+ * published as {@link EngineEvent.PolicyReloaded} with {@code applied=false}.
+ */
+public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyHolder.class);
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(250);
+
+    /** Told after a new policy took effect; runs on the reloading thread and must not block. */
+    @FunctionalInterface
+    public interface Listener {
+        void changed(CompiledPolicy previous, CompiledPolicy current);
+    }
+
+    private final AtomicReference<CompiledPolicy> current;
+    private final Optional<Path> file;
+    private final ConfigLoader loader;
+    private final EventBus events;
+    private final Clock clock;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Object reloadLock = new Object();
+    private volatile Thread watcher;
+    private volatile WatchService watchService;
+
+    private PolicyHolder(CompiledPolicy initial, Optional<Path> file, ConfigLoader loader, EventBus events, Clock clock) {
+        this.current = new AtomicReference<>(initial);
+        this.file = file;
+        this.loader = loader;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Loads and compiles the file; a problem in it is thrown, since there is no older policy to keep. */
+    public static PolicyHolder load(Path file, ConfigLoader loader, EventBus events, Clock clock) {
+        Path absolute = file.toAbsolutePath();
+        return new PolicyHolder(CompiledPolicy.from(loader.load(absolute)), Optional.of(absolute), loader, events, clock);
+    }
+
+    /** Holds the policy of an already loaded configuration, reloading from its file when it has one. */
+    public static PolicyHolder of(TollgateConfig config, ConfigLoader loader, EventBus events, Clock clock) {
+        return new PolicyHolder(CompiledPolicy.from(config), config.file().map(Path::toAbsolutePath), loader, events,
+                clock);
+    }
+
+    @Override
+    public CompiledPolicy get() {
+        return current.get();
+    }
+
+    public Optional<Path> file() {
+        return file;
+    }
+
+    /** A {@link Policy} that always decides with the policy in force at the moment of the call. */
+    public Policy live() {
+        return new Policy() {
+            @Override
+            public Decision decide(ToolCall call) {
+                return current.get().decide(call);
+            }
+
+            @Override
+            public boolean visible(AgentIdentity agent, ToolRef tool, ToolAnnotations annotations) {
+                return current.get().visible(agent, tool, annotations);
+            }
+        };
+    }
+
+    public Supplier<List<LimitRule>> limits() {
+        return () -> current.get().limits();
+    }
+
+    public Supplier<LoopBreakerSettings> loopBreaker() {
+        return () -> current.get().loopBreaker();
+    }
+
+    /** Registers a listener; the handle removes it. */
+    public AutoCloseable onChange(Listener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Re-reads the file and swaps in its policy when it compiles. Returns the problem when it does not
+     * (the old policy stays), empty when the new policy was applied or the text had not changed.
+     */
+    public Optional<ConfigException> reload() {
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        synchronized (reloadLock) {
+            TollgateConfig config;
+            CompiledPolicy candidate;
+            try {
+                config = loader.load(file.get());
+                if (config.text().equals(current.get().config().text())) {
+                    return Optional.empty();
+                }
+                candidate = CompiledPolicy.from(config);
+            } catch (ConfigException e) {
+                LOG.warn("policy not reloaded, keeping the previous one: {}", e.getMessage());
+                events.publish(new EngineEvent.PolicyReloaded(clock.instant(), false, e.getMessage()));
+                return Optional.of(e);
+            }
+            swap(candidate);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Validates the text, writes it to the file (atomically replacing it) and swaps its policy in.
+     * Throws the first problem and changes nothing when the text is not valid.
+     */
+    public void apply(String text) throws ConfigException {
+        Path target = file.orElseThrow(() -> new ConfigException("<inline>", 0,
+                "this policy was not loaded from a file, so there is nowhere to save it"));
+        synchronized (reloadLock) {
+            CompiledPolicy candidate = CompiledPolicy.from(loader.parse(target.toString(), text));
+            try {
+                Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".tollgate-", ".yaml");
+                Files.writeString(temp, text, StandardCharsets.UTF_8);
+                try {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new ConfigException(target.toString(), 0, "cannot save the policy: " + e.getMessage());
+            }
+            swap(candidate);
+        }
+    }
+
+    private void swap(CompiledPolicy candidate) {
+        CompiledPolicy previous = current.getAndSet(candidate);
+        LOG.info("policy reloaded from {}", file.map(Path::toString).orElse("<inline>"));
+        events.publish(new EngineEvent.PolicyReloaded(clock.instant(), true, ""));
+        for (Listener listener : listeners) {
+            try {
+                listener.changed(previous, candidate);
+            } catch (RuntimeException e) {
+                LOG.warn("policy change listener failed", e);
+            }
+        }
+    }
+
+    /** Starts watching the file's directory; changes are applied once they have settled for {@code debounce}. */
+    public synchronized void watch(Duration debounce) throws IOException {
+        if (file.isEmpty() || watcher != null) {
+            return;
+        }
+        Path dir = file.get().getParent();
+        WatchService service = dir.getFileSystem().newWatchService();
+        dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+        watchService = service;
+        Thread thread = new Thread(() -> watchLoop(service, debounce), "tollgate-policy-watch");
+        thread.setDaemon(true);
+        watcher = thread;
+        thread.start();
+    }
+
+    private void watchLoop(WatchService service, Duration debounce) {
+        Path name = file.orElseThrow().getFileName();
+        boolean pending = false;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                WatchKey key = pending ? service.poll(debounce.toMillis(), TimeUnit.MILLISECONDS) : service.take();
+                if (key == null) {
+                    pending = false;
+                    reload();
+                    continue;
+                }
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    if (event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context())) {
+                        pending = true;
+                    }
+                }
+                key.reset();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ClosedWatchServiceException e) {
+            LOG.debug("policy watcher stopped");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        Thread thread = watcher;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                watchService.close();
+                thread.join(2_000);
+            } catch (IOException e) {
+                LOG.debug("closing the policy watcher", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            watcher = null;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.tollgate.ratelimit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Token buckets in this process's memory, kept as GCRA state: each key stores only its "theoretical
+ * arrival time" (when the bucket will be full again), which is exactly a token bucket with burst.
+ */
+public final class InMemoryLimitStore implements LimitStore {
+    private static final int PRUNE_ABOVE = 50_000;
+
+    private final ConcurrentHashMap<String, Long> fullAt = new ConcurrentHashMap<>();
+
+    @Override
+    public Acquisition acquire(String key, Rate rate, Instant now) {
+        long nowNanos = epochNanos(now);
+        long interval = rate.intervalNanos();
+        long tolerance = interval * rate.burst();
+        long[] refusedFor = {0};
+        fullAt.compute(key, (k, stored) -> {
+            long base = stored == null ? nowNanos : Math.max(stored, nowNanos);
+            long next = base + interval;
+            if (next - nowNanos > tolerance) {
+                refusedFor[0] = next - nowNanos - tolerance;
+                return stored;
+            }
+            return next;
+        });
+        if (fullAt.size() > PRUNE_ABOVE) {
+            fullAt.values().removeIf(t -> t <= nowNanos);
+        }
+        return refusedFor[0] > 0 ? Acquisition.refused(Duration.ofNanos(refusedFor[0])) : Acquisition.GRANTED;
+    }
+
+    @Override
+    public void release(String key, Rate rate) {
+        fullAt.computeIfPresent(key, (k, stored) -> stored - rate.intervalNanos());
+    }
+
+    private static long epochNanos(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    }
+}
