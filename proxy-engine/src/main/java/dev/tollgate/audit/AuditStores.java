@@ -1,6 +1,7 @@
 package dev.tollgate.audit;
 
 import dev.tollgate.config.TollgateConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -28,6 +29,10 @@ public final class AuditStores {
 
     /** Opens a store that must already exist (readers such as {@code tollgate audit query}). */
     public static JdbcAuditStore openExisting(String jdbcUrl) throws AuditUnavailableException {
+        Optional<Path> file = h2File(jdbcUrl);
+        if (file.isPresent() && !Files.isRegularFile(file.get())) {
+            throw new AuditUnavailableException("no audit store at " + file.get(), null);
+        }
         return new JdbcAuditStore(withH2Defaults(jdbcUrl, true), Redactor.defaults());
     }
 

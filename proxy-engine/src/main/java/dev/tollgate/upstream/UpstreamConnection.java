@@ -27,6 +27,13 @@ public interface UpstreamConnection extends AutoCloseable {
 
     boolean isAlive();
 
+    /**
+     * Hears the connection die, restart and re-initialize by itself (a stdio process restarted, an HTTP session
+     * re-established). The default does nothing, for connections that never change state on their own.
+     */
+    default void onStateChange(UpstreamStateListener listener) {
+    }
+
     @Override
     void close();
 }

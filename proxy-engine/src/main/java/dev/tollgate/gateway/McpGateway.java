@@ -1,0 +1,600 @@
+package dev.tollgate.gateway;
+
+import dev.tollgate.json.Json;
+import dev.tollgate.pipeline.AgentChannel;
+import dev.tollgate.pipeline.CallContext;
+import dev.tollgate.pipeline.CallOutcome;
+import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.pipeline.ToolCall;
+import dev.tollgate.pipeline.ToolRef;
+import dev.tollgate.policy.Policy;
+import dev.tollgate.session.AgentSession;
+import dev.tollgate.session.SessionRegistry;
+import dev.tollgate.upstream.RequestOptions;
+import dev.tollgate.upstream.UpstreamConnection;
+import dev.tollgate.upstream.UpstreamException;
+import dev.tollgate.upstream.UpstreamResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Tollgate as one MCP server towards agents: answers the lifecycle itself, aggregates the lists of every
+ * upstream the agent may see, and routes calls and reads back to the upstream that owns them. Tool calls go
+ * through the governing pipeline; everything else is forwarded directly. Transport-neutral: the HTTP and
+ * stdio transports hand it parsed messages and send what it returns.
+ */
+public final class McpGateway {
+    private static final Logger LOG = LoggerFactory.getLogger(McpGateway.class);
+    private static final String CONVERSATION_META = "tollgate/conversation";
+    private static final List<String> LOG_LEVELS =
+            List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
+
+    private final Supplier<Policy> policy;
+    private final GatewayPipelines pipelines;
+    private final SessionRegistry sessions;
+    private final GatewaySettings settings;
+    private final NameScheme names;
+    private final UpstreamCatalog catalog;
+
+    public McpGateway(UpstreamDirectory upstreams, Supplier<Policy> policy, GatewayPipelines pipelines,
+                      SessionRegistry sessions, GatewaySettings settings) {
+        this.policy = policy;
+        this.pipelines = pipelines;
+        this.sessions = sessions;
+        this.settings = settings;
+        this.names = new NameScheme(settings.toolNameSeparator());
+        this.catalog = new UpstreamCatalog(upstreams, settings.callTimeout(), this::onUpstreamMessage);
+    }
+
+    public NameScheme names() {
+        return names;
+    }
+
+    /** Whether answering this method may involve related messages (progress, sampling), so SSE suits it. */
+    public static boolean streamsRelatedMessages(String method) {
+        return switch (method) {
+            case "tools/call", "resources/read", "prompts/get", "completion/complete" -> true;
+            default -> false;
+        };
+    }
+
+    /** Answers {@code initialize}: negotiates the version and records the client's capabilities. */
+    public JsonNode initialize(AgentSession session, JsonNode params) {
+        String version = ProtocolVersions.negotiate(params.path("protocolVersion").asString(""));
+        session.initialized(version, params.path("capabilities"), params.path("clientInfo"));
+        ObjectNode result = Json.object();
+        result.put("protocolVersion", version);
+        ObjectNode capabilities = result.putObject("capabilities");
+        capabilities.putObject("tools").put("listChanged", true);
+        capabilities.putObject("resources").put("listChanged", true);
+        capabilities.putObject("prompts").put("listChanged", true);
+        capabilities.putObject("logging");
+        capabilities.putObject("completions");
+        ObjectNode info = result.putObject("serverInfo");
+        info.put("name", "tollgate");
+        info.put("version", settings.version());
+        result.put("instructions", "Tollgate governs these tools: calls are authenticated, checked against policy, "
+                + "rate limited and audited. A blocked call answers with isError and the rule that blocked it.");
+        return result;
+    }
+
+    /**
+     * Answers one request (never initialize, which the transport handles with the session it opens).
+     * Empty when the agent cancelled the request meanwhile: then the spec says to send no response.
+     */
+    public Optional<JsonNode> handle(AgentSession session, JsonNode request, RequestScope scope) {
+        JsonNode id = request.get("id");
+        String method = request.path("method").asString();
+        JsonNode params = request.path("params");
+        if (!params.isMissingNode() && !params.isObject()) {
+            return Optional.of(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params must be an object"));
+        }
+        AtomicBoolean cancelled = new AtomicBoolean();
+        session.started(id, () -> cancelled.set(true));
+        try {
+            JsonNode answer = dispatch(session, id, method, params, scope);
+            return cancelled.get() ? Optional.empty() : Optional.of(answer);
+        } catch (InvalidParams e) {
+            return Optional.of(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("{} from agent {} failed", method, session.agent().agentId(), e);
+            return Optional.of(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "internal error while handling " + method));
+        } finally {
+            session.finished(id);
+        }
+    }
+
+    private JsonNode dispatch(AgentSession session, JsonNode id, String method, JsonNode params, RequestScope scope) {
+        switch (method) {
+            case "ping":
+                return JsonRpc.result(id, Json.object());
+            case "initialize":
+                return JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "the session is already initialized");
+            case "tools/list":
+                return JsonRpc.result(id, page(listTools(session), params, "tools"));
+            case "tools/call":
+                return JsonRpc.result(id, callTool(session, params, scope));
+            case "resources/list":
+                return JsonRpc.result(id, page(listResources(session, ListKind.RESOURCES), params, "resources"));
+            case "resources/templates/list":
+                return JsonRpc.result(id, page(listResources(session, ListKind.RESOURCE_TEMPLATES), params,
+                        "resourceTemplates"));
+            case "resources/read":
+                return readResource(session, id, params, scope);
+            case "prompts/list":
+                return JsonRpc.result(id, page(listPrompts(session), params, "prompts"));
+            case "prompts/get":
+                return getPrompt(session, id, params, scope);
+            case "completion/complete":
+                return complete(session, id, params, scope);
+            case "logging/setLevel":
+                return setLevel(session, id, params);
+            default:
+                return JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
+        }
+    }
+
+    /** Handles a notification from the agent. */
+    public void notification(AgentSession session, JsonNode message) {
+        String method = message.path("method").asString();
+        JsonNode params = message.path("params");
+        switch (method) {
+            case "notifications/cancelled":
+                if (params.has("requestId")) {
+                    session.cancel(params.get("requestId"));
+                }
+                break;
+            case "notifications/roots/list_changed":
+                for (String server : catalog.servers()) {
+                    if (serverVisible(session, server)) {
+                        catalog.connection(server).ifPresent(c -> c.notify(method, params));
+                    }
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** Routes the agent's answer to a server-to-client request back to the upstream that asked. */
+    public void response(AgentSession session, JsonNode message) {
+        Optional<AgentSession.PendingRelay> pending = session.takeRelay(message.get("id"));
+        if (pending.isEmpty()) {
+            LOG.debug("agent {} answered a request Tollgate did not relay", session.agent().agentId());
+            return;
+        }
+        ObjectNode answer = (ObjectNode) message.deepCopy();
+        answer.set("id", pending.get().upstreamId());
+        Optional<UpstreamConnection> connection = catalog.connection(pending.get().server());
+        if (connection.isEmpty()) {
+            LOG.warn("upstream {} went away before the agent answered its request", pending.get().server());
+            return;
+        }
+        connection.get().respond(answer);
+    }
+
+    /** Re-announces the tool list to every session whose visible tools changed under a new policy. */
+    public void policyChanged() {
+        for (AgentSession session : sessions.active()) {
+            Set<String> visible = visibleToolNames(session);
+            if (!visible.equals(session.announcedTools())) {
+                session.announcedTools(visible);
+                session.send(JsonRpc.notification("notifications/tools/list_changed", null));
+            }
+        }
+    }
+
+    // ---- tools
+
+    private record ListedTool(String name, ToolRef ref, JsonNode definition) {}
+
+    private List<ListedTool> visibleTools(AgentSession session) {
+        Policy current = policy.get();
+        List<ListedTool> out = new ArrayList<>();
+        for (String server : catalog.servers()) {
+            for (JsonNode tool : catalog.items(server, ListKind.TOOLS)) {
+                String upstreamName = tool.path("name").asString("");
+                if (upstreamName.isEmpty()) {
+                    continue;
+                }
+                ToolRef ref = new ToolRef(server, upstreamName);
+                if (current.visible(session.agent(), ref, annotations(tool))) {
+                    out.add(new ListedTool(names.name(server, upstreamName), ref, tool));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Set<String> visibleToolNames(AgentSession session) {
+        Set<String> out = new LinkedHashSet<>();
+        visibleTools(session).forEach(t -> out.add(t.name()));
+        return out;
+    }
+
+    private List<JsonNode> listTools(AgentSession session) {
+        List<ListedTool> visible = visibleTools(session);
+        Set<String> announced = new LinkedHashSet<>();
+        List<JsonNode> out = new ArrayList<>();
+        for (ListedTool tool : visible) {
+            ObjectNode copy = (ObjectNode) tool.definition().deepCopy();
+            copy.put("name", tool.name());
+            out.add(copy);
+            announced.add(tool.name());
+        }
+        session.announcedTools(announced);
+        return out;
+    }
+
+    private JsonNode callTool(AgentSession session, JsonNode params, RequestScope scope) {
+        JsonNode nameNode = params.get("name");
+        if (nameNode == null || !nameNode.isString() || nameNode.asString().isEmpty()) {
+            throw new InvalidParams("tools/call needs params.name, the tool's name as tools/list gave it");
+        }
+        String name = nameNode.asString();
+        JsonNode arguments = params.path("arguments");
+        if (arguments.isMissingNode() || arguments.isNull()) {
+            arguments = Json.object();
+        } else if (!arguments.isObject()) {
+            throw new InvalidParams("tools/call params.arguments must be an object");
+        }
+        ObjectNode meta = params.path("_meta").isObject() ? ((ObjectNode) params.get("_meta")).deepCopy() : Json.object();
+        Optional<String> conversation = Optional.ofNullable(meta.get(CONVERSATION_META))
+                .filter(JsonNode::isString).map(JsonNode::asString)
+                .or(scope::conversationHeader)
+                .filter(s -> !s.isBlank());
+        List<String> tollgateKeys = new ArrayList<>();
+        meta.propertyNames().forEach(key -> {
+            if (key.startsWith("tollgate/")) {
+                tollgateKeys.add(key);
+            }
+        });
+        tollgateKeys.forEach(meta::remove);
+
+        Optional<ToolRef> routed = names.parse(name, catalog.servers());
+        ToolAnnotations annotations = ToolAnnotations.NONE;
+        boolean known = false;
+        if (routed.isPresent()) {
+            String server = routed.get().server();
+            if (!catalog.isKnown(server, ListKind.TOOLS)) {
+                known = true;
+            } else {
+                Optional<JsonNode> definition = catalog.items(server, ListKind.TOOLS).stream()
+                        .filter(t -> routed.get().tool().equals(t.path("name").asString(""))).findFirst();
+                known = definition.isPresent();
+                annotations = definition.map(McpGateway::annotations).orElse(ToolAnnotations.NONE);
+            }
+        }
+        ToolRef ref = routed.orElseGet(() -> names.guess(name));
+        ToolCall call = new ToolCall(UUID.randomUUID().toString(), Instant.now(), session.id(), session.credentials(),
+                Optional.of(session.agent()), Optional.empty(), ref, arguments, annotations, conversation, meta,
+                dev.tollgate.upstream.UpstreamAuth.NONE);
+        CallContext context = new CallContext(session.protocolVersion(),
+                new RelayChannel(session, ref.server(), scope.related()), settings.callTimeout());
+        CallOutcome outcome;
+        try {
+            outcome = (known ? pipelines.calls() : pipelines.unknownTools()).execute(call, context);
+        } catch (RuntimeException e) {
+            LOG.error("the pipeline failed on {} for agent {}", ref, session.agent().agentId(), e);
+            return CallOutcome.errorResult("Tollgate could not complete the call to " + name + ": internal error.");
+        }
+        return outcome.result();
+    }
+
+    static ToolAnnotations annotations(JsonNode tool) {
+        JsonNode a = tool.path("annotations");
+        return new ToolAnnotations(flag(a, "readOnlyHint"), flag(a, "destructiveHint"), flag(a, "idempotentHint"),
+                flag(a, "openWorldHint"));
+    }
+
+    private static Optional<Boolean> flag(JsonNode annotations, String key) {
+        JsonNode v = annotations.get(key);
+        return v != null && v.isBoolean() ? Optional.of(v.asBoolean()) : Optional.empty();
+    }
+
+    // ---- resources and prompts
+
+    /** An agent sees a server's resources and prompts when policy lets it see at least one of its tools. */
+    private boolean serverVisible(AgentSession session, String server) {
+        Policy current = policy.get();
+        for (JsonNode tool : catalog.items(server, ListKind.TOOLS)) {
+            ToolRef ref = new ToolRef(server, tool.path("name").asString(""));
+            if (!ref.tool().isEmpty() && current.visible(session.agent(), ref, annotations(tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<JsonNode> listResources(AgentSession session, ListKind kind) {
+        String uriKey = kind == ListKind.RESOURCE_TEMPLATES ? "uriTemplate" : "uri";
+        List<JsonNode> out = new ArrayList<>();
+        for (String server : catalog.servers()) {
+            if (!serverVisible(session, server)) {
+                continue;
+            }
+            for (JsonNode item : catalog.items(server, kind)) {
+                if (item.path(uriKey).isString()) {
+                    ObjectNode copy = (ObjectNode) item.deepCopy();
+                    copy.put(uriKey, names.uri(server, item.path(uriKey).asString()));
+                    out.add(copy);
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<JsonNode> listPrompts(AgentSession session) {
+        List<JsonNode> out = new ArrayList<>();
+        for (String server : catalog.servers()) {
+            if (!serverVisible(session, server)) {
+                continue;
+            }
+            for (JsonNode prompt : catalog.items(server, ListKind.PROMPTS)) {
+                if (prompt.path("name").isString()) {
+                    ObjectNode copy = (ObjectNode) prompt.deepCopy();
+                    copy.put("name", names.name(server, prompt.path("name").asString()));
+                    out.add(copy);
+                }
+            }
+        }
+        return out;
+    }
+
+    private JsonNode readResource(AgentSession session, JsonNode id, JsonNode params, RequestScope scope) {
+        String uri = params.path("uri").asString("");
+        Optional<ToolRef> target = names.parseUri(uri, catalog.servers());
+        if (target.isEmpty() || !serverVisible(session, target.get().server())) {
+            return resourceNotFound(id, uri);
+        }
+        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
+        forwarded.put("uri", target.get().tool());
+        String server = target.get().server();
+        return forward(session, id, server, "resources/read", forwarded, scope, result -> {
+            if (result.path("contents").isArray()) {
+                for (JsonNode content : result.get("contents")) {
+                    if (content.isObject() && content.path("uri").isString()) {
+                        ((ObjectNode) content).put("uri", names.uri(server, content.get("uri").asString()));
+                    }
+                }
+            }
+        });
+    }
+
+    private static JsonNode resourceNotFound(JsonNode id, String uri) {
+        ObjectNode error = JsonRpc.error(id, JsonRpc.RESOURCE_NOT_FOUND, "Resource not found");
+        ((ObjectNode) error.get("error")).putObject("data").put("uri", uri);
+        return error;
+    }
+
+    private JsonNode getPrompt(AgentSession session, JsonNode id, JsonNode params, RequestScope scope) {
+        String name = params.path("name").asString("");
+        Optional<ToolRef> target = names.parse(name, catalog.servers());
+        if (target.isEmpty() || !serverVisible(session, target.get().server())) {
+            return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown prompt: " + name);
+        }
+        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
+        forwarded.put("name", target.get().tool());
+        return forward(session, id, target.get().server(), "prompts/get", forwarded, scope, result -> { });
+    }
+
+    private JsonNode complete(AgentSession session, JsonNode id, JsonNode params, RequestScope scope) {
+        JsonNode ref = params.path("ref");
+        String type = ref.path("type").asString("");
+        Optional<ToolRef> target;
+        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
+        if ("ref/prompt".equals(type)) {
+            target = names.parse(ref.path("name").asString(""), catalog.servers());
+            target.ifPresent(t -> ((ObjectNode) forwarded.get("ref")).put("name", t.tool()));
+        } else if ("ref/resource".equals(type)) {
+            target = names.parseUri(ref.path("uri").asString(""), catalog.servers());
+            target.ifPresent(t -> ((ObjectNode) forwarded.get("ref")).put("uri", t.tool()));
+        } else {
+            return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "completion/complete needs ref/prompt or ref/resource");
+        }
+        if (target.isEmpty() || !serverVisible(session, target.get().server())) {
+            return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown completion reference");
+        }
+        return forward(session, id, target.get().server(), "completion/complete", forwarded, scope, result -> { });
+    }
+
+    private interface ResultRewrite {
+        void apply(JsonNode result);
+    }
+
+    private JsonNode forward(AgentSession session, JsonNode id, String server, String method, JsonNode params,
+                             RequestScope scope, ResultRewrite rewrite) {
+        Optional<UpstreamConnection> connection = catalog.connection(server);
+        if (connection.isEmpty()) {
+            return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "upstream server " + server + " is not connected");
+        }
+        UpstreamResponse response;
+        try {
+            response = connection.get().request(method, params, new RequestOptions(Map.of(), settings.callTimeout(),
+                    new RelayChannel(session, server, scope.related())));
+        } catch (UpstreamException e) {
+            return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "upstream server " + server
+                    + (e.timedOut() ? " timed out" : " failed") + ": " + e.getMessage());
+        }
+        if (response.error().isPresent()) {
+            return JsonRpc.errorObject(id, response.error().get());
+        }
+        JsonNode result = response.result().orElse(Json.object()).deepCopy();
+        rewrite.apply(result);
+        return JsonRpc.result(id, result);
+    }
+
+    private JsonNode setLevel(AgentSession session, JsonNode id, JsonNode params) {
+        String level = params.path("level").asString("");
+        if (!LOG_LEVELS.contains(level)) {
+            throw new InvalidParams("level must be one of " + LOG_LEVELS);
+        }
+        session.logLevel(level);
+        return JsonRpc.result(id, Json.object());
+    }
+
+    // ---- pagination
+
+    private JsonNode page(List<JsonNode> items, JsonNode params, String key) {
+        int offset = 0;
+        JsonNode cursor = params.get("cursor");
+        if (cursor != null && !cursor.isNull()) {
+            offset = Optional.of(cursor).filter(JsonNode::isString).flatMap(c -> Cursors.decode(c.asString()))
+                    .orElseThrow(() -> new InvalidParams("invalid cursor"));
+        }
+        ObjectNode result = Json.object();
+        ArrayNode array = result.putArray(key);
+        int end = Math.min(items.size(), offset + settings.pageSize());
+        for (int i = offset; i < end; i++) {
+            array.add(items.get(i));
+        }
+        if (end < items.size()) {
+            result.put("nextCursor", Cursors.encode(end));
+        }
+        return result;
+    }
+
+    // ---- messages from upstreams outside any request
+
+    private void onUpstreamMessage(String server, JsonNode message) {
+        JsonRpc.Kind kind = JsonRpc.kind(message);
+        String method = message.path("method").asString("");
+        if (kind == JsonRpc.Kind.REQUEST) {
+            relayUnsolicitedRequest(server, message);
+            return;
+        }
+        if (kind != JsonRpc.Kind.NOTIFICATION) {
+            return;
+        }
+        for (ListKind list : ListKind.values()) {
+            if (list.changedNotification.equals(method)) {
+                catalog.invalidate(server, list);
+            }
+        }
+        switch (method) {
+            case "notifications/tools/list_changed":
+                for (AgentSession session : sessions.active()) {
+                    Set<String> visible = visibleToolNames(session);
+                    if (!visible.equals(session.announcedTools())) {
+                        session.announcedTools(visible);
+                        session.send(message);
+                    }
+                }
+                break;
+            case "notifications/resources/list_changed", "notifications/prompts/list_changed":
+                broadcast(server, message);
+                break;
+            case "notifications/message":
+                relayLog(server, message);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void broadcast(String server, JsonNode message) {
+        for (AgentSession session : sessions.active()) {
+            if (serverVisible(session, server)) {
+                session.send(message);
+            }
+        }
+    }
+
+    private void relayLog(String server, JsonNode message) {
+        String level = message.path("params").path("level").asString("info");
+        ObjectNode copy = (ObjectNode) message.deepCopy();
+        JsonNode params = copy.get("params");
+        if (params instanceof ObjectNode p) {
+            p.put("logger", server + (p.path("logger").isString() ? "/" + p.get("logger").asString() : ""));
+        }
+        for (AgentSession session : sessions.active()) {
+            if (LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(session.logLevel()) && serverVisible(session, server)) {
+                session.send(copy);
+            }
+        }
+    }
+
+    /**
+     * An upstream asked the client something outside any agent request (roots/list, sampling, elicitation).
+     * The upstream connection is shared, so the most recently active session that may see the server and
+     * declared the needed capability answers; with none, the upstream gets a JSON-RPC error.
+     */
+    private void relayUnsolicitedRequest(String server, JsonNode request) {
+        String method = request.path("method").asString();
+        Optional<UpstreamConnection> connection = catalog.connection(server);
+        if (connection.isEmpty()) {
+            return;
+        }
+        if ("ping".equals(method)) {
+            connection.get().respond(JsonRpc.result(request.get("id"), Json.object()));
+            return;
+        }
+        String capability = switch (method) {
+            case "roots/list" -> "roots";
+            case "sampling/createMessage" -> "sampling";
+            case "elicitation/create" -> "elicitation";
+            default -> "";
+        };
+        Optional<AgentSession> target = capability.isEmpty() ? Optional.empty() : sessions.active().stream()
+                .filter(s -> s.hasClientCapability(capability) && serverVisible(s, server))
+                .max(Comparator.comparing(AgentSession::lastActive));
+        if (target.isEmpty()) {
+            connection.get().respond(JsonRpc.error(request.get("id"), JsonRpc.METHOD_NOT_FOUND,
+                    "no connected agent can answer " + method));
+            return;
+        }
+        new RelayChannel(target.get(), server, target.get().outbound()).send(request);
+    }
+
+    /** A bad parameter in an agent's request: answered as JSON-RPC Invalid params. */
+    private static final class InvalidParams extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidParams(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Carries what an upstream sends about one agent request to that agent: notifications pass unchanged,
+     * server-to-client requests get a Tollgate id (remembered so the answer routes back).
+     */
+    private static final class RelayChannel implements AgentChannel {
+        private final AgentSession session;
+        private final String server;
+        private final AgentChannel sink;
+
+        RelayChannel(AgentSession session, String server, AgentChannel sink) {
+            this.session = session;
+            this.server = server;
+            this.sink = sink;
+        }
+
+        @Override
+        public void send(JsonNode message) {
+            JsonRpc.Kind kind = JsonRpc.kind(message);
+            if (kind == JsonRpc.Kind.REQUEST) {
+                String relayId = session.relay(new AgentSession.PendingRelay(server, message.get("id")));
+                ObjectNode copy = (ObjectNode) message.deepCopy();
+                copy.put("id", relayId);
+                sink.send(copy);
+            } else if (kind == JsonRpc.Kind.NOTIFICATION) {
+                sink.send(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,423 @@
+package dev.tollgate.upstream;
+
+import dev.tollgate.config.ServerConfig;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.engine.UpstreamStatus;
+import dev.tollgate.events.EngineEvent;
+import dev.tollgate.events.EventBus;
+import dev.tollgate.json.Json;
+import dev.tollgate.pipeline.ToolRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Every configured upstream server, connected in parallel, with what each lists (tools, resources, resource
+ * templates, prompts; every page). A server that fails its handshake is reported (log line, an
+ * {@link EngineEvent.UpstreamStateChanged}, its {@link UpstreamStatus}) and retried with backoff while the
+ * others serve; calls to it fail with a clear {@link UpstreamException}. When a server announces
+ * {@code notifications/*}{@code /list_changed}, or comes back after a restart, its lists are fetched again and
+ * the {@link ListChange} listeners hear about it.
+ */
+public final class UpstreamRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamRegistry.class);
+    private static final int MAX_PAGES = 1_000;
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(60);
+
+    /** Opens an initialized connection to one configured server. */
+    @FunctionalInterface
+    public interface Connector {
+        UpstreamConnection connect(ServerConfig config) throws UpstreamException;
+    }
+
+    private final Map<String, Entry> entries = new TreeMap<>();
+    private final EventBus events;
+    private final Connector connector;
+    private final OkHttpClient httpClient;
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tollgate-upstream-worker");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Consumer<ListChange>> listListeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<String, JsonNode>> messageListeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    /** One server's connection, state and lists. */
+    private static final class Entry {
+        final ServerConfig config;
+        volatile Optional<UpstreamConnection> connection = Optional.empty();
+        volatile UpstreamState state = UpstreamState.CONNECTING;
+        volatile String detail = "connecting";
+        volatile UpstreamCatalog catalog = UpstreamCatalog.EMPTY;
+        Duration retry = FIRST_RETRY;
+
+        Entry(ServerConfig config) {
+            this.config = config;
+        }
+    }
+
+    public UpstreamRegistry(Collection<ServerConfig> servers, EventBus events) {
+        this(servers, events, null);
+    }
+
+    /** With a custom connector (tests, or connections that need more than the config entry). */
+    public UpstreamRegistry(Collection<ServerConfig> servers, EventBus events, Connector connector) {
+        this.events = events;
+        this.httpClient = HttpUpstreamConnection.defaultClient();
+        this.connector = connector != null ? connector : this::connectDefault;
+        for (ServerConfig s : servers) {
+            entries.put(s.name(), new Entry(s));
+        }
+    }
+
+    public static UpstreamRegistry fromConfig(TollgateConfig config, EventBus events) {
+        return new UpstreamRegistry(config.servers().values(), events);
+    }
+
+    private UpstreamConnection connectDefault(ServerConfig config) throws UpstreamException {
+        return config.isStdio() ? StdioUpstreamConnection.connect(config)
+                : HttpUpstreamConnection.connect(config, httpClient);
+    }
+
+    /** Connects every server in parallel and returns when each has connected (lists fetched) or failed. */
+    public void start() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            all.add(CompletableFuture.runAsync(() -> connect(e), workers));
+        }
+        CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
+    }
+
+    private void connect(Entry e) {
+        if (closed) {
+            return;
+        }
+        setState(e, UpstreamState.CONNECTING, "connecting to " + describe(e.config));
+        UpstreamConnection connection;
+        try {
+            connection = connector.connect(e.config);
+        } catch (UpstreamException | RuntimeException ex) {
+            Duration wait;
+            synchronized (e) {
+                wait = e.retry;
+                e.retry = e.retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : e.retry.multipliedBy(2);
+            }
+            LOG.warn("upstream '{}' handshake failed: {} (retrying in {} s)", e.config.name(), ex.getMessage(),
+                    wait.toSeconds());
+            setState(e, UpstreamState.FAILED, "handshake failed: " + ex.getMessage());
+            Timers.SCHEDULER.schedule(() -> {
+                if (!closed) {
+                    workers.execute(() -> reconnect(e));
+                }
+            }, wait.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        if (closed) {
+            connection.close();
+            return;
+        }
+        synchronized (e) {
+            e.retry = FIRST_RETRY;
+        }
+        connection.onUnsolicited(message -> {
+            if (!closed) {
+                workers.execute(() -> onMessage(e, message));
+            }
+        });
+        connection.onStateChange((server, state, detail) -> onConnectionState(e, state, detail));
+        e.catalog = fetchCatalog(e.config, connection);
+        e.connection = Optional.of(connection);
+        LOG.info("upstream '{}' connected ({}): {} tools", e.config.name(), describe(e.config), e.catalog.tools().size());
+        setState(e, UpstreamState.CONNECTED, serverInfo(connection));
+    }
+
+    private void reconnect(Entry e) {
+        if (closed || e.connection.isPresent()) {
+            return;
+        }
+        connect(e);
+        if (e.connection.isPresent()) {
+            announce(e.config.name(), EnumSet.allOf(ListChange.Kind.class));
+        }
+    }
+
+    private void onConnectionState(Entry e, UpstreamState state, String detail) {
+        if (closed || state == UpstreamState.CLOSED) {
+            return;
+        }
+        setState(e, state, detail);
+        if (state == UpstreamState.CONNECTED) {
+            workers.execute(() -> {
+                e.connection.ifPresent(c -> e.catalog = fetchCatalog(e.config, c));
+                announce(e.config.name(), EnumSet.allOf(ListChange.Kind.class));
+            });
+        }
+    }
+
+    private void onMessage(Entry e, JsonNode message) {
+        String method = message.path("method").asString("");
+        Optional<UpstreamConnection> connection = e.connection;
+        if (connection.isPresent()) {
+            switch (method) {
+                case "notifications/tools/list_changed":
+                    refreshTools(e, connection.get());
+                    return;
+                case "notifications/resources/list_changed":
+                    refreshResources(e, connection.get());
+                    return;
+                case "notifications/prompts/list_changed":
+                    refreshPrompts(e, connection.get());
+                    return;
+                default:
+                    break;
+            }
+        }
+        for (BiConsumer<String, JsonNode> l : messageListeners) {
+            try {
+                l.accept(e.config.name(), message);
+            } catch (RuntimeException ex) {
+                LOG.warn("listener for messages from upstream '{}' failed", e.config.name(), ex);
+            }
+        }
+    }
+
+    private void refreshTools(Entry e, UpstreamConnection c) {
+        UpstreamCatalog old = e.catalog;
+        e.catalog = new UpstreamCatalog(tools(e.config, c), old.resources(), old.resourceTemplates(), old.prompts());
+        announce(e.config.name(), EnumSet.of(ListChange.Kind.TOOLS));
+    }
+
+    private void refreshResources(Entry e, UpstreamConnection c) {
+        UpstreamCatalog old = e.catalog;
+        e.catalog = new UpstreamCatalog(old.tools(), resources(e.config, c), templates(e.config, c), old.prompts());
+        announce(e.config.name(), EnumSet.of(ListChange.Kind.RESOURCES));
+    }
+
+    private void refreshPrompts(Entry e, UpstreamConnection c) {
+        UpstreamCatalog old = e.catalog;
+        e.catalog = new UpstreamCatalog(old.tools(), old.resources(), old.resourceTemplates(), prompts(e.config, c));
+        announce(e.config.name(), EnumSet.of(ListChange.Kind.PROMPTS));
+    }
+
+    private void announce(String server, Set<ListChange.Kind> kinds) {
+        for (ListChange.Kind kind : kinds) {
+            ListChange change = new ListChange(server, kind);
+            for (Consumer<ListChange> l : listListeners) {
+                try {
+                    l.accept(change);
+                } catch (RuntimeException ex) {
+                    LOG.warn("list change listener failed for {}", change, ex);
+                }
+            }
+        }
+    }
+
+    private UpstreamCatalog fetchCatalog(ServerConfig config, UpstreamConnection c) {
+        return new UpstreamCatalog(tools(config, c), resources(config, c), templates(config, c), prompts(config, c));
+    }
+
+    private List<UpstreamTool> tools(ServerConfig config, UpstreamConnection c) {
+        return list(config, c, "tools", "tools/list", "tools", d -> UpstreamTool.of(config.name(), d));
+    }
+
+    private List<UpstreamResource> resources(ServerConfig config, UpstreamConnection c) {
+        return list(config, c, "resources", "resources/list", "resources",
+                d -> new UpstreamResource(config.name(), d.path("uri").asString(), d));
+    }
+
+    private List<UpstreamResourceTemplate> templates(ServerConfig config, UpstreamConnection c) {
+        return list(config, c, "resources", "resources/templates/list", "resourceTemplates",
+                d -> new UpstreamResourceTemplate(config.name(), d.path("uriTemplate").asString(), d));
+    }
+
+    private List<UpstreamPrompt> prompts(ServerConfig config, UpstreamConnection c) {
+        return list(config, c, "prompts", "prompts/list", "prompts",
+                d -> new UpstreamPrompt(config.name(), d.path("name").asString(), d));
+    }
+
+    /** Fetches every page of one list; a server without the capability lists nothing. */
+    private <T> List<T> list(ServerConfig config, UpstreamConnection c, String capability, String method,
+                             String key, Function<JsonNode, T> toRecord) {
+        List<T> items = new ArrayList<>();
+        if (!c.initializeResult().path("capabilities").has(capability)) {
+            return items;
+        }
+        Set<String> cursors = new HashSet<>();
+        Optional<String> cursor = Optional.empty();
+        for (int page = 0; page < MAX_PAGES; page++) {
+            ObjectNode params = Json.object();
+            cursor.ifPresent(value -> params.put("cursor", value));
+            UpstreamResponse response;
+            try {
+                response = c.request(method, params, RequestOptions.of(config.timeout()));
+            } catch (UpstreamException ex) {
+                LOG.warn("upstream '{}' {} failed: {}", config.name(), method, ex.getMessage());
+                return items;
+            }
+            if (response.error().isPresent()) {
+                LOG.warn("upstream '{}' answered {} with an error: {}", config.name(), method,
+                        response.error().get().path("message").asString());
+                return items;
+            }
+            JsonNode result = response.result().orElseThrow();
+            for (JsonNode item : result.path(key)) {
+                items.add(toRecord.apply(item));
+            }
+            JsonNode next = result.get("nextCursor");
+            if (next == null || next.isNull() || next.asString("").isEmpty()) {
+                return items;
+            }
+            if (!cursors.add(next.asString())) {
+                LOG.warn("upstream '{}' repeated {} cursor '{}'; stopping there", config.name(), method, next.asString());
+                return items;
+            }
+            cursor = Optional.of(next.asString());
+        }
+        LOG.warn("upstream '{}' {} has more than {} pages; stopping there", config.name(), method, MAX_PAGES);
+        return items;
+    }
+
+    private void setState(Entry e, UpstreamState state, String detail) {
+        e.state = state;
+        e.detail = detail;
+        events.publish(new EngineEvent.UpstreamStateChanged(Instant.now(), e.config.name(), state.wire(), detail));
+    }
+
+    private static String describe(ServerConfig config) {
+        return config.isStdio() ? "stdio: " + config.command().get(0) : config.url().orElse("");
+    }
+
+    private static String serverInfo(UpstreamConnection c) {
+        JsonNode info = c.initializeResult().path("serverInfo");
+        return info.path("name").asString("unnamed server") + " " + info.path("version").asString("")
+                + ", protocol " + c.initializeResult().path("protocolVersion").asString();
+    }
+
+    /** Every tool of every connected server, by server name, then in the order each server lists them. */
+    public List<UpstreamTool> tools() {
+        List<UpstreamTool> all = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            all.addAll(e.catalog.tools());
+        }
+        return all;
+    }
+
+    public List<UpstreamTool> tools(String server) {
+        Entry e = entries.get(server);
+        return e == null ? List.of() : e.catalog.tools();
+    }
+
+    public Optional<UpstreamTool> tool(ToolRef ref) {
+        return tools(ref.server()).stream().filter(t -> t.name().equals(ref.tool())).findFirst();
+    }
+
+    public List<UpstreamResource> resources() {
+        List<UpstreamResource> all = new ArrayList<>();
+        entries.values().forEach(e -> all.addAll(e.catalog.resources()));
+        return all;
+    }
+
+    public List<UpstreamResourceTemplate> resourceTemplates() {
+        List<UpstreamResourceTemplate> all = new ArrayList<>();
+        entries.values().forEach(e -> all.addAll(e.catalog.resourceTemplates()));
+        return all;
+    }
+
+    public List<UpstreamPrompt> prompts() {
+        List<UpstreamPrompt> all = new ArrayList<>();
+        entries.values().forEach(e -> all.addAll(e.catalog.prompts()));
+        return all;
+    }
+
+    /** One server's lists (empty while it is not connected). */
+    public UpstreamCatalog catalog(String server) {
+        Entry e = entries.get(server);
+        return e == null ? UpstreamCatalog.EMPTY : e.catalog;
+    }
+
+    /** Every configured server name, sorted. */
+    public List<String> serverNames() {
+        return List.copyOf(entries.keySet());
+    }
+
+    public Optional<ServerConfig> serverConfig(String server) {
+        return Optional.ofNullable(entries.get(server)).map(e -> e.config);
+    }
+
+    /** The live connection to a server, or an exception that says why there is none (unknown, failed, restarting). */
+    public UpstreamConnection connection(String server) throws UpstreamException {
+        Entry e = entries.get(server);
+        if (e == null) {
+            throw new UpstreamException("no upstream server named '" + server + "' is configured", false, null);
+        }
+        Optional<UpstreamConnection> c = e.connection;
+        if (c.isEmpty() || !c.get().isAlive()) {
+            throw new UpstreamException("upstream '" + server + "' is not available (" + e.state.wire() + ": "
+                    + e.detail + ")", false, null);
+        }
+        return c.get();
+    }
+
+    /** The live connection to a server, or empty while it is unknown, down or restarting. */
+    public Optional<UpstreamConnection> liveConnection(String server) {
+        Entry e = entries.get(server);
+        return e == null ? Optional.empty() : e.connection.filter(UpstreamConnection::isAlive);
+    }
+
+    /** Each server as the UI shows it. */
+    public List<UpstreamStatus> statuses() {
+        List<UpstreamStatus> all = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            all.add(new UpstreamStatus(e.config.name(), e.config.isStdio() ? "stdio" : "http", e.state.wire(), e.detail,
+                    e.catalog.tools().size()));
+        }
+        return all;
+    }
+
+    /** Hears that a server's tools, resources or prompts changed (refetched already when called). */
+    public void onListChanged(Consumer<ListChange> listener) {
+        listListeners.add(listener);
+    }
+
+    /** Hears other messages upstreams send on their own (logging, resource updates, unrelated requests). */
+    public void onUpstreamMessage(BiConsumer<String, JsonNode> listener) {
+        messageListeners.add(listener);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Entry e : entries.values()) {
+            e.connection.ifPresent(UpstreamConnection::close);
+            e.connection = Optional.empty();
+            e.state = UpstreamState.CLOSED;
+            e.detail = "closed";
+        }
+        workers.shutdownNow();
+        httpClient.dispatcher().executorService().shutdown();
+        httpClient.connectionPool().evictAll();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.tollgate.ui;
+
+import dev.tollgate.audit.AuditUnavailableException;
+import dev.tollgate.engine.Engine;
+import dev.tollgate.engine.ReadOnlyEngine;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.prefs.Preferences;
+import javafx.application.Platform;
+import javafx.scene.control.Alert;
+import javafx.stage.Stage;
+
+/** Starts the Tollgate desktop window over an engine; the {@code ui} and {@code demo} commands call {@link #launch}. */
+public final class DesktopApp {
+    private static final Preferences PREFS = Preferences.userRoot().node("dev/tollgate/ui");
+
+    private DesktopApp() {}
+
+    /**
+     * Creates the engine, opens the main window over it and blocks until the window is closed; then
+     * closes the engine and stops JavaFX. Call once per JVM, not on the FX thread.
+     */
+    public static void launch(Supplier<Engine> engineFactory) {
+        launch(engineFactory, DesktopApp::openStore);
+    }
+
+    /** As {@link #launch(Supplier)}, with how File → Open audit store… opens a JDBC URL read-only. */
+    public static void launch(Supplier<Engine> engineFactory, Function<String, Engine> storeOpener) {
+        Engine engine = engineFactory.get();
+        CountDownLatch closed = new CountDownLatch(1);
+        Platform.setImplicitExit(false);
+        Platform.startup(() -> {
+            Stage stage = new Stage();
+            TollgateShell shell = openWindow(stage, engine, PREFS).withStoreOpener(storeOpener);
+            stage.setOnHidden(e -> {
+                WindowState.save(stage, PREFS.node("window"));
+                shell.close();
+                closed.countDown();
+            });
+        });
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            engine.close();
+            Platform.exit();
+        }
+    }
+
+    /** Opens an existing audit store read-only, for File → Open audit store…. */
+    public static Engine openStore(String jdbcUrl) {
+        try {
+            return ReadOnlyEngine.open(jdbcUrl);
+        } catch (AuditUnavailableException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Shows a main window over {@code engine} on {@code stage}; FX thread. The caller owns the engine. */
+    public static TollgateShell openWindow(Stage stage, Engine engine, Preferences prefs) {
+        TollgateShell shell = TollgateShell.create(engine, prefs);
+        stage.setTitle(engine.endpoint().map(uri -> "Tollgate — " + uri).orElse("Tollgate — " + engine.audit().location()));
+        WindowState.restore(stage, prefs.node("window"));
+        stage.setScene(shell.createScene(stage.getWidth(), stage.getHeight()));
+        stage.show();
+        return shell;
+    }
+
+    /** Opens a second window read-only over an audit store; closing it closes that store. */
+    static void openReadOnlyWindow(Function<String, Engine> opener, String url, Preferences prefs) {
+        Engine engine;
+        try {
+            engine = opener.apply(url);
+        } catch (RuntimeException e) {
+            new Alert(Alert.AlertType.ERROR, "Could not open " + url + ": " + e.getMessage()).showAndWait();
+            return;
+        }
+        Stage stage = new Stage();
+        TollgateShell shell = openWindow(stage, engine, prefs).withStoreOpener(opener);
+        stage.setOnHidden(e -> {
+            shell.close();
+            engine.close();
+        });
+    }
+}

@@ -1,0 +1,168 @@
+package dev.tollgate.ui.live;
+
+import dev.tollgate.audit.AuditRecord;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.css.PseudoClass;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SelectionMode;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+/** The live timeline: filter bar, virtualized call table (blocked rows marked) and the detail pane. */
+public final class LiveView extends BorderPane {
+    private static final PseudoClass BLOCKED = PseudoClass.getPseudoClass("blocked");
+    private static final PseudoClass FAILED = PseudoClass.getPseudoClass("failed");
+
+    private final LiveViewModel model;
+    private final TextField filterField = new TextField();
+    private final TableView<AuditRecord> table = new TableView<>();
+    private final TextArea detail = new TextArea();
+
+    public LiveView(LiveViewModel model) {
+        this.model = model;
+        getStyleClass().add("live-view");
+
+        filterField.setId("filter-field");
+        filterField.setPromptText("Filter: agent:billing tool:payments.* decision:blocked latency>500ms \"text\"   (Ctrl+F)");
+        filterField.textProperty().bindBidirectional(model.filterTextProperty());
+        filterField.setOnAction(e -> model.applyFilter());
+        HBox.setHgrow(filterField, Priority.ALWAYS);
+
+        MenuButton saved = new MenuButton("Saved");
+        saved.setId("saved-filters");
+        Runnable refreshSaved = () -> saved.getItems().setAll(model.savedFilters().stream().map(text -> {
+            MenuItem item = new MenuItem(text);
+            item.setOnAction(e -> {
+                model.filterTextProperty().set(text);
+                model.applyFilter();
+            });
+            return item;
+        }).toList());
+        model.savedFilters().addListener((ListChangeListener<String>) c -> refreshSaved.run());
+        refreshSaved.run();
+        Button save = new Button("Save filter");
+        save.setOnAction(e -> model.saveCurrentFilter());
+
+        ToggleButton follow = new ToggleButton("Auto-scroll");
+        follow.setId("auto-scroll");
+        follow.selectedProperty().bindBidirectional(model.autoScrollProperty());
+        follow.setTooltip(new Tooltip("Pause or resume following new calls"));
+
+        Button older = new Button("Load older");
+        older.setId("load-older");
+        older.disableProperty().bind(model.loadingProperty().or(model.moreOlderProperty().not()));
+        older.setOnAction(e -> model.loadOlder());
+
+        Label error = new Label();
+        error.getStyleClass().add("error-text");
+        error.setId("filter-error");
+        error.textProperty().bind(model.filterErrorProperty());
+        error.visibleProperty().bind(model.filterErrorProperty().isNotEmpty());
+        error.managedProperty().bind(error.visibleProperty());
+
+        HBox bar = new HBox(6, filterField, saved, save, follow, older);
+        bar.getStyleClass().add("tool-bar-row");
+        bar.setPadding(new Insets(6));
+        Label status = new Label();
+        status.textProperty().bind(model.statusProperty());
+        status.getStyleClass().add("muted");
+        VBox top = new VBox(2, bar, error, status);
+        top.setPadding(new Insets(0, 6, 4, 6));
+        setTop(top);
+
+        table.setId("call-table");
+        table.setItems(model.rows());
+        table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setPlaceholder(new Label("No calls yet. Point an agent at the proxy endpoint in the status bar."));
+        table.getColumns().add(column("Time", 95, r -> CallDetails.TIME.format(r.timestamp())));
+        table.getColumns().add(column("Agent", 120, AuditRecord::agentId));
+        table.getColumns().add(column("User", 90, r -> r.user().orElse("")));
+        table.getColumns().add(column("Tool", 180, AuditRecord::qualifiedTool));
+        table.getColumns().add(column("Decision", 75, AuditRecord::decision));
+        table.getColumns().add(column("Status", 70, AuditRecord::status));
+        table.getColumns().add(column("Latency", 75, r -> String.format(Locale.ROOT, "%.0f ms", r.latencyMs())));
+        table.getColumns().add(column("Conversation", 120, r -> r.conversationId().orElse("")));
+        table.setRowFactory(t -> new TableRow<>() {
+            @Override
+            protected void updateItem(AuditRecord item, boolean empty) {
+                super.updateItem(item, empty);
+                pseudoClassStateChanged(BLOCKED, !empty && item != null && item.blocked());
+                pseudoClassStateChanged(FAILED, !empty && item != null && !item.blocked() && !"success".equals(item.status()));
+            }
+        });
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            if (now != null && now != model.selectedProperty().get()) {
+                model.selectedProperty().set(now);
+            }
+        });
+        model.selectedProperty().addListener((o, was, now) -> {
+            if (now != null && table.getSelectionModel().getSelectedItem() != now) {
+                table.getSelectionModel().clearSelection();
+                table.getSelectionModel().select(now);
+            }
+        });
+        model.onScrollToSelected(() -> {
+            int index = table.getSelectionModel().getSelectedIndex();
+            if (index >= 0) {
+                table.scrollTo(Math.max(0, index - 3));
+            }
+        });
+        model.rows().addListener((ListChangeListener<AuditRecord>) c -> {
+            if (model.autoScrollProperty().get() && !model.rows().isEmpty()) {
+                table.scrollTo(model.rows().size() - 1);
+            }
+        });
+
+        detail.setId("call-detail");
+        detail.setEditable(false);
+        detail.getStyleClass().add("mono");
+        detail.textProperty().bind(Bindings.createStringBinding(
+                () -> Optional.ofNullable(model.selectedProperty().get()).map(CallDetails::describe)
+                        .orElse("Select a call to see its arguments, result and the rule that decided it."),
+                model.selectedProperty()));
+
+        SplitPane split = new SplitPane(table, detail);
+        split.setOrientation(Orientation.HORIZONTAL);
+        split.setDividerPositions(0.62);
+        setCenter(split);
+    }
+
+    /** Gives the filter field focus (Ctrl+F). */
+    public void focusFilter() {
+        filterField.requestFocus();
+        filterField.selectAll();
+    }
+
+    public TableView<AuditRecord> table() {
+        return table;
+    }
+
+    private static TableColumn<AuditRecord, String> column(String title, double width, Function<AuditRecord, String> value) {
+        TableColumn<AuditRecord, String> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
+        c.setId("col-" + title.toLowerCase(Locale.ROOT));
+        return c;
+    }
+}

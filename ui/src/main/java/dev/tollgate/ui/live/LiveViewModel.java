@@ -1,0 +1,234 @@
+package dev.tollgate.ui.live;
+
+import dev.tollgate.audit.AuditQuery;
+import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.audit.AuditStore;
+import dev.tollgate.events.EngineEvent;
+import dev.tollgate.ui.fx.Background;
+import dev.tollgate.ui.fx.Latest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.prefs.Preferences;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The live timeline: a bounded window of recent calls (live events appended in batches), the filter,
+ * paging back through the store by id, and the selected call. FX thread only.
+ */
+public final class LiveViewModel {
+    /** The in-memory window; older rows are paged in from the store on request, never all loaded. */
+    public static final int MAX_ROWS = 5_000;
+    public static final int PAGE = 200;
+    private static final String SAVED_KEY = "savedFilters";
+    private static final String SEPARATOR = "\u001f";
+
+    private final AuditStore store;
+    private final Latest queries;
+    private final Preferences prefs;
+    private final ObservableList<AuditRecord> rows = FXCollections.observableArrayList();
+    private final ObservableList<String> savedFilters = FXCollections.observableArrayList();
+    private final StringProperty filterText = new SimpleStringProperty("");
+    private final ReadOnlyStringWrapper filterError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper moreOlder = new ReadOnlyBooleanWrapper(true);
+    private final BooleanProperty autoScroll = new SimpleBooleanProperty(true);
+    private final ObjectProperty<AuditRecord> selected = new SimpleObjectProperty<>();
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+    private CallFilter filter = CallFilter.NONE;
+    private final List<AuditRecord> heldWhileLoading = new ArrayList<>();
+    private Runnable scrollToSelected = () -> { };
+
+    public LiveViewModel(AuditStore store, Background background, Preferences prefs) {
+        this.store = store;
+        this.queries = new Latest(background);
+        this.prefs = prefs;
+        String saved = prefs.get(SAVED_KEY, "");
+        if (!saved.isEmpty()) {
+            savedFilters.setAll(List.of(saved.split(SEPARATOR)));
+        }
+    }
+
+    public ObservableList<AuditRecord> rows() { return rows; }
+    public ObservableList<String> savedFilters() { return savedFilters; }
+    public StringProperty filterTextProperty() { return filterText; }
+    public ReadOnlyStringProperty filterErrorProperty() { return filterError.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty loadingProperty() { return loading.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty moreOlderProperty() { return moreOlder.getReadOnlyProperty(); }
+    public BooleanProperty autoScrollProperty() { return autoScroll; }
+    public ObjectProperty<AuditRecord> selectedProperty() { return selected; }
+    public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
+
+    /** The view registers how to bring the selected row into sight after a jump. */
+    public void onScrollToSelected(Runnable action) {
+        this.scrollToSelected = action;
+    }
+
+    /** Parses the filter text and reloads the newest page of matching records from the store. */
+    public void applyFilter() {
+        try {
+            filter = FilterParser.parse(filterText.get());
+            filterError.set("");
+        } catch (FilterSyntaxException e) {
+            filterError.set(e.getMessage() + " (at " + (e.position() + 1) + ")");
+            return;
+        }
+        reload();
+    }
+
+    /** Loads the newest page matching the current filter. */
+    public void reload() {
+        CallFilter f = filter;
+        loading.set(true);
+        heldWhileLoading.clear();
+        queries.run(() -> newestPage(f, Optional.empty()), page -> {
+            List<AuditRecord> ascending = new ArrayList<>(page);
+            Collections.reverse(ascending);
+            long maxId = ascending.isEmpty() ? Long.MIN_VALUE : ascending.get(ascending.size() - 1).id();
+            for (AuditRecord held : heldWhileLoading) {
+                if (held.id() > maxId) {
+                    ascending.add(held);
+                }
+            }
+            heldWhileLoading.clear();
+            rows.setAll(ascending);
+            moreOlder.set(page.size() >= PAGE);
+            loading.set(false);
+            updateStatus();
+        }, this::failed);
+    }
+
+    /** Pages one screen of older matching records in from the store (by id, never a full load). */
+    public void loadOlder() {
+        if (rows.isEmpty() || loading.get()) {
+            return;
+        }
+        long oldest = rows.get(0).id();
+        CallFilter f = filter;
+        loading.set(true);
+        queries.run(() -> newestPage(f, Optional.of(oldest)), page -> {
+            List<AuditRecord> ascending = new ArrayList<>(page);
+            Collections.reverse(ascending);
+            autoScroll.set(false);
+            rows.addAll(0, ascending);
+            if (rows.size() > MAX_ROWS) {
+                rows.remove(MAX_ROWS, rows.size());
+            }
+            moreOlder.set(page.size() >= PAGE);
+            loading.set(false);
+            updateStatus();
+        }, this::failed);
+    }
+
+    /** Shows the record with this id: selects it when loaded, otherwise loads the rows around it first. */
+    public void jumpTo(long id) {
+        autoScroll.set(false);
+        for (AuditRecord r : rows) {
+            if (r.id() == id) {
+                selected.set(r);
+                scrollToSelected.run();
+                return;
+            }
+        }
+        filterText.set("");
+        filter = CallFilter.NONE;
+        filterError.set("");
+        loading.set(true);
+        queries.run(() -> {
+            List<AuditRecord> around = new ArrayList<>(store.query(AuditQuery.builder().beforeId(id + 1)
+                    .newestFirst(true).limit(PAGE).build()));
+            Collections.reverse(around);
+            around.addAll(store.query(AuditQuery.builder().afterId(id).limit(PAGE).build()));
+            around.sort(Comparator.comparingLong(AuditRecord::id));
+            return around;
+        }, around -> {
+            rows.setAll(around);
+            moreOlder.set(true);
+            loading.set(false);
+            around.stream().filter(r -> r.id() == id).findFirst().ifPresent(selected::set);
+            updateStatus();
+            scrollToSelected.run();
+        }, this::failed);
+    }
+
+    /** Appends the completed calls of one event batch that pass the filter. */
+    public void onEvents(List<EngineEvent> batch) {
+        List<AuditRecord> matching = new ArrayList<>();
+        for (EngineEvent e : batch) {
+            if (e instanceof EngineEvent.CallCompleted done && filter.test(done.record())) {
+                matching.add(done.record());
+            }
+        }
+        if (matching.isEmpty()) {
+            return;
+        }
+        if (loading.get()) {
+            heldWhileLoading.addAll(matching);
+            return;
+        }
+        rows.addAll(matching);
+        int excess = rows.size() - MAX_ROWS;
+        if (excess > 0) {
+            rows.remove(0, excess);
+            moreOlder.set(true);
+        }
+        updateStatus();
+    }
+
+    public void saveCurrentFilter() {
+        String text = filterText.get().trim();
+        if (text.isEmpty() || savedFilters.contains(text)) {
+            return;
+        }
+        savedFilters.add(text);
+        prefs.put(SAVED_KEY, String.join(SEPARATOR, savedFilters));
+    }
+
+    public void removeSavedFilter(String text) {
+        savedFilters.remove(text);
+        prefs.put(SAVED_KEY, String.join(SEPARATOR, savedFilters));
+    }
+
+    private List<AuditRecord> newestPage(CallFilter f, Optional<Long> beforeId) {
+        List<AuditRecord> out = new ArrayList<>();
+        Optional<Long> cursor = beforeId;
+        // Filters the store cannot evaluate (globs, latency) are re-checked here, so a page may need a few queries.
+        for (int round = 0; round < 20 && out.size() < PAGE; round++) {
+            AuditQuery.Builder q = f.toQuery().newestFirst(true).limit(PAGE);
+            cursor.ifPresent(q::beforeId);
+            List<AuditRecord> page = store.query(q.build());
+            for (AuditRecord r : page) {
+                if (f.test(r)) {
+                    out.add(r);
+                }
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+            cursor = Optional.of(page.get(page.size() - 1).id());
+        }
+        return out;
+    }
+
+    private void failed(Throwable e) {
+        loading.set(false);
+        status.set("Audit store query failed: " + e.getMessage());
+    }
+
+    private void updateStatus() {
+        status.set(rows.size() + " calls shown" + (filter.isEmpty() ? "" : " (filtered)"));
+    }
+}

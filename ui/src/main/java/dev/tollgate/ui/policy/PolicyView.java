@@ -1,0 +1,256 @@
+package dev.tollgate.ui.policy;
+
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.policy.PreviewReport;
+import dev.tollgate.ui.live.CallDetails;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.fxmisc.flowless.VirtualizedScrollPane;
+import org.fxmisc.richtext.CodeArea;
+import org.fxmisc.richtext.LineNumberFactory;
+
+/** The policy YAML editor with problems at their lines, the live preview over history, and the diff before Save. */
+public final class PolicyView extends BorderPane {
+    private final PolicyViewModel model;
+    private final CodeArea editor = new CodeArea();
+    private final SimpleObjectProperty<Map<Integer, String>> problemLines = new SimpleObjectProperty<>(Map.of());
+
+    public PolicyView(PolicyViewModel model) {
+        this.model = model;
+        getStyleClass().add("policy-view");
+
+        editor.setId("policy-editor");
+        editor.setParagraphGraphicFactory(line -> gutter(line));
+        editor.replaceText(model.textProperty().get());
+        editor.textProperty().addListener((o, was, now) -> {
+            if (!now.equals(model.textProperty().get())) {
+                model.textProperty().set(now);
+            }
+            editor.setStyleSpans(0, YamlHighlighter.highlight(now));
+        });
+        model.textProperty().addListener((o, was, now) -> {
+            if (!now.equals(editor.getText())) {
+                editor.replaceText(now);
+            }
+        });
+        model.problems().addListener((ListChangeListener<ConfigException>) c -> markProblems());
+
+        Button save = new Button("Save…");
+        save.setId("policy-save");
+        save.disableProperty().bind(model.canSaveProperty().not());
+        save.setOnAction(e -> confirmAndApply());
+        Button revert = new Button("Revert");
+        revert.setOnAction(e -> model.revert());
+        Label message = new Label();
+        message.setId("policy-message");
+        message.textProperty().bind(model.messageProperty());
+        Label title = new Label("Policy");
+        title.getStyleClass().add("section-title");
+        HBox toolbar = new HBox(8, title, save, revert, message);
+        toolbar.setAlignment(Pos.CENTER_LEFT);
+        toolbar.setPadding(new Insets(6));
+
+        ListView<ConfigException> problems = new ListView<>(model.problems());
+        problems.setId("policy-problems");
+        problems.setPrefHeight(90);
+        problems.setPlaceholder(new Label("No problems."));
+        problems.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(ConfigException item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : "line " + item.line() + ": " + item.detail());
+                getStyleClass().remove("error-text");
+                if (!empty && item != null) {
+                    getStyleClass().add("error-text");
+                }
+            }
+        });
+        problems.setOnMouseClicked(e -> {
+            ConfigException p = problems.getSelectionModel().getSelectedItem();
+            if (p != null && p.line() > 0 && p.line() <= editor.getParagraphs().size()) {
+                editor.moveTo(p.line() - 1, 0);
+                editor.requestFollowCaret();
+                editor.requestFocus();
+            }
+        });
+
+        VirtualizedScrollPane<CodeArea> scroller = new VirtualizedScrollPane<>(editor);
+        VBox.setVgrow(scroller, Priority.ALWAYS);
+        VBox left = new VBox(toolbar, scroller, problems);
+
+        SplitPane split = new SplitPane(left, sidePanel());
+        split.setDividerPositions(0.55);
+        setCenter(split);
+        editor.setStyleSpans(0, YamlHighlighter.highlight(editor.getText()));
+    }
+
+    public CodeArea editor() {
+        return editor;
+    }
+
+    private Node gutter(int line) {
+        Node number = LineNumberFactory.get(editor).apply(line);
+        Label marker = new Label("●");
+        marker.getStyleClass().add("error-text");
+        marker.visibleProperty().bind(Bindings.createBooleanBinding(
+                () -> problemLines.get().containsKey(line + 1), problemLines));
+        marker.tooltipProperty().bind(Bindings.createObjectBinding(
+                () -> problemLines.get().containsKey(line + 1) ? new Tooltip(problemLines.get().get(line + 1)) : null,
+                problemLines));
+        HBox box = new HBox(number, marker);
+        box.setAlignment(Pos.CENTER_LEFT);
+        return box;
+    }
+
+    private void markProblems() {
+        Map<Integer, String> lines = new HashMap<>();
+        for (ConfigException p : model.problems()) {
+            if (p.line() > 0) {
+                lines.merge(p.line(), p.detail(), (a, b) -> a + "\n" + b);
+            }
+        }
+        problemLines.set(Map.copyOf(lines));
+        for (int i = 0; i < editor.getParagraphs().size(); i++) {
+            boolean bad = lines.containsKey(i + 1);
+            if (bad != editor.getParagraph(i).getParagraphStyle().contains("has-error")) {
+                editor.setParagraphStyle(i, bad ? List.of("has-error") : List.of());
+            }
+        }
+    }
+
+    /** Whether line {@code line} (1-based) is marked as having a problem. */
+    public boolean lineMarked(int line) {
+        return line >= 1 && line <= editor.getParagraphs().size()
+                && editor.getParagraph(line - 1).getParagraphStyle().contains("has-error");
+    }
+
+    private Node sidePanel() {
+        Label summary = new Label();
+        summary.setId("preview-summary");
+        summary.setWrapText(true);
+        summary.textProperty().bind(Bindings.createStringBinding(() -> {
+            if (model.previewingProperty().get()) {
+                return "Evaluating the candidate over recorded calls…";
+            }
+            return model.reportProperty().get().map(r -> String.format(Locale.ROOT,
+                    "%d recorded calls evaluated in %d ms: %d would now be blocked, %d would now be allowed.",
+                    r.evaluated(), r.took().toMillis(), r.allowedToBlocked(), r.blockedToAllowed()))
+                    .orElse("The preview appears when the policy is valid.");
+        }, model.reportProperty(), model.previewingProperty()));
+
+        ComboBox<PolicyViewModel.Range> range = new ComboBox<>(FXCollections.observableArrayList(PolicyViewModel.Range.values()));
+        range.valueProperty().bindBidirectional(model.rangeProperty());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox head = new HBox(8, new Label("History:"), range);
+        head.setAlignment(Pos.CENTER_LEFT);
+
+        TableView<PreviewReport.ChangeCount> counts = new TableView<>();
+        counts.setId("preview-counts");
+        counts.setPlaceholder(new Label("No recorded call would change decision."));
+        counts.getColumns().add(col("Agent", PreviewReport.ChangeCount::agentId));
+        counts.getColumns().add(col("Tool", PreviewReport.ChangeCount::tool));
+        counts.getColumns().add(col("→ blocked", c -> Long.toString(c.allowedToBlocked())));
+        counts.getColumns().add(col("→ allowed", c -> Long.toString(c.blockedToAllowed())));
+        counts.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        model.reportProperty().addListener((o, was, now) ->
+                counts.getItems().setAll(now.map(PreviewReport::counts).orElse(List.of())));
+        counts.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> model.selectedCountProperty().set(now));
+
+        ListView<PreviewReport.ChangedCall> changes = new ListView<>(model.shownChanges());
+        changes.setId("preview-changes");
+        changes.setPlaceholder(new Label("Select a row above to see its calls."));
+        changes.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(PreviewReport.ChangedCall c, boolean empty) {
+                super.updateItem(c, empty);
+                setText(empty || c == null ? null : CallDetails.DATE_TIME.format(c.timestamp()) + "  #" + c.recordId() + "  "
+                        + c.agentId() + "  " + c.tool() + "  " + c.before() + " → " + c.after() + "  (" + c.newRule() + ")");
+            }
+        });
+        changes.setOnMouseClicked(e -> {
+            PreviewReport.ChangedCall c = changes.getSelectionModel().getSelectedItem();
+            if (c != null && e.getClickCount() == 2) {
+                model.showCall(c);
+            }
+        });
+        VBox.setVgrow(counts, Priority.ALWAYS);
+        VBox.setVgrow(changes, Priority.ALWAYS);
+        VBox preview = new VBox(6, head, summary, counts, new Label("Calls that would change (double-click to open):"), changes);
+        preview.setPadding(new Insets(6));
+
+        TextArea diff = new TextArea();
+        diff.setId("policy-diff");
+        diff.setEditable(false);
+        diff.getStyleClass().add("mono");
+        diff.textProperty().bind(Bindings.createStringBinding(this::diffText, model.textProperty(), model.runningProperty()));
+
+        TabPane tabs = new TabPane(new Tab("Live preview", preview), new Tab("Diff vs running", diff));
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        return tabs;
+    }
+
+    private String diffText() {
+        List<LineDiff.Line> lines = model.diff();
+        if (!LineDiff.changed(lines)) {
+            return "No changes against the running policy.";
+        }
+        return lines.stream().map(LineDiff.Line::toString)
+                .collect(Collectors.joining("\n"));
+    }
+
+    private void confirmAndApply() {
+        TextArea diff = new TextArea(diffText());
+        diff.setEditable(false);
+        diff.getStyleClass().add("mono");
+        diff.setPrefSize(640, 360);
+        ButtonType apply = new ButtonType("Apply", ButtonBar.ButtonData.OK_DONE);
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, "", apply, ButtonType.CANCEL);
+        confirm.setTitle("Apply policy");
+        confirm.setHeaderText("Apply these changes to the running policy?");
+        confirm.getDialogPane().setContent(diff);
+        if (getScene() != null) {
+            confirm.initOwner(getScene().getWindow());
+            confirm.getDialogPane().getStylesheets().setAll(getScene().getStylesheets());
+        }
+        confirm.showAndWait().filter(apply::equals).ifPresent(b -> model.apply());
+    }
+
+    private static <T> TableColumn<T, String> col(String title, Function<T, String> value) {
+        TableColumn<T, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
+        return c;
+    }
+}

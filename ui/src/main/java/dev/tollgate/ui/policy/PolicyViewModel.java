@@ -1,0 +1,201 @@
+package dev.tollgate.ui.policy;
+
+import dev.tollgate.audit.AuditQuery;
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.policy.PolicyControl;
+import dev.tollgate.policy.PreviewReport;
+import dev.tollgate.ui.fx.Background;
+import dev.tollgate.ui.fx.Latest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javafx.animation.PauseTransition;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The policy editor: the candidate text, its problems (checked as you type, debounced, in the
+ * background), the live preview of decisions it would change over recorded history, the diff against
+ * the running policy, and applying it.
+ */
+public final class PolicyViewModel {
+    /** How much recorded history the preview evaluates. */
+    public enum Range {
+        HOUR("Last hour", Duration.ofHours(1)), DAY("Last 24 hours", Duration.ofDays(1)),
+        WEEK("Last 7 days", Duration.ofDays(7)), ALL("All history", Duration.ZERO);
+
+        private final String label;
+        private final Duration span;
+
+        Range(String label, Duration span) {
+            this.label = label;
+            this.span = span;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** Calls the preview lists; the counts cover every evaluated call. */
+    public static final int PREVIEW_SAMPLE = 500;
+    public static final javafx.util.Duration DEBOUNCE = javafx.util.Duration.millis(300);
+
+    private final PolicyControl control;
+    private final Latest checks;
+    private final Latest previews;
+    private final Background background;
+    private final StringProperty text = new SimpleStringProperty("");
+    private final ReadOnlyStringWrapper running = new ReadOnlyStringWrapper("");
+    private final ObservableList<ConfigException> problems = FXCollections.observableArrayList();
+    private final ReadOnlyBooleanWrapper checking = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper applying = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper previewing = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyObjectWrapper<Optional<PreviewReport>> report = new ReadOnlyObjectWrapper<>(Optional.empty());
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private final ObjectProperty<Range> range = new SimpleObjectProperty<>(Range.ALL);
+    private final ObjectProperty<PreviewReport.ChangeCount> selectedCount = new SimpleObjectProperty<>();
+    private final ObservableList<PreviewReport.ChangedCall> shownChanges = FXCollections.observableArrayList();
+    private final BooleanProperty dirty = new SimpleBooleanProperty();
+    private final BooleanBinding canSave;
+    private final PauseTransition debounce = new PauseTransition(DEBOUNCE);
+    private Consumer<Long> showCall = id -> { };
+
+    public PolicyViewModel(PolicyControl control, Background background) {
+        this.control = control;
+        this.background = background;
+        this.checks = new Latest(background);
+        this.previews = new Latest(background);
+        canSave = Bindings.createBooleanBinding(
+                () -> problems.isEmpty() && !checking.get() && !applying.get() && dirty.get(),
+                problems, checking, applying, dirty);
+        debounce.setOnFinished(e -> checkNow());
+        text.addListener((o, was, now) -> {
+            dirty.set(!now.equals(running.get()));
+            checking.set(true);
+            debounce.playFromStart();
+        });
+        range.addListener((o, was, now) -> checkNow());
+        selectedCount.addListener((o, was, now) -> refreshShownChanges());
+        report.addListener((o, was, now) -> refreshShownChanges());
+        background.run(control::currentText, current -> {
+            running.set(current);
+            text.set(current);
+        }, e -> message.set("Could not read the running policy: " + e.getMessage()));
+    }
+
+    public StringProperty textProperty() { return text; }
+    public ReadOnlyStringProperty runningProperty() { return running.getReadOnlyProperty(); }
+    public ObservableList<ConfigException> problems() { return problems; }
+    public ReadOnlyBooleanProperty checkingProperty() { return checking.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty previewingProperty() { return previewing.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<Optional<PreviewReport>> reportProperty() { return report.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
+    public ObjectProperty<Range> rangeProperty() { return range; }
+    public ObjectProperty<PreviewReport.ChangeCount> selectedCountProperty() { return selectedCount; }
+    public ObservableList<PreviewReport.ChangedCall> shownChanges() { return shownChanges; }
+    public BooleanBinding canSaveProperty() { return canSave; }
+
+    public void setShowCall(Consumer<Long> showCall) {
+        this.showCall = showCall;
+    }
+
+    public void showCall(PreviewReport.ChangedCall call) {
+        showCall.accept(call.recordId());
+    }
+
+    /** The line diff between the running policy and the editor's text. */
+    public List<LineDiff.Line> diff() {
+        return LineDiff.diff(running.get(), text.get());
+    }
+
+    /** Puts the running policy back into the editor. */
+    public void revert() {
+        text.set(running.get());
+    }
+
+    /** Applies the candidate; on refusal the problem is shown and the running policy stays. */
+    public void apply() {
+        if (!canSave.get()) {
+            return;
+        }
+        String candidate = text.get();
+        applying.set(true);
+        background.run(() -> {
+            control.apply(candidate);
+            return candidate;
+        }, applied -> {
+            applying.set(false);
+            running.set(applied);
+            dirty.set(!text.get().equals(applied));
+            message.set("Policy applied.");
+        }, e -> {
+            applying.set(false);
+            if (e instanceof ConfigException problem) {
+                problems.setAll(problem);
+            }
+            message.set("Not applied: " + e.getMessage());
+        });
+    }
+
+    private void checkNow() {
+        debounce.stop();
+        String candidate = text.get();
+        checking.set(true);
+        checks.run(() -> control.check(candidate), found -> {
+            problems.setAll(found);
+            checking.set(false);
+            if (found.isEmpty()) {
+                message.set(dirty.get() ? "Valid. Review the preview and the diff, then Save." : "");
+                previewNow(candidate);
+            } else {
+                message.set(found.size() + (found.size() == 1 ? " problem" : " problems"));
+                report.set(Optional.empty());
+            }
+        }, e -> {
+            checking.set(false);
+            message.set("Check failed: " + e.getMessage());
+        });
+    }
+
+    private void previewNow(String candidate) {
+        AuditQuery.Builder q = AuditQuery.builder().limit(PREVIEW_SAMPLE);
+        Range r = range.get();
+        if (r != Range.ALL) {
+            q.from(Instant.now().minus(r.span));
+        }
+        AuditQuery query = q.build();
+        previewing.set(true);
+        previews.run(() -> control.preview(candidate, query), found -> {
+            previewing.set(false);
+            report.set(Optional.of(found));
+        }, e -> {
+            previewing.set(false);
+            message.set("Preview failed: " + e.getMessage());
+        });
+    }
+
+    private void refreshShownChanges() {
+        PreviewReport.ChangeCount c = selectedCount.get();
+        shownChanges.setAll(report.get().map(rep -> rep.changes().stream()
+                .filter(ch -> c == null || (ch.agentId().equals(c.agentId()) && ch.tool().equals(c.tool())))
+                .toList()).orElse(List.of()));
+    }
+}

@@ -1,0 +1,172 @@
+package dev.tollgate.ui.replay;
+
+import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.json.Json;
+import dev.tollgate.ui.live.CallDetails;
+import java.io.File;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.css.PseudoClass;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+
+/** Replay: sessions on the left; the interleaved transcript and calls, with step, play and jump, on the right. */
+public final class ReplayView extends BorderPane {
+    private static final PseudoClass BLOCKED = PseudoClass.getPseudoClass("blocked");
+    private static final PseudoClass TURN = PseudoClass.getPseudoClass("turn");
+
+    private final ReplayViewModel model;
+    private final ListView<TimelineEntry> timeline;
+
+    public ReplayView(ReplayViewModel model, Consumer<SessionSummary> exportSession) {
+        this.model = model;
+        getStyleClass().add("replay-view");
+
+        TextField search = new TextField();
+        search.setId("session-search");
+        search.setPromptText("Search by agent, user, id or time");
+        search.textProperty().bindBidirectional(model.searchProperty());
+        ListView<SessionSummary> sessions = new ListView<>(model.sessions());
+        sessions.setId("session-list");
+        sessions.setPlaceholder(new Label("No sessions recorded yet."));
+        sessions.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(SessionSummary s, boolean empty) {
+                super.updateItem(s, empty);
+                pseudoClassStateChanged(BLOCKED, !empty && s != null && s.blocked() > 0);
+                setText(empty || s == null ? null : (s.kind() == SessionSummary.Kind.CONVERSATION ? "💬 " : "⇄ ") + s.id()
+                        + "\n" + String.join(", ", s.agents()) + (s.users().isEmpty() ? "" : " · " + String.join(", ", s.users()))
+                        + "\n" + (s.first().equals(java.time.Instant.MAX) ? "" : CallDetails.DATE_TIME.format(s.first()))
+                        + " · " + s.calls() + " calls" + (s.blocked() > 0 ? ", " + s.blocked() + " blocked" : "")
+                        + (s.turns() > 0 ? ", " + s.turns() + " turns" : ""));
+            }
+        });
+        sessions.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+            if (now != null) {
+                model.sessionProperty().set(now);
+            }
+        });
+        Button refresh = new Button("Refresh");
+        refresh.setOnAction(e -> model.loadSessions());
+        Button importButton = new Button("Import transcript…");
+        importButton.setId("import-transcript");
+        importButton.setOnAction(e -> chooseTranscript());
+        HBox listButtons = new HBox(6, refresh, importButton);
+        VBox.setVgrow(sessions, Priority.ALWAYS);
+        VBox left = new VBox(6, search, sessions, listButtons);
+        left.setPadding(new Insets(6));
+        left.setMinWidth(220);
+
+        timeline = new ListView<>(model.entries());
+        timeline.setId("replay-timeline");
+        timeline.setPlaceholder(new Label("Choose a conversation or session."));
+        timeline.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(TimelineEntry entry, boolean empty) {
+                super.updateItem(entry, empty);
+                pseudoClassStateChanged(BLOCKED, !empty && entry instanceof TimelineEntry.Call c && c.record().blocked());
+                pseudoClassStateChanged(TURN, !empty && entry instanceof TimelineEntry.Turn);
+                setText(empty || entry == null ? null : line(entry));
+            }
+        });
+        timeline.getSelectionModel().selectedIndexProperty().addListener((o, was, now) -> {
+            if (now.intValue() >= 0 && now.intValue() != model.positionProperty().get()) {
+                model.positionProperty().set(now.intValue());
+            }
+        });
+        model.positionProperty().addListener((o, was, now) -> {
+            int p = now.intValue();
+            if (p >= 0 && timeline.getSelectionModel().getSelectedIndex() != p) {
+                timeline.getSelectionModel().select(p);
+                timeline.scrollTo(Math.max(0, p - 2));
+            }
+        });
+
+        TextArea detail = new TextArea();
+        detail.setId("replay-detail");
+        detail.setEditable(false);
+        detail.setWrapText(true);
+        detail.getStyleClass().add("mono");
+        detail.textProperty().bind(Bindings.createStringBinding(
+                () -> model.current().map(ReplayView::describe).orElse(""), model.positionProperty(), model.entries()));
+
+        Button back = button("◀ Step", "replay-back", model::stepBack);
+        Button play1 = button("▶ 1×", "replay-play", () -> model.play(1));
+        Button play10 = button("▶▶ 10×", "replay-play10", () -> model.play(10));
+        Button pause = button("❚❚", "replay-pause", model::pause);
+        pause.disableProperty().bind(model.playingProperty().not());
+        Button forward = button("Step ▶", "replay-forward", model::stepForward);
+        Button blocked = button("Next blocked", "replay-next-blocked", model::nextBlocked);
+        Button export = button("Export session…", "replay-export", () -> {
+            if (model.sessionProperty().get() != null) {
+                exportSession.accept(model.sessionProperty().get());
+            }
+        });
+        Label message = new Label();
+        message.getStyleClass().add("muted");
+        message.textProperty().bind(model.messageProperty());
+        HBox controls = new HBox(6, back, play1, play10, pause, forward, blocked, export, message);
+        controls.setAlignment(Pos.CENTER_LEFT);
+        controls.setPadding(new Insets(6));
+
+        SplitPane right = new SplitPane(timeline, detail);
+        right.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        right.setDividerPositions(0.6);
+        BorderPane rightPane = new BorderPane(right);
+        rightPane.setTop(controls);
+
+        SplitPane split = new SplitPane(left, rightPane);
+        split.setDividerPositions(0.28);
+        setCenter(split);
+    }
+
+    public ListView<TimelineEntry> timeline() {
+        return timeline;
+    }
+
+    private static Button button(String text, String id, Runnable action) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.setOnAction(e -> action.run());
+        return b;
+    }
+
+    static String line(TimelineEntry entry) {
+        String time = CallDetails.TIME.format(entry.at());
+        if (entry instanceof TimelineEntry.Turn t) {
+            String text = t.turn().text().replace('\n', ' ');
+            return time + "  " + t.turn().role() + ": " + (text.length() > 160 ? text.substring(0, 160) + "…" : text);
+        }
+        AuditRecord r = ((TimelineEntry.Call) entry).record();
+        return time + "  ⚙ " + r.qualifiedTool() + " " + Json.write(r.arguments()) + "  → " + r.decision() + ", " + r.status();
+    }
+
+    static String describe(TimelineEntry entry) {
+        if (entry instanceof TimelineEntry.Turn t) {
+            return t.turn().role() + " · " + CallDetails.DATE_TIME.format(t.turn().timestamp()) + "\n\n" + t.turn().text();
+        }
+        return CallDetails.describe(((TimelineEntry.Call) entry).record());
+    }
+
+    private void chooseTranscript() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Import transcript");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("JSON Lines", "*.jsonl", "*.ndjson", "*.json"));
+        File file = chooser.showOpenDialog(getScene().getWindow());
+        if (file != null) {
+            model.importTranscript(file.toPath());
+        }
+    }
+}

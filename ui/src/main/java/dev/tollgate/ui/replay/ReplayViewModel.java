@@ -1,0 +1,266 @@
+package dev.tollgate.ui.replay;
+
+import dev.tollgate.audit.AuditQuery;
+import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.audit.AuditStore;
+import dev.tollgate.ui.fx.Background;
+import dev.tollgate.ui.fx.Latest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javafx.animation.PauseTransition;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+/**
+ * Replay: pick a conversation or MCP session, see its transcript turns and tool calls on one time
+ * line in timestamp order, step through it or play it at 1× or 10×, jump to the blocked calls.
+ */
+public final class ReplayViewModel {
+    /** How many recent records the session list is built from; older sessions are found by searching the store. */
+    public static final int RECENT_RECORDS = 20_000;
+    public static final int MAX_CALLS_PER_SESSION = 50_000;
+    private static final Duration MAX_PLAY_GAP = Duration.ofSeconds(2);
+
+    private final AuditStore store;
+    private final Background background;
+    private final Latest sessionQueries;
+    private final Latest timelineQueries;
+    private final Map<String, List<TranscriptTurn>> transcripts = new HashMap<>();
+    private final ObservableList<SessionSummary> sessions = FXCollections.observableArrayList();
+    private final FilteredList<SessionSummary> visibleSessions = new FilteredList<>(sessions);
+    private final StringProperty search = new SimpleStringProperty("");
+    private final ObjectProperty<SessionSummary> session = new SimpleObjectProperty<>();
+    private final ObservableList<TimelineEntry> entries = FXCollections.observableArrayList();
+    private final IntegerProperty position = new SimpleIntegerProperty(-1);
+    private final ReadOnlyBooleanWrapper playing = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private final PauseTransition player = new PauseTransition();
+    private double speed = 1;
+
+    public ReplayViewModel(AuditStore store, Background background) {
+        this.store = store;
+        this.background = background;
+        this.sessionQueries = new Latest(background);
+        this.timelineQueries = new Latest(background);
+        search.addListener((o, was, now) -> {
+            String needle = now.trim().toLowerCase(Locale.ROOT);
+            visibleSessions.setPredicate(needle.isEmpty() ? null
+                    : s -> List.of(needle.split("\\s+")).stream().allMatch(w -> s.searchText().contains(w)));
+        });
+        session.addListener((o, was, now) -> loadTimeline(now));
+        player.setOnFinished(e -> playStep());
+    }
+
+    public ObservableList<SessionSummary> sessions() { return visibleSessions; }
+    public StringProperty searchProperty() { return search; }
+    public ObjectProperty<SessionSummary> sessionProperty() { return session; }
+    public ObservableList<TimelineEntry> entries() { return entries; }
+    public IntegerProperty positionProperty() { return position; }
+    public ReadOnlyBooleanProperty playingProperty() { return playing.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
+
+    public Optional<TimelineEntry> current() {
+        int p = position.get();
+        return p >= 0 && p < entries.size() ? Optional.of(entries.get(p)) : Optional.empty();
+    }
+
+    /** Rebuilds the session list from the newest records and the imported transcripts. */
+    public void loadSessions() {
+        Map<String, List<TranscriptTurn>> turns = Map.copyOf(transcripts);
+        sessionQueries.run(() -> summarize(store.query(AuditQuery.builder().newestFirst(true).limit(RECENT_RECORDS).build()), turns),
+                found -> {
+                    SessionSummary keep = session.get();
+                    sessions.setAll(found);
+                    if (keep != null) {
+                        found.stream().filter(s -> s.kind() == keep.kind() && s.id().equals(keep.id())).findFirst()
+                                .ifPresent(session::set);
+                    }
+                }, e -> message.set("Could not list sessions: " + e.getMessage()));
+    }
+
+    /** Reads a JSONL transcript file and merges its turns into the conversations. */
+    public void importTranscript(Path file) {
+        background.run(() -> TranscriptImporter.read(file), result -> {
+            for (TranscriptTurn t : result.turns()) {
+                transcripts.computeIfAbsent(t.conversationId(), k -> new ArrayList<>()).add(t);
+            }
+            message.set("Imported " + result.turns().size() + " turns from " + file.getFileName()
+                    + (result.problems().isEmpty() ? "" : "; skipped " + result.problems().size() + " bad lines ("
+                    + result.problems().get(0) + ")"));
+            loadSessions();
+            loadTimeline(session.get());
+        }, e -> message.set("Could not read " + file.getFileName() + ": " + (e instanceof IOException io ? io.getMessage() : e)));
+    }
+
+    public void stepForward() {
+        if (position.get() < entries.size() - 1) {
+            position.set(position.get() + 1);
+        } else {
+            pause();
+        }
+    }
+
+    public void stepBack() {
+        if (position.get() > 0) {
+            position.set(position.get() - 1);
+        }
+    }
+
+    /** Moves to the next blocked call after the current position (wrapping to the first). */
+    public void nextBlocked() {
+        int n = entries.size();
+        for (int k = 1; k <= n; k++) {
+            int i = (position.get() + k) % n;
+            if (entries.get(i) instanceof TimelineEntry.Call call && call.record().blocked()) {
+                position.set(i);
+                return;
+            }
+        }
+        message.set("No blocked calls in this session.");
+    }
+
+    /** Plays from the current position, waiting the recorded gaps divided by {@code speed} (gaps capped at 2 s). */
+    public void play(double speed) {
+        this.speed = speed;
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (position.get() >= entries.size() - 1) {
+            position.set(0);
+        }
+        playing.set(true);
+        scheduleNext();
+    }
+
+    public void pause() {
+        playing.set(false);
+        player.stop();
+    }
+
+    private void playStep() {
+        if (!playing.get()) {
+            return;
+        }
+        stepForward();
+        if (position.get() >= entries.size() - 1) {
+            pause();
+        } else {
+            scheduleNext();
+        }
+    }
+
+    private void scheduleNext() {
+        int p = Math.max(0, position.get());
+        Duration gap = p + 1 < entries.size() ? Duration.between(entries.get(p).at(), entries.get(p + 1).at()) : Duration.ZERO;
+        if (gap.compareTo(MAX_PLAY_GAP) > 0) {
+            gap = MAX_PLAY_GAP;
+        }
+        double millis = Math.max(40, gap.toMillis() / speed);
+        player.setDuration(javafx.util.Duration.millis(millis));
+        player.playFromStart();
+    }
+
+    private void loadTimeline(SessionSummary s) {
+        pause();
+        if (s == null) {
+            entries.clear();
+            position.set(-1);
+            return;
+        }
+        List<TranscriptTurn> turns = s.kind() == SessionSummary.Kind.CONVERSATION
+                ? List.copyOf(transcripts.getOrDefault(s.id(), List.of())) : List.of();
+        timelineQueries.run(() -> {
+            AuditQuery.Builder q = AuditQuery.builder().limit(MAX_CALLS_PER_SESSION);
+            if (s.kind() == SessionSummary.Kind.CONVERSATION) {
+                q.conversation(s.id());
+            } else {
+                q.session(s.id());
+            }
+            return merge(turns, store.query(q.build()));
+        }, merged -> {
+            entries.setAll(merged);
+            position.set(merged.isEmpty() ? -1 : 0);
+            message.set(merged.size() + " steps");
+        }, e -> message.set("Could not load the session: " + e.getMessage()));
+    }
+
+    /** Turns and calls in timestamp order; at equal times the turn comes first (it prompted the call). */
+    static List<TimelineEntry> merge(List<TranscriptTurn> turns, List<AuditRecord> calls) {
+        List<TimelineEntry> all = new ArrayList<>(turns.size() + calls.size());
+        turns.forEach(t -> all.add(new TimelineEntry.Turn(t)));
+        calls.forEach(c -> all.add(new TimelineEntry.Call(c)));
+        all.sort(Comparator.comparing(TimelineEntry::at)
+                .thenComparing(e -> e instanceof TimelineEntry.Call ? 1 : 0)
+                .thenComparing(e -> e instanceof TimelineEntry.Call c ? c.record().id() : 0L));
+        return all;
+    }
+
+    private static List<SessionSummary> summarize(List<AuditRecord> records, Map<String, List<TranscriptTurn>> turns) {
+        final class Acc {
+            final Set<String> agents = new HashSet<>();
+            final Set<String> users = new HashSet<>();
+            Instant first = Instant.MAX;
+            Instant last = Instant.MIN;
+            long calls;
+            long blocked;
+            long turnCount;
+
+            void at(Instant t) {
+                if (t.isBefore(first)) {
+                    first = t;
+                }
+                if (t.isAfter(last)) {
+                    last = t;
+                }
+            }
+        }
+        Map<String, Acc> byKey = new LinkedHashMap<>();
+        for (AuditRecord r : records) {
+            String key = r.conversationId().map(c -> "C" + c).orElse("S" + r.sessionId());
+            Acc a = byKey.computeIfAbsent(key, k -> new Acc());
+            a.agents.add(r.agentId());
+            r.user().ifPresent(a.users::add);
+            a.at(r.timestamp());
+            a.calls++;
+            if (r.blocked()) {
+                a.blocked++;
+            }
+        }
+        for (Map.Entry<String, List<TranscriptTurn>> t : turns.entrySet()) {
+            Acc a = byKey.computeIfAbsent("C" + t.getKey(), k -> new Acc());
+            for (TranscriptTurn turn : t.getValue()) {
+                a.at(turn.timestamp());
+                a.turnCount++;
+            }
+        }
+        List<SessionSummary> out = new ArrayList<>();
+        byKey.forEach((key, a) -> out.add(new SessionSummary(
+                key.charAt(0) == 'C' ? SessionSummary.Kind.CONVERSATION : SessionSummary.Kind.SESSION,
+                key.substring(1), a.agents, a.users, a.first, a.last, a.calls, a.blocked, a.turnCount)));
+        out.sort(Comparator.comparing(SessionSummary::last).reversed());
+        return out;
+    }
+}
