@@ -6,6 +6,7 @@ import dev.tollgate.gateway.ProtocolVersions;
 import dev.tollgate.gateway.RequestScope;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.identity.Authenticator;
+import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.json.Json;
 import dev.tollgate.session.AgentSession;
@@ -330,16 +331,19 @@ public final class McpHttpHandler extends Handler.Abstract {
     }
 
     private static Credentials credentials(Request request) {
+        String userHeader = request.getHeaders().get(UserTokenSettings.DEFAULT_HEADER);
+        Optional<String> userToken = userHeader == null || userHeader.isBlank() ? Optional.empty()
+                : Optional.of(userHeader.trim());
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization == null) {
-            return Credentials.NONE;
+            return new Credentials(Optional.empty(), userToken);
         }
         String value = authorization.trim();
         if (value.length() > 7 && value.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = value.substring(7).trim();
-            return token.isEmpty() ? Credentials.NONE : Credentials.bearer(token);
+            return new Credentials(token.isEmpty() ? Optional.empty() : Optional.of(token), userToken);
         }
-        return Credentials.NONE;
+        return new Credentials(Optional.empty(), userToken);
     }
 
     private boolean unauthorized(Request request, Response response, Callback callback, Credentials presented,
