@@ -94,6 +94,14 @@ public final class IdentityServices {
         return new IdentityInterceptor(() -> authenticator, users);
     }
 
+    /**
+     * The link that goes first, before the audit link, so every audit record of a user's call names the user.
+     * A pass-through when no user tokens are configured.
+     */
+    public Interceptor userAttributionLink() {
+        return users.<Interceptor>map(UserAttributionInterceptor::new).orElse(chain -> chain.proceed(chain.call()));
+    }
+
     /** Links that put upstream tokens on calls; they go after the credential-injection link, before forwarding. */
     public List<Interceptor> upstreamTokenLinks() {
         List<Interceptor> links = new ArrayList<>();
