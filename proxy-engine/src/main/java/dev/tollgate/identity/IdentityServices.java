@@ -89,6 +89,11 @@ public final class IdentityServices {
         return authenticator;
     }
 
+    /** The request header the transport reads the end user's token from ({@code identity.userToken.header}). */
+    public String userTokenHeader() {
+        return identity.userToken().map(UserTokenSettings::header).orElse(UserTokenSettings.DEFAULT_HEADER);
+    }
+
     /** The identity link of the chain (agent, then the end user's token). */
     public Interceptor identityLink() {
         return new IdentityInterceptor(() -> authenticator, users);

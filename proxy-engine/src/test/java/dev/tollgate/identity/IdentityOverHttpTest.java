@@ -91,7 +91,8 @@ class IdentityOverHttpTest {
                 new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__"))))),
                 sessions, GatewaySettings.defaults());
         server = new AgentHttpServer("127.0.0.1", 0, new McpHttpHandler(gateway, sessions,
-                () -> identity.get().authenticator(), new OriginPolicy(List.of()), 1_000_000));
+                () -> identity.get().authenticator(), new OriginPolicy(List.of()), 1_000_000,
+                UserTokenSettings.DEFAULT_HEADER));
         server.start();
         identity.set(IdentityServices.create(config.withListenPort(server.port())));
         identity.get().handlers().forEach(server::addRoute);
