@@ -4,6 +4,7 @@ import dev.tollgate.config.ServerConfig;
 import dev.tollgate.config.SourceMap;
 import dev.tollgate.config.TollgateConfig;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Opti
             JsonNode o = raw.path("oauth");
             String op = p + "/oauth";
             Optional<String> issuer = text(o, "issuer");
-            Optional<URI> tokenUrl = text(o, "tokenUrl").map(URI::create);
+            Optional<URI> tokenUrl = text(o, "tokenUrl").map(u -> url(u, op + "/tokenUrl", lines));
             Optional<String> clientId = text(o, "clientId");
             if (mode == Mode.CLIENT_CREDENTIALS) {
                 if (clientId.isEmpty() || text(o, "clientSecret").isEmpty()) {
@@ -60,11 +61,24 @@ public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Opti
             }
             List<String> scopes = new ArrayList<>();
             o.path("scopes").forEach(s -> scopes.add(s.asString()));
-            URI resource = text(o, "resource").map(URI::create).orElse(URI.create(server.url().get()));
+            URI resource = text(o, "resource").map(u -> url(u, op + "/resource", lines))
+                    .orElse(url(server.url().get(), p + "/url", lines));
             out.put(server.name(), new UpstreamOAuthSettings(server.name(), mode, resource, issuer, tokenUrl, clientId,
                     text(o, "clientSecret"), scopes));
         }
         return out;
+    }
+
+    private static URI url(String text, String pointer, SourceMap lines) {
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+                throw lines.error(pointer, "expected an http(s) URL, got '" + text + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw lines.error(pointer, "expected a URL, got '" + text + "'");
+        }
     }
 
     private static Optional<String> text(JsonNode node, String key) {
