@@ -17,10 +17,12 @@ import tools.jackson.databind.JsonNode;
  * How Tollgate obtains a token for one upstream ({@code servers.X.auth} and {@code servers.X.oauth}): per
  * user by the authorization code flow, or for itself by client credentials. The authorization server is
  * configured ({@code issuer}/{@code tokenUrl}) or discovered from the upstream's RFC 9728 metadata.
+ * {@code userClaim} names the claim of the issued token that must equal the Tollgate user's subject, so a
+ * authorization link completed by someone else's sign-in is refused.
  */
 public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Optional<String> issuer,
                                     Optional<URI> tokenUrl, Optional<String> clientId, Optional<String> clientSecret,
-                                    List<String> scopes) {
+                                    List<String> scopes, Optional<String> userClaim) {
 
     /** Whose token the upstream sees. */
     public enum Mode { USER, CLIENT_CREDENTIALS }
@@ -64,7 +66,7 @@ public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Opti
             URI resource = text(o, "resource").map(u -> url(u, op + "/resource", lines))
                     .orElse(url(server.url().get(), p + "/url", lines));
             out.put(server.name(), new UpstreamOAuthSettings(server.name(), mode, resource, issuer, tokenUrl, clientId,
-                    text(o, "clientSecret"), scopes));
+                    text(o, "clientSecret"), scopes, text(o, "userClaim")));
         }
         return out;
     }
