@@ -1,0 +1,31 @@
+package dev.tollgate.sample.demo;
+
+import dev.tollgate.sample.DemoPolicies;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How to run the demo: where its files go ({@code workDir}, default {@code ~/.tollgate/demo}), which audit
+ * store to use (empty: a fresh H2 file in the work dir), which policy, and how long the payment processor
+ * keeps a refund hanging before it times out.
+ */
+public record DemoOptions(Path workDir, Optional<String> auditUrl, DemoPolicies policy, Duration refundDelay) {
+
+    public static DemoOptions defaults() {
+        return new DemoOptions(Path.of(System.getProperty("user.home"), ".tollgate", "demo"), Optional.empty(),
+                DemoPolicies.INCIDENT, Duration.ofMillis(200));
+    }
+
+    public DemoOptions withWorkDir(Path dir) {
+        return new DemoOptions(dir, auditUrl, policy, refundDelay);
+    }
+
+    public DemoOptions withAuditUrl(String url) {
+        return new DemoOptions(workDir, Optional.of(url), policy, refundDelay);
+    }
+
+    public DemoOptions withRefundDelay(Duration delay) {
+        return new DemoOptions(workDir, auditUrl, policy, delay);
+    }
+}
