@@ -2,6 +2,9 @@ package dev.tollgate.sample.demo;
 
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.audit.AuditStores;
+import dev.tollgate.audit.AuditUnavailableException;
+import dev.tollgate.audit.JdbcAuditStore;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.engine.Engine;
@@ -9,6 +12,7 @@ import dev.tollgate.sample.agents.AgentCall;
 import dev.tollgate.sample.agents.DemoScenario;
 import dev.tollgate.sample.agents.Pacing;
 import dev.tollgate.sample.agents.TollgateGateway;
+import dev.tollgate.sample.history.HistoryGenerator;
 import dev.tollgate.sample.servers.SampleServerOptions;
 import dev.tollgate.sample.servers.SampleWorld;
 import java.io.IOException;
@@ -42,17 +46,21 @@ public final class DemoSession implements AutoCloseable {
             "support-agent", "SUPPORT_AGENT_KEY");
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(30);
+    private static final long HISTORY_SEED = 42;
 
     private final SampleWorld world;
     private final Engine engine;
     private final TollgateConfig config;
     private final Map<String, String> agentKeys;
+    private final long lastRecordBefore;
 
-    private DemoSession(SampleWorld world, Engine engine, TollgateConfig config, Map<String, String> agentKeys) {
+    private DemoSession(SampleWorld world, Engine engine, TollgateConfig config, Map<String, String> agentKeys,
+                        long lastRecordBefore) {
         this.world = world;
         this.engine = engine;
         this.config = config;
         this.agentKeys = agentKeys;
+        this.lastRecordBefore = lastRecordBefore;
     }
 
     /**
@@ -70,11 +78,16 @@ public final class DemoSession implements AutoCloseable {
 
             Files.createDirectories(options.workDir());
             String auditUrl = options.auditUrl().orElseGet(() -> freshAuditStore(options.workDir()));
+            if (options.historyRecords() > 0) {
+                seedHistory(auditUrl, options.historyRecords());
+            }
             Path file = options.workDir().resolve("tollgate-demo.yaml");
             writeOwnerOnly(file, substitute(options.policy().text(), variables));
             TollgateConfig config = new ConfigLoader().load(file).withListenPort(0).withAuditUrl(auditUrl);
             Engine engine = engineFactory.apply(config);
-            return new DemoSession(world, engine, config, Map.copyOf(keys));
+            long lastBefore = engine.audit().query(AuditQuery.builder().newestFirst(true).limit(1).build()).stream()
+                    .mapToLong(AuditRecord::id).findFirst().orElse(0);
+            return new DemoSession(world, engine, config, Map.copyOf(keys), lastBefore);
         } catch (IOException e) {
             world.close();
             throw new UncheckedIOException("cannot prepare the demo in " + options.workDir() + ": " + e.getMessage(), e);
@@ -111,9 +124,9 @@ public final class DemoSession implements AutoCloseable {
         return scenario(pacing).play(calls);
     }
 
-    /** Every call of this run as the audit store recorded it. */
+    /** Every call of this run as the audit store recorded it (not the history recorded before it). */
     public List<AuditRecord> records() {
-        return engine.audit().query(AuditQuery.all());
+        return engine.audit().query(AuditQuery.builder().afterId(lastRecordBefore).limit(Integer.MAX_VALUE).build());
     }
 
     public DemoSummary summary() {
@@ -150,6 +163,15 @@ public final class DemoSession implements AutoCloseable {
             throw new UncheckedIOException("cannot start a fresh demo audit store at " + base + ": " + e.getMessage(), e);
         }
         return "jdbc:h2:file:" + base.toString().replace('\\', '/');
+    }
+
+    private static void seedHistory(String auditUrl, long records) {
+        try (JdbcAuditStore store = AuditStores.open(auditUrl)) {
+            HistoryGenerator.generate(store, HistoryGenerator.Options.of(records, HISTORY_SEED), n -> { });
+        } catch (AuditUnavailableException e) {
+            throw new IllegalStateException("cannot write the demo history to " + AuditStores.redactUrl(auditUrl)
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     private static void writeOwnerOnly(Path file, String text) throws IOException {
