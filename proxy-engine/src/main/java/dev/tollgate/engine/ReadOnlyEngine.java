@@ -1,6 +1,8 @@
 package dev.tollgate.engine;
 
 import dev.tollgate.audit.AuditStore;
+import dev.tollgate.audit.AuditStores;
+import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.policy.PolicyControl;
 import java.net.URI;
@@ -17,6 +19,11 @@ public final class ReadOnlyEngine implements Engine {
 
     public ReadOnlyEngine(AuditStore store) {
         this.store = store;
+    }
+
+    /** Opens an existing store (an H2 file or a PostgreSQL URL) for browsing; fails when there is none. */
+    public static ReadOnlyEngine open(String jdbcUrl) throws AuditUnavailableException {
+        return new ReadOnlyEngine(AuditStores.openExisting(jdbcUrl));
     }
 
     @Override

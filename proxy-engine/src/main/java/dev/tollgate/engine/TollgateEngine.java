@@ -109,7 +109,6 @@ public final class TollgateEngine implements Engine {
             }
             IdentityConfig identity = IdentityConfig.from(config);
             AtomicReference<Authenticator> authenticator = new AtomicReference<>(identity.authenticator(config));
-            Authenticator current = credentials -> authenticator.get().authenticate(credentials);
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
             upstreams.start();
@@ -119,7 +118,7 @@ public final class TollgateEngine implements Engine {
                     config.root().path("listPageSize").asInt(100), "0.1.0");
             Chains.Links links = new Chains.Links(
                     new AuditInterceptor(audit, events, Redactor.withKeys(config.redactKeys()), clock),
-                    new IdentityInterceptor(current, identity.userToken().map(UserTokenVerifier::new)),
+                    new IdentityInterceptor(authenticator::get, identity.userToken().map(UserTokenVerifier::new)),
                     new PolicyInterceptor(policy::live),
                     new RateLimitInterceptor(policy.limits(), new InMemoryLimitStore(), clock),
                     new LoopBreakerInterceptor(policy.loopBreaker(), events, clock),

@@ -6,6 +6,7 @@ import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.ToolCall;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The identity link: re-authenticates the call's credentials with the authenticator in force (the transport
@@ -15,18 +16,24 @@ import java.util.Optional;
 public final class IdentityInterceptor implements Interceptor {
     public static final String RULE = "identity";
 
-    private final Authenticator authenticator;
+    private final Supplier<Authenticator> authenticator;
     private final Optional<UserTokenVerifier> users;
 
-    public IdentityInterceptor(Authenticator authenticator, Optional<UserTokenVerifier> users) {
+    /** The authenticator is looked up per call so a reloaded config takes effect at once. */
+    public IdentityInterceptor(Supplier<Authenticator> authenticator, Optional<UserTokenVerifier> users) {
         this.authenticator = authenticator;
         this.users = users;
+    }
+
+    /** Agents only: a user token sent anyway is refused, since nothing is configured to verify it. */
+    public IdentityInterceptor(Supplier<Authenticator> authenticator) {
+        this(authenticator, Optional.empty());
     }
 
     @Override
     public CallOutcome intercept(Chain chain) {
         ToolCall call = chain.call();
-        Authenticator.AuthResult auth = authenticator.authenticate(call.credentials());
+        Authenticator.AuthResult auth = authenticator.get().authenticate(call.credentials());
         if (auth instanceof Authenticator.AuthResult.Refused refused) {
             return blocked("authentication failed: " + refused.message());
         }

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -307,7 +308,12 @@ public final class UpstreamRegistry implements AutoCloseable {
     }
 
     private static String describe(ServerConfig config) {
-        return config.isStdio() ? "stdio: " + config.command().get(0) : config.url().orElse("");
+        if (config.isStdio()) {
+            return "stdio: " + config.command().get(0);
+        }
+        // Query strings and user info sometimes carry keys; the log and the UI get scheme, host, port and path only.
+        HttpUrl url = HttpUrl.parse(config.url().orElse(""));
+        return url == null ? "an invalid url" : url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
     }
 
     private static String serverInfo(UpstreamConnection c) {
@@ -358,8 +364,9 @@ public final class UpstreamRegistry implements AutoCloseable {
         return e == null ? UpstreamCatalog.EMPTY : e.catalog;
     }
 
-    public Set<String> serverNames() {
-        return entries.keySet();
+    /** Every configured server name, sorted. */
+    public List<String> serverNames() {
+        return List.copyOf(entries.keySet());
     }
 
     public Optional<ServerConfig> serverConfig(String server) {
@@ -378,6 +385,12 @@ public final class UpstreamRegistry implements AutoCloseable {
                     + e.detail + ")", false, null);
         }
         return c.get();
+    }
+
+    /** The live connection to a server, or empty while it is unknown, down or restarting. */
+    public Optional<UpstreamConnection> liveConnection(String server) {
+        Entry e = entries.get(server);
+        return e == null ? Optional.empty() : e.connection.filter(UpstreamConnection::isAlive);
     }
 
     /** Each server as the UI shows it. */

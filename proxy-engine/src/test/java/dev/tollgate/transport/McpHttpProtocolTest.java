@@ -76,11 +76,11 @@ class McpHttpProtocolTest {
         GatewaySettings settings = GatewaySettings.defaults();
         upstreams = new UpstreamRegistry(List.of(), events);
         McpGateway gateway = new McpGateway(upstreams, () -> policy, new GatewayPipelines(
-                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(authenticator, java.util.Optional.empty()),
+                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(() -> authenticator, java.util.Optional.empty()),
                         chain -> {
                             throw new AssertionError("no upstream is configured, so no call may reach forwarding");
                         })),
-                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(authenticator, java.util.Optional.empty()),
+                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(() -> authenticator, java.util.Optional.empty()),
                         new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme("__"))))),
                 sessions, settings);
         McpHttpHandler handler = new McpHttpHandler(gateway, sessions, () -> authenticator,

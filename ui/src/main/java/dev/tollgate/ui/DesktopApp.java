@@ -1,6 +1,8 @@
 package dev.tollgate.ui;
 
+import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.engine.Engine;
+import dev.tollgate.engine.ReadOnlyEngine;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -20,9 +22,7 @@ public final class DesktopApp {
      * closes the engine and stops JavaFX. Call once per JVM, not on the FX thread.
      */
     public static void launch(Supplier<Engine> engineFactory) {
-        launch(engineFactory, url -> {
-            throw new IllegalStateException("opening an audit store needs the audit module");
-        });
+        launch(engineFactory, DesktopApp::openStore);
     }
 
     /** As {@link #launch(Supplier)}, with how File → Open audit store… opens a JDBC URL read-only. */
@@ -46,6 +46,15 @@ public final class DesktopApp {
         } finally {
             engine.close();
             Platform.exit();
+        }
+    }
+
+    /** Opens an existing audit store read-only, for File → Open audit store…. */
+    public static Engine openStore(String jdbcUrl) {
+        try {
+            return ReadOnlyEngine.open(jdbcUrl);
+        } catch (AuditUnavailableException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

@@ -8,7 +8,12 @@ import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.FxEventDispatcher;
 import dev.tollgate.ui.live.LiveView;
 import dev.tollgate.ui.live.LiveViewModel;
+import dev.tollgate.ui.agents.AgentsView;
+import dev.tollgate.ui.agents.AgentsViewModel;
 import dev.tollgate.ui.export.Exporter;
+import dev.tollgate.ui.limits.ConfiguredLimits;
+import dev.tollgate.ui.limits.LimitsView;
+import dev.tollgate.ui.limits.LimitsViewModel;
 import dev.tollgate.ui.policy.PolicyView;
 import dev.tollgate.ui.replay.ReplayView;
 import dev.tollgate.ui.replay.ReplayViewModel;
@@ -73,8 +78,11 @@ public final class TollgateShell implements AutoCloseable {
     private final AlertsViewModel alertsModel = new AlertsViewModel();
     private final Optional<PolicyViewModel> policyModel;
     private final ReplayViewModel replayModel;
+    private final LimitsViewModel limitsModel;
+    private final AgentsViewModel agentsModel;
     private final Timeline clock;
-    private Optional<Function<String, Engine>> storeOpener = Optional.empty();
+    private final Timeline storeSize;
+    private Function<String, Engine> storeOpener = DesktopApp::openStore;
     private Theme theme;
     private Scene scene;
 
@@ -103,6 +111,17 @@ public final class TollgateShell implements AutoCloseable {
         replayModel = new ReplayViewModel(engine.audit(), background);
         views.put(Section.REPLAY, new ReplayView(replayModel, this::exportSession));
         replayModel.loadSessions();
+        limitsModel = new LimitsViewModel(engine.audit(), background);
+        dispatcher.addListener(limitsModel::onEvents);
+        views.put(Section.LIMITS, new LimitsView(limitsModel));
+        reloadLimits();
+        dispatcher.addListener(batch -> {
+            if (batch.stream().anyMatch(e -> e instanceof dev.tollgate.events.EngineEvent.PolicyReloaded r && r.applied())) {
+                reloadLimits();
+            }
+        });
+        agentsModel = new AgentsViewModel(engine, background);
+        views.put(Section.AGENTS, new AgentsView(agentsModel));
         policyModel = engine.policy().map(control -> new PolicyViewModel(control, background));
         policyModel.ifPresent(m -> m.setShowCall(this::showCall));
         views.put(Section.POLICY, policyModel.<Node>map(PolicyView::new)
@@ -118,10 +137,14 @@ public final class TollgateShell implements AutoCloseable {
         root.setBottom(statusBar());
         navigate(Section.LIVE);
 
-        clock = new Timeline(new KeyFrame(Duration.seconds(1), e -> status.tick(Instant.now())));
+        clock = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
+            Instant now = Instant.now();
+            status.tick(now);
+            limitsModel.tick(now);
+        }));
         clock.setCycleCount(Timeline.INDEFINITE);
         clock.play();
-        Timeline storeSize = new Timeline(new KeyFrame(Duration.seconds(5), e -> status.refreshStoreSize()));
+        storeSize = new Timeline(new KeyFrame(Duration.seconds(5), e -> status.refreshStoreSize()));
         storeSize.setCycleCount(Timeline.INDEFINITE);
         storeSize.play();
         status.refreshStoreSize();
@@ -133,9 +156,9 @@ public final class TollgateShell implements AutoCloseable {
         return new TollgateShell(engine, prefs);
     }
 
-    /** How File → Open audit store… turns a JDBC URL into a read-only engine (absent: the item is disabled). */
+    /** How File → Open audit store… turns a JDBC URL into a read-only engine. */
     public TollgateShell withStoreOpener(Function<String, Engine> opener) {
-        this.storeOpener = Optional.of(opener);
+        this.storeOpener = opener;
         return this;
     }
 
@@ -160,6 +183,9 @@ public final class TollgateShell implements AutoCloseable {
 
     public void navigate(Section section) {
         content.getChildren().setAll(views.get(section));
+        if (section == Section.AGENTS) {
+            agentsModel.refresh();
+        }
         ToggleButton button = navButtons.get(section);
         if (!button.isSelected()) {
             button.setSelected(true);
@@ -201,6 +227,14 @@ public final class TollgateShell implements AutoCloseable {
         return replayModel;
     }
 
+    public LimitsViewModel limitsModel() {
+        return limitsModel;
+    }
+
+    public AgentsViewModel agentsModel() {
+        return agentsModel;
+    }
+
     public LiveView liveView() {
         return liveView;
     }
@@ -215,6 +249,11 @@ public final class TollgateShell implements AutoCloseable {
 
     public Theme theme() {
         return theme;
+    }
+
+    private void reloadLimits() {
+        engine.policy().ifPresent(control -> background.run(() -> ConfiguredLimits.from(control.currentText()),
+                limitsModel::setLimits, e -> limitsModel.setLimits(ConfiguredLimits.none())));
     }
 
     private static Node notice(String text) {
@@ -247,8 +286,6 @@ public final class TollgateShell implements AutoCloseable {
         MenuItem open = new MenuItem("Open audit store…");
         open.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
         open.setOnAction(e -> openStore());
-        open.setDisable(true);
-        root.sceneProperty().addListener((o, was, now) -> open.setDisable(storeOpener.isEmpty()));
         MenuItem close = new MenuItem("Close window");
         close.setAccelerator(new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN));
         close.setOnAction(e -> {
@@ -283,11 +320,11 @@ public final class TollgateShell implements AutoCloseable {
         chooser.setTitle("Open audit store");
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("H2 audit store", "*.mv.db"));
         var file = chooser.showOpenDialog(root.getScene().getWindow());
-        if (file == null || storeOpener.isEmpty()) {
+        if (file == null) {
             return;
         }
         String path = file.getAbsolutePath().replaceFirst("\\.mv\\.db$", "");
-        DesktopApp.openReadOnlyWindow(storeOpener.get(), "jdbc:h2:file:" + path, prefs);
+        DesktopApp.openReadOnlyWindow(storeOpener, "jdbc:h2:file:" + path, prefs);
     }
 
     private void exportSelected() {
@@ -384,6 +421,8 @@ public final class TollgateShell implements AutoCloseable {
     @Override
     public void close() {
         clock.stop();
+        storeSize.stop();
+        replayModel.pause();
         dispatcher.close();
         background.close();
     }

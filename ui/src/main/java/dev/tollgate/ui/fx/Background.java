@@ -22,6 +22,9 @@ public final class Background implements AutoCloseable {
 
     /** Runs {@code work} in the background; {@code onResult} or {@code onError} then run on the FX thread. */
     public <T> void run(Callable<T> work, Consumer<T> onResult, Consumer<Throwable> onError) {
+        if (executor.isShutdown()) {
+            return;
+        }
         executor.execute(() -> {
             try {
                 T result = work.call();

@@ -1,0 +1,160 @@
+package dev.tollgate.ui.limits;
+
+import dev.tollgate.ui.export.Exporter;
+import java.io.File;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.stage.FileChooser;
+import javafx.util.StringConverter;
+
+/** Calls per second against the configured limit line, with blocked calls, for one agent and tool. */
+public final class LimitsView extends BorderPane {
+    private static final DateTimeFormatter TICK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    private final NumberAxis x = new NumberAxis();
+    private final NumberAxis y = new NumberAxis();
+    private final LineChart<Number, Number> chart = new LineChart<>(x, y);
+    private final XYChart.Series<Number, Number> calls = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> blocked = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> limit = new XYChart.Series<>();
+
+    public LimitsView(LimitsViewModel model) {
+        getStyleClass().add("limits-view");
+        ComboBox<String> key = new ComboBox<>(model.keys());
+        key.setId("limits-key");
+        key.valueProperty().bindBidirectional(model.selectedProperty());
+        key.setPrefWidth(320);
+
+        TextField from = new TextField(LocalDateTime.now().minusHours(1).format(INPUT));
+        TextField to = new TextField(LocalDateTime.now().format(INPUT));
+        from.setPrefColumnCount(12);
+        to.setPrefColumnCount(12);
+        Button range = new Button("Show range");
+        range.setOnAction(e -> {
+            try {
+                model.showRange(parse(from.getText()), parse(to.getText()));
+            } catch (DateTimeParseException ex) {
+                from.getStyleClass().add("error-text");
+            }
+        });
+        Button liveButton = new Button("Live");
+        liveButton.setOnAction(e -> model.showLive());
+        Button png = new Button("Save PNG…");
+        png.setId("limits-png");
+        png.setOnAction(e -> savePng());
+        Label message = new Label();
+        message.getStyleClass().add("muted");
+        message.textProperty().bind(model.messageProperty());
+        Label title = new Label("Limits");
+        title.getStyleClass().add("section-title");
+        HBox bar = new HBox(8, title, key, liveButton, new Label("From"), from, new Label("to"), to, range, png, message);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(6));
+        setTop(bar);
+
+        chart.setId("limits-chart");
+        chart.setAnimated(false);
+        chart.setCreateSymbols(false);
+        x.setAutoRanging(false);
+        x.setForceZeroInRange(false);
+        x.setTickLabelFormatter(new StringConverter<>() {
+            @Override
+            public String toString(Number n) {
+                return TICK.format(Instant.ofEpochSecond(n.longValue()));
+            }
+
+            @Override
+            public Number fromString(String s) {
+                return 0;
+            }
+        });
+        y.setLabel("calls per second");
+        calls.setName("calls/s");
+        blocked.setName("blocked/s");
+        limit.setName("limit");
+        for (int i = 0; i < LimitsViewModel.POINTS; i++) {
+            calls.getData().add(new XYChart.Data<>(i, 0));
+            blocked.getData().add(new XYChart.Data<>(i, 0));
+        }
+        chart.getData().add(calls);
+        chart.getData().add(blocked);
+        chart.getData().add(limit);
+        setCenter(chart);
+        model.seriesProperty().addListener((o, was, now) -> show(now));
+    }
+
+    public LineChart<Number, Number> chart() {
+        return chart;
+    }
+
+    private void show(LimitsViewModel.Series s) {
+        if (s == null) {
+            return;
+        }
+        long start = s.start().getEpochSecond();
+        double step = s.bucket().toMillis() / 1000.0;
+        for (int i = 0; i < LimitsViewModel.POINTS; i++) {
+            double at = start + i * step;
+            XYChart.Data<Number, Number> c = calls.getData().get(i);
+            c.setXValue(at);
+            c.setYValue(s.calls()[i]);
+            XYChart.Data<Number, Number> b = blocked.getData().get(i);
+            b.setXValue(at);
+            b.setYValue(s.blocked()[i]);
+        }
+        double end = start + LimitsViewModel.POINTS * step;
+        x.setLowerBound(start);
+        x.setUpperBound(end);
+        x.setTickUnit(Math.max(1, (end - start) / 6));
+        if (s.limit().isPresent()) {
+            double l = s.limit().getAsDouble();
+            if (limit.getData().size() != 2) {
+                limit.getData().setAll(new XYChart.Data<>(start, l), new XYChart.Data<>(end, l));
+            } else {
+                limit.getData().get(0).setXValue(start);
+                limit.getData().get(0).setYValue(l);
+                limit.getData().get(1).setXValue(end);
+                limit.getData().get(1).setYValue(l);
+            }
+            limit.setName("limit " + s.limitName());
+        } else if (!limit.getData().isEmpty()) {
+            limit.getData().clear();
+            limit.setName("limit (none configured)");
+        }
+    }
+
+    private static Instant parse(String text) {
+        return LocalDateTime.parse(text.trim(), INPUT).atZone(ZoneId.systemDefault()).toInstant();
+    }
+
+    private void savePng() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Save chart as PNG");
+        chooser.setInitialFileName("limits.png");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
+        File file = chooser.showSaveDialog(getScene().getWindow());
+        if (file != null) {
+            try {
+                Exporter.writePng(chart, file.toPath());
+            } catch (IOException e) {
+                new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR, "Could not save: " + e.getMessage()).show();
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.tollgate.ui.limits;
+
+import dev.tollgate.audit.AuditQuery;
+import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.audit.AuditStore;
+import dev.tollgate.events.EngineEvent;
+import dev.tollgate.ui.fx.Background;
+import dev.tollgate.ui.fx.Latest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeSet;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * Calls per second against the configured limit, per agent and tool: the last five minutes live (counted
+ * from the event batches), or a range from the store. The chart is a fixed set of points whose values
+ * move, so updating it never rebuilds nodes (no flicker).
+ */
+public final class LimitsViewModel {
+    public static final int POINTS = 300;
+    private static final String ALL = "all agents · all tools";
+
+    /** One chart's worth of values: start, bucket width and per-bucket rates. */
+    public record Series(Instant start, Duration bucket, double[] calls, double[] blocked, OptionalDouble limit, String limitName) {}
+
+    private final AuditStore store;
+    private final Latest queries;
+    private final Map<String, long[][]> live = new HashMap<>();
+    private final TreeSet<String> knownKeys = new TreeSet<>();
+    private final ObservableList<String> keys = FXCollections.observableArrayList(ALL);
+    private final ObjectProperty<String> selected = new SimpleObjectProperty<>(ALL);
+    private final ObjectProperty<Series> series = new SimpleObjectProperty<>();
+    private final ReadOnlyBooleanWrapper liveMode = new ReadOnlyBooleanWrapper(true);
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private ConfiguredLimits limits = ConfiguredLimits.none();
+    private long newestSecond;
+
+    public LimitsViewModel(AuditStore store, Background background) {
+        this.store = store;
+        this.queries = new Latest(background);
+        live.put(ALL, new long[2][POINTS]);
+        selected.addListener((o, was, now) -> {
+            if (liveMode.get()) {
+                tick(Instant.now());
+            }
+        });
+    }
+
+    public ObservableList<String> keys() { return keys; }
+    public ObjectProperty<String> selectedProperty() { return selected; }
+    public ObjectProperty<Series> seriesProperty() { return series; }
+    public ReadOnlyBooleanProperty liveModeProperty() { return liveMode.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
+
+    public void setLimits(ConfiguredLimits limits) {
+        this.limits = limits;
+    }
+
+    public void onEvents(java.util.List<EngineEvent> batch) {
+        for (EngineEvent e : batch) {
+            if (e instanceof EngineEvent.CallCompleted done) {
+                AuditRecord r = done.record();
+                long second = done.at().getEpochSecond();
+                count(ALL, second, r.blocked());
+                String key = r.agentId() + " · " + r.qualifiedTool();
+                if (knownKeys.add(key)) {
+                    keys.setAll(ALL);
+                    keys.addAll(knownKeys);
+                }
+                count(key, second, r.blocked());
+            }
+        }
+    }
+
+    private void count(String key, long second, boolean blocked) {
+        long[][] ring = live.computeIfAbsent(key, k -> new long[2][POINTS]);
+        if (second > newestSecond) {
+            newestSecond = second;
+        }
+        if (second <= newestSecond - POINTS) {
+            return;
+        }
+        int slot = (int) Math.floorMod(second, (long) POINTS);
+        ring[0][slot] = encode(second, ring[0][slot]) + 1;
+        if (blocked) {
+            ring[1][slot] = encode(second, ring[1][slot]) + 1;
+        }
+    }
+
+    /** Each ring slot holds {@code second * 2^20 + count}; a slot from an older lap counts as zero. */
+    private static long encode(long second, long slotValue) {
+        return (slotValue >>> 20) == second ? slotValue : second << 20;
+    }
+
+    private static long value(long second, long slotValue) {
+        return (slotValue >>> 20) == second ? slotValue & 0xFFFFF : 0;
+    }
+
+    /** Once a second in live mode: rebuilds the five-minute series of the selected key. */
+    public void tick(Instant now) {
+        if (!liveMode.get()) {
+            return;
+        }
+        long end = now.getEpochSecond();
+        long[][] ring = live.getOrDefault(selected.get(), new long[2][POINTS]);
+        double[] calls = new double[POINTS];
+        double[] blocked = new double[POINTS];
+        for (int i = 0; i < POINTS; i++) {
+            long second = end - POINTS + i;
+            int slot = (int) Math.floorMod(second, (long) POINTS);
+            calls[i] = value(second, ring[0][slot]);
+            blocked[i] = value(second, ring[1][slot]);
+        }
+        series.set(withLimit(Instant.ofEpochSecond(end - POINTS), Duration.ofSeconds(1), calls, blocked));
+    }
+
+    public void showLive() {
+        liveMode.set(true);
+        message.set("Last 5 minutes, live");
+        tick(Instant.now());
+    }
+
+    /** Loads a range from the store, bucketed into {@link #POINTS} points, in the background. */
+    public void showRange(Instant from, Instant to) {
+        if (!to.isAfter(from)) {
+            message.set("The range must end after it starts.");
+            return;
+        }
+        liveMode.set(false);
+        String key = selected.get();
+        Duration bucket = Duration.ofMillis(Math.max(1000, Duration.between(from, to).toMillis() / POINTS));
+        AuditQuery.Builder q = AuditQuery.builder().from(from).to(to).limit(Integer.MAX_VALUE);
+        Optional<String[]> parts = key.equals(ALL) ? Optional.empty() : Optional.of(key.split(" · ", 2));
+        parts.ifPresent(p -> q.agent(p[0]).tool(p[1]));
+        message.set("Loading " + from + " – " + to + "…");
+        queries.run(() -> {
+            double[] calls = new double[POINTS];
+            double[] blocked = new double[POINTS];
+            double seconds = bucket.toMillis() / 1000.0;
+            store.scan(q.build(), r -> {
+                int i = (int) (Duration.between(from, r.timestamp()).toMillis() / bucket.toMillis());
+                if (i >= 0 && i < POINTS) {
+                    calls[i] += 1 / seconds;
+                    if (r.blocked()) {
+                        blocked[i] += 1 / seconds;
+                    }
+                }
+            });
+            return withLimit(from, bucket, calls, blocked);
+        }, loaded -> {
+            series.set(loaded);
+            message.set("From the store, " + bucket.toSeconds() + " s per point");
+        }, e -> message.set("Could not load the range: " + e.getMessage()));
+    }
+
+    private Series withLimit(Instant start, Duration bucket, double[] calls, double[] blocked) {
+        String key = selected.get();
+        if (key.equals(ALL)) {
+            return new Series(start, bucket, calls, blocked, OptionalDouble.empty(), "");
+        }
+        String[] p = key.split(" · ", 2);
+        return new Series(start, bucket, calls, blocked, limits.perSecond(p[0], p[1]), limits.describe(p[0], p[1]).orElse(""));
+    }
+}
