@@ -6,33 +6,42 @@ import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.ToolCall;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The identity link: makes sure the call carries an authenticated agent (the transport usually did this
- * already at the HTTP layer) and, when the agent forwarded its end user's token, the verified user, so
+ * The identity link: re-authenticates the call's credentials with the authenticator in force (the transport
+ * did so when the session opened, but a config reload may have removed the key or changed the roles) and, when the agent forwarded its end user's token, the verified user, so
  * policy and audit see who the call is for. A bad user token blocks the call rather than dropping the user.
  */
 public final class IdentityInterceptor implements Interceptor {
     public static final String RULE = "identity";
 
-    private final Authenticator authenticator;
+    private final Supplier<Authenticator> authenticator;
     private final Optional<UserTokenVerifier> users;
 
-    public IdentityInterceptor(Authenticator authenticator, Optional<UserTokenVerifier> users) {
+    /** The authenticator is looked up per call so a reloaded config takes effect at once. */
+    public IdentityInterceptor(Supplier<Authenticator> authenticator, Optional<UserTokenVerifier> users) {
         this.authenticator = authenticator;
         this.users = users;
+    }
+
+    /** Agents only: a user token sent anyway is refused, since nothing is configured to verify it. */
+    public IdentityInterceptor(Supplier<Authenticator> authenticator) {
+        this(authenticator, Optional.empty());
     }
 
     @Override
     public CallOutcome intercept(Chain chain) {
         ToolCall call = chain.call();
-        if (call.agent().isEmpty()) {
-            Authenticator.AuthResult result = authenticator.authenticate(call.credentials());
-            if (result instanceof Authenticator.AuthResult.Refused refused) {
-                return blocked("authentication failed: " + refused.message());
-            }
-            call = call.withAgent(((Authenticator.AuthResult.Authenticated) result).identity());
+        Authenticator.AuthResult auth = authenticator.get().authenticate(call.credentials());
+        if (auth instanceof Authenticator.AuthResult.Refused refused) {
+            return blocked("authentication failed: " + refused.message());
         }
+        AgentIdentity current = ((Authenticator.AuthResult.Authenticated) auth).identity();
+        if (call.agent().isPresent() && !call.agent().get().agentId().equals(current.agentId())) {
+            return blocked("authentication failed: the credentials now belong to agent " + current.agentId());
+        }
+        call = call.withAgent(current);
         if (call.user().isEmpty()) {
             Optional<String> token = call.credentials().userToken();
             if (token.isPresent()) {

@@ -6,6 +6,7 @@ import dev.tollgate.gateway.ProtocolVersions;
 import dev.tollgate.gateway.RequestScope;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.identity.Authenticator;
+import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.json.Json;
 import dev.tollgate.session.AgentSession;
@@ -42,8 +43,6 @@ public final class McpHttpHandler extends Handler.Abstract {
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String VERSION_HEADER = "MCP-Protocol-Version";
     static final String CONVERSATION_HEADER = "X-Tollgate-Conversation";
-    /** Where OAuth protected-resource metadata is served (RFC 9728), named in 401 challenges. */
-    public static final String RESOURCE_METADATA_PATH = "/.well-known/oauth-protected-resource";
     private static final Logger LOG = LoggerFactory.getLogger(McpHttpHandler.class);
     private static final long KEEP_ALIVE_NANOS = 15_000_000_000L;
 
@@ -52,15 +51,17 @@ public final class McpHttpHandler extends Handler.Abstract {
     private final Supplier<Authenticator> authenticator;
     private final OriginPolicy origins;
     private final long maxRequestBytes;
+    private final String userTokenHeader;
     private final Set<SseStream> openStreams = ConcurrentHashMap.newKeySet();
 
     public McpHttpHandler(McpGateway gateway, SessionRegistry sessions, Supplier<Authenticator> authenticator,
-                          OriginPolicy origins, long maxRequestBytes) {
+                          OriginPolicy origins, long maxRequestBytes, String userTokenHeader) {
         this.gateway = gateway;
         this.sessions = sessions;
         this.authenticator = authenticator;
         this.origins = origins;
         this.maxRequestBytes = maxRequestBytes;
+        this.userTokenHeader = userTokenHeader;
         sessions.addListener((session, reason) -> {
             if (session.outbound() instanceof HttpOutbox outbox) {
                 outbox.close();
@@ -329,34 +330,27 @@ public final class McpHttpHandler extends Handler.Abstract {
         return Optional.of(header.trim());
     }
 
-    private static Credentials credentials(Request request) {
+    /** The agent's bearer credential, and its end user's token when the agent forwards one. */
+    private Credentials credentials(Request request) {
+        Optional<String> bearer = Optional.empty();
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization == null) {
-            return Credentials.NONE;
+        if (authorization != null) {
+            String value = authorization.trim();
+            if (value.length() > 7 && value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                bearer = Optional.of(value.substring(7).trim()).filter(t -> !t.isEmpty());
+            }
         }
-        String value = authorization.trim();
-        if (value.length() > 7 && value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String token = value.substring(7).trim();
-            return token.isEmpty() ? Credentials.NONE : Credentials.bearer(token);
-        }
-        return Credentials.NONE;
+        Optional<String> userToken = Optional.ofNullable(request.getHeaders().get(userTokenHeader))
+                .map(String::trim).filter(t -> !t.isEmpty());
+        return new Credentials(bearer, userToken);
     }
 
     private boolean unauthorized(Request request, Response response, Callback callback, Credentials presented,
                                  String message) {
         HttpURI uri = request.getHttpURI();
-        String metadata = uri.getScheme() + "://" + uri.getAuthority() + RESOURCE_METADATA_PATH;
-        StringBuilder challenge = new StringBuilder("Bearer realm=\"tollgate\"");
-        if (presented.bearer().isPresent()) {
-            challenge.append(", error=\"invalid_token\", error_description=\"").append(quoteSafe(message)).append('"');
-        }
-        challenge.append(", resource_metadata=\"").append(metadata).append('"');
-        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge.toString());
+        String base = uri.getScheme() + "://" + uri.getAuthority();
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, BearerChallenge.forRefusal(base, presented, message));
         return reply(response, callback, 401, JsonRpc.error(null, JsonRpc.SERVER_ERROR, "Unauthorized: " + message));
-    }
-
-    private static String quoteSafe(String text) {
-        return text.replace('"', '\'').replace('\\', '/');
     }
 
     private boolean tooLarge(Response response, Callback callback) {

@@ -358,8 +358,9 @@ public final class UpstreamRegistry implements AutoCloseable {
         return e == null ? UpstreamCatalog.EMPTY : e.catalog;
     }
 
-    public Set<String> serverNames() {
-        return entries.keySet();
+    /** Every configured server name, sorted. */
+    public List<String> serverNames() {
+        return List.copyOf(entries.keySet());
     }
 
     public Optional<ServerConfig> serverConfig(String server) {
@@ -378,6 +379,12 @@ public final class UpstreamRegistry implements AutoCloseable {
                     + e.detail + ")", false, null);
         }
         return c.get();
+    }
+
+    /** The live connection to a server, or empty while it is unknown, down or restarting. */
+    public Optional<UpstreamConnection> liveConnection(String server) {
+        Entry e = entries.get(server);
+        return e == null ? Optional.empty() : e.connection.filter(UpstreamConnection::isAlive);
     }
 
     /** Each server as the UI shows it. */

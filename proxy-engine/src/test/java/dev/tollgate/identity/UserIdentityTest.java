@@ -42,7 +42,7 @@ class UserIdentityTest {
     private Pipeline pipeline(boolean required) {
         Authenticator keys = new ApiKeyAuthenticator(List.of(new AgentConfig("support-agent", List.of("agent-key"),
                 List.of("support"))));
-        return new Pipeline(List.of(new IdentityInterceptor(keys, Optional.of(new UserTokenVerifier(settings(required)))),
+        return new Pipeline(List.of(new IdentityInterceptor(() -> keys, Optional.of(new UserTokenVerifier(settings(required)))),
                 upstream));
     }
 

@@ -1,11 +1,13 @@
 package dev.tollgate.testing;
 
 import com.nimbusds.jwt.SignedJWT;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Set;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.grant.RefreshTokenManager;
 import no.nav.security.mock.oauth2.http.NettyWrapper;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
@@ -55,6 +57,23 @@ public final class OAuthTestServer implements AutoCloseable {
     public void nextToken(String issuerId, String subject, String audience, Map<String, Object> claims, long expirySeconds) {
         server.enqueueCallback(new DefaultOAuth2TokenCallback(issuerId, subject, "JWT", java.util.List.of(audience),
                 claims, expirySeconds));
+    }
+
+    /**
+     * Whether the server still honours this refresh token. Its refresh grant accepts unknown tokens (it is a
+     * test server), so revocation is observed in its refresh-token registry, read reflectively.
+     */
+    public boolean holdsRefreshToken(String refreshToken) {
+        try {
+            Field handlerField = MockOAuth2Server.class.getDeclaredField("defaultRequestHandler");
+            handlerField.setAccessible(true);
+            Object handler = handlerField.get(server);
+            Field managerField = handler.getClass().getDeclaredField("refreshTokenManager");
+            managerField.setAccessible(true);
+            return ((RefreshTokenManager) managerField.get(handler)).get(refreshToken) != null;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("mock-oauth2-server internals changed; update OAuthTestServer", e);
+        }
     }
 
     public MockOAuth2Server server() {

@@ -72,15 +72,16 @@ class McpHttpProtocolTest {
         };
         GatewaySettings settings = GatewaySettings.defaults();
         McpGateway gateway = new McpGateway(UpstreamDirectory.NONE, () -> policy, new GatewayPipelines(
-                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(() -> authenticator),
+                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(() -> authenticator, java.util.Optional.empty()),
                         chain -> {
                             throw new AssertionError("no upstream is configured, so no call may reach forwarding");
                         })),
-                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(() -> authenticator),
+                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(() -> authenticator, java.util.Optional.empty()),
                         new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme("__"))))),
                 sessions, settings);
         McpHttpHandler handler = new McpHttpHandler(gateway, sessions, () -> authenticator,
-                new OriginPolicy(config.allowedOrigins()), MAX_BYTES);
+                new OriginPolicy(config.allowedOrigins()), MAX_BYTES,
+                dev.tollgate.identity.UserTokenSettings.DEFAULT_HEADER);
         server = new AgentHttpServer("127.0.0.1", 0, handler);
         server.start();
         mcp = new RawMcp(server.endpoint());

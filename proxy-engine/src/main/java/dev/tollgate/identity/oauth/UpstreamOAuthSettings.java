@@ -1,0 +1,80 @@
+package dev.tollgate.identity.oauth;
+
+import dev.tollgate.config.ServerConfig;
+import dev.tollgate.config.SourceMap;
+import dev.tollgate.config.TollgateConfig;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * How Tollgate obtains a token for one upstream ({@code servers.X.auth} and {@code servers.X.oauth}): per
+ * user by the authorization code flow, or for itself by client credentials. The authorization server is
+ * configured ({@code issuer}/{@code tokenUrl}) or discovered from the upstream's RFC 9728 metadata.
+ */
+public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Optional<String> issuer,
+                                    Optional<URI> tokenUrl, Optional<String> clientId, Optional<String> clientSecret,
+                                    List<String> scopes) {
+
+    /** Whose token the upstream sees. */
+    public enum Mode { USER, CLIENT_CREDENTIALS }
+
+    public UpstreamOAuthSettings {
+        scopes = List.copyOf(scopes);
+    }
+
+    /** The servers of the config that use OAuth, by name. */
+    public static Map<String, UpstreamOAuthSettings> from(TollgateConfig config) {
+        Map<String, UpstreamOAuthSettings> out = new LinkedHashMap<>();
+        SourceMap lines = config.sourceMap();
+        for (ServerConfig server : config.servers().values()) {
+            JsonNode raw = server.raw() == null ? tools.jackson.databind.node.MissingNode.getInstance() : server.raw();
+            JsonNode auth = raw.path("auth");
+            String p = "/servers/" + server.name();
+            if (auth.isMissingNode() || auth.isNull()) {
+                continue;
+            }
+            Mode mode = switch (auth.asString().toLowerCase(Locale.ROOT)) {
+                case "oauth" -> Mode.USER;
+                case "client_credentials" -> Mode.CLIENT_CREDENTIALS;
+                default -> throw lines.error(p + "/auth", "auth must be 'oauth' or 'client_credentials', got '"
+                        + auth.asString() + "'");
+            };
+            if (server.url().isEmpty()) {
+                throw lines.error(p + "/auth", "auth: " + auth.asString() + " needs an HTTP server (url), not a command");
+            }
+            JsonNode o = raw.path("oauth");
+            String op = p + "/oauth";
+            Optional<String> issuer = text(o, "issuer");
+            Optional<URI> tokenUrl = text(o, "tokenUrl").map(URI::create);
+            Optional<String> clientId = text(o, "clientId");
+            if (mode == Mode.CLIENT_CREDENTIALS) {
+                if (clientId.isEmpty() || text(o, "clientSecret").isEmpty()) {
+                    throw lines.error(op, "auth: client_credentials needs oauth.clientId and oauth.clientSecret");
+                }
+            }
+            List<String> scopes = new ArrayList<>();
+            o.path("scopes").forEach(s -> scopes.add(s.asString()));
+            URI resource = text(o, "resource").map(URI::create).orElse(URI.create(server.url().get()));
+            out.put(server.name(), new UpstreamOAuthSettings(server.name(), mode, resource, issuer, tokenUrl, clientId,
+                    text(o, "clientSecret"), scopes));
+        }
+        return out;
+    }
+
+    private static Optional<String> text(JsonNode node, String key) {
+        JsonNode v = node.path(key);
+        return v.isString() && !v.asString().isBlank() ? Optional.of(v.asString()) : Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "UpstreamOAuthSettings[" + server + ", " + mode + ", resource=" + resource + ", issuer=" + issuer
+                + ", clientId=" + clientId + ", clientSecret=" + (clientSecret.isPresent() ? "***" : "none") + "]";
+    }
+}
