@@ -51,7 +51,9 @@ public final class LimitsViewModel {
         this.queries = new Latest(background);
         live.put(ALL, new long[2][POINTS]);
         selected.addListener((o, was, now) -> {
-            if (liveMode.get()) {
+            if (now == null) {
+                selected.set(ALL);
+            } else if (liveMode.get()) {
                 tick(Instant.now());
             }
         });
@@ -75,8 +77,7 @@ public final class LimitsViewModel {
                 count(ALL, second, r.blocked());
                 String key = r.agentId() + " · " + r.qualifiedTool();
                 if (knownKeys.add(key)) {
-                    keys.setAll(ALL);
-                    keys.addAll(knownKeys);
+                    keys.add(1 + knownKeys.headSet(key).size(), key);
                 }
                 count(key, second, r.blocked());
             }

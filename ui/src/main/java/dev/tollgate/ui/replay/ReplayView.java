@@ -46,7 +46,7 @@ public final class ReplayView extends BorderPane {
             protected void updateItem(SessionSummary s, boolean empty) {
                 super.updateItem(s, empty);
                 pseudoClassStateChanged(BLOCKED, !empty && s != null && s.blocked() > 0);
-                setText(empty || s == null ? null : (s.kind() == SessionSummary.Kind.CONVERSATION ? "💬 " : "⇄ ") + s.id()
+                setText(empty || s == null ? null : (s.kind() == SessionSummary.Kind.CONVERSATION ? "Conversation " : "MCP session ") + s.id()
                         + "\n" + String.join(", ", s.agents()) + (s.users().isEmpty() ? "" : " · " + String.join(", ", s.users()))
                         + "\n" + (s.first().equals(java.time.Instant.MAX) ? "" : CallDetails.DATE_TIME.format(s.first()))
                         + " · " + s.calls() + " calls" + (s.blocked() > 0 ? ", " + s.blocked() + " blocked" : "")
