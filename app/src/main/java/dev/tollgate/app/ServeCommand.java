@@ -1,12 +1,59 @@
 package dev.tollgate.app;
 
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.engine.TollgateEngine;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code tollgate serve}. */
-@Command(name = "serve", description = "not yet available")
-public final class ServeCommand implements Runnable {
+/** {@code tollgate serve}: the proxy without a window, until the process is killed. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Runs the proxy headless until killed; prints 'listening on URL' once ready.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the Tollgate configuration (YAML)")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "N", description = "overrides the port of 'listen'; 0 picks a free port")
+    Integer port;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public void run() {
-        throw new UnsupportedOperationException("tollgate serve is not available yet");
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        TollgateEngine engine;
+        try {
+            TollgateConfig loaded = new ConfigLoader().load(config);
+            if (port != null) {
+                loaded = loaded.withListenPort(port);
+            }
+            engine = TollgateEngine.start(loaded);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("tollgate serve: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.close();
+            stopped.countDown();
+        }, "tollgate-shutdown"));
+        out.println("listening on " + engine.endpoint().orElseThrow());
+        out.flush();
+        stopped.await();
+        return 0;
     }
 }

@@ -69,12 +69,14 @@ public final class AuditInterceptor implements Interceptor {
                     "Tollgate failed while handling the call; it was recorded as an error.");
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
-        events.publish(new EngineEvent.CallDecided(clock.instant(), shown, outcome.decision()));
+        // Later links may have established who the call is for (agent re-check, end user's token).
+        ToolCall identified = chain.latestCall() == call ? shown : redacted(chain.latestCall());
+        events.publish(new EngineEvent.CallDecided(clock.instant(), identified, outcome.decision()));
 
         try {
             AuditRecord record = store instanceof JdbcAuditStore jdbc
-                    ? jdbc.complete(id, shown, outcome, latency)
-                    : recordAndFind(id, shown, outcome, latency);
+                    ? jdbc.complete(id, identified, outcome, latency)
+                    : recordAndFind(id, identified, outcome, latency);
             events.publish(new EngineEvent.CallCompleted(clock.instant(), record));
         } catch (AuditUnavailableException | RuntimeException e) {
             // The call already happened; the agent gets its answer and the attempt stays in the store.

@@ -2,6 +2,10 @@ package dev.tollgate.audit;
 
 import dev.tollgate.config.TollgateConfig;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -19,7 +23,7 @@ public final class AuditStores {
 
     /** Opens (creating when missing) the store; {@code redactKeys} adds to the built-in redaction keys. */
     public static JdbcAuditStore open(String jdbcUrl, Collection<String> redactKeys) throws AuditUnavailableException {
-        return new JdbcAuditStore(withH2Defaults(jdbcUrl, false), Redactor.withKeys(redactKeys));
+        return new JdbcAuditStore(withH2Defaults(jdbcUrl, false), Redactor.withKeys(redactKeys), false);
     }
 
     /** Opens the store the configuration names, with its {@code audit.redact} keys. */
@@ -27,20 +31,37 @@ public final class AuditStores {
         return open(config.auditUrl(), config.redactKeys());
     }
 
-    /** Opens a store that must already exist (readers such as {@code tollgate audit query}). */
+    /**
+     * Opens an existing store for reading only ({@code tollgate audit query}, previews, a second window):
+     * it neither creates tables nor completes other writers' open attempts, and it never blocks a writer.
+     */
     public static JdbcAuditStore openExisting(String jdbcUrl) throws AuditUnavailableException {
         Optional<Path> file = h2File(jdbcUrl);
         if (file.isPresent() && !Files.isRegularFile(file.get())) {
             throw new AuditUnavailableException("no audit store at " + file.get(), null);
         }
-        return new JdbcAuditStore(withH2Defaults(jdbcUrl, true), Redactor.defaults());
+        return new JdbcAuditStore(withH2Defaults(jdbcUrl, true), Redactor.defaults(), true);
+    }
+
+    /**
+     * Reclaims the space a bulk load leaves (an H2 file can be several times its data after millions of
+     * appends). Close every store on this database in this process first: on H2 this closes the database.
+     */
+    public static void compact(String jdbcUrl) throws AuditUnavailableException {
+        String url = withH2Defaults(jdbcUrl, false);
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute(SqlDialect.of(url).compact());
+        } catch (SQLException e) {
+            throw new AuditUnavailableException("cannot compact the audit store at " + redactUrl(jdbcUrl) + ": "
+                    + JdbcAuditStore.firstLine(e), e);
+        }
     }
 
     /**
      * H2 file stores get AUTO_SERVER so that the CLI or a second window can read while a proxy writes
      * (an embedded H2 file otherwise admits one process only).
      */
-    static String withH2Defaults(String url, boolean mustExist) {
+    static String withH2Defaults(String url, boolean forReading) {
         String lower = url.toLowerCase(Locale.ROOT);
         if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:mem:") || lower.startsWith("jdbc:h2:tcp:")
                 || lower.startsWith("jdbc:h2:ssl:")) {
@@ -50,8 +71,12 @@ public final class AuditStores {
         if (!lower.contains(";auto_server=")) {
             out.append(";AUTO_SERVER=TRUE");
         }
-        if (mustExist && !lower.contains(";ifexists=")) {
+        if (forReading && !lower.contains(";ifexists=")) {
             out.append(";IFEXISTS=TRUE");
+        }
+        if (forReading && !lower.contains(";max_compact_time=")) {
+            // A reader that happens to close the database last must not spend seconds compacting it.
+            out.append(";MAX_COMPACT_TIME=0");
         }
         return out.toString();
     }

@@ -67,17 +67,28 @@ public final class JdbcAuditStore implements AuditStore {
     private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     private final Map<Long, StoredRow> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
+    private final boolean readOnly;
+    /** Null for a store opened read-only. */
     private final Thread writer;
     private Connection writerConnection;
     private volatile boolean closed;
 
-    JdbcAuditStore(String url, Redactor redactor) throws AuditUnavailableException {
+    JdbcAuditStore(String url, Redactor redactor, boolean readOnly) throws AuditUnavailableException {
         this.url = url;
         this.dialect = SqlDialect.of(url);
         this.redactor = redactor;
+        this.readOnly = readOnly;
         this.writerId = HOST + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID();
+        Connection first = null;
         try {
-            writerConnection = connect();
+            first = connect();
+            if (readOnly) {
+                Schema.requireReadable(first);
+                release(first);
+                writer = null;
+                return;
+            }
+            writerConnection = first;
             Schema.ensure(writerConnection, dialect);
             for (String sql : dialect.writerSetup()) {
                 try (Statement st = writerConnection.createStatement()) {
@@ -88,7 +99,7 @@ public final class JdbcAuditStore implements AuditStore {
             LIVE_WRITERS.add(writerId);
             recoverInterrupted();
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(writerConnection);
+            closeQuietly(first);
             LIVE_WRITERS.remove(writerId);
             throw new AuditUnavailableException("cannot open the audit store at " + AuditStores.redactUrl(url)
                     + ": " + firstLine(e), e);
@@ -195,6 +206,9 @@ public final class JdbcAuditStore implements AuditStore {
     private void ensureOpen() throws AuditUnavailableException {
         if (closed) {
             throw new AuditUnavailableException("the audit store is closed", null);
+        }
+        if (readOnly) {
+            throw new AuditUnavailableException("the audit store was opened for reading only", null);
         }
     }
 
@@ -642,13 +656,15 @@ public final class JdbcAuditStore implements AuditStore {
         }
         closed = true;
         try {
-            writer.join(ACK_TIMEOUT.toMillis());
+            if (writer != null) {
+                writer.join(ACK_TIMEOUT.toMillis());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         LIVE_WRITERS.remove(writerId);
         try {
-            if (!inFlight.isEmpty()) {
+            if (!readOnly && !inFlight.isEmpty()) {
                 recoverInterrupted();
             }
         } catch (SQLException e) {

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 
 /** Creates the audit tables on first open and refuses stores written by a newer Tollgate. */
 final class Schema {
@@ -34,16 +35,38 @@ final class Schema {
         }
     }
 
+    /** For readers: the tables must exist and be a version this Tollgate reads. */
+    static void requireReadable(Connection c) throws SQLException {
+        int version = currentVersion(c);
+        if (version == 0) {
+            throw new SQLException("the database holds no Tollgate audit records");
+        }
+        if (version > JdbcAuditStore.SCHEMA_VERSION) {
+            throw new SQLException("the audit store has schema version " + version
+                    + ", newer than this Tollgate understands (" + JdbcAuditStore.SCHEMA_VERSION + ")");
+        }
+    }
+
     private static int currentVersion(Connection c) throws SQLException {
+        if (!tableExists(c, "tollgate_audit_schema")) {
+            return 0;
+        }
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT MAX(version) FROM tollgate_audit_schema")) {
             return rs.next() ? rs.getInt(1) : 0;
-        } catch (SQLException missingTable) {
-            if (!c.getAutoCommit()) {
-                c.rollback();
-            }
-            return 0;
         }
+    }
+
+    /** Asks the catalogue rather than provoking an error (H2 keeps unquoted names upper case, PostgreSQL lower). */
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        for (String candidate : new String[] {name.toUpperCase(Locale.ROOT), name}) {
+            try (ResultSet rs = c.getMetaData().getTables(null, null, candidate, new String[] {"TABLE"})) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static List<String> version1(SqlDialect dialect) {

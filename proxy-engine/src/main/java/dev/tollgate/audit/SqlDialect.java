@@ -7,19 +7,23 @@ import java.util.Locale;
  */
 enum SqlDialect {
     H2("CHARACTER VARYING(1048576)",
-            "SELECT NEXT VALUE FOR tollgate_audit_id FROM SYSTEM_RANGE(1, ?)"),
+            "SELECT NEXT VALUE FOR tollgate_audit_id FROM SYSTEM_RANGE(1, ?)",
+            "SHUTDOWN COMPACT"),
     POSTGRESQL("TEXT",
-            "SELECT nextval('tollgate_audit_id') FROM generate_series(1, ?)");
+            "SELECT nextval('tollgate_audit_id') FROM generate_series(1, ?)",
+            "VACUUM ANALYZE tollgate_audit");
 
     /** Longest text the store keeps in one column (H2 caps CHARACTER VARYING at 1 MiB characters). */
     static final int MAX_TEXT_CHARS = 1_000_000;
 
     private final String longText;
     private final String nextIds;
+    private final String compact;
 
-    SqlDialect(String longText, String nextIds) {
+    SqlDialect(String longText, String nextIds, String compact) {
         this.longText = longText;
         this.nextIds = nextIds;
+        this.compact = compact;
     }
 
     static SqlDialect of(String jdbcUrl) {
@@ -42,6 +46,11 @@ enum SqlDialect {
     /** A query returning {@code ?} fresh record ids, one per row. */
     String nextIds() {
         return nextIds;
+    }
+
+    /** Reclaims the space a bulk load leaves behind (H2 rewrites the file and closes the database). */
+    String compact() {
+        return compact;
     }
 
     /** Statements run once after the schema exists, by the writer. */

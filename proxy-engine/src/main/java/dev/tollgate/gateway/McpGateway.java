@@ -13,7 +13,13 @@ import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.upstream.RequestOptions;
 import dev.tollgate.upstream.UpstreamConnection;
 import dev.tollgate.upstream.UpstreamException;
+import dev.tollgate.upstream.UpstreamPrompt;
+import dev.tollgate.upstream.UpstreamRegistry;
+import dev.tollgate.upstream.UpstreamResource;
+import dev.tollgate.upstream.UpstreamResourceTemplate;
 import dev.tollgate.upstream.UpstreamResponse;
+import dev.tollgate.upstream.UpstreamTool;
+import dev.tollgate.upstream.ListChange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,16 +54,30 @@ public final class McpGateway {
     private final SessionRegistry sessions;
     private final GatewaySettings settings;
     private final NameScheme names;
-    private final UpstreamCatalog catalog;
+    private final UpstreamRegistry upstreams;
 
-    public McpGateway(UpstreamDirectory upstreams, Supplier<Policy> policy, GatewayPipelines pipelines,
+    public McpGateway(UpstreamRegistry upstreams, Supplier<Policy> policy, GatewayPipelines pipelines,
                       SessionRegistry sessions, GatewaySettings settings) {
         this.policy = policy;
         this.pipelines = pipelines;
         this.sessions = sessions;
         this.settings = settings;
         this.names = new NameScheme(settings.toolNameSeparator());
-        this.catalog = new UpstreamCatalog(upstreams, settings.callTimeout(), this::onUpstreamMessage);
+        this.upstreams = upstreams;
+        upstreams.onListChanged(this::onListChanged);
+        upstreams.onUpstreamMessage(this::onUpstreamMessage);
+    }
+
+    private List<String> servers() {
+        return List.copyOf(upstreams.serverNames());
+    }
+
+    private Optional<UpstreamConnection> connection(String server) {
+        try {
+            return Optional.of(upstreams.connection(server));
+        } catch (UpstreamException e) {
+            return Optional.empty();
+        }
     }
 
     public NameScheme names() {
@@ -129,10 +149,9 @@ public final class McpGateway {
             case "tools/call":
                 return JsonRpc.result(id, callTool(session, params, scope));
             case "resources/list":
-                return JsonRpc.result(id, page(listResources(session, ListKind.RESOURCES), params, "resources"));
+                return JsonRpc.result(id, page(listResources(session), params, "resources"));
             case "resources/templates/list":
-                return JsonRpc.result(id, page(listResources(session, ListKind.RESOURCE_TEMPLATES), params,
-                        "resourceTemplates"));
+                return JsonRpc.result(id, page(listResourceTemplates(session), params, "resourceTemplates"));
             case "resources/read":
                 return readResource(session, id, params, scope);
             case "prompts/list":
@@ -159,9 +178,9 @@ public final class McpGateway {
                 }
                 break;
             case "notifications/roots/list_changed":
-                for (String server : catalog.servers()) {
+                for (String server : servers()) {
                     if (serverVisible(session, server)) {
-                        catalog.connection(server).ifPresent(c -> c.notify(method, params));
+                        connection(server).ifPresent(c -> c.notify(method, params));
                     }
                 }
                 break;
@@ -179,7 +198,7 @@ public final class McpGateway {
         }
         ObjectNode answer = (ObjectNode) message.deepCopy();
         answer.set("id", pending.get().upstreamId());
-        Optional<UpstreamConnection> connection = catalog.connection(pending.get().server());
+        Optional<UpstreamConnection> connection = connection(pending.get().server());
         if (connection.isEmpty()) {
             LOG.warn("upstream {} went away before the agent answered its request", pending.get().server());
             return;
@@ -200,21 +219,14 @@ public final class McpGateway {
 
     // ---- tools
 
-    private record ListedTool(String name, ToolRef ref, JsonNode definition) {}
+    private record ListedTool(String name, UpstreamTool tool) {}
 
     private List<ListedTool> visibleTools(AgentSession session) {
         Policy current = policy.get();
         List<ListedTool> out = new ArrayList<>();
-        for (String server : catalog.servers()) {
-            for (JsonNode tool : catalog.items(server, ListKind.TOOLS)) {
-                String upstreamName = tool.path("name").asString("");
-                if (upstreamName.isEmpty()) {
-                    continue;
-                }
-                ToolRef ref = new ToolRef(server, upstreamName);
-                if (current.visible(session.agent(), ref, annotations(tool))) {
-                    out.add(new ListedTool(names.name(server, upstreamName), ref, tool));
-                }
+        for (UpstreamTool tool : upstreams.tools()) {
+            if (!tool.name().isEmpty() && current.visible(session.agent(), tool.ref(), tool.annotations())) {
+                out.add(new ListedTool(names.name(tool.server(), tool.name()), tool));
             }
         }
         return out;
@@ -231,7 +243,7 @@ public final class McpGateway {
         Set<String> announced = new LinkedHashSet<>();
         List<JsonNode> out = new ArrayList<>();
         for (ListedTool tool : visible) {
-            ObjectNode copy = (ObjectNode) tool.definition().deepCopy();
+            ObjectNode copy = (ObjectNode) tool.tool().definition().deepCopy();
             copy.put("name", tool.name());
             out.add(copy);
             announced.add(tool.name());
@@ -265,19 +277,14 @@ public final class McpGateway {
         });
         tollgateKeys.forEach(meta::remove);
 
-        Optional<ToolRef> routed = names.parse(name, catalog.servers());
+        Optional<ToolRef> routed = names.parse(name, servers());
         ToolAnnotations annotations = ToolAnnotations.NONE;
         boolean known = false;
         if (routed.isPresent()) {
-            String server = routed.get().server();
-            if (!catalog.isKnown(server, ListKind.TOOLS)) {
-                known = true;
-            } else {
-                Optional<JsonNode> definition = catalog.items(server, ListKind.TOOLS).stream()
-                        .filter(t -> routed.get().tool().equals(t.path("name").asString(""))).findFirst();
-                known = definition.isPresent();
-                annotations = definition.map(McpGateway::annotations).orElse(ToolAnnotations.NONE);
-            }
+            Optional<UpstreamTool> listed = upstreams.tool(routed.get());
+            // A server that is down cannot say what it offers: the call goes on and forwarding reports it down.
+            known = listed.isPresent() || connection(routed.get().server()).isEmpty();
+            annotations = listed.map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE);
         }
         ToolRef ref = routed.orElseGet(() -> names.guess(name));
         ToolCall call = new ToolCall(UUID.randomUUID().toString(), Instant.now(), session.id(), session.credentials(),
@@ -295,44 +302,38 @@ public final class McpGateway {
         return outcome.result();
     }
 
-    static ToolAnnotations annotations(JsonNode tool) {
-        JsonNode a = tool.path("annotations");
-        return new ToolAnnotations(flag(a, "readOnlyHint"), flag(a, "destructiveHint"), flag(a, "idempotentHint"),
-                flag(a, "openWorldHint"));
-    }
-
-    private static Optional<Boolean> flag(JsonNode annotations, String key) {
-        JsonNode v = annotations.get(key);
-        return v != null && v.isBoolean() ? Optional.of(v.asBoolean()) : Optional.empty();
-    }
-
     // ---- resources and prompts
 
     /** An agent sees a server's resources and prompts when policy lets it see at least one of its tools. */
     private boolean serverVisible(AgentSession session, String server) {
         Policy current = policy.get();
-        for (JsonNode tool : catalog.items(server, ListKind.TOOLS)) {
-            ToolRef ref = new ToolRef(server, tool.path("name").asString(""));
-            if (!ref.tool().isEmpty() && current.visible(session.agent(), ref, annotations(tool))) {
+        for (UpstreamTool tool : upstreams.tools(server)) {
+            if (!tool.name().isEmpty() && current.visible(session.agent(), tool.ref(), tool.annotations())) {
                 return true;
             }
         }
         return false;
     }
 
-    private List<JsonNode> listResources(AgentSession session, ListKind kind) {
-        String uriKey = kind == ListKind.RESOURCE_TEMPLATES ? "uriTemplate" : "uri";
+    private List<JsonNode> listResources(AgentSession session) {
         List<JsonNode> out = new ArrayList<>();
-        for (String server : catalog.servers()) {
-            if (!serverVisible(session, server)) {
-                continue;
+        for (UpstreamResource resource : upstreams.resources()) {
+            if (serverVisible(session, resource.server())) {
+                ObjectNode copy = (ObjectNode) resource.definition().deepCopy();
+                copy.put("uri", names.uri(resource.server(), resource.uri()));
+                out.add(copy);
             }
-            for (JsonNode item : catalog.items(server, kind)) {
-                if (item.path(uriKey).isString()) {
-                    ObjectNode copy = (ObjectNode) item.deepCopy();
-                    copy.put(uriKey, names.uri(server, item.path(uriKey).asString()));
-                    out.add(copy);
-                }
+        }
+        return out;
+    }
+
+    private List<JsonNode> listResourceTemplates(AgentSession session) {
+        List<JsonNode> out = new ArrayList<>();
+        for (UpstreamResourceTemplate template : upstreams.resourceTemplates()) {
+            if (serverVisible(session, template.server())) {
+                ObjectNode copy = (ObjectNode) template.definition().deepCopy();
+                copy.put("uriTemplate", names.uri(template.server(), template.uriTemplate()));
+                out.add(copy);
             }
         }
         return out;
@@ -340,16 +341,11 @@ public final class McpGateway {
 
     private List<JsonNode> listPrompts(AgentSession session) {
         List<JsonNode> out = new ArrayList<>();
-        for (String server : catalog.servers()) {
-            if (!serverVisible(session, server)) {
-                continue;
-            }
-            for (JsonNode prompt : catalog.items(server, ListKind.PROMPTS)) {
-                if (prompt.path("name").isString()) {
-                    ObjectNode copy = (ObjectNode) prompt.deepCopy();
-                    copy.put("name", names.name(server, prompt.path("name").asString()));
-                    out.add(copy);
-                }
+        for (UpstreamPrompt prompt : upstreams.prompts()) {
+            if (serverVisible(session, prompt.server())) {
+                ObjectNode copy = (ObjectNode) prompt.definition().deepCopy();
+                copy.put("name", names.name(prompt.server(), prompt.name()));
+                out.add(copy);
             }
         }
         return out;
@@ -357,7 +353,7 @@ public final class McpGateway {
 
     private JsonNode readResource(AgentSession session, JsonNode id, JsonNode params, RequestScope scope) {
         String uri = params.path("uri").asString("");
-        Optional<ToolRef> target = names.parseUri(uri, catalog.servers());
+        Optional<ToolRef> target = names.parseUri(uri, servers());
         if (target.isEmpty() || !serverVisible(session, target.get().server())) {
             return resourceNotFound(id, uri);
         }
@@ -383,7 +379,7 @@ public final class McpGateway {
 
     private JsonNode getPrompt(AgentSession session, JsonNode id, JsonNode params, RequestScope scope) {
         String name = params.path("name").asString("");
-        Optional<ToolRef> target = names.parse(name, catalog.servers());
+        Optional<ToolRef> target = names.parse(name, servers());
         if (target.isEmpty() || !serverVisible(session, target.get().server())) {
             return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown prompt: " + name);
         }
@@ -398,10 +394,10 @@ public final class McpGateway {
         Optional<ToolRef> target;
         ObjectNode forwarded = ((ObjectNode) params).deepCopy();
         if ("ref/prompt".equals(type)) {
-            target = names.parse(ref.path("name").asString(""), catalog.servers());
+            target = names.parse(ref.path("name").asString(""), servers());
             target.ifPresent(t -> ((ObjectNode) forwarded.get("ref")).put("name", t.tool()));
         } else if ("ref/resource".equals(type)) {
-            target = names.parseUri(ref.path("uri").asString(""), catalog.servers());
+            target = names.parseUri(ref.path("uri").asString(""), servers());
             target.ifPresent(t -> ((ObjectNode) forwarded.get("ref")).put("uri", t.tool()));
         } else {
             return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "completion/complete needs ref/prompt or ref/resource");
@@ -418,7 +414,7 @@ public final class McpGateway {
 
     private JsonNode forward(AgentSession session, JsonNode id, String server, String method, JsonNode params,
                              RequestScope scope, ResultRewrite rewrite) {
-        Optional<UpstreamConnection> connection = catalog.connection(server);
+        Optional<UpstreamConnection> connection = connection(server);
         if (connection.isEmpty()) {
             return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "upstream server " + server + " is not connected");
         }
@@ -470,39 +466,38 @@ public final class McpGateway {
 
     // ---- messages from upstreams outside any request
 
-    private void onUpstreamMessage(String server, JsonNode message) {
-        JsonRpc.Kind kind = JsonRpc.kind(message);
-        String method = message.path("method").asString("");
-        if (kind == JsonRpc.Kind.REQUEST) {
-            relayUnsolicitedRequest(server, message);
-            return;
-        }
-        if (kind != JsonRpc.Kind.NOTIFICATION) {
-            return;
-        }
-        for (ListKind list : ListKind.values()) {
-            if (list.changedNotification.equals(method)) {
-                catalog.invalidate(server, list);
-            }
-        }
-        switch (method) {
-            case "notifications/tools/list_changed":
+    /** An upstream's list changed (already refetched): tell the agents whose view of it changed. */
+    private void onListChanged(ListChange change) {
+        switch (change.kind()) {
+            case TOOLS -> {
                 for (AgentSession session : sessions.active()) {
                     Set<String> visible = visibleToolNames(session);
                     if (!visible.equals(session.announcedTools())) {
                         session.announcedTools(visible);
-                        session.send(message);
+                        session.send(JsonRpc.notification("notifications/tools/list_changed", null));
                     }
                 }
-                break;
-            case "notifications/resources/list_changed", "notifications/prompts/list_changed":
-                broadcast(server, message);
-                break;
-            case "notifications/message":
+            }
+            case RESOURCES -> broadcast(change.server(),
+                    JsonRpc.notification("notifications/resources/list_changed", null));
+            case PROMPTS -> broadcast(change.server(), JsonRpc.notification("notifications/prompts/list_changed", null));
+            default -> { }
+        }
+    }
+
+    private void onUpstreamMessage(String server, JsonNode message) {
+        JsonRpc.Kind kind = JsonRpc.kind(message);
+        if (kind == JsonRpc.Kind.REQUEST) {
+            relayUnsolicitedRequest(server, message);
+        } else if (kind == JsonRpc.Kind.NOTIFICATION) {
+            String method = message.path("method").asString("");
+            if (method.equals("notifications/message")) {
                 relayLog(server, message);
-                break;
-            default:
-                break;
+            } else if (method.equals("notifications/resources/updated") && message.path("params").path("uri").isString()) {
+                ObjectNode copy = (ObjectNode) message.deepCopy();
+                ((ObjectNode) copy.get("params")).put("uri", names.uri(server, message.path("params").path("uri").asString()));
+                broadcast(server, copy);
+            }
         }
     }
 
@@ -535,7 +530,7 @@ public final class McpGateway {
      */
     private void relayUnsolicitedRequest(String server, JsonNode request) {
         String method = request.path("method").asString();
-        Optional<UpstreamConnection> connection = catalog.connection(server);
+        Optional<UpstreamConnection> connection = connection(server);
         if (connection.isEmpty()) {
             return;
         }

@@ -10,8 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * The identity link: re-authenticates the call's credentials with the authenticator in force (the transport
- * did so when the session opened, but a config reload may have removed the key or changed the roles) and, when the agent forwarded its end user's token, the verified user, so
- * policy and audit see who the call is for. A bad user token blocks the call rather than dropping the user.
+ * did so when the session opened, but a config reload may have removed the key or changed the roles) and,
+ * when the agent forwarded its end user's token, attaches the verified user, so policy and audit see who
+ * the call is for. A bad user token blocks the call rather than dropping the user.
  */
 public final class IdentityInterceptor implements Interceptor {
     public static final String RULE = "identity";

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Remembers, per agent, tool and canonical arguments, when the call was last made. The call that makes
@@ -18,6 +19,7 @@ public final class LoopBreaker {
     private static final int PRUNE_ABOVE = 50_000;
 
     private final ConcurrentHashMap<String, Track> tracks = new ConcurrentHashMap<>();
+    private final AtomicInteger pruneAbove = new AtomicInteger(PRUNE_ABOVE);
 
     /** What the breaker made of one call. {@code tripped} is true only for the call that tripped it. */
     public record Verdict(Optional<Decision> refusal, boolean tripped, LoopRule rule) {
@@ -27,7 +29,7 @@ public final class LoopBreaker {
     private static final class Track {
         final ArrayDeque<Instant> recent = new ArrayDeque<>();
         Instant blockedUntil = Instant.MIN;
-        Instant lastSeen = Instant.MIN;
+        Instant forgettableAfter = Instant.MIN;
     }
 
     public Verdict check(ToolCall call, LoopBreakerSettings settings, Instant now) {
@@ -40,7 +42,7 @@ public final class LoopBreaker {
         Track track = tracks.computeIfAbsent(key, k -> new Track());
         Verdict verdict;
         synchronized (track) {
-            track.lastSeen = now;
+            track.forgettableAfter = now.plus(rule.window());
             if (now.isBefore(track.blockedUntil)) {
                 verdict = new Verdict(Optional.of(refusal(call, rule, Duration.between(now, track.blockedUntil))),
                         false, rule);
@@ -52,6 +54,7 @@ public final class LoopBreaker {
                 if (track.recent.size() >= rule.maxRepeats()) {
                     track.recent.clear();
                     track.blockedUntil = now.plus(rule.coolDown());
+                    track.forgettableAfter = track.blockedUntil;
                     verdict = new Verdict(Optional.of(refusal(call, rule, rule.coolDown())), true, rule);
                 } else {
                     track.recent.addLast(now);
@@ -59,17 +62,19 @@ public final class LoopBreaker {
                 }
             }
         }
-        if (tracks.size() > PRUNE_ABOVE) {
+        int threshold = pruneAbove.get();
+        if (tracks.size() > threshold && pruneAbove.compareAndSet(threshold, Integer.MAX_VALUE)) {
             prune(now);
+            pruneAbove.set(Math.max(PRUNE_ABOVE, tracks.size() * 2));
         }
         return verdict;
     }
 
+    /** Forgets calls whose window and cool-down are over; runs when the map has doubled, so it costs O(1) a call. */
     private void prune(Instant now) {
-        Duration keep = Duration.ofHours(1);
         tracks.values().removeIf(t -> {
             synchronized (t) {
-                return t.lastSeen.plus(keep).isBefore(now) && !now.isBefore(t.blockedUntil);
+                return t.forgettableAfter.isBefore(now);
             }
         });
     }

@@ -13,5 +13,13 @@ public interface Interceptor {
 
         /** Hands the (possibly enriched) call to the next link and returns its outcome. */
         CallOutcome proceed(ToolCall call);
+
+        /**
+         * The call as the deepest link so far received it (with the agent and user identity later links
+         * added), so an outer link such as audit can record who the call was for once proceed returns.
+         */
+        default ToolCall latestCall() {
+            return call();
+        }
     }
 }

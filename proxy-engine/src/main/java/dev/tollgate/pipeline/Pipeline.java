@@ -1,6 +1,7 @@
 package dev.tollgate.pipeline;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** An ordered list of interceptors; the last one must answer without calling proceed. */
 public final class Pipeline {
@@ -14,7 +15,7 @@ public final class Pipeline {
     }
 
     public CallOutcome execute(ToolCall call, CallContext context) {
-        return new RealChain(0, call, context).proceed(call);
+        return new RealChain(0, call, context, new AtomicReference<>(call)).proceed(call);
     }
 
     public List<Interceptor> links() {
@@ -25,11 +26,13 @@ public final class Pipeline {
         private final int index;
         private final ToolCall call;
         private final CallContext context;
+        private final AtomicReference<ToolCall> latest;
 
-        RealChain(int index, ToolCall call, CallContext context) {
+        RealChain(int index, ToolCall call, CallContext context, AtomicReference<ToolCall> latest) {
             this.index = index;
             this.call = call;
             this.context = context;
+            this.latest = latest;
         }
 
         @Override
@@ -43,11 +46,17 @@ public final class Pipeline {
         }
 
         @Override
+        public ToolCall latestCall() {
+            return latest.get();
+        }
+
+        @Override
         public CallOutcome proceed(ToolCall next) {
             if (index >= links.size()) {
                 throw new IllegalStateException("the last link of the pipeline called proceed()");
             }
-            return links.get(index).intercept(new RealChain(index + 1, next, context));
+            latest.set(next);
+            return links.get(index).intercept(new RealChain(index + 1, next, context, latest));
         }
     }
 }

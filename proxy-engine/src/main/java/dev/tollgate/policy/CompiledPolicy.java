@@ -94,7 +94,7 @@ public final class CompiledPolicy implements Policy {
         PolicyRule anyAllow = null;
         for (String role : call.agent().get().roles()) {
             for (PolicyRule rule : rules(role)) {
-                if (!rule.targets(tool, call.annotations())) {
+                if (!rule.targets(name, call.annotations())) {
                     continue;
                 }
                 if (rule.when().isPresent()) {
@@ -155,9 +155,10 @@ public final class CompiledPolicy implements Policy {
         boolean classDeny = false;
         boolean exactAllow = false;
         boolean anyAllow = false;
+        String name = tool.qualified();
         for (String role : agent.roles()) {
             for (PolicyRule rule : rules(role)) {
-                if (!rule.targets(tool, annotations)) {
+                if (!rule.targets(name, annotations)) {
                     continue;
                 }
                 boolean unconditional = rule.when().isEmpty();

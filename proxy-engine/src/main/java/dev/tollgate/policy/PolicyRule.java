@@ -23,8 +23,13 @@ public record PolicyRule(String role, boolean allow, Optional<Glob> tool, Option
 
     /** Whether the rule is about this tool, before looking at its condition. */
     public boolean targets(ToolRef ref, ToolAnnotations annotations) {
-        return tool.map(g -> g.matches(ref.qualified())).orElse(true)
-                && toolClass.map(c -> c.matches(annotations)).orElse(true);
+        return targets(ref.qualified(), annotations);
+    }
+
+    /** As {@link #targets(ToolRef, ToolAnnotations)} for a {@code server.tool} name already at hand. */
+    public boolean targets(String qualifiedTool, ToolAnnotations annotations) {
+        return (tool.isEmpty() || tool.get().matches(qualifiedTool))
+                && (toolClass.isEmpty() || toolClass.get().matches(annotations));
     }
 
     /** How decisions and the audit record name the rule, e.g. {@code role billing deny payments.issueRefund}. */

@@ -15,7 +15,11 @@ final class McpProtocol {
     static ObjectNode initializeParams() {
         ObjectNode params = Json.object();
         params.put("protocolVersion", LATEST);
-        params.putObject("capabilities");
+        // Tollgate relays these server-to-client requests to the agent that caused them (or answers an error).
+        ObjectNode capabilities = params.putObject("capabilities");
+        capabilities.putObject("roots").put("listChanged", true);
+        capabilities.putObject("sampling");
+        capabilities.putObject("elicitation");
         ObjectNode info = params.putObject("clientInfo");
         info.put("name", "tollgate");
         info.put("version", "0.1.0");

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -307,7 +308,12 @@ public final class UpstreamRegistry implements AutoCloseable {
     }
 
     private static String describe(ServerConfig config) {
-        return config.isStdio() ? "stdio: " + config.command().get(0) : config.url().orElse("");
+        if (config.isStdio()) {
+            return "stdio: " + config.command().get(0);
+        }
+        // Query strings and user info sometimes carry keys; the log and the UI get scheme, host, port and path only.
+        HttpUrl url = HttpUrl.parse(config.url().orElse(""));
+        return url == null ? "an invalid url" : url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
     }
 
     private static String serverInfo(UpstreamConnection c) {

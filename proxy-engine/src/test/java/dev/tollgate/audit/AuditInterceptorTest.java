@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
+import dev.tollgate.identity.UserIdentity;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.BlockReason;
@@ -93,6 +94,22 @@ class AuditInterceptorTest {
         assertThat(r.decision()).isEqualTo("blocked");
         assertThat(r.rule()).isEqualTo("deny payments.issueRefund");
         assertThat(r.reason()).isEqualTo("support may not issue refunds");
+    }
+
+    @Test
+    void recordsTheUserALaterLinkIdentified() {
+        Interceptor identity = chain -> chain.proceed(chain.call().withUser(
+                new UserIdentity("alice@acme.example", List.of(), List.of())));
+        Interceptor upstream = chain -> new CallOutcome(Decision.allowed("r", Optional.empty()), CallStatus.SUCCESS,
+                Json.object(), 2);
+        Pipeline pipeline = new Pipeline(List.of(
+                new AuditInterceptor(audit.store(), events, Redactor.defaults()), identity, upstream));
+
+        pipeline.execute(call("onboarding-agent", "crm.updateAccount", Json.object()), CONTEXT);
+
+        AuditRecord r = audit.store().query(AuditQuery.all()).get(0);
+        assertThat(r.user()).contains("alice@acme.example");
+        assertThat(audit.store().query(AuditQuery.builder().user("alice@acme.example").build())).hasSize(1);
     }
 
     @Test

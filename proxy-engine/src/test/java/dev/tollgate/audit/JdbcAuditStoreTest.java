@@ -241,6 +241,17 @@ class JdbcAuditStoreTest {
     }
 
     @Test
+    void aReaderSeesTheWritersRecordsButCannotWrite() throws Exception {
+        long id = record(audit.store(), "a", "crm.search", T0, "s", Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS);
+        try (JdbcAuditStore reader = AuditStores.openExisting(audit.url())) {
+            assertThat(reader.find(id)).isPresent();
+            assertThatThrownBy(() -> reader.recordAttempt(call("a", "crm.search", Json.object())))
+                    .isInstanceOf(AuditUnavailableException.class).hasMessageContaining("reading only");
+        }
+        assertThat(audit.store().verify().intact()).isTrue();
+    }
+
+    @Test
     void anUnreachableDatabaseIsReportedAsUnavailable() {
         assertThatThrownBy(() -> AuditStores.open("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2"))
                 .isInstanceOf(AuditUnavailableException.class).hasMessageContaining("cannot open the audit store");

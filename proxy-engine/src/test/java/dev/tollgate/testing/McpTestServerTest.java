@@ -1,6 +1,7 @@
 package dev.tollgate.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -37,7 +38,9 @@ class McpTestServerTest {
             McpSchema.CallToolResult done = agent.mcp().callTool(McpSchema.CallToolRequest.builder("progress")
                     .arguments(Map.of("steps", 2)).progressToken("tok-1").build());
             assertThat(AgentClient.text(done)).isEqualTo("done 2 steps");
-            assertThat(progress).extracting(McpSchema.ProgressNotification::progress).containsExactly(1.0, 2.0);
+            // The SDK client hands notifications to consumers asynchronously, so they may trail the result.
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(progress)
+                    .extracting(McpSchema.ProgressNotification::progress).containsExactlyInAnyOrder(1.0, 2.0));
 
             String whoami = AgentClient.text(agent.call("whoami", Map.of()));
             assertThat(whoami).contains("\"authorization\":\"Bearer agent-key\"");

@@ -6,6 +6,9 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,7 +51,9 @@ public final class StdioTestServerMain {
             specs.add(new McpServerFeatures.SyncToolSpecification(t.tool(),
                     (ex, req) -> t.behaviour().apply(req, Map.of(), ex::progressNotification)));
         }
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(McpJsonDefaults.getMapper());
+        CountDownLatch stdinClosed = new CountDownLatch(1);
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(McpJsonDefaults.getMapper(),
+                new EndAwareInput(System.in, stdinClosed), System.out);
         McpSyncServer server = McpServer.sync(transport).serverInfo("tollgate-stdio-test-server", "1.0.0")
                 .capabilities(TestTools.capabilities()).tools(specs)
                 .resources(new McpServerFeatures.SyncResourceSpecification(TestTools.resource(),
@@ -56,8 +61,36 @@ public final class StdioTestServerMain {
                 .prompts(new McpServerFeatures.SyncPromptSpecification(TestTools.prompt(),
                         (ex, req) -> TestTools.getPrompt(req)))
                 .build();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        // The SDK serves stdin on its own daemon threads; the main thread keeps the process alive.
-        new CountDownLatch(1).await();
+        // The SDK serves stdin on its own threads; like any stdio MCP server, exit once the client closes stdin.
+        stdinClosed.await();
+        server.close();
+        System.exit(0);
+    }
+
+    /** Counts down when stdin ends, so an orphaned test server does not outlive its client. */
+    private static final class EndAwareInput extends FilterInputStream {
+        private final CountDownLatch ended;
+
+        EndAwareInput(InputStream in, CountDownLatch ended) {
+            super(in);
+            this.ended = ended;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return seen(super.read());
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return seen(super.read(b, off, len));
+        }
+
+        private int seen(int n) {
+            if (n < 0) {
+                ended.countDown();
+            }
+            return n;
+        }
     }
 }

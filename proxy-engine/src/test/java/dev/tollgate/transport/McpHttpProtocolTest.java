@@ -9,11 +9,12 @@ import dev.tollgate.gateway.GatewayPipelines;
 import dev.tollgate.gateway.GatewaySettings;
 import dev.tollgate.gateway.McpGateway;
 import dev.tollgate.gateway.UnknownToolInterceptor;
-import dev.tollgate.gateway.UpstreamDirectory;
 import dev.tollgate.identity.ApiKeyAuthenticator;
 import dev.tollgate.identity.Authenticator;
 import dev.tollgate.identity.IdentityInterceptor;
 import dev.tollgate.json.Json;
+import dev.tollgate.events.EventBus;
+import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.ToolCall;
@@ -54,6 +55,8 @@ class McpHttpProtocolTest {
             """;
 
     private SessionRegistry sessions;
+    private final EventBus events = new EventBus();
+    private UpstreamRegistry upstreams;
     private AgentHttpServer server;
     private RawMcp mcp;
     private final List<ToolCall> audited = new CopyOnWriteArrayList<>();
@@ -71,7 +74,8 @@ class McpHttpProtocolTest {
             return chain.proceed(chain.call());
         };
         GatewaySettings settings = GatewaySettings.defaults();
-        McpGateway gateway = new McpGateway(UpstreamDirectory.NONE, () -> policy, new GatewayPipelines(
+        upstreams = new UpstreamRegistry(List.of(), events);
+        McpGateway gateway = new McpGateway(upstreams, () -> policy, new GatewayPipelines(
                 new Pipeline(List.of(recordAttempt, new IdentityInterceptor(() -> authenticator, java.util.Optional.empty()),
                         chain -> {
                             throw new AssertionError("no upstream is configured, so no call may reach forwarding");
@@ -91,6 +95,8 @@ class McpHttpProtocolTest {
     void stop() {
         server.close();
         sessions.close();
+        upstreams.close();
+        events.close();
     }
 
     private String openSession(String version) {

@@ -119,8 +119,11 @@ public final class EncryptedTokenStore {
             if (target.getParent() != null) {
                 Files.createDirectories(target.getParent());
             }
-            Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".tokens", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Path folder = target.toAbsolutePath().getParent();
+            Path tmp = folder.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? Files.createTempFile(folder, ".tokens", ".tmp",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.createTempFile(folder, ".tokens", ".tmp");
             Files.writeString(tmp, Json.write(doc));
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -25,6 +25,8 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.Token;
 import com.nimbusds.oauth2.sdk.token.Tokens;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -49,6 +51,19 @@ final class OAuthClient {
     private OAuthClient() {}
 
     static StoredToken token(URI tokenEndpoint, Registration client, AuthorizationGrant grant, URI resource,
+                             List<String> scopes, Clock clock) {
+        return exchange(tokenEndpoint, client, grant, resource, scopes, clock).token();
+    }
+
+    /** A token response: the tokens to keep, and the claims naming who signed in, when it says so. */
+    record Exchange(StoredToken token, Optional<JWTClaimsSet> signedIn) {}
+
+    /**
+     * Claims come from the ID token, else from a JWT access token. They are read without a signature check:
+     * they arrived straight from the token endpoint in answer to Tollgate's own request (OpenID Connect Core
+     * 3.1.3.7 allows relying on the TLS channel then).
+     */
+    static Exchange exchange(URI tokenEndpoint, Registration client, AuthorizationGrant grant, URI resource,
                              List<String> scopes, Clock clock) {
         TokenRequest.Builder builder = client.clientSecret().isPresent()
                 ? new TokenRequest.Builder(tokenEndpoint, auth(client), grant)
@@ -76,8 +91,19 @@ final class OAuthClient {
                 ? Optional.of(clock.instant().plusSeconds(tokens.getAccessToken().getLifetime())) : Optional.empty();
         List<String> granted = tokens.getAccessToken().getScope() != null
                 ? tokens.getAccessToken().getScope().toStringList() : scopes;
-        return new StoredToken(tokens.getAccessToken().getValue(),
+        StoredToken stored = new StoredToken(tokens.getAccessToken().getValue(),
                 Optional.ofNullable(tokens.getRefreshToken()).map(Token::getValue), expires, granted);
+        Optional<String> identity = Optional.ofNullable(((AccessTokenResponse) response).getCustomParameters()
+                .get("id_token")).map(String::valueOf);
+        return new Exchange(stored, claims(identity.orElse(stored.accessToken())));
+    }
+
+    private static Optional<JWTClaimsSet> claims(String token) {
+        try {
+            return Optional.of(JWTParser.parse(token).getJWTClaimsSet());
+        } catch (java.text.ParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** What the authorization server said to a revocation request. */

@@ -4,6 +4,7 @@ import dev.tollgate.config.ServerConfig;
 import dev.tollgate.config.SourceMap;
 import dev.tollgate.config.TollgateConfig;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +17,12 @@ import tools.jackson.databind.JsonNode;
  * How Tollgate obtains a token for one upstream ({@code servers.X.auth} and {@code servers.X.oauth}): per
  * user by the authorization code flow, or for itself by client credentials. The authorization server is
  * configured ({@code issuer}/{@code tokenUrl}) or discovered from the upstream's RFC 9728 metadata.
+ * {@code userClaim} names the claim of the issued token that must equal the Tollgate user's subject, so a
+ * authorization link completed by someone else's sign-in is refused.
  */
 public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Optional<String> issuer,
                                     Optional<URI> tokenUrl, Optional<String> clientId, Optional<String> clientSecret,
-                                    List<String> scopes) {
+                                    List<String> scopes, Optional<String> userClaim) {
 
     /** Whose token the upstream sees. */
     public enum Mode { USER, CLIENT_CREDENTIALS }
@@ -51,7 +54,7 @@ public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Opti
             JsonNode o = raw.path("oauth");
             String op = p + "/oauth";
             Optional<String> issuer = text(o, "issuer");
-            Optional<URI> tokenUrl = text(o, "tokenUrl").map(URI::create);
+            Optional<URI> tokenUrl = text(o, "tokenUrl").map(u -> url(u, op + "/tokenUrl", lines));
             Optional<String> clientId = text(o, "clientId");
             if (mode == Mode.CLIENT_CREDENTIALS) {
                 if (clientId.isEmpty() || text(o, "clientSecret").isEmpty()) {
@@ -60,11 +63,24 @@ public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Opti
             }
             List<String> scopes = new ArrayList<>();
             o.path("scopes").forEach(s -> scopes.add(s.asString()));
-            URI resource = text(o, "resource").map(URI::create).orElse(URI.create(server.url().get()));
+            URI resource = text(o, "resource").map(u -> url(u, op + "/resource", lines))
+                    .orElse(url(server.url().get(), p + "/url", lines));
             out.put(server.name(), new UpstreamOAuthSettings(server.name(), mode, resource, issuer, tokenUrl, clientId,
-                    text(o, "clientSecret"), scopes));
+                    text(o, "clientSecret"), scopes, text(o, "userClaim")));
         }
         return out;
+    }
+
+    private static URI url(String text, String pointer, SourceMap lines) {
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
+                throw lines.error(pointer, "expected an http(s) URL, got '" + text + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw lines.error(pointer, "expected a URL, got '" + text + "'");
+        }
     }
 
     private static Optional<String> text(JsonNode node, String key) {

@@ -141,9 +141,21 @@ public final class UserOAuthService {
         }
         UpstreamOAuthSettings settings = settings(started.server());
         AuthorizationServer as = discovery.discover(settings);
-        StoredToken token = OAuthClient.token(as.tokenEndpoint(), client(settings, as),
+        OAuthClient.Exchange exchange = OAuthClient.exchange(as.tokenEndpoint(), client(settings, as),
                 new AuthorizationCodeGrant(new AuthorizationCode(code), callbackUri, started.verifier()),
                 settings.resource(), settings.scopes(), clock);
+        if (settings.userClaim().isPresent()) {
+            String claim = settings.userClaim().get();
+            Optional<Object> signedInAs = exchange.signedIn().map(c -> c.getClaim(claim));
+            if (signedInAs.isEmpty() || !started.user().equals(String.valueOf(signedInAs.get()))) {
+                LOG.warn("refused an authorization for user {} on server {}: the sign-in was for {}", started.user(),
+                        started.server(), signedInAs.map(String::valueOf).orElse("an unknown user"));
+                throw new OAuthException("this authorization link was issued for " + started.user()
+                        + ", but the sign-in was for " + signedInAs.map(String::valueOf).orElse("an unknown user")
+                        + "; nothing was stored");
+            }
+        }
+        StoredToken token = exchange.token();
         TokenBinding binding = new TokenBinding(started.user(), started.server());
         synchronized (locks.computeIfAbsent(binding, b -> new Object())) {
             store.put(binding, token);

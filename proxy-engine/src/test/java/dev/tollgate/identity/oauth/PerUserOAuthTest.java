@@ -85,7 +85,7 @@ class PerUserOAuthTest {
         URI callback = UserOAuthService.callbackUri("http://127.0.0.1:" + connector.getLocalPort());
         UpstreamOAuthSettings crm = new UpstreamOAuthSettings("crm", UpstreamOAuthSettings.Mode.USER,
                 URI.create(upstream.url()), Optional.empty(), Optional.empty(), Optional.of("tollgate"),
-                Optional.of("tollgate-secret"), List.of("openid", "crm.read"));
+                Optional.of("tollgate-secret"), List.of("openid", "crm.read"), Optional.of("sub"));
         EncryptedTokenStore store = new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")),
                 Optional.of(dir.resolve("tokens.json")));
         oauth = new UserOAuthService(Map.of("crm", crm), new OAuthDiscovery(new OkHttpClient()), store, callback,
@@ -127,9 +127,14 @@ class PerUserOAuthTest {
 
     /** The user opens the URL: the AS (non-interactive) redirects the browser to Tollgate's callback. */
     private HttpResponse<String> authorizeInBrowser(CallOutcome blocked, String user, String scope) throws Exception {
+        return authorizeInBrowser(blocked, user, scope, user);
+    }
+
+    private HttpResponse<String> authorizeInBrowser(CallOutcome blocked, String user, String scope, String signedInAs)
+            throws Exception {
         String url = blocked.result().path("_meta").path("tollgate").path("authorizationUrl").asString();
         directory.grant(user, scope);
-        as.server().enqueueCallback(directory.signIn(user, 300));
+        as.server().enqueueCallback(directory.signIn(signedInAs, 300));
         HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
         return browser.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -177,6 +182,18 @@ class PerUserOAuthTest {
         for (Optional<String> seen : upstream.authorizations) {
             assertThat(agentBearers).noneMatch(agent -> seen.orElseThrow().contains(agent));
         }
+    }
+
+    @Test
+    void aLinkCompletedBySomeoneElsesSignInStoresNothing() throws Exception {
+        HttpResponse<String> page = authorizeInBrowser(callAs("alice", "session-a"), "alice", "crm.read", "mallory");
+
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(page.body()).contains("issued for alice, but the sign-in was for mallory");
+        assertThat(oauth.grantedScopes("alice", "crm")).isEmpty();
+        assertThat(oauth.grantedScopes("mallory", "crm")).isEmpty();
+        assertThat(callAs("alice", "session-a").decision().reason()).isEqualTo(BlockReason.AUTHENTICATION);
+        assertThat(upstream.authorizations).isEmpty();
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * Command line for {@link HistoryGenerator}:
  * {@code java -cp app/target/tollgate.jar dev.tollgate.sample.history.GenerateHistory --db URL --size 1M [--seed 42]
- * [--start 2026-10-01T00:00:00Z]}.
+ * [--start 2026-10-01T00:00:00Z] [--no-compact]}. The store is compacted afterwards unless told not to.
  */
 public final class GenerateHistory {
     private GenerateHistory() {}
@@ -25,6 +25,7 @@ public final class GenerateHistory {
         long size = 10_000;
         long seed = 42;
         Instant start = HistoryGenerator.Options.of(1, 0).start();
+        boolean compact = true;
         try {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
@@ -33,6 +34,7 @@ public final class GenerateHistory {
                     case "--size": size = parseSize(require(args[i], value)); i++; break;
                     case "--seed": seed = Long.parseLong(require(args[i], value)); i++; break;
                     case "--start": start = Instant.parse(require(args[i], value)); i++; break;
+                    case "--no-compact": compact = false; break;
                     default: throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -41,19 +43,27 @@ public final class GenerateHistory {
             }
         } catch (IllegalArgumentException | DateTimeParseException e) {
             System.err.println("generate-history: " + e.getMessage());
-            System.err.println("usage: GenerateHistory --db JDBC_URL [--size 10k|1M|10M] [--seed N] [--start ISO-8601]");
+            System.err.println("usage: GenerateHistory --db JDBC_URL [--size 10k|1M|10M] [--seed N] [--start ISO-8601] [--no-compact]");
             return 2;
         }
         HistoryGenerator.Options options = new HistoryGenerator.Options(size, seed, start, Duration.ofDays(30));
         long total = size;
         long step = Math.max(size / 20, 1);
-        try (JdbcAuditStore store = AuditStores.open(db)) {
-            HistoryGenerator.Summary s = HistoryGenerator.generate(store, options, n -> {
-                if (n % step < 5_000 || n == total) {
-                    System.err.printf(Locale.ROOT, "\r%,d / %,d records", n, total);
-                }
-            });
+        try {
+            HistoryGenerator.Summary s;
+            try (JdbcAuditStore store = AuditStores.open(db)) {
+                s = HistoryGenerator.generate(store, options, n -> {
+                    if (n % step < 5_000 || n == total) {
+                        System.err.printf(Locale.ROOT, "\r%,d / %,d records", n, total);
+                    }
+                });
+            }
             System.err.println();
+            if (compact) {
+                long began = System.nanoTime();
+                AuditStores.compact(db);
+                System.err.printf(Locale.ROOT, "compacted in %.1f s%n", (System.nanoTime() - began) / 1e9);
+            }
             System.out.printf(Locale.ROOT, "%,d records in %.1f s (%,.0f records/s): %,d blocked, %,d errors, %,d timeouts; "
                             + "refund storm at %s: %,d calls, %,d let through%n", s.records(), s.took().toMillis() / 1000.0,
                     s.records() / Math.max(s.took().toMillis() / 1000.0, 0.001), s.blocked(), s.errors(), s.timeouts(),

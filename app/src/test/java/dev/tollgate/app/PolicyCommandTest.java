@@ -1,0 +1,102 @@
+package dev.tollgate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.testing.RecordedHistory;
+import dev.tollgate.testing.TemporaryAuditStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code tollgate policy check|preview} as a user runs them, on the sample policies and a real H2 store. */
+class PolicyCommandTest {
+    private static final Path SEED_AGENTS = Path.of("../sample-data/policies/seed-agents.yaml");
+
+    @RegisterExtension
+    final TemporaryAuditStore audit = TemporaryAuditStore.create();
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(args);
+    }
+
+    @Test
+    void checkAcceptsTheSeedAgents() {
+        assertThat(run("policy", "check", "--config", SEED_AGENTS.toString())).isZero();
+        assertThat(out.toString()).contains("seed-agents.yaml: OK (3 roles, 3 agents, 1 limits)");
+    }
+
+    @Test
+    void checkListsEveryProblemWithItsLine() throws Exception {
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, """
+                agents:
+                  billing-agent: { keys: [k1], roles: [billing] }
+                roles:
+                  billing:
+                    allow:
+                      - { tool: payments.issueRefund, when: "args.amount <=" }
+                    deny: [{ class: explosive }]
+                """);
+        assertThat(run("policy", "check", "--config", broken.toString())).isEqualTo(1);
+        assertThat(err.toString().lines()).containsExactly(
+                broken + ":6: condition 'args.amount <=' does not compile: ERROR: <input>:1:15: mismatched input '<EOF>'"
+                        + " expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT,"
+                        + " STRING, BYTES, IDENTIFIER} | args.amount <= | ..............^",
+                broken + ":7: unknown tool class 'explosive' (expected readOnly, destructive, idempotent or openWorld)");
+    }
+
+    @Test
+    void checkReportsBadYamlAndMissingFiles() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "roles:\n  billing: [unclosed\n");
+        assertThat(run("policy", "check", "--config", bad.toString())).isEqualTo(1);
+        assertThat(err.toString()).startsWith(bad + ":");
+        assertThat(run("policy", "check", "--config", dir.resolve("missing.yaml").toString())).isEqualTo(1);
+    }
+
+    @Test
+    void previewReportsTheRefundsASeedPolicyWouldBlock() throws Exception {
+        long refunds = RecordedHistory.appendSeedTraffic(audit.store(), Instant.parse("2026-11-24T00:00:00Z"), 7_000);
+        audit.closeStore();
+
+        int code = run("policy", "preview", "--config", SEED_AGENTS.toString(), "--db", audit.url(), "--sample", "3");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("Replayed 7000 recorded calls")
+                .contains(refunds + " would now be blocked (allowed -> blocked), 0 would now be allowed")
+                .containsPattern("billing-agent\\s+payments.issueRefund\\s+" + refunds + "\\s+0")
+                .contains("Changed calls (first 3):")
+                .contains("allowed -> blocked by role billing deny payments.issueRefund");
+        assertThat(out.toString()).doesNotContain("crm.getAccount");
+    }
+
+    @Test
+    void previewHonoursTheTimeRange() throws Exception {
+        RecordedHistory.appendSeedTraffic(audit.store(), Instant.parse("2026-11-24T00:00:00Z"), 700);
+        audit.closeStore();
+
+        int code = run("policy", "preview", "--config", SEED_AGENTS.toString(), "--db", audit.url(),
+                "--from", "2026-11-24T00:00:00Z", "--to", "2026-11-24T00:00:69Z");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--to must be an ISO-8601 instant");
+
+        code = run("policy", "preview", "--config", SEED_AGENTS.toString(), "--db", audit.url(),
+                "--from", "2026-11-24T00:00:00Z", "--to", "2026-11-24T00:01:10Z");
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("Replayed 70 recorded calls").contains("10 would now be blocked");
+    }
+}

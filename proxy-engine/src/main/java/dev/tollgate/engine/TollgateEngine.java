@@ -1,0 +1,262 @@
+package dev.tollgate.engine;
+
+import dev.tollgate.audit.AuditInterceptor;
+import dev.tollgate.audit.AuditStore;
+import dev.tollgate.audit.AuditStores;
+import dev.tollgate.audit.AuditUnavailableException;
+import dev.tollgate.audit.Redactor;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.Durations;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.events.EventBus;
+import dev.tollgate.gateway.GatewaySettings;
+import dev.tollgate.gateway.McpGateway;
+import dev.tollgate.gateway.UnknownToolInterceptor;
+import dev.tollgate.identity.Authenticator;
+import dev.tollgate.identity.BearerChallenge;
+import dev.tollgate.identity.IdentityConfig;
+import dev.tollgate.identity.IdentityInterceptor;
+import dev.tollgate.identity.ProtectedResourceMetadataHandler;
+import dev.tollgate.identity.UserTokenSettings;
+import dev.tollgate.identity.UserTokenVerifier;
+import dev.tollgate.loopbreaker.LoopBreakerInterceptor;
+import dev.tollgate.policy.PolicyControl;
+import dev.tollgate.policy.PolicyHolder;
+import dev.tollgate.policy.PolicyInterceptor;
+import dev.tollgate.ratelimit.InMemoryLimitStore;
+import dev.tollgate.ratelimit.RateLimitInterceptor;
+import dev.tollgate.session.SessionListener;
+import dev.tollgate.session.SessionRegistry;
+import dev.tollgate.transport.AgentHttpServer;
+import dev.tollgate.transport.McpHttpHandler;
+import dev.tollgate.transport.OriginPolicy;
+import dev.tollgate.upstream.CredentialInjectionInterceptor;
+import dev.tollgate.upstream.ForwardingInterceptor;
+import dev.tollgate.upstream.UpstreamRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A running Tollgate: event bus, audit store, policy (hot-reloaded), upstream connections, the governing
+ * chain, agent sessions and, unless started for stdio only, the agent-facing HTTP endpoint. Closing it
+ * shuts everything down in reverse order of start.
+ */
+public final class TollgateEngine implements Engine {
+    private static final Logger LOG = LoggerFactory.getLogger(TollgateEngine.class);
+    private static final Duration DEFAULT_SESSION_IDLE = Duration.ofMinutes(30);
+
+    private final EventBus events;
+    private final AuditStore audit;
+    private final PolicyHolder policy;
+    private final UpstreamRegistry upstreams;
+    private final SessionRegistry sessions;
+    private final McpGateway gateway;
+    private final AtomicReference<Authenticator> authenticator;
+    private final Optional<AgentHttpServer> http;
+    private final Deque<AutoCloseable> resources;
+
+    private TollgateEngine(EventBus events, AuditStore audit, PolicyHolder policy, UpstreamRegistry upstreams,
+                           SessionRegistry sessions, McpGateway gateway, AtomicReference<Authenticator> authenticator,
+                           Optional<AgentHttpServer> http, Deque<AutoCloseable> resources) {
+        this.events = events;
+        this.audit = audit;
+        this.policy = policy;
+        this.upstreams = upstreams;
+        this.sessions = sessions;
+        this.gateway = gateway;
+        this.authenticator = authenticator;
+        this.http = http;
+        this.resources = resources;
+    }
+
+    /** Starts everything including the HTTP endpoint on the configured {@code listen} address. */
+    public static TollgateEngine start(TollgateConfig config) {
+        return start(config, true, List.of());
+    }
+
+    /** Starts with extra HTTP routes (exact path to handler) next to {@code /mcp}. */
+    public static TollgateEngine start(TollgateConfig config, List<Route> extraRoutes) {
+        return start(config, true, extraRoutes);
+    }
+
+    /** Starts without the HTTP endpoint, for {@code tollgate stdio}. */
+    public static TollgateEngine startWithoutHttp(TollgateConfig config) {
+        return start(config, false, List.of());
+    }
+
+    /** An additional handler served at an exact path of the agent-facing server. */
+    public record Route(String path, Handler handler) {}
+
+    private static TollgateEngine start(TollgateConfig config, boolean withHttp, List<Route> extraRoutes) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            Clock clock = Clock.systemUTC();
+            EventBus events = push(opened, new EventBus());
+            AuditStore audit = push(opened, openAudit(config));
+            PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
+            if (config.file().isPresent()) {
+                policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
+            }
+            IdentityConfig identity = IdentityConfig.from(config);
+            AtomicReference<Authenticator> authenticator = new AtomicReference<>(identity.authenticator(config));
+
+            UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
+            upstreams.start();
+            SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
+
+            GatewaySettings settings = new GatewaySettings(config.toolNameSeparator(), config.callTimeout(),
+                    config.root().path("listPageSize").asInt(100), "0.1.0");
+            Chains.Links links = new Chains.Links(
+                    new AuditInterceptor(audit, events, Redactor.withKeys(config.redactKeys()), clock),
+                    new IdentityInterceptor(authenticator::get, identity.userToken().map(UserTokenVerifier::new)),
+                    new PolicyInterceptor(policy::live),
+                    new RateLimitInterceptor(policy.limits(), new InMemoryLimitStore(), clock),
+                    new LoopBreakerInterceptor(policy.loopBreaker(), events, clock),
+                    new CredentialInjectionInterceptor(upstreams),
+                    new ForwardingInterceptor(upstreams),
+                    new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme(config.toolNameSeparator())));
+            McpGateway gateway = new McpGateway(upstreams, policy::live, Chains.build(links), sessions, settings);
+            policy.onChange((previous, next) -> {
+                authenticator.set(IdentityConfig.from(next.config()).authenticator(next.config()));
+                gateway.policyChanged();
+            });
+
+            Optional<AgentHttpServer> http = Optional.empty();
+            if (withHttp) {
+                String userTokenHeader = identity.userToken().map(UserTokenSettings::header)
+                        .orElse(UserTokenSettings.DEFAULT_HEADER);
+                McpHttpHandler handler = new McpHttpHandler(gateway, sessions, authenticator::get,
+                        new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
+                AgentHttpServer server = push(opened,
+                        new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
+                server.addRoute(BearerChallenge.WELL_KNOWN_PATH,
+                        new ProtectedResourceMetadataHandler(identity.metadata()));
+                for (Route route : extraRoutes) {
+                    server.addRoute(route.path(), route.handler());
+                }
+                server.start();
+                http = Optional.of(server);
+                LOG.info("Tollgate listening on {}", server.endpoint());
+            }
+            return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, authenticator, http, opened);
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        } catch (Exception e) {
+            closeAll(opened);
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static AuditStore openAudit(TollgateConfig config) {
+        try {
+            return AuditStores.open(config);
+        } catch (AuditUnavailableException e) {
+            throw new IllegalStateException("cannot open the audit store " + AuditStores.redactUrl(config.auditUrl())
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Duration sessionIdleTimeout(TollgateConfig config) {
+        JsonNode node = config.root().path("sessionIdleTimeout");
+        if (node.isMissingNode() || node.isNull()) {
+            return DEFAULT_SESSION_IDLE;
+        }
+        try {
+            return Durations.parse(node.asString());
+        } catch (IllegalArgumentException e) {
+            throw config.sourceMap().error("/sessionIdleTimeout", e.getMessage());
+        }
+    }
+
+    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {
+        opened.push(resource);
+        return resource;
+    }
+
+    @Override
+    public Optional<URI> endpoint() {
+        return http.map(AgentHttpServer::endpoint);
+    }
+
+    /** The bound port of the HTTP endpoint; empty for a stdio-only engine. */
+    public Optional<Integer> port() {
+        return http.map(AgentHttpServer::port);
+    }
+
+    @Override
+    public EventBus events() {
+        return events;
+    }
+
+    @Override
+    public AuditStore audit() {
+        return audit;
+    }
+
+    @Override
+    public Optional<PolicyControl> policy() {
+        return Optional.empty();
+    }
+
+    /** The hot-reloading policy holder, for wiring features that react to policy changes. */
+    public PolicyHolder policyHolder() {
+        return policy;
+    }
+
+    @Override
+    public List<UpstreamStatus> upstreams() {
+        return upstreams.statuses();
+    }
+
+    public McpGateway gateway() {
+        return gateway;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    /** The authenticator in force (it changes when the configuration is reloaded). */
+    public Authenticator authenticator() {
+        return credentials -> authenticator.get().authenticate(credentials);
+    }
+
+    /** Hears sessions end (e.g. to revoke per-user tokens issued for them). */
+    public void onSessionEnd(SessionListener listener) {
+        sessions.addListener(listener);
+    }
+
+    /** Registers another handler on the agent-facing server, e.g. an OAuth callback. */
+    public void addRoute(Route route) {
+        http.orElseThrow(() -> new IllegalStateException("this engine has no HTTP endpoint"))
+                .addRoute(route.path(), route.handler());
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Tollgate shutting down");
+        closeAll(resources);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            AutoCloseable resource = opened.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", resource.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

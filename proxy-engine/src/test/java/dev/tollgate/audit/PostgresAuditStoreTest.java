@@ -1,0 +1,75 @@
+package dev.tollgate.audit;
+
+import static dev.tollgate.testing.TemporaryAuditStore.call;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.json.Json;
+import dev.tollgate.pipeline.BlockReason;
+import dev.tollgate.pipeline.CallOutcome;
+import dev.tollgate.pipeline.CallStatus;
+import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.ToolCall;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The same store against a real PostgreSQL (the team set-up). Runs when TOLLGATE_TEST_POSTGRES_URL names
+ * a database this test may empty, e.g. {@code jdbc:postgresql://127.0.0.1:5432/audit?user=tollgate}.
+ */
+@EnabledIfEnvironmentVariable(named = "TOLLGATE_TEST_POSTGRES_URL", matches = "jdbc:postgresql:.+")
+class PostgresAuditStoreTest {
+    private static final String URL = System.getenv("TOLLGATE_TEST_POSTGRES_URL");
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+
+    @BeforeEach
+    void emptyTheDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS tollgate_audit, tollgate_audit_chain, tollgate_audit_schema");
+            st.execute("DROP SEQUENCE IF EXISTS tollgate_audit_id");
+        }
+    }
+
+    @Test
+    void recordsQueriesAndVerifiesOnPostgres() throws Exception {
+        List<Long> ids = new ArrayList<>();
+        try (JdbcAuditStore store = AuditStores.open(URL)) {
+            for (int i = 0; i < 4; i++) {
+                ToolCall call = call(i % 2 == 0 ? "billing-agent" : "support-agent", "payments.issueRefund",
+                        Json.parse("{\"orderId\":\"O-" + i + "\",\"apiKey\":\"k\"}"), T0.plusSeconds(i * 600L), "s",
+                        Optional.of("conv"));
+                long id = store.recordAttempt(call);
+                Decision decision = i % 2 == 0 ? Decision.allowed("allow", Optional.of("t.yaml:3"))
+                        : Decision.blocked(BlockReason.POLICY, "deny", Optional.empty(), "no");
+                store.recordOutcome(id, call, new CallOutcome(decision, CallStatus.SUCCESS, Json.object(), 5),
+                        Duration.ofMillis(3));
+                ids.add(id);
+            }
+            store.appendCompleted(List.of(new AuditRecord(0, T0, "onboarding-agent", "s2", Optional.of("alice"), "crm",
+                    "getAccount", Json.object(), "allowed", "r", Optional.empty(), "ok", "success", 1.5, 10,
+                    Optional.empty(), Optional.empty(), "", "")));
+            long pending = store.recordAttempt(call("billing-agent", "crm.getAccount", Json.object()));
+
+            assertThat(store.query(AuditQuery.builder().agent("billing-agent").tool("payments.*")
+                    .from(T0).to(T0.plusSeconds(3600)).build())).extracting(AuditRecord::id)
+                    .containsExactly(ids.get(0), ids.get(2));
+            assertThat(store.count(AuditQuery.builder().decision("blocked").build())).isEqualTo(2);
+            assertThat(store.find(ids.get(0)).orElseThrow().arguments().path("apiKey").asString()).isEqualTo("[REDACTED]");
+            assertThat(store.find(pending).orElseThrow().status()).isEqualTo("pending");
+            assertThat(store.verify().message()).isEqualTo("intact (5 records)");
+
+            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE tollgate_audit SET status = 'error' WHERE id = " + ids.get(1));
+            }
+            assertThat(store.verify().firstBrokenId()).contains(ids.get(1));
+        }
+    }
+}
