@@ -104,8 +104,8 @@ public final class CompiledPolicy implements Policy {
                         }
                     } catch (ConditionException e) {
                         return Decision.blocked(BlockReason.POLICY, rule.describe(), Optional.of(rule.source()),
-                                "Tollgate blocked " + name + ": " + e.getMessage() + " in " + rule.describe() + " ("
-                                        + rule.source() + "), so the call is refused.");
+                                "Tollgate blocked " + name + " because " + rule.describe() + " (" + rule.source()
+                                        + ") could not be decided: " + e.getMessage() + ".");
                     }
                 }
                 if (!rule.allow()) {

@@ -110,7 +110,8 @@ public final class Condition {
     }
 
     private static String firstLine(String message) {
-        return message == null ? "unknown error" : message.lines().findFirst().orElse(message);
+        String line = message == null ? "unknown error" : message.lines().findFirst().orElse(message).strip();
+        return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
     }
 
     /** JSON to the values CEL knows: integers as long (or double when too large), objects as maps. */
