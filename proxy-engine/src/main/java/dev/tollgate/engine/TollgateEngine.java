@@ -128,7 +128,8 @@ public final class TollgateEngine implements Engine {
                     new CredentialInjectionInterceptor(upstreams),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme(config.toolNameSeparator())));
-            McpGateway gateway = new McpGateway(upstreams, policy::live, Chains.build(links), sessions, settings);
+            McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get, Chains.build(links), sessions,
+                    settings);
             policy.onChange((previous, next) -> {
                 authenticator.set(IdentityConfig.from(next.config()).authenticator(next.config()));
                 gateway.policyChanged();
