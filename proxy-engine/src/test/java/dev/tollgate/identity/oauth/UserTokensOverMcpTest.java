@@ -92,7 +92,7 @@ class UserTokensOverMcpTest {
         mount.setHandler(identity.handlers().get("/oauth/callback"));
         registry = UpstreamRegistry.fromConfig(config, events);
         registry.start();
-        List<Interceptor> links = new ArrayList<>(List.of(identity.userAttributionLink(), identity.identityLink(),
+        List<Interceptor> links = new ArrayList<>(List.of(identity.identityLink(),
                 new CredentialInjectionInterceptor(registry)));
         links.addAll(identity.upstreamTokenLinks());
         links.add(new ForwardingInterceptor(registry));
