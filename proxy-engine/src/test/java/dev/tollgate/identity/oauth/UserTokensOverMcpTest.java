@@ -121,6 +121,7 @@ class UserTokensOverMcpTest {
     private void authorize(CallOutcome blocked, String user) throws Exception {
         directory.grant(user, "crm.read");
         as.server().enqueueCallback(directory.signIn(user, 300));
+        assertThat(blocked.result().toString()).contains("authorizationUrl");
         String url = blocked.result().path("_meta").path("tollgate").path("authorizationUrl").asString();
         HttpResponse<String> page = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
                 .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
