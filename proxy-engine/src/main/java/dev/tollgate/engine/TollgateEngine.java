@@ -13,10 +13,9 @@ import dev.tollgate.gateway.GatewaySettings;
 import dev.tollgate.gateway.McpGateway;
 import dev.tollgate.gateway.UnknownToolInterceptor;
 import dev.tollgate.identity.Authenticator;
-import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.IdentityConfig;
+import dev.tollgate.identity.IdentityServices;
 import dev.tollgate.identity.IdentityInterceptor;
-import dev.tollgate.identity.ProtectedResourceMetadataHandler;
 import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.UserTokenVerifier;
 import dev.tollgate.loopbreaker.LoopBreakerInterceptor;
@@ -110,12 +109,15 @@ public final class TollgateEngine implements Engine {
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
             }
-            IdentityConfig identity = IdentityConfig.from(config);
+            AtomicReference<String> boundBase = new AtomicReference<>(IdentityConfig.baseUrl(config));
+            IdentityServices identityServices = IdentityServices.create(config, boundBase::get, clock);
+            IdentityConfig identity = identityServices.config();
             AtomicReference<Authenticator> authenticator = new AtomicReference<>(identity.authenticator(config));
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
             upstreams.start();
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
+            sessions.addListener(identityServices.sessionListener());
 
             GatewaySettings settings = new GatewaySettings(config.toolNameSeparator(), config.callTimeout(),
                     config.root().path("listPageSize").asInt(100), "0.1.0");
@@ -126,6 +128,7 @@ public final class TollgateEngine implements Engine {
                     new RateLimitInterceptor(policy.limits(), new InMemoryLimitStore(), clock),
                     new LoopBreakerInterceptor(policy.loopBreaker(), events, clock),
                     new CredentialInjectionInterceptor(upstreams),
+                    identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme(config.toolNameSeparator())));
             McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get, Chains.build(links), sessions,
@@ -143,12 +146,13 @@ public final class TollgateEngine implements Engine {
                         new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
                 AgentHttpServer server = push(opened,
                         new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
-                server.addRoute(BearerChallenge.WELL_KNOWN_PATH,
-                        new ProtectedResourceMetadataHandler(identity.metadata()));
+                identityServices.handlers().forEach(server::addRoute);
                 for (Route route : extraRoutes) {
                     server.addRoute(route.path(), route.handler());
                 }
                 server.start();
+                URI bound = server.endpoint();
+                boundBase.set(bound.getScheme() + "://" + bound.getRawAuthority());
                 http = Optional.of(server);
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
