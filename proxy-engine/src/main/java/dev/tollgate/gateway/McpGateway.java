@@ -1,5 +1,7 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.identity.AgentIdentity;
+import dev.tollgate.identity.Authenticator;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.CallContext;
@@ -55,10 +57,25 @@ public final class McpGateway {
     private final GatewaySettings settings;
     private final NameScheme names;
     private final UpstreamRegistry upstreams;
+    private final Optional<Supplier<Authenticator>> authenticator;
 
+    /** Visibility is decided by the roles the session's agent had when it connected. */
     public McpGateway(UpstreamRegistry upstreams, Supplier<Policy> policy, GatewayPipelines pipelines,
                       SessionRegistry sessions, GatewaySettings settings) {
+        this(upstreams, policy, Optional.empty(), pipelines, sessions, settings);
+    }
+
+    /** Visibility follows the authenticator in force, so roles changed by a config reload apply at once. */
+    public McpGateway(UpstreamRegistry upstreams, Supplier<Policy> policy, Supplier<Authenticator> authenticator,
+                      GatewayPipelines pipelines, SessionRegistry sessions, GatewaySettings settings) {
+        this(upstreams, policy, Optional.of(authenticator), pipelines, sessions, settings);
+    }
+
+    private McpGateway(UpstreamRegistry upstreams, Supplier<Policy> policy,
+                       Optional<Supplier<Authenticator>> authenticator,
+                      GatewayPipelines pipelines, SessionRegistry sessions, GatewaySettings settings) {
         this.policy = policy;
+        this.authenticator = authenticator;
         this.pipelines = pipelines;
         this.sessions = sessions;
         this.settings = settings;
@@ -66,6 +83,22 @@ public final class McpGateway {
         this.upstreams = upstreams;
         upstreams.onListChanged(this::onListChanged);
         upstreams.onUpstreamMessage(this::onUpstreamMessage);
+    }
+
+    /**
+     * Who the session's agent is now: its roles may have changed with a reloaded configuration since the
+     * session opened. Credentials that no longer authenticate see nothing.
+     */
+    private AgentIdentity currentAgent(AgentSession session) {
+        if (authenticator.isEmpty()) {
+            return session.agent();
+        }
+        Authenticator.AuthResult result = authenticator.get().get().authenticate(session.credentials());
+        if (result instanceof Authenticator.AuthResult.Authenticated authenticated
+                && authenticated.identity().agentId().equals(session.agent().agentId())) {
+            return authenticated.identity();
+        }
+        return new AgentIdentity(session.agent().agentId(), List.of(), "refused");
     }
 
     private List<String> servers() {
@@ -223,9 +256,10 @@ public final class McpGateway {
 
     private List<ListedTool> visibleTools(AgentSession session) {
         Policy current = policy.get();
+        AgentIdentity agent = currentAgent(session);
         List<ListedTool> out = new ArrayList<>();
         for (UpstreamTool tool : upstreams.tools()) {
-            if (!tool.name().isEmpty() && current.visible(session.agent(), tool.ref(), tool.annotations())) {
+            if (!tool.name().isEmpty() && current.visible(agent, tool.ref(), tool.annotations())) {
                 out.add(new ListedTool(names.name(tool.server(), tool.name()), tool));
             }
         }
@@ -307,8 +341,9 @@ public final class McpGateway {
     /** An agent sees a server's resources and prompts when policy lets it see at least one of its tools. */
     private boolean serverVisible(AgentSession session, String server) {
         Policy current = policy.get();
+        AgentIdentity agent = currentAgent(session);
         for (UpstreamTool tool : upstreams.tools(server)) {
-            if (!tool.name().isEmpty() && current.visible(session.agent(), tool.ref(), tool.annotations())) {
+            if (!tool.name().isEmpty() && current.visible(agent, tool.ref(), tool.annotations())) {
                 return true;
             }
         }

@@ -9,10 +9,10 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.gateway.GatewayPipelines;
 import dev.tollgate.gateway.GatewaySettings;
+import dev.tollgate.events.EventBus;
 import dev.tollgate.gateway.McpGateway;
 import dev.tollgate.gateway.NameScheme;
 import dev.tollgate.gateway.UnknownToolInterceptor;
-import dev.tollgate.gateway.UpstreamDirectory;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
@@ -20,6 +20,7 @@ import dev.tollgate.pipeline.ToolCall;
 import dev.tollgate.policy.RolePolicy;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.testing.OAuthTestServer;
+import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.transport.AgentHttpServer;
 import dev.tollgate.transport.McpHttpHandler;
 import dev.tollgate.transport.OriginPolicy;
@@ -59,6 +60,8 @@ class IdentityOverHttpTest {
         idp.close();
     }
 
+    private final EventBus events = new EventBus();
+
     @BeforeEach
     void start() throws Exception {
         TollgateConfig config = new ConfigLoader().parse("tollgate.yaml", """
@@ -86,7 +89,7 @@ class IdentityOverHttpTest {
             return chain.proceed(chain.call());
         };
         RolePolicy policy = RolePolicy.from(config);
-        McpGateway gateway = new McpGateway(UpstreamDirectory.NONE, () -> policy, new GatewayPipelines(
+        McpGateway gateway = new McpGateway(new UpstreamRegistry(List.of(), events), () -> policy, new GatewayPipelines(
                 new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__")))),
                 new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__"))))),
                 sessions, GatewaySettings.defaults());
@@ -104,6 +107,7 @@ class IdentityOverHttpTest {
     void stop() {
         server.close();
         sessions.close();
+        events.close();
     }
 
     private HttpResponse<String> post(String bearer, Optional<String> userToken, Optional<String> session, String body)

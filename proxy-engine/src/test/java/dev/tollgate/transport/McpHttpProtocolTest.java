@@ -75,7 +75,7 @@ class McpHttpProtocolTest {
         };
         GatewaySettings settings = GatewaySettings.defaults();
         upstreams = new UpstreamRegistry(List.of(), events);
-        McpGateway gateway = new McpGateway(upstreams, () -> policy, new GatewayPipelines(
+        McpGateway gateway = new McpGateway(upstreams, () -> policy, () -> authenticator, new GatewayPipelines(
                 new Pipeline(List.of(recordAttempt, new IdentityInterceptor(() -> authenticator, java.util.Optional.empty()),
                         chain -> {
                             throw new AssertionError("no upstream is configured, so no call may reach forwarding");
