@@ -20,6 +20,8 @@ import dev.tollgate.identity.ProtectedResourceMetadataHandler;
 import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.UserTokenVerifier;
 import dev.tollgate.loopbreaker.LoopBreakerInterceptor;
+import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.policy.FilePolicyControl;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
@@ -33,6 +35,7 @@ import dev.tollgate.transport.OriginPolicy;
 import dev.tollgate.upstream.CredentialInjectionInterceptor;
 import dev.tollgate.upstream.ForwardingInterceptor;
 import dev.tollgate.upstream.UpstreamRegistry;
+import dev.tollgate.upstream.UpstreamTool;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +66,7 @@ public final class TollgateEngine implements Engine {
     private final McpGateway gateway;
     private final AtomicReference<Authenticator> authenticator;
     private final Optional<AgentHttpServer> http;
+    private final PolicyControl policyControl;
     private final Deque<AutoCloseable> resources;
 
     private TollgateEngine(EventBus events, AuditStore audit, PolicyHolder policy, UpstreamRegistry upstreams,
@@ -77,6 +81,8 @@ public final class TollgateEngine implements Engine {
         this.authenticator = authenticator;
         this.http = http;
         this.resources = resources;
+        this.policyControl = new FilePolicyControl(policy, new ConfigLoader(), audit,
+                ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
     }
 
     /** Starts everything including the HTTP endpoint on the configured {@code listen} address. */
@@ -207,7 +213,7 @@ public final class TollgateEngine implements Engine {
 
     @Override
     public Optional<PolicyControl> policy() {
-        return Optional.empty();
+        return Optional.of(policyControl);
     }
 
     /** The hot-reloading policy holder, for wiring features that react to policy changes. */

@@ -14,8 +14,8 @@ import dev.tollgate.testing.McpTestServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,13 +56,14 @@ class StdioTransportTest {
         engine = TollgateEngine.startWithoutHttp(new ConfigLoader().load(configFile));
         Credentials credentials = Credentials.bearer("desk-key");
         Authenticator.AuthResult auth = engine.authenticator().authenticate(credentials);
-        PipedInputStream stdin = new PipedInputStream(1 << 16);
-        toTollgate = new PipedOutputStream(stdin);
-        PipedInputStream stdout = new PipedInputStream(1 << 16);
-        PipedOutputStream tollgateOut = new PipedOutputStream(stdout);
-        fromTollgate = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8));
+        Pipe stdin = Pipe.open();
+        toTollgate = Channels.newOutputStream(stdin.sink());
+        Pipe stdout = Pipe.open();
+        fromTollgate = new BufferedReader(new InputStreamReader(Channels.newInputStream(stdout.source()),
+                StandardCharsets.UTF_8));
         StdioTransport transport = new StdioTransport(engine.gateway(), engine.sessions(),
-                ((Authenticator.AuthResult.Authenticated) auth).identity(), credentials, stdin, tollgateOut);
+                ((Authenticator.AuthResult.Authenticated) auth).identity(), credentials,
+                Channels.newInputStream(stdin.source()), Channels.newOutputStream(stdout.sink()));
         serving = CompletableFuture.runAsync(transport::run);
     }
 
