@@ -133,8 +133,10 @@ public final class TollgateEngine implements Engine {
                     new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme(config.toolNameSeparator())));
             McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get, Chains.build(links), sessions,
                     settings);
+            AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
             policy.onChange((previous, next) -> {
-                authenticator.set(IdentityConfig.from(next.config()).authenticator(next.config()));
+                TollgateConfig reloaded = next.config().withListenPort(boundPort.get());
+                authenticator.set(IdentityConfig.from(reloaded).authenticator(reloaded));
                 gateway.policyChanged();
             });
 
@@ -146,12 +148,17 @@ public final class TollgateEngine implements Engine {
                         new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
                 AgentHttpServer server = push(opened,
                         new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
-                server.addRoute(BearerChallenge.WELL_KNOWN_PATH,
-                        new ProtectedResourceMetadataHandler(identity.metadata()));
                 for (Route route : extraRoutes) {
                     server.addRoute(route.path(), route.handler());
                 }
                 server.start();
+                // With "--port 0" the resource identifier (JWT audience, metadata) names the port actually bound.
+                boundPort.set(server.port());
+                TollgateConfig bound = config.withListenPort(server.port());
+                IdentityConfig boundIdentity = IdentityConfig.from(bound);
+                authenticator.set(boundIdentity.authenticator(bound));
+                server.addRoute(BearerChallenge.WELL_KNOWN_PATH,
+                        new ProtectedResourceMetadataHandler(boundIdentity.metadata()));
                 http = Optional.of(server);
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
