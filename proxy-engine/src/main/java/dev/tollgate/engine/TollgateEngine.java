@@ -11,6 +11,7 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.gateway.GatewaySettings;
 import dev.tollgate.gateway.McpGateway;
+import dev.tollgate.gateway.NameScheme;
 import dev.tollgate.gateway.UnknownToolInterceptor;
 import dev.tollgate.identity.Authenticator;
 import dev.tollgate.identity.BearerChallenge;
@@ -130,7 +131,7 @@ public final class TollgateEngine implements Engine {
                     new LoopBreakerInterceptor(policy.loopBreaker(), events, clock),
                     new CredentialInjectionInterceptor(upstreams),
                     new ForwardingInterceptor(upstreams),
-                    new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme(config.toolNameSeparator())));
+                    new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
             McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get, Chains.build(links), sessions,
                     settings);
             AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());

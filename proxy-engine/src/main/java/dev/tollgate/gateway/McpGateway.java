@@ -12,7 +12,9 @@ import dev.tollgate.pipeline.ToolRef;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.session.AgentSession;
 import dev.tollgate.session.SessionRegistry;
+import dev.tollgate.upstream.ListChange;
 import dev.tollgate.upstream.RequestOptions;
+import dev.tollgate.upstream.UpstreamAuth;
 import dev.tollgate.upstream.UpstreamConnection;
 import dev.tollgate.upstream.UpstreamException;
 import dev.tollgate.upstream.UpstreamPrompt;
@@ -21,7 +23,6 @@ import dev.tollgate.upstream.UpstreamResource;
 import dev.tollgate.upstream.UpstreamResourceTemplate;
 import dev.tollgate.upstream.UpstreamResponse;
 import dev.tollgate.upstream.UpstreamTool;
-import dev.tollgate.upstream.ListChange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -323,7 +324,7 @@ public final class McpGateway {
         ToolRef ref = routed.orElseGet(() -> names.guess(name));
         ToolCall call = new ToolCall(UUID.randomUUID().toString(), Instant.now(), session.id(), session.credentials(),
                 Optional.of(session.agent()), Optional.empty(), ref, arguments, annotations, conversation, meta,
-                dev.tollgate.upstream.UpstreamAuth.NONE);
+                UpstreamAuth.NONE);
         CallContext context = new CallContext(session.protocolVersion(),
                 new RelayChannel(session, ref.server(), scope.related()), settings.callTimeout());
         CallOutcome outcome;
