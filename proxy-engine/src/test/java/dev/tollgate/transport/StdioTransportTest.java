@@ -12,6 +12,7 @@ import dev.tollgate.identity.Credentials;
 import dev.tollgate.json.Json;
 import dev.tollgate.testing.McpTestServer;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -56,14 +57,17 @@ class StdioTransportTest {
         engine = TollgateEngine.startWithoutHttp(new ConfigLoader().load(configFile));
         Credentials credentials = Credentials.bearer("desk-key");
         Authenticator.AuthResult auth = engine.authenticator().authenticate(credentials);
-        Pipe stdin = Pipe.open();
-        toTollgate = Channels.newOutputStream(stdin.sink());
-        Pipe stdout = Pipe.open();
-        fromTollgate = new BufferedReader(new InputStreamReader(Channels.newInputStream(stdout.source()),
-                StandardCharsets.UTF_8));
+        // NIO pipes, not PipedInputStream: that one fails reads once the thread that last wrote has ended,
+        // and Tollgate writes from pool threads that come and go.
+        Pipe in = Pipe.open();
+        Pipe out = Pipe.open();
+        InputStream stdin = Channels.newInputStream(in.source());
+        toTollgate = Channels.newOutputStream(in.sink());
+        InputStream stdout = Channels.newInputStream(out.source());
+        OutputStream tollgateOut = Channels.newOutputStream(out.sink());
+        fromTollgate = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8));
         StdioTransport transport = new StdioTransport(engine.gateway(), engine.sessions(),
-                ((Authenticator.AuthResult.Authenticated) auth).identity(), credentials,
-                Channels.newInputStream(stdin.source()), Channels.newOutputStream(stdout.sink()));
+                ((Authenticator.AuthResult.Authenticated) auth).identity(), credentials, stdin, tollgateOut);
         serving = CompletableFuture.runAsync(transport::run);
     }
 
