@@ -546,17 +546,26 @@ public final class McpGateway {
     }
 
     private void relayLog(String server, JsonNode message) {
-        String level = message.path("params").path("level").asString("info");
-        ObjectNode copy = (ObjectNode) message.deepCopy();
-        JsonNode params = copy.get("params");
-        if (params instanceof ObjectNode p) {
-            p.put("logger", server + (p.path("logger").isString() ? "/" + p.get("logger").asString() : ""));
-        }
         for (AgentSession session : sessions.active()) {
-            if (LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(session.logLevel()) && serverVisible(session, server)) {
-                session.send(copy);
+            if (wantsLog(session, message) && serverVisible(session, server)) {
+                session.send(logFrom(server, message));
             }
         }
+    }
+
+    /** Whether the message is at or above the level the agent set with logging/setLevel. */
+    private static boolean wantsLog(AgentSession session, JsonNode message) {
+        String level = message.path("params").path("level").asString("info");
+        return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(session.logLevel());
+    }
+
+    /** The log message with its logger prefixed by the server, so the agent can tell whose it is. */
+    private static JsonNode logFrom(String server, JsonNode message) {
+        ObjectNode copy = (ObjectNode) message.deepCopy();
+        if (copy.get("params") instanceof ObjectNode p) {
+            p.put("logger", server + (p.path("logger").isString() ? "/" + p.get("logger").asString() : ""));
+        }
+        return copy;
     }
 
     /**
@@ -624,7 +633,11 @@ public final class McpGateway {
                 copy.put("id", relayId);
                 sink.send(copy);
             } else if (kind == JsonRpc.Kind.NOTIFICATION) {
-                sink.send(message);
+                if (!"notifications/message".equals(message.path("method").asString(""))) {
+                    sink.send(message);
+                } else if (wantsLog(session, message)) {
+                    sink.send(logFrom(server, message));
+                }
             }
         }
     }
