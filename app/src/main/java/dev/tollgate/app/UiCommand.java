@@ -1,12 +1,11 @@
 package dev.tollgate.app;
 
-import dev.tollgate.audit.AuditStores;
-import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
-import dev.tollgate.engine.Engine;
-import dev.tollgate.engine.ReadOnlyEngine;
+import dev.tollgate.engine.TollgateEngine;
+import dev.tollgate.sample.demo.DemoOptions;
+import dev.tollgate.sample.demo.DemoSession;
 import dev.tollgate.ui.DesktopApp;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -14,33 +13,41 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tollgate ui [--config FILE]}: opens the desktop app (also what {@code tollgate} alone does). */
+/**
+ * {@code tollgate ui [--config FILE]} (also what {@code tollgate} alone does): starts the engine and opens
+ * the desktop app over it; with no configuration, the demo servers and configuration with the default
+ * audit store under {@code ~/.tollgate/}.
+ */
 @Command(name = "ui", mixinStandardHelpOptions = true,
-        description = "Open the desktop app over the configuration's audit store (the default store without --config).")
+        description = "Start the proxy and open the desktop app (the demo configuration without --config).")
 public final class UiCommand implements Callable<Integer>, Runnable {
-    static final String DEFAULT_AUDIT_URL = ConfigLoader.DEFAULT_AUDIT_URL;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Tollgate configuration (YAML).")
     Optional<Path> config = Optional.empty();
 
     @Override
     public Integer call() {
-        String url;
         try {
-            url = config.map(file -> new ConfigLoader().load(file)).map(TollgateConfig::auditUrl).orElse(DEFAULT_AUDIT_URL);
+            if (config.isPresent()) {
+                TollgateConfig loaded = new ConfigLoader().load(config.get());
+                DesktopApp.launch(() -> TollgateEngine.start(loaded));
+            } else {
+                DemoSession demo = DemoSession.start(DemoOptions.defaults().withAuditUrl(ConfigLoader.DEFAULT_AUDIT_URL),
+                        TollgateEngine::start);
+                try {
+                    DesktopApp.launch(demo::engine);
+                } finally {
+                    demo.world().close();
+                }
+            }
+            return 0;
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 1;
-        }
-        Engine engine;
-        try {
-            engine = new ReadOnlyEngine(AuditStores.open(url));
-        } catch (AuditUnavailableException e) {
-            System.err.println("cannot open the audit store " + AuditStores.redactUrl(url) + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("tollgate ui: " + e.getMessage());
             return 1;
         }
-        DesktopApp.launch(() -> engine);
-        return 0;
     }
 
     @Override

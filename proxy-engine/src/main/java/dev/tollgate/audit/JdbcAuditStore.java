@@ -3,6 +3,7 @@ package dev.tollgate.audit;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.ToolCall;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +37,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The audit store over JDBC (H2 file or PostgreSQL). One writer thread takes attempts and outcomes
@@ -634,7 +637,7 @@ public final class JdbcAuditStore implements AuditStore {
         return AuditStores.h2File(url).map(p -> {
             try {
                 return Files.size(p);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return -1L;
             }
         }).orElse(-1L);
@@ -761,7 +764,7 @@ public final class JdbcAuditStore implements AuditStore {
 
     /** The marker stored instead of a value too large to keep whole. */
     private static JsonNode truncated(String json, int keep) {
-        tools.jackson.databind.node.ObjectNode marker = Json.object();
+        ObjectNode marker = Json.object();
         marker.put("tollgateTruncated", true);
         marker.put("originalChars", json.length());
         marker.put("preview", json.substring(0, keep));
@@ -856,7 +859,7 @@ public final class JdbcAuditStore implements AuditStore {
             q.beforeId().ifPresent(v -> add(terms, params, "id < ?", v));
             q.afterId().ifPresent(v -> add(terms, params, "id > ?", v));
             q.text().filter(t -> !t.isBlank()).ifPresent(t -> {
-                String like = "%" + escapeLike(t.toLowerCase(java.util.Locale.ROOT)) + "%";
+                String like = "%" + escapeLike(t.toLowerCase(Locale.ROOT)) + "%";
                 terms.add("(LOWER(arguments_json) LIKE ? ESCAPE '!' OR LOWER(reason) LIKE ? ESCAPE '!' "
                         + "OR LOWER(agent_id) LIKE ? ESCAPE '!' OR LOWER(tool_name) LIKE ? ESCAPE '!')");
                 params.add(like);

@@ -4,7 +4,6 @@ import dev.tollgate.json.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import tools.jackson.databind.JsonNode;
 
 /**
  * One row exactly as the database holds it (nullable columns stay null here, inside the package), so
@@ -75,7 +74,7 @@ record StoredRow(
                 Optional.ofNullable(ruleSource), reason == null ? "" : reason, status == null ? PENDING : status,
                 latencyMicros == null ? 0 : latencyMicros / 1000.0, responseSize == null ? 0 : responseSize,
                 Optional.ofNullable(conversationId),
-                resultJson == null ? Optional.empty() : Optional.of((JsonNode) Json.parse(resultJson)),
+                resultJson == null ? Optional.empty() : Optional.of(Json.parse(resultJson)),
                 prevHash == null ? "" : prevHash, hash == null ? "" : hash);
     }
 

@@ -20,6 +20,8 @@ import dev.tollgate.identity.ProtectedResourceMetadataHandler;
 import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.UserTokenVerifier;
 import dev.tollgate.loopbreaker.LoopBreakerInterceptor;
+import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.policy.FilePolicyControl;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
@@ -33,6 +35,7 @@ import dev.tollgate.transport.OriginPolicy;
 import dev.tollgate.upstream.CredentialInjectionInterceptor;
 import dev.tollgate.upstream.ForwardingInterceptor;
 import dev.tollgate.upstream.UpstreamRegistry;
+import dev.tollgate.upstream.UpstreamTool;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -207,7 +210,8 @@ public final class TollgateEngine implements Engine {
 
     @Override
     public Optional<PolicyControl> policy() {
-        return Optional.empty();
+        return Optional.of(new FilePolicyControl(policy, new ConfigLoader(), audit,
+                tool -> upstreams.tool(tool).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE)));
     }
 
     /** The hot-reloading policy holder, for wiring features that react to policy changes. */

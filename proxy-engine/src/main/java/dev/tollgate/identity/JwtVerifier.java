@@ -92,6 +92,9 @@ public final class JwtVerifier {
         if (message.contains("Invalid signature")) {
             return "the token signature is invalid";
         }
+        if (message.contains("missing required claims")) {
+            return "the token lacks a required claim: " + message.substring(Math.max(0, message.indexOf('[')));
+        }
         if (message.contains("Expired")) {
             return "the token has expired";
         }
@@ -101,9 +104,10 @@ public final class JwtVerifier {
         if (message.contains("audience") || message.contains("aud claim")) {
             return "the token is not issued for this resource (aud)";
         }
-        if (message.contains("iss")) {
+        if (message.contains("iss claim")) {
             return "the token is not issued by the trusted issuer (iss)";
         }
+
         return message;
     }
 

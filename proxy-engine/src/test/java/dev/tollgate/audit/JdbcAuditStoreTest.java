@@ -17,8 +17,15 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -197,6 +204,37 @@ class JdbcAuditStoreTest {
     }
 
     @Test
+    void concurrentCallersShareCommitsAndTheChainStaysWhole() throws Exception {
+        JdbcAuditStore store = audit.store();
+        int threads = 8;
+        int perThread = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<Long>>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String agent = "agent-" + t;
+                futures.add(pool.submit(() -> {
+                    List<Long> mine = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        mine.add(record(store, agent, "crm.getAccount", T0.plusMillis(i), "s-" + agent,
+                                Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+                    }
+                    return mine;
+                }));
+            }
+            Set<Long> ids = new HashSet<>();
+            for (var f : futures) {
+                ids.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(ids).hasSize(threads * perThread);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.count(AuditQuery.builder().status("success").build())).isEqualTo(threads * perThread);
+        assertThat(store.verify().message()).isEqualTo("intact (" + threads * perThread + " records)");
+    }
+
+    @Test
     void oversizedResultsAreTruncatedWithAMarker() throws Exception {
         JdbcAuditStore store = audit.store();
         ToolCall call = call("a", "tickets.get", Json.object());
@@ -267,7 +305,7 @@ class JdbcAuditStoreTest {
 
     private static List<Long> reversed(List<Long> ids) {
         List<Long> copy = new ArrayList<>(ids);
-        java.util.Collections.reverse(copy);
+        Collections.reverse(copy);
         return copy;
     }
 

@@ -12,10 +12,11 @@ import dev.tollgate.identity.Credentials;
 import dev.tollgate.json.Json;
 import dev.tollgate.testing.McpTestServer;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,10 +57,14 @@ class StdioTransportTest {
         engine = TollgateEngine.startWithoutHttp(new ConfigLoader().load(configFile));
         Credentials credentials = Credentials.bearer("desk-key");
         Authenticator.AuthResult auth = engine.authenticator().authenticate(credentials);
-        PipedInputStream stdin = new PipedInputStream(1 << 16);
-        toTollgate = new PipedOutputStream(stdin);
-        PipedInputStream stdout = new PipedInputStream(1 << 16);
-        PipedOutputStream tollgateOut = new PipedOutputStream(stdout);
+        // NIO pipes, not PipedInputStream: that one fails reads once the thread that last wrote has ended,
+        // and Tollgate writes from pool threads that come and go.
+        Pipe in = Pipe.open();
+        Pipe out = Pipe.open();
+        InputStream stdin = Channels.newInputStream(in.source());
+        toTollgate = Channels.newOutputStream(in.sink());
+        InputStream stdout = Channels.newInputStream(out.source());
+        OutputStream tollgateOut = Channels.newOutputStream(out.sink());
         fromTollgate = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8));
         StdioTransport transport = new StdioTransport(engine.gateway(), engine.sessions(),
                 ((Authenticator.AuthResult.Authenticated) auth).identity(), credentials, stdin, tollgateOut);

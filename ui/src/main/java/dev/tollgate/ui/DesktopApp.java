@@ -4,6 +4,7 @@ import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.engine.Engine;
 import dev.tollgate.engine.ReadOnlyEngine;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.prefs.Preferences;
@@ -29,23 +30,32 @@ public final class DesktopApp {
     public static void launch(Supplier<Engine> engineFactory, Function<String, Engine> storeOpener) {
         Engine engine = engineFactory.get();
         CountDownLatch closed = new CountDownLatch(1);
-        Platform.setImplicitExit(false);
-        Platform.startup(() -> {
-            Stage stage = new Stage();
-            TollgateShell shell = openWindow(stage, engine, PREFS).withStoreOpener(storeOpener);
-            stage.setOnHidden(e -> {
-                WindowState.save(stage, PREFS.node("window"));
-                shell.close();
-                closed.countDown();
-            });
-        });
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
         try {
+            Platform.setImplicitExit(false);
+            Platform.startup(() -> {
+                try {
+                    Stage stage = new Stage();
+                    TollgateShell shell = openWindow(stage, engine, PREFS).withStoreOpener(storeOpener);
+                    stage.setOnHidden(e -> {
+                        WindowState.save(stage, PREFS.node("window"));
+                        shell.close();
+                        closed.countDown();
+                    });
+                } catch (RuntimeException e) {
+                    failure.set(e);
+                    closed.countDown();
+                }
+            });
             closed.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             engine.close();
             Platform.exit();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
         }
     }
 

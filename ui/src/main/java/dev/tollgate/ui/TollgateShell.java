@@ -227,6 +227,10 @@ public final class TollgateShell implements AutoCloseable {
         return replayModel;
     }
 
+    public FxEventDispatcher dispatcher() {
+        return dispatcher;
+    }
+
     public LimitsViewModel limitsModel() {
         return limitsModel;
     }

@@ -36,11 +36,37 @@ class ScreenshotTest {
     private TestEngine engine;
     private TollgateShell shell;
     private Stage stage;
+    private dev.tollgate.policy.PolicyHolder holder;
+
+    private static final String POLICY = String.join("\n",
+            "# Who may call which tool; deny wins, anything not allowed is denied.",
+            "listen: 127.0.0.1:7070",
+            "servers:",
+            "  crm:      { url: \"http://127.0.0.1:9001/mcp\" }",
+            "  payments: { url: \"http://127.0.0.1:9002/mcp\" }",
+            "agents:",
+            "  billing-agent:    { keys: [\"k1\"], roles: [billing] }",
+            "  support-agent:    { keys: [\"k2\"], roles: [support] }",
+            "  onboarding-agent: { keys: [\"k3\"], roles: [onboarding] }",
+            "roles:",
+            "  billing:",
+            "    allow: [\"crm.getAccount\", \"payments.getHistory\", \"payments.issueRefund\"]",
+            "    limits: { \"payments.issueRefund\": \"10/min\", \"*\": \"600/min\" }",
+            "  support:",
+            "    allow: [\"crm.getAccount\", \"tickets.create\"]",
+            "  onboarding:",
+            "    allow: [\"crm.getAccount\", \"calendar.schedule\"]",
+            "");
 
     @Start
-    void start(Stage stage) {
+    void start(Stage stage) throws Exception {
         this.stage = stage;
         engine = new TestEngine(audit.store(), Optional.empty());
+        Path file = Files.writeString(dir.resolve("tollgate.yaml"), POLICY);
+        dev.tollgate.config.ConfigLoader loader = new dev.tollgate.config.ConfigLoader();
+        holder = dev.tollgate.policy.PolicyHolder.load(file, loader, engine.events(), java.time.Clock.systemUTC());
+        engine.usePolicy(new dev.tollgate.policy.FilePolicyControl(holder, loader, audit.store(),
+                ref -> dev.tollgate.pipeline.ToolAnnotations.NONE));
         Instant t0 = Instant.now().minusSeconds(240);
         String[][] script = {
                 {"billing-agent", "crm.getAccount", "{\"accountId\":\"ACME-1\"}", "n"},
@@ -51,7 +77,8 @@ class ScreenshotTest {
         };
         for (int i = 0; i < 60; i++) {
             String[] s = script[i % script.length];
-            engine.record(s[0], s[1], s[2], t0.plusSeconds(i * 4L), "mcp-" + (i % 3), Optional.of("conv-" + (i % 4)), s[3].equals("y"));
+            engine.record(s[0], s[1], s[2], t0.plusSeconds(i * 4L), "mcp-" + (i % 3), Optional.of("conv-" + (i % 4)),
+                    s[3].equals("y") && i > 30);
         }
         stage.setWidth(1280);
         stage.setHeight(800);
@@ -63,6 +90,7 @@ class ScreenshotTest {
     @AfterEach
     void tearDown() throws Exception {
         fixture.close();
+        holder.close();
         engine.close();
     }
 
@@ -101,7 +129,17 @@ class ScreenshotTest {
         shoot(robot, out.resolve("alerts.png"));
 
         robot.interact(() -> shell.navigate(Section.POLICY));
+        dev.tollgate.ui.policy.PolicyView policy = (dev.tollgate.ui.policy.PolicyView) shell.view(Section.POLICY);
+        await().atMost(Duration.ofSeconds(10)).until(() -> policy.editor().getText().equals(POLICY));
+        robot.interact(() -> policy.editor().replaceText(POLICY.replace(
+                "    limits: { \"payments.issueRefund\"", "    deny:  [\"payments.issueRefund\"]\n    limits: { \"payments.issueRefund\"")));
+        await().atMost(Duration.ofSeconds(15)).until(() -> shell.policyModel().orElseThrow().reportProperty().get()
+                .map(r -> r.allowedToBlocked() > 0).orElse(false));
         shoot(robot, out.resolve("policy.png"));
+        robot.interact(() -> policy.editor().replaceText(POLICY.replace("\"crm.getAccount\", \"tickets.create\"",
+                "\"crm.getAccount\", \"tickets\"")));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !shell.policyModel().orElseThrow().problems().isEmpty());
+        shoot(robot, out.resolve("policy-error.png"));
 
         robot.interact(() -> {
             shell.setTheme(Theme.DARK);
@@ -109,7 +147,7 @@ class ScreenshotTest {
         });
         shoot(robot, out.resolve("live-dark.png"));
 
-        for (String name : new String[] {"live", "replay", "limits", "agents", "alerts", "policy", "live-dark"}) {
+        for (String name : new String[] {"live", "replay", "limits", "agents", "alerts", "policy", "policy-error", "live-dark"}) {
             assertThat(Files.size(out.resolve(name + ".png"))).as(name).isGreaterThan(5_000);
         }
     }

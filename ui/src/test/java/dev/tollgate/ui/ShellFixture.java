@@ -12,7 +12,7 @@ final class ShellFixture implements AutoCloseable {
     private final Preferences prefs = Preferences.userRoot().node("dev/tollgate/ui-test/" + UUID.randomUUID());
     private TollgateShell shell;
 
-    TollgateShell open(Stage stage, TestEngine engine) {
+    TollgateShell open(Stage stage, dev.tollgate.engine.Engine engine) {
         shell = DesktopApp.openWindow(stage, engine, prefs);
         return shell;
     }

@@ -30,11 +30,16 @@ import tools.jackson.databind.node.ObjectNode;
 final class TestEngine implements Engine {
     private final JdbcAuditStore store;
     private final EventBus bus = new EventBus();
-    private final Optional<PolicyControl> policy;
+    private Optional<PolicyControl> policy;
 
     TestEngine(JdbcAuditStore store, Optional<PolicyControl> policy) {
         this.store = store;
         this.policy = policy;
+    }
+
+    /** Gives the engine a policy built over its own event bus (before a window opens on it). */
+    void usePolicy(PolicyControl control) {
+        this.policy = Optional.of(control);
     }
 
     /** Records a finished call in the store (allowed, or blocked by a policy rule) and returns it. */

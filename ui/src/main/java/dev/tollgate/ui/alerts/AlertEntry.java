@@ -21,6 +21,8 @@ public final class AlertEntry {
     private Instant lastAt;
     private OptionalLong lastRecordId;
     private Instant lastNotified = Instant.MIN;
+    private int total = 1;
+    private String pendingMessage;
     private final IntegerProperty count = new SimpleIntegerProperty(1);
     private final StringProperty message = new SimpleStringProperty();
     private final BooleanProperty acknowledged = new SimpleBooleanProperty();
@@ -48,16 +50,30 @@ public final class AlertEntry {
     public int count() { return count.get(); }
     public String message() { return message.get(); }
 
+    /** Counts one more call of the burst; the properties change once per batch, in {@link #publish()}. */
     void absorb(Instant at, OptionalLong recordId, String burstMessage) {
-        count.set(count.get() + 1);
+        total++;
         if (at.isAfter(lastAt)) {
             lastAt = at;
         }
         if (recordId.isPresent()) {
             lastRecordId = recordId;
         }
-        message.set(burstMessage);
-        acknowledged.set(false);
+        pendingMessage = burstMessage;
+    }
+
+    /** How many calls the burst holds, including those not yet published. */
+    int total() {
+        return total;
+    }
+
+    void publish() {
+        if (pendingMessage != null) {
+            count.set(total);
+            message.set(pendingMessage);
+            acknowledged.set(false);
+            pendingMessage = null;
+        }
     }
 
     Instant lastNotified() { return lastNotified; }

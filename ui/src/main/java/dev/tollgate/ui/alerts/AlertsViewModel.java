@@ -21,7 +21,7 @@ import javafx.collections.ObservableList;
  */
 public final class AlertsViewModel {
     public static final Duration WINDOW = Duration.ofSeconds(10);
-    public static final Duration RENOTIFY = Duration.ofSeconds(3);
+    public static final Duration RENOTIFY = Duration.ofSeconds(10);
     private static final int MAX_ALERTS = 1_000;
 
     private final ObservableList<AlertEntry> alerts = FXCollections.observableArrayList(
@@ -57,6 +57,7 @@ public final class AlertsViewModel {
                                 + " in " + trip.window()));
             }
         }
+        touched.forEach(AlertEntry::publish);
         Instant now = Instant.now();
         for (AlertEntry a : touched) {
             if (Duration.between(a.lastNotified(), now).compareTo(RENOTIFY) >= 0 || a.lastNotified().equals(Instant.MIN)) {
@@ -88,7 +89,7 @@ public final class AlertsViewModel {
         for (AlertEntry a : alerts) {
             if (a.kind() == kind && a.tool().equals(tool) && !at.isBefore(a.firstAt())
                     && Duration.between(a.firstAt(), at).compareTo(WINDOW) <= 0) {
-                a.absorb(at, recordId, burst(kind, a.count() + 1, tool, Duration.between(a.firstAt(), at)));
+                a.absorb(at, recordId, burst(kind, a.total() + 1, tool, Duration.between(a.firstAt(), at)));
                 return a;
             }
         }

@@ -28,6 +28,8 @@ public final class FxEventDispatcher implements AutoCloseable {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final ScheduledExecutorService ticker;
     private final AutoCloseable subscription;
+    private long longestDrainNanos;
+    private long drains;
 
     public FxEventDispatcher(EventBus bus) {
         this.subscription = bus.subscribe(pending::add);
@@ -60,10 +62,23 @@ public final class FxEventDispatcher implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
+        long started = System.nanoTime();
         List<EngineEvent> view = List.copyOf(batch);
         for (Consumer<List<EngineEvent>> listener : listeners) {
             listener.accept(view);
         }
+        longestDrainNanos = Math.max(longestDrainNanos, System.nanoTime() - started);
+        drains++;
+    }
+
+    /** The longest time one batch took on the FX thread, for the load check (FX thread). */
+    public long longestDrainNanos() {
+        return longestDrainNanos;
+    }
+
+    /** How many batches were handed to the view-models (FX thread). */
+    public long drains() {
+        return drains;
     }
 
     @Override

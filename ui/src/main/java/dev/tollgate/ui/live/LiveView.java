@@ -23,6 +23,7 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
+import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -130,7 +131,12 @@ public final class LiveView extends BorderPane {
         });
         model.rows().addListener((ListChangeListener<AuditRecord>) c -> {
             if (model.autoScrollProperty().get() && !model.rows().isEmpty()) {
-                table.scrollTo(model.rows().size() - 1);
+                followNewest();
+            }
+        });
+        model.autoScrollProperty().addListener((o, was, now) -> {
+            if (now && !model.rows().isEmpty()) {
+                followNewest();
             }
         });
 
@@ -146,6 +152,18 @@ public final class LiveView extends BorderPane {
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.62);
         setCenter(split);
+    }
+
+    /**
+     * Keeps the newest row in sight. Moving the flow's position only invalidates its layout, which the next
+     * pulse does once; {@code scrollTo} would lay the table out again for every batch.
+     */
+    private void followNewest() {
+        if (table.lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
+            flow.setPosition(1.0);
+        } else {
+            table.scrollTo(model.rows().size() - 1);
+        }
     }
 
     /** Gives the filter field focus (Ctrl+F). */

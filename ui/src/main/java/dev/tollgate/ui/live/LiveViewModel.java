@@ -33,6 +33,8 @@ public final class LiveViewModel {
     /** The in-memory window; older rows are paged in from the store on request, never all loaded. */
     public static final int MAX_ROWS = 5_000;
     public static final int PAGE = 200;
+    /** Rows are dropped from the front in chunks: each removal re-lays the table out, so it should be rare. */
+    private static final int TRIM_CHUNK = 1_000;
     private static final String SAVED_KEY = "savedFilters";
     private static final String SEPARATOR = "\u001f";
 
@@ -179,11 +181,20 @@ public final class LiveViewModel {
             heldWhileLoading.addAll(matching);
             return;
         }
-        rows.addAll(matching);
-        int excess = rows.size() - MAX_ROWS;
-        if (excess > 0) {
-            rows.remove(0, excess);
+        if (rows.size() + matching.size() > MAX_ROWS + TRIM_CHUNK) {
+            int keep = Math.max(0, MAX_ROWS - matching.size());
+            List<AuditRecord> next = new ArrayList<>(MAX_ROWS);
+            next.addAll(rows.subList(rows.size() - Math.min(keep, rows.size()), rows.size()));
+            next.addAll(matching.subList(Math.max(0, matching.size() - MAX_ROWS), matching.size()));
+            AuditRecord keepSelected = selected.get();
+            rows.setAll(next);
             moreOlder.set(true);
+            if (keepSelected != null && next.contains(keepSelected)) {
+                selected.set(null);
+                selected.set(keepSelected);
+            }
+        } else {
+            rows.addAll(matching);
         }
         updateStatus();
     }

@@ -54,8 +54,6 @@ public final class PolicyViewModel {
         }
     }
 
-    /** Calls the preview lists; the counts cover every evaluated call. */
-    public static final int PREVIEW_SAMPLE = 500;
     public static final javafx.util.Duration DEBOUNCE = javafx.util.Duration.millis(300);
 
     private final PolicyControl control;
@@ -176,7 +174,7 @@ public final class PolicyViewModel {
     }
 
     private void previewNow(String candidate) {
-        AuditQuery.Builder q = AuditQuery.builder().limit(PREVIEW_SAMPLE);
+        AuditQuery.Builder q = AuditQuery.builder().limit(Integer.MAX_VALUE);
         Range r = range.get();
         if (r != Range.ALL) {
             q.from(Instant.now().minus(r.span));
