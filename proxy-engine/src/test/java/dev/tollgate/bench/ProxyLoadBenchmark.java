@@ -198,6 +198,7 @@ public final class ProxyLoadBenchmark {
             into.add(histograms.get(i));
             calls += histograms.get(i).getTotalCount();
         }
+        clients.forEach(Client::endSession);
         return new Run(calls - errors.get(), errors.get(), System.nanoTime() - started);
     }
 
@@ -261,6 +262,25 @@ public final class ProxyLoadBenchmark {
                         && text.equals(result.path("content").path(0).path("text").asString(""));
             } catch (IOException | RuntimeException e) {
                 return false;
+            }
+        }
+
+        /** Ends the session (HTTP DELETE) so sessions do not pile up over the phases of a run. */
+        void endSession() {
+            if (sessionId == null) {
+                return;
+            }
+            Request delete = new Request.Builder().url(target.url).delete()
+                    .header("Authorization", "Bearer " + AGENT_KEY)
+                    .header("MCP-Protocol-Version", PROTOCOL)
+                    .header("Mcp-Session-Id", sessionId).build();
+            try (Response response = http.newCall(delete).execute()) {
+                if (response.code() / 100 != 2) {
+                    System.err.printf(Locale.ROOT, "%s: ending session %s got HTTP %d%n", target.name, sessionId,
+                            response.code());
+                }
+            } catch (IOException e) {
+                System.err.printf(Locale.ROOT, "%s: ending session %s failed: %s%n", target.name, sessionId, e);
             }
         }
 
