@@ -100,6 +100,13 @@ class DemoCommandTest {
         }
     }
 
+    @Test
+    void aNegativeCallBudgetIsRefusedBeforeAnythingStarts() {
+        assertThat(Main.run("demo", "--headless", "--calls", "-1", "--work-dir", dir.resolve("work").toString()))
+                .isEqualTo(2);
+        assertThat(dir.resolve("work")).doesNotExist();
+    }
+
     private static void assertBlockedByRule(List<AuditRecord> records, String agent, String tool, String rule) {
         List<AuditRecord> calls = records.stream()
                 .filter(r -> r.agentId().equals(agent) && r.qualifiedTool().equals(tool))

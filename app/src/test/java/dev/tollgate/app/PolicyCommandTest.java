@@ -68,15 +68,15 @@ class PolicyCommandTest {
     }
 
     @Test
-    void previewReportsTheRefundsASeedPolicyWouldBlock() throws Exception {
-        long refunds = RecordedHistory.appendSeedTraffic(audit.store(), Instant.parse("2026-11-24T00:00:00Z"), 7_000);
+    void previewOf100kRecordedCallsReportsExactlyTheRefundsASeedPolicyBlocks() throws Exception {
+        long refunds = RecordedHistory.appendSeedTraffic(audit.store(), Instant.parse("2026-11-24T00:00:00Z"), 100_000);
         audit.closeStore();
 
         int code = run("policy", "preview", "--config", SEED_AGENTS.toString(), "--db", audit.url(), "--sample", "3");
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
-                .contains("Replayed 7000 recorded calls")
+                .contains("Replayed 100000 recorded calls")
                 .contains(refunds + " would now be blocked (allowed -> blocked), 0 would now be allowed")
                 .containsPattern("billing-agent\\s+payments.issueRefund\\s+" + refunds + "\\s+0")
                 .contains("Changed calls (first 3):")

@@ -3,30 +3,37 @@ package dev.tollgate.engine;
 import dev.tollgate.gateway.GatewayPipelines;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The one place the governing chain is put together, in the order the product promises: the attempt is
  * recorded first, then identity, policy, limits and the loop breaker decide, then credentials are added and
- * the call is forwarded. Names no upstream offers run audit and identity, then are blocked.
+ * the call is forwarded (with the end user's or Tollgate's own upstream token where the server asks for one). Names no upstream offers run audit and identity, then are blocked.
  */
 final class Chains {
     /** The links, one per concern, as the engine built them from the configuration. */
     record Links(Interceptor audit, Interceptor identity, Interceptor policy, Interceptor rateLimit,
-                 Interceptor loopBreaker, Interceptor credentialInjection, Interceptor forwarding,
-                 Interceptor unknownTool) {}
+                 Interceptor loopBreaker, Interceptor credentialInjection, List<Interceptor> upstreamTokens,
+                 Interceptor forwarding, Interceptor unknownTool) {
+        Links {
+            upstreamTokens = List.copyOf(upstreamTokens);
+        }
+    }
 
     private Chains() {}
 
     static GatewayPipelines build(Links l) {
-        Pipeline calls = new Pipeline(List.of(
+        List<Interceptor> links = new ArrayList<>(List.of(
                 l.audit(),
                 l.identity(),
                 l.policy(),
                 l.rateLimit(),
                 l.loopBreaker(),
-                l.credentialInjection(),
-                l.forwarding()));
+                l.credentialInjection()));
+        links.addAll(l.upstreamTokens());
+        links.add(l.forwarding());
+        Pipeline calls = new Pipeline(links);
         Pipeline unknownTools = new Pipeline(List.of(
                 l.audit(),
                 l.identity(),

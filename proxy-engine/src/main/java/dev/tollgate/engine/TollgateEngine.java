@@ -11,11 +11,13 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.gateway.GatewaySettings;
 import dev.tollgate.gateway.McpGateway;
+import dev.tollgate.gateway.NameScheme;
 import dev.tollgate.gateway.UnknownToolInterceptor;
 import dev.tollgate.identity.Authenticator;
 import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.IdentityConfig;
 import dev.tollgate.identity.IdentityInterceptor;
+import dev.tollgate.identity.IdentityServices;
 import dev.tollgate.identity.ProtectedResourceMetadataHandler;
 import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.UserTokenVerifier;
@@ -66,6 +68,7 @@ public final class TollgateEngine implements Engine {
     private final McpGateway gateway;
     private final AtomicReference<Authenticator> authenticator;
     private final Optional<AgentHttpServer> http;
+    private final PolicyControl policyControl;
     private final Deque<AutoCloseable> resources;
 
     private TollgateEngine(EventBus events, AuditStore audit, PolicyHolder policy, UpstreamRegistry upstreams,
@@ -80,6 +83,8 @@ public final class TollgateEngine implements Engine {
         this.authenticator = authenticator;
         this.http = http;
         this.resources = resources;
+        this.policyControl = new FilePolicyControl(policy, new ConfigLoader(), audit,
+                ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
     }
 
     /** Starts everything including the HTTP endpoint on the configured {@code listen} address. */
@@ -110,12 +115,15 @@ public final class TollgateEngine implements Engine {
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
             }
-            IdentityConfig identity = IdentityConfig.from(config);
+            AtomicReference<String> boundBase = new AtomicReference<>(IdentityConfig.baseUrl(config));
+            IdentityServices identityServices = IdentityServices.create(config, boundBase::get, clock);
+            IdentityConfig identity = identityServices.config();
             AtomicReference<Authenticator> authenticator = new AtomicReference<>(identity.authenticator(config));
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
             upstreams.start();
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
+            sessions.addListener(identityServices.sessionListener());
 
             GatewaySettings settings = new GatewaySettings(config.toolNameSeparator(), config.callTimeout(),
                     config.root().path("listPageSize").asInt(100), "0.1.0");
@@ -126,12 +134,15 @@ public final class TollgateEngine implements Engine {
                     new RateLimitInterceptor(policy.limits(), new InMemoryLimitStore(), clock),
                     new LoopBreakerInterceptor(policy.loopBreaker(), events, clock),
                     new CredentialInjectionInterceptor(upstreams),
+                    identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
-                    new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme(config.toolNameSeparator())));
+                    new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
             McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get, Chains.build(links), sessions,
                     settings);
+            AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
             policy.onChange((previous, next) -> {
-                authenticator.set(IdentityConfig.from(next.config()).authenticator(next.config()));
+                TollgateConfig reloaded = next.config().withListenPort(boundPort.get());
+                authenticator.set(IdentityConfig.from(reloaded).authenticator(reloaded));
                 gateway.policyChanged();
             });
 
@@ -143,12 +154,25 @@ public final class TollgateEngine implements Engine {
                         new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
                 AgentHttpServer server = push(opened,
                         new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
-                server.addRoute(BearerChallenge.WELL_KNOWN_PATH,
-                        new ProtectedResourceMetadataHandler(identity.metadata()));
+                identityServices.handlers().forEach((path, route) -> {
+                    if (!path.startsWith(BearerChallenge.WELL_KNOWN_PATH)) {
+                        server.addRoute(path, route);
+                    }
+                });
                 for (Route route : extraRoutes) {
                     server.addRoute(route.path(), route.handler());
                 }
                 server.start();
+                URI bound = server.endpoint();
+                boundBase.set(bound.getScheme() + "://" + bound.getRawAuthority());
+                // With "--port 0" the resource identifier (JWT audience, metadata) names the port actually bound.
+                boundPort.set(server.port());
+                TollgateConfig boundConfig = config.withListenPort(server.port());
+                IdentityConfig boundIdentity = IdentityConfig.from(boundConfig);
+                authenticator.set(boundIdentity.authenticator(boundConfig));
+                ProtectedResourceMetadataHandler metadata = new ProtectedResourceMetadataHandler(boundIdentity.metadata());
+                server.addRoute(BearerChallenge.WELL_KNOWN_PATH, metadata);
+                server.addRoute(BearerChallenge.WELL_KNOWN_PATH + "/mcp", metadata);
                 http = Optional.of(server);
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
@@ -210,8 +234,7 @@ public final class TollgateEngine implements Engine {
 
     @Override
     public Optional<PolicyControl> policy() {
-        return Optional.of(new FilePolicyControl(policy, new ConfigLoader(), audit,
-                tool -> upstreams.tool(tool).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE)));
+        return Optional.of(policyControl);
     }
 
     /** The hot-reloading policy holder, for wiring features that react to policy changes. */

@@ -12,7 +12,9 @@ import dev.tollgate.pipeline.ToolRef;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.session.AgentSession;
 import dev.tollgate.session.SessionRegistry;
+import dev.tollgate.upstream.ListChange;
 import dev.tollgate.upstream.RequestOptions;
+import dev.tollgate.upstream.UpstreamAuth;
 import dev.tollgate.upstream.UpstreamConnection;
 import dev.tollgate.upstream.UpstreamException;
 import dev.tollgate.upstream.UpstreamPrompt;
@@ -21,7 +23,6 @@ import dev.tollgate.upstream.UpstreamResource;
 import dev.tollgate.upstream.UpstreamResourceTemplate;
 import dev.tollgate.upstream.UpstreamResponse;
 import dev.tollgate.upstream.UpstreamTool;
-import dev.tollgate.upstream.ListChange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -323,7 +324,7 @@ public final class McpGateway {
         ToolRef ref = routed.orElseGet(() -> names.guess(name));
         ToolCall call = new ToolCall(UUID.randomUUID().toString(), Instant.now(), session.id(), session.credentials(),
                 Optional.of(session.agent()), Optional.empty(), ref, arguments, annotations, conversation, meta,
-                dev.tollgate.upstream.UpstreamAuth.NONE);
+                UpstreamAuth.NONE);
         CallContext context = new CallContext(session.protocolVersion(),
                 new RelayChannel(session, ref.server(), scope.related()), settings.callTimeout());
         CallOutcome outcome;
@@ -545,17 +546,26 @@ public final class McpGateway {
     }
 
     private void relayLog(String server, JsonNode message) {
-        String level = message.path("params").path("level").asString("info");
-        ObjectNode copy = (ObjectNode) message.deepCopy();
-        JsonNode params = copy.get("params");
-        if (params instanceof ObjectNode p) {
-            p.put("logger", server + (p.path("logger").isString() ? "/" + p.get("logger").asString() : ""));
-        }
         for (AgentSession session : sessions.active()) {
-            if (LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(session.logLevel()) && serverVisible(session, server)) {
-                session.send(copy);
+            if (wantsLog(session, message) && serverVisible(session, server)) {
+                session.send(logFrom(server, message));
             }
         }
+    }
+
+    /** Whether the message is at or above the level the agent set with logging/setLevel. */
+    private static boolean wantsLog(AgentSession session, JsonNode message) {
+        String level = message.path("params").path("level").asString("info");
+        return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(session.logLevel());
+    }
+
+    /** The log message with its logger prefixed by the server, so the agent can tell whose it is. */
+    private static JsonNode logFrom(String server, JsonNode message) {
+        ObjectNode copy = (ObjectNode) message.deepCopy();
+        if (copy.get("params") instanceof ObjectNode p) {
+            p.put("logger", server + (p.path("logger").isString() ? "/" + p.get("logger").asString() : ""));
+        }
+        return copy;
     }
 
     /**
@@ -623,7 +633,11 @@ public final class McpGateway {
                 copy.put("id", relayId);
                 sink.send(copy);
             } else if (kind == JsonRpc.Kind.NOTIFICATION) {
-                sink.send(message);
+                if (!"notifications/message".equals(message.path("method").asString(""))) {
+                    sink.send(message);
+                } else if (wantsLog(session, message)) {
+                    sink.send(logFrom(server, message));
+                }
             }
         }
     }

@@ -26,7 +26,7 @@ public record IdentityConfig(String resource, Optional<JwtAgentSettings> jwt, Op
                              OAuthStoreSettings oauth) {
 
     /** Where per-user tokens are kept and how early they are refreshed; the callback is Tollgate's own URL. */
-    public record OAuthStoreSettings(String callbackBase, Optional<Path> keyFile, Optional<String> key,
+    public record OAuthStoreSettings(Optional<String> callbackBase, Optional<Path> keyFile, Optional<String> key,
                                      Optional<Path> storeFile, Duration refreshSkew) {
         @Override
         public String toString() {
@@ -78,7 +78,7 @@ public record IdentityConfig(String resource, Optional<JwtAgentSettings> jwt, Op
         JsonNode o = node.path("oauth");
         String op = "/identity/oauth";
         OAuthStoreSettings oauth = new OAuthStoreSettings(
-                text(o, "callbackBase", op, lines).orElse(baseUrl(config)),
+                text(o, "callbackBase", op, lines),
                 text(o, "keyFile", op, lines).map(IdentityConfig::path),
                 text(o, "key", op, lines),
                 text(o, "storeFile", op, lines).map(IdentityConfig::path),

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.crypto.SecretKey;
 import okhttp3.OkHttpClient;
@@ -51,12 +52,16 @@ public final class IdentityServices {
         this.serviceAccounts = serviceAccounts;
     }
 
-    /** @param config the config with the port actually bound (see {@link TollgateConfig#withListenPort}) */
+    /** For a config whose {@code listen} port is the real one (not 0). */
     public static IdentityServices create(TollgateConfig config) {
-        return create(config, Clock.systemUTC());
+        return create(config, () -> IdentityConfig.baseUrl(config), Clock.systemUTC());
     }
 
-    public static IdentityServices create(TollgateConfig config, Clock clock) {
+    /**
+     * @param boundBaseUrl the agent-facing base URL once the server is bound ({@code http://127.0.0.1:PORT}),
+     *                     asked only when an OAuth redirect is first built and no callbackBase is configured
+     */
+    public static IdentityServices create(TollgateConfig config, Supplier<String> boundBaseUrl, Clock clock) {
         IdentityConfig identity = IdentityConfig.from(config);
         Map<String, UpstreamOAuthSettings> upstreams = UpstreamOAuthSettings.from(config);
         OAuthDiscovery discovery = new OAuthDiscovery(new OkHttpClient.Builder()
@@ -69,8 +74,9 @@ public final class IdentityServices {
             SecretKey key = identity.oauth().key().map(TokenKeys::fromBase64)
                     .orElseGet(() -> TokenKeys.loadOrCreate(identity.oauth().keyFile().orElse(DEFAULT_KEY_FILE)));
             EncryptedTokenStore store = new EncryptedTokenStore(key, identity.oauth().storeFile());
+            Optional<String> configuredBase = identity.oauth().callbackBase();
             userOAuth = Optional.of(new UserOAuthService(perUser, discovery, store,
-                    UserOAuthService.callbackUri(identity.oauth().callbackBase()), skew, clock));
+                    () -> UserOAuthService.callbackUri(configuredBase.orElseGet(boundBaseUrl)), skew, clock));
         }
         Optional<ServiceAccountTokens> serviceAccounts = service.isEmpty() ? Optional.empty()
                 : Optional.of(new ServiceAccountTokens(service, discovery, skew, clock));
@@ -97,14 +103,6 @@ public final class IdentityServices {
     /** The identity link of the chain (agent, then the end user's token). */
     public Interceptor identityLink() {
         return new IdentityInterceptor(() -> authenticator, users);
-    }
-
-    /**
-     * The link that goes first, before the audit link, so every audit record of a user's call names the user.
-     * A pass-through when no user tokens are configured.
-     */
-    public Interceptor userAttributionLink() {
-        return users.<Interceptor>map(UserAttributionInterceptor::new).orElse(chain -> chain.proceed(chain.call()));
     }
 
     /** Links that put upstream tokens on calls; they go after the credential-injection link, before forwarding. */

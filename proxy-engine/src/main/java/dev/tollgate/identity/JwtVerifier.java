@@ -2,7 +2,6 @@ package dev.tollgate.identity;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -12,8 +11,10 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -36,6 +37,10 @@ import java.util.Set;
  * expiry and not-before. Unsigned ({@code alg: none}) tokens are refused by the processor itself.
  */
 public final class JwtVerifier {
+    /** Nimbus defaults to 500 ms, too tight for an IdP on a loaded machine; a slow fetch would refuse valid tokens. */
+    private static final int JWKS_TIMEOUT_MS = 5_000;
+    private static final int JWKS_SIZE_LIMIT = 512 * 1024;
+
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final JwtTrust trust;
 
@@ -113,7 +118,8 @@ public final class JwtVerifier {
 
     private static JWKSource<SecurityContext> jwks(URI url) {
         try {
-            return JWKSourceBuilder.<SecurityContext>create(url.toURL()).retrying(true).build();
+            return JWKSourceBuilder.<SecurityContext>create(url.toURL(),
+                    new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT)).retrying(true).build();
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("jwksUrl is not a URL: " + url, e);
         }

@@ -30,6 +30,7 @@ public final class LoopBreaker {
         final ArrayDeque<Instant> recent = new ArrayDeque<>();
         Instant blockedUntil = Instant.MIN;
         Instant forgettableAfter = Instant.MIN;
+        boolean forgotten;
     }
 
     public Verdict check(ToolCall call, LoopBreakerSettings settings, Instant now) {
@@ -39,29 +40,10 @@ public final class LoopBreaker {
         }
         LoopRule rule = configured.get();
         String key = call.agentId() + "|" + call.tool().qualified() + "|" + CanonicalArguments.digest(call.arguments());
-        Track track = tracks.computeIfAbsent(key, k -> new Track());
         Verdict verdict;
-        synchronized (track) {
-            track.forgettableAfter = now.plus(rule.window());
-            if (now.isBefore(track.blockedUntil)) {
-                verdict = new Verdict(Optional.of(refusal(call, rule, Duration.between(now, track.blockedUntil))),
-                        false, rule);
-            } else {
-                Instant windowStart = now.minus(rule.window());
-                while (!track.recent.isEmpty() && !track.recent.peekFirst().isAfter(windowStart)) {
-                    track.recent.pollFirst();
-                }
-                if (track.recent.size() >= rule.maxRepeats()) {
-                    track.recent.clear();
-                    track.blockedUntil = now.plus(rule.coolDown());
-                    track.forgettableAfter = track.blockedUntil;
-                    verdict = new Verdict(Optional.of(refusal(call, rule, rule.coolDown())), true, rule);
-                } else {
-                    track.recent.addLast(now);
-                    verdict = new Verdict(Optional.empty(), false, rule);
-                }
-            }
-        }
+        do {
+            verdict = check(tracks.computeIfAbsent(key, k -> new Track()), call, rule, now);
+        } while (verdict == null);
         int threshold = pruneAbove.get();
         if (tracks.size() > threshold && pruneAbove.compareAndSet(threshold, Integer.MAX_VALUE)) {
             prune(now);
@@ -70,11 +52,38 @@ public final class LoopBreaker {
         return verdict;
     }
 
+    /** Null when the track was pruned between lookup and lock, so the caller looks it up again. */
+    private static Verdict check(Track track, ToolCall call, LoopRule rule, Instant now) {
+        synchronized (track) {
+            if (track.forgotten) {
+                return null;
+            }
+            if (now.isBefore(track.blockedUntil)) {
+                return new Verdict(Optional.of(refusal(call, rule, Duration.between(now, track.blockedUntil))), false,
+                        rule);
+            }
+            track.forgettableAfter = now.plus(rule.window());
+            Instant windowStart = now.minus(rule.window());
+            while (!track.recent.isEmpty() && !track.recent.peekFirst().isAfter(windowStart)) {
+                track.recent.pollFirst();
+            }
+            if (track.recent.size() >= rule.maxRepeats()) {
+                track.recent.clear();
+                track.blockedUntil = now.plus(rule.coolDown());
+                track.forgettableAfter = track.blockedUntil;
+                return new Verdict(Optional.of(refusal(call, rule, rule.coolDown())), true, rule);
+            }
+            track.recent.addLast(now);
+            return new Verdict(Optional.empty(), false, rule);
+        }
+    }
+
     /** Forgets calls whose window and cool-down are over; runs when the map has doubled, so it costs O(1) a call. */
     private void prune(Instant now) {
         tracks.values().removeIf(t -> {
             synchronized (t) {
-                return t.forgettableAfter.isBefore(now);
+                t.forgotten = t.forgettableAfter.isBefore(now);
+                return t.forgotten;
             }
         });
     }

@@ -104,8 +104,8 @@ public final class CompiledPolicy implements Policy {
                         }
                     } catch (ConditionException e) {
                         return Decision.blocked(BlockReason.POLICY, rule.describe(), Optional.of(rule.source()),
-                                "Tollgate blocked " + name + ": " + e.getMessage() + " in " + rule.describe() + " ("
-                                        + rule.source() + "), so the call is refused.");
+                                "Tollgate blocked " + name + " because " + rule.describe() + " (" + rule.source()
+                                        + ") could not be decided: " + e.getMessage() + ".");
                     }
                 }
                 if (!rule.allow()) {
@@ -131,9 +131,12 @@ public final class CompiledPolicy implements Policy {
         if (anyAllow != null) {
             return allowed(exactAllow != null ? exactAllow : anyAllow);
         }
-        return Decision.blocked(BlockReason.POLICY, "default deny", Optional.empty(),
+        Optional<String> rolesLine = config.sourceMap().exactLine("/agents/" + call.agentId().replace("~", "~0")
+                .replace("/", "~1") + "/roles").map(line -> config.sourceMap().file() + ":" + line);
+        return Decision.blocked(BlockReason.POLICY, "default deny", rolesLine,
                 "Tollgate blocked " + name + ": no rule allows agent " + call.agentId() + " (roles "
-                        + call.agent().get().roles() + ") to call it (default deny).");
+                        + call.agent().get().roles() + rolesLine.map(l -> ", " + l).orElse("")
+                        + ") to call it (default deny).");
     }
 
     private static Decision allowed(PolicyRule rule) {

@@ -1,6 +1,7 @@
 package dev.tollgate.policy;
 
 import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
@@ -29,8 +30,6 @@ import tools.jackson.databind.JsonNode;
 public final class Condition {
     private static final CelOptions OPTIONS = CelOptions.current()
             .enableHeterogeneousNumericComparisons(true)
-            .enableTimestampEpoch(true)
-            .evaluateCanonicalTypesToNativeValues(true)
             .build();
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
@@ -68,7 +67,7 @@ public final class Condition {
                         + result.getAst().getResultType().name());
             }
             return new Condition(expression, RUNTIME.createProgram(result.getAst()));
-        } catch (dev.cel.common.CelValidationException | CelEvaluationException e) {
+        } catch (CelValidationException | CelEvaluationException e) {
             throw new IllegalArgumentException("condition '" + expression + "' does not compile: " + e.getMessage(), e);
         }
     }
@@ -110,7 +109,8 @@ public final class Condition {
     }
 
     private static String firstLine(String message) {
-        return message == null ? "unknown error" : message.lines().findFirst().orElse(message);
+        String line = message == null ? "unknown error" : message.lines().findFirst().orElse(message).strip();
+        return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
     }
 
     /** JSON to the values CEL knows: integers as long (or double when too large), objects as maps. */

@@ -11,6 +11,7 @@ import dev.tollgate.ratelimit.LimitScope;
 import dev.tollgate.ratelimit.Rate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ final class PolicyParser {
 
     /** In file order, as a compiler lists them. */
     List<ConfigException> problems() {
-        return problems.stream().sorted(java.util.Comparator.comparingInt(ConfigException::line)).toList();
+        return problems.stream().sorted(Comparator.comparingInt(ConfigException::line)).toList();
     }
 
     private void problem(String pointer, String message) {

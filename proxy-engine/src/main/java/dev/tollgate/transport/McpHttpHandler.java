@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,8 @@ public final class McpHttpHandler extends Handler.Abstract {
     private final long maxRequestBytes;
     private final String userTokenHeader;
     private final Set<SseStream> openStreams = ConcurrentHashMap.newKeySet();
+    /** The open GET streams and their sessions: an agent listening on one is not idle. */
+    private final Map<SseStream, String> listening = new ConcurrentHashMap<>();
 
     public McpHttpHandler(McpGateway gateway, SessionRegistry sessions, Supplier<Authenticator> authenticator,
                           OriginPolicy origins, long maxRequestBytes, String userTokenHeader) {
@@ -75,8 +78,10 @@ public final class McpHttpHandler extends Handler.Abstract {
             stream.keepAlive(KEEP_ALIVE_NANOS);
             if (!stream.isOpen()) {
                 openStreams.remove(stream);
+                listening.remove(stream);
             }
         }
+        listening.values().forEach(sessions::find);
     }
 
     @Override
@@ -272,8 +277,10 @@ public final class McpHttpHandler extends Handler.Abstract {
             stream.abort(cause);
             outbox.detach(stream);
             openStreams.remove(stream);
+            listening.remove(stream);
         });
         openStreams.add(stream);
+        listening.put(stream, session.get().id());
         outbox.attach(stream);
         return true;
     }

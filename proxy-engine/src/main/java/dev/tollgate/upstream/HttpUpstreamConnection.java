@@ -5,12 +5,10 @@ import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.AgentChannel;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,10 +56,10 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     static final int MAX_IDLE_CONNECTIONS = 64;
 
     private final ServerConfig config;
+    private final StateListeners stateListeners;
     private final HttpUrl url;
     private final OkHttpClient client;
     private final JsonRpcSession rpc;
-    private final List<UpstreamStateListener> stateListeners = new CopyOnWriteArrayList<>();
     private final Object initLock = new Object();
     private volatile Optional<String> sessionId = Optional.empty();
     private volatile String protocolVersion = McpProtocol.LATEST;
@@ -72,6 +70,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
 
     private HttpUpstreamConnection(ServerConfig config, OkHttpClient client) {
         this.config = config;
+        this.stateListeners = new StateListeners(config.name());
         this.url = HttpUrl.parse(config.url().orElseThrow(
                 () -> new IllegalArgumentException("server '" + config.name() + "' has no url")));
         if (url == null) {
@@ -150,10 +149,10 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
                 return;
             }
             LOG.info("upstream '{}' forgot session; initializing again", server());
-            fire(UpstreamState.CONNECTING, "session expired; initializing again");
+            stateListeners.fire(UpstreamState.CONNECTING, "session expired; initializing again");
             closeStream();
             initialize();
-            fire(UpstreamState.CONNECTED, "session re-established");
+            stateListeners.fire(UpstreamState.CONNECTED, "session re-established");
         }
     }
 
@@ -351,16 +350,6 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         stateListeners.add(listener);
     }
 
-    private void fire(UpstreamState state, String detail) {
-        for (UpstreamStateListener l : stateListeners) {
-            try {
-                l.stateChanged(server(), state, detail);
-            } catch (RuntimeException e) {
-                LOG.warn("state listener for upstream '{}' failed", server(), e);
-            }
-        }
-    }
-
     @Override
     public boolean isAlive() {
         return alive && !closed;
@@ -435,7 +424,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
                 LOG.debug("upstream '{}' session DELETE failed: {}", server(), describe(e));
             }
         }
-        fire(UpstreamState.CLOSED, "closed");
+        stateListeners.fire(UpstreamState.CLOSED, "closed");
     }
 
     private static Optional<JsonNode> parseQuietly(String text) {

@@ -10,10 +10,8 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,8 +33,8 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final ServerConfig config;
+    private final StateListeners stateListeners;
     private final JsonRpcSession rpc;
-    private final List<UpstreamStateListener> stateListeners = new CopyOnWriteArrayList<>();
     private final Object writeLock = new Object();
     private volatile Process process;
     private volatile BufferedWriter stdin;
@@ -52,6 +50,7 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
             throw new IllegalArgumentException("server '" + config.name() + "' has no command");
         }
         this.config = config;
+        this.stateListeners = new StateListeners(config.name());
         this.rpc = new JsonRpcSession(config.name(), true, this::writeQuietly);
     }
 
@@ -177,7 +176,7 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
             return;
         }
         LOG.warn("{}; restarting in {} ms", reason, backoff.toMillis());
-        fire(UpstreamState.RESTARTING, reason);
+        stateListeners.fire(UpstreamState.RESTARTING, reason);
         scheduleRestart();
     }
 
@@ -197,10 +196,10 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
                 backoff = FIRST_BACKOFF;
             }
             LOG.info("upstream '{}' restarted", server());
-            fire(UpstreamState.CONNECTED, "restarted");
+            stateListeners.fire(UpstreamState.CONNECTED, "restarted");
         } catch (UpstreamException e) {
             LOG.warn("restarting upstream '{}' failed: {}", server(), e.getMessage());
-            fire(UpstreamState.FAILED, e.getMessage());
+            stateListeners.fire(UpstreamState.FAILED, e.getMessage());
             Process p = process;
             if (p == null || !p.isAlive()) {
                 scheduleRestart();
@@ -302,16 +301,6 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
         stateListeners.add(listener);
     }
 
-    private void fire(UpstreamState state, String detail) {
-        for (UpstreamStateListener l : stateListeners) {
-            try {
-                l.stateChanged(server(), state, detail);
-            } catch (RuntimeException e) {
-                LOG.warn("state listener for upstream '{}' failed", server(), e);
-            }
-        }
-    }
-
     @Override
     public boolean isAlive() {
         Process p = process;
@@ -348,7 +337,7 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
                 p.destroyForcibly();
             }
         }
-        fire(UpstreamState.CLOSED, "closed");
+        stateListeners.fire(UpstreamState.CLOSED, "closed");
     }
 
     @Override

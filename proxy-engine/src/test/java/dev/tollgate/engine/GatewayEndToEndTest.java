@@ -5,9 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.json.Json;
 import dev.tollgate.testing.AgentClient;
 import dev.tollgate.testing.McpTestServer;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -122,5 +127,18 @@ class GatewayEndToEndTest {
             McpSchema.CallToolResult after = billing.call("payments__add", Map.of("a", 1, "b", 1));
             assertThat(AgentClient.text(after)).isEqualTo("2");
         }
+    }
+
+    @Test
+    void theProtectedResourceMetadataNamesTheEndpointActuallyBound() throws Exception {
+        URI endpoint = engine.endpoint().orElseThrow();
+
+        HttpResponse<String> metadata = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(endpoint.resolve("/.well-known/oauth-protected-resource")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(Json.parse(metadata.body()).path("resource").asString())
+                .isEqualTo(endpoint.toString());
     }
 }

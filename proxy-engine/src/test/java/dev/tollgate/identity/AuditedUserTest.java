@@ -40,8 +40,7 @@ class AuditedUserTest {
                 "scope", false));
         Authenticator keys = new ApiKeyAuthenticator(List.of(new AgentConfig("support-agent", List.of("agent-key-9f2"),
                 List.of("support"))));
-        pipeline = new Pipeline(List.of(new UserAttributionInterceptor(users),
-                new AuditInterceptor(audit.store(), events, Redactor.defaults()),
+        pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events, Redactor.defaults()),
                 new IdentityInterceptor(() -> keys, Optional.of(users)), new TestCalls.Recorder()));
     }
 

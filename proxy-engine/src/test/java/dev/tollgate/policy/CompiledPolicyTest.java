@@ -71,7 +71,8 @@ class CompiledPolicyTest {
                 "{\"orderId\": \"o-1\"}"));
         assertThat(missing.isBlocked()).isTrue();
         assertThat(missing.reason()).isEqualTo(BlockReason.POLICY);
-        assertThat(missing.message()).contains("could not be evaluated").contains("args.amount <= 100")
+        assertThat(missing.message()).contains("could not be evaluated").contains("key 'amount' is not present")
+                .contains("args.amount <= 100")
                 .contains("tollgate.yaml:7");
         Decision wrongType = policy.decide(call("billing-agent", List.of("billing"), "payments.issueRefund",
                 "{\"amount\": \"lots\"}"));

@@ -20,12 +20,12 @@ class PolicyPreviewTest {
 
     @Test
     void aPolicyThatDeniesRefundsBlocksExactlyTheRecordedRefunds() throws Exception {
-        long refunds = RecordedHistory.appendSeedTraffic(audit.store(), Instant.parse("2026-11-24T00:00:00Z"), 100_000);
+        long refunds = RecordedHistory.appendSeedTraffic(audit.store(), Instant.parse("2026-11-24T00:00:00Z"), 20_000);
         CompiledPolicy seed = CompiledPolicy.from(TestCalls.load(TestCalls.SEED_AGENTS));
 
         PreviewReport report = new PolicyPreview(seed, tool -> ToolAnnotations.NONE, 50).run(audit.store(), AuditQuery.all());
 
-        assertThat(report.evaluated()).isEqualTo(100_000);
+        assertThat(report.evaluated()).isEqualTo(20_000);
         assertThat(report.allowedToBlocked()).isEqualTo(refunds);
         assertThat(report.blockedToAllowed()).isZero();
         assertThat(report.counts()).containsExactly(

@@ -29,7 +29,10 @@ class SeedAgentsPolicyTest {
         assertThat(refund.rule()).isEqualTo("role billing deny payments.issueRefund");
         assertThat(refund.message()).contains("payments.issueRefund").contains("seed-agents.yaml:");
         assertThat(lineOf(refund)).contains("deny:").contains("payments.issueRefund");
-        assertThat(decide("billing-agent", "crm.updateAccount").rule()).isEqualTo("default deny");
+        Decision unlisted = decide("billing-agent", "crm.updateAccount");
+        assertThat(unlisted.rule()).isEqualTo("default deny");
+        assertThat(lineOf(unlisted)).as("default deny cites the agent's roles").contains("billing-agent:")
+                .contains("roles: [billing]");
     }
 
     @Test

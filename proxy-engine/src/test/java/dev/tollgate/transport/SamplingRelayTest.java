@@ -1,6 +1,7 @@
 package dev.tollgate.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
@@ -48,8 +49,17 @@ class SamplingRelayTest {
                 .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp").build();
         McpSchema.Tool ask = McpSchema.Tool.builder().name("ask").description("Asks the client's model a question.")
                 .inputSchema(new McpSchema.JsonSchema("object", Map.of(), List.of(), null, null, null)).build();
+        McpSchema.Tool chatty = McpSchema.Tool.builder().name("chatty").description("Logs at two levels, then answers.")
+                .inputSchema(new McpSchema.JsonSchema("object", Map.of(), List.of(), null, null, null)).build();
         mcpServer = McpServer.sync(transport).serverInfo("oracle", "1.0.0")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                .tools(new McpServerFeatures.SyncToolSpecification(chatty, (exchange, request) -> {
+                    exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder()
+                            .level(McpSchema.LoggingLevel.INFO).logger("db").data("routine detail").build());
+                    exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder()
+                            .level(McpSchema.LoggingLevel.ERROR).logger("db").data("disk almost full").build());
+                    return McpSchema.CallToolResult.builder().addTextContent("logged").isError(false).build();
+                }))
                 .tools(new McpServerFeatures.SyncToolSpecification(ask, (exchange, request) -> {
                     McpSchema.CreateMessageResult answer = exchange.createMessage(McpSchema.CreateMessageRequest.builder()
                             .messages(List.of(new McpSchema.SamplingMessage(McpSchema.Role.USER,
@@ -114,6 +124,34 @@ class SamplingRelayTest {
             assertThat(((McpSchema.TextContent) asked.get(0).messages().get(0).content()).text())
                     .isEqualTo("What is six times seven?");
             assertThat(upstreamSaw).containsExactly("42");
+        } finally {
+            agent.closeGracefully();
+        }
+    }
+
+    @Test
+    void upstreamLogsDuringACallReachTheAgentAtItsLevelNamedByServer() {
+        URI endpoint = engine.endpoint().orElseThrow();
+        List<McpSchema.LoggingMessageNotification> logs = new CopyOnWriteArrayList<>();
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
+                .builder("http://" + endpoint.getAuthority()).endpoint(endpoint.getPath())
+                .httpRequestCustomizer((request, method, target, body, context) ->
+                        request.header("Authorization", "Bearer thinker-key"))
+                .build();
+        McpSyncClient agent = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
+                .loggingConsumer(logs::add).build();
+        try {
+            agent.initialize();
+            agent.setLoggingLevel(McpSchema.LoggingLevel.WARNING);
+
+            McpSchema.CallToolResult result = agent.callTool(new McpSchema.CallToolRequest("oracle__chatty", Map.of()));
+
+            assertThat(((McpSchema.TextContent) result.content().get(0)).text()).isEqualTo("logged");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !logs.isEmpty());
+            assertThat(logs).hasSize(1);
+            assertThat(logs.get(0).level()).isEqualTo(McpSchema.LoggingLevel.ERROR);
+            assertThat(logs.get(0).logger()).isEqualTo("oracle/db");
+            assertThat(logs.get(0).data()).isEqualTo("disk almost full");
         } finally {
             agent.closeGracefully();
         }

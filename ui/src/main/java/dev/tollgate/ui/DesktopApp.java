@@ -28,17 +28,21 @@ public final class DesktopApp {
 
     /** As {@link #launch(Supplier)}, with how File → Open audit store… opens a JDBC URL read-only. */
     public static void launch(Supplier<Engine> engineFactory, Function<String, Engine> storeOpener) {
+        launch(engineFactory, storeOpener, PREFS);
+    }
+
+    static void launch(Supplier<Engine> engineFactory, Function<String, Engine> storeOpener, Preferences prefs) {
         Engine engine = engineFactory.get();
         CountDownLatch closed = new CountDownLatch(1);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        boolean startedHere = false;
         try {
-            Platform.setImplicitExit(false);
-            Platform.startup(() -> {
+            Runnable openMainWindow = () -> {
                 try {
                     Stage stage = new Stage();
-                    TollgateShell shell = openWindow(stage, engine, PREFS).withStoreOpener(storeOpener);
+                    TollgateShell shell = openWindow(stage, engine, prefs).withStoreOpener(storeOpener);
                     stage.setOnHidden(e -> {
-                        WindowState.save(stage, PREFS.node("window"));
+                        WindowState.save(stage, prefs.node("window"));
                         shell.close();
                         closed.countDown();
                     });
@@ -46,16 +50,31 @@ public final class DesktopApp {
                     failure.set(e);
                     closed.countDown();
                 }
-            });
+            };
+            startedHere = startToolkit(openMainWindow);
             closed.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             engine.close();
-            Platform.exit();
+            if (startedHere) {
+                Platform.exit();
+            }
         }
         if (failure.get() != null) {
             throw failure.get();
+        }
+    }
+
+    /** Starts JavaFX with {@code first} as its first task; when it already runs (an embedding app, tests), queues it. */
+    private static boolean startToolkit(Runnable first) {
+        try {
+            Platform.startup(first);
+            Platform.setImplicitExit(false);
+            return true;
+        } catch (IllegalStateException alreadyRunning) {
+            Platform.runLater(first);
+            return false;
         }
     }
 

@@ -21,11 +21,13 @@ public final class StatusViewModel {
     private final ReadOnlyStringWrapper rates = new ReadOnlyStringWrapper("0 calls/s · 0 blocked/s");
     private final ReadOnlyStringWrapper store = new ReadOnlyStringWrapper();
     private String lastPolicyEvent = "";
+    private final java.util.Map<String, String> upstreamStates = new java.util.TreeMap<>();
 
     public StatusViewModel(Engine engine, Background background) {
         this.engine = engine;
         this.background = background;
-        proxy.set(engine.endpoint().map(uri -> "Proxy " + uri + " · running").orElse("Read-only · no proxy"));
+        engine.upstreams().forEach(u -> upstreamStates.put(u.server(), u.state()));
+        updateProxy();
         store.set(engine.audit().location());
     }
 
@@ -41,6 +43,9 @@ public final class StatusViewModel {
                 if (done.record().blocked()) {
                     blocked.add(second, 1);
                 }
+            } else if (e instanceof EngineEvent.UpstreamStateChanged changed) {
+                upstreamStates.put(changed.server(), changed.state());
+                updateProxy();
             } else if (e instanceof EngineEvent.PolicyReloaded reloaded) {
                 lastPolicyEvent = reloaded.applied() ? " · policy reloaded" : " · policy refused: " + reloaded.problem();
                 updateProxy();
@@ -61,7 +66,17 @@ public final class StatusViewModel {
     }
 
     private void updateProxy() {
-        proxy.set(engine.endpoint().map(uri -> "Proxy " + uri + " · running").orElse("Read-only · no proxy") + lastPolicyEvent);
+        String upstreams = "";
+        if (!upstreamStates.isEmpty()) {
+            long up = upstreamStates.values().stream().filter(StatusViewModel::isUp).count();
+            upstreams = " · " + up + "/" + upstreamStates.size() + " upstreams up";
+        }
+        proxy.set(engine.endpoint().map(uri -> "Proxy " + uri + " · running").orElse("Read-only · no proxy")
+                + upstreams + lastPolicyEvent);
+    }
+
+    private static boolean isUp(String state) {
+        return "connected".equals(state);
     }
 
     static String humanBytes(long bytes) {

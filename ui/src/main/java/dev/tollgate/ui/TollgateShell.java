@@ -114,6 +114,7 @@ public final class TollgateShell implements AutoCloseable {
         limitsModel = new LimitsViewModel(engine.audit(), background);
         dispatcher.addListener(limitsModel::onEvents);
         views.put(Section.LIMITS, new LimitsView(limitsModel));
+        limitsModel.seedFromStore(Instant.now());
         reloadLimits();
         dispatcher.addListener(batch -> {
             if (batch.stream().anyMatch(e -> e instanceof dev.tollgate.events.EngineEvent.PolicyReloaded r && r.applied())) {

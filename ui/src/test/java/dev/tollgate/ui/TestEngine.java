@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * An engine over a real H2 audit store and a real event bus, for view tests before (and besides) the
  * full proxy: calls are recorded through the real store API and published as the proxy publishes them.
  */
-final class TestEngine implements Engine {
+class TestEngine implements Engine {
     private final JdbcAuditStore store;
     private final EventBus bus = new EventBus();
     private Optional<PolicyControl> policy;

@@ -58,6 +58,18 @@ class UiLoadCheck {
         engine.close();
     }
 
+    /** CPU time of JavaFX's render thread, where the software pipeline draws each frame. */
+    private static long renderThreadCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("QuantumRenderer")) {
+                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
+    }
+
     @Test
     void liveTimelineStaysFluidAtAThousandCallsPerSecond(FxRobot robot) throws Exception {
         long[] gaps = new long[200_000];
@@ -80,6 +92,9 @@ class UiLoadCheck {
             }
         };
         robot.interact(meter::start);
+        long[] fxCpu = new long[2];
+        robot.interact(() -> fxCpu[0] = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+        long renderCpuBefore = renderThreadCpu();
 
         JsonNode args = Json.parse("{\"orderId\":\"O-42\",\"amount\":129.0,\"note\":\"load check\"}");
         AtomicLong sent = new AtomicLong();
@@ -107,6 +122,8 @@ class UiLoadCheck {
                 && shell.liveModel().rows().get(shell.liveModel().rows().size() - 1).id() == total);
         assertThat(shell.liveModel().rows().size()).isGreaterThanOrEqualTo((int) Math.min(total, dev.tollgate.ui.live.LiveViewModel.MAX_ROWS));
         robot.interact(meter::stop);
+        robot.interact(() -> fxCpu[1] = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+        long renderCpu = renderThreadCpu() - renderCpuBefore;
 
         long[] drain = new long[2];
         robot.interact(() -> {
@@ -118,10 +135,11 @@ class UiLoadCheck {
         java.util.Arrays.sort(sorted);
         String report = String.format(Locale.ROOT,
                 "UI load check: %d events in %.1f s (%.0f/s), dropped by bus %d; %d FX frames; frame gap p50 %.1f ms,"
-                        + " p99 %.1f ms, p99.9 %.1f ms, longest %.1f ms; %d batches, longest batch %.1f ms",
+                        + " p99 %.1f ms, p99.9 %.1f ms, longest %.1f ms; %d batches, longest batch %.1f ms; FX thread CPU %.1f s of %.1f s wall (%.0f %% of one core), renderer thread CPU %.1f s",
                 total, feedSeconds, total / feedSeconds, engine.events().droppedEvents(), n,
                 sorted[n / 2] / 1e6, sorted[(int) (n * 0.99)] / 1e6, sorted[(int) (n * 0.999)] / 1e6, longest.get() / 1e6,
-                drain[0], drain[1] / 1e6);
+                drain[0], drain[1] / 1e6, (fxCpu[1] - fxCpu[0]) / 1e9, (System.nanoTime() - started) / 1e9,
+                100.0 * (fxCpu[1] - fxCpu[0]) / (System.nanoTime() - started), renderCpu / 1e9);
         System.out.println(report);
         assertThat(engine.events().droppedEvents()).isZero();
     }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class UserOAuthService {
     private final Map<String, UpstreamOAuthSettings> servers;
     private final OAuthDiscovery discovery;
     private final EncryptedTokenStore store;
-    private final URI callbackUri;
+    private final Supplier<URI> callbackUri;
     private final Duration refreshSkew;
     private final Clock clock;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
@@ -57,6 +58,12 @@ public final class UserOAuthService {
 
     public UserOAuthService(Map<String, UpstreamOAuthSettings> servers, OAuthDiscovery discovery,
                             EncryptedTokenStore store, URI callbackUri, Duration refreshSkew, Clock clock) {
+        this(servers, discovery, store, () -> callbackUri, refreshSkew, clock);
+    }
+
+    /** The callback is looked up when first needed, so an engine listening on port 0 can supply the bound port. */
+    public UserOAuthService(Map<String, UpstreamOAuthSettings> servers, OAuthDiscovery discovery,
+                            EncryptedTokenStore store, Supplier<URI> callbackUri, Duration refreshSkew, Clock clock) {
         this.servers = Map.copyOf(servers);
         this.discovery = discovery;
         this.store = store;
@@ -123,7 +130,7 @@ public final class UserOAuthService {
         AuthorizationRequest.Builder request = new AuthorizationRequest.Builder(ResponseType.CODE,
                 new ClientID(client(settings, as).clientId()))
                 .endpointURI(endpoint)
-                .redirectionURI(callbackUri)
+                .redirectionURI(callbackUri.get())
                 .state(state)
                 .codeChallenge(verifier, CodeChallengeMethod.S256)
                 .resources(settings.resource());
@@ -142,7 +149,7 @@ public final class UserOAuthService {
         UpstreamOAuthSettings settings = settings(started.server());
         AuthorizationServer as = discovery.discover(settings);
         OAuthClient.Exchange exchange = OAuthClient.exchange(as.tokenEndpoint(), client(settings, as),
-                new AuthorizationCodeGrant(new AuthorizationCode(code), callbackUri, started.verifier()),
+                new AuthorizationCodeGrant(new AuthorizationCode(code), callbackUri.get(), started.verifier()),
                 settings.resource(), settings.scopes(), clock);
         if (settings.userClaim().isPresent()) {
             String claim = settings.userClaim().get();
@@ -251,7 +258,7 @@ public final class UserOAuthService {
         return registrations.computeIfAbsent(settings.server(), name -> OAuthClient.register(
                 as.registrationEndpoint().orElseThrow(() -> new OAuthException("the authorization server of " + name
                         + " offers no dynamic client registration; configure servers." + name + ".oauth.clientId")),
-                callbackUri));
+                callbackUri.get()));
     }
 
     private UpstreamOAuthSettings settings(String server) {

@@ -92,7 +92,7 @@ class UserTokensOverMcpTest {
         mount.setHandler(identity.handlers().get("/oauth/callback"));
         registry = UpstreamRegistry.fromConfig(config, events);
         registry.start();
-        List<Interceptor> links = new ArrayList<>(List.of(identity.userAttributionLink(), identity.identityLink(),
+        List<Interceptor> links = new ArrayList<>(List.of(identity.identityLink(),
                 new CredentialInjectionInterceptor(registry)));
         links.addAll(identity.upstreamTokenLinks());
         links.add(new ForwardingInterceptor(registry));
@@ -121,6 +121,7 @@ class UserTokensOverMcpTest {
     private void authorize(CallOutcome blocked, String user) throws Exception {
         directory.grant(user, "crm.read");
         as.server().enqueueCallback(directory.signIn(user, 300));
+        assertThat(blocked.result().toString()).contains("authorizationUrl");
         String url = blocked.result().path("_meta").path("tollgate").path("authorizationUrl").asString();
         HttpResponse<String> page = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
                 .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());

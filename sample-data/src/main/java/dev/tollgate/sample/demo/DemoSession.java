@@ -45,7 +45,7 @@ public final class DemoSession implements AutoCloseable {
             "onboarding-agent", "ONBOARDING_AGENT_KEY",
             "support-agent", "SUPPORT_AGENT_KEY");
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(60);
     private static final long HISTORY_SEED = 42;
 
     private final SampleWorld world;

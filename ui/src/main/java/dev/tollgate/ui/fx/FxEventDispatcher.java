@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 
@@ -22,17 +24,21 @@ public final class FxEventDispatcher implements AutoCloseable {
     public static final long PERIOD_MS = 100;
     /** Caps one batch so a backlog after a stall is worked off over several pulses instead of one long one. */
     private static final int MAX_BATCH = 20_000;
+    /** Bounds memory while the FX thread is stalled; the store still has every call, the live view skips some. */
+    private static final int MAX_PENDING = 200_000;
 
     private final ConcurrentLinkedQueue<EngineEvent> pending = new ConcurrentLinkedQueue<>();
     private final List<Consumer<List<EngineEvent>>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicLong skipped = new AtomicLong();
     private final ScheduledExecutorService ticker;
     private final AutoCloseable subscription;
     private long longestDrainNanos;
     private long drains;
 
     public FxEventDispatcher(EventBus bus) {
-        this.subscription = bus.subscribe(pending::add);
+        this.subscription = bus.subscribe(this::enqueue);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tollgate-ui-events");
             t.setDaemon(true);
@@ -44,6 +50,20 @@ public final class FxEventDispatcher implements AutoCloseable {
     /** Registers a batch listener; it always runs on the FX thread. */
     public void addListener(Consumer<List<EngineEvent>> listener) {
         listeners.add(listener);
+    }
+
+    private void enqueue(EngineEvent event) {
+        if (pendingCount.incrementAndGet() > MAX_PENDING) {
+            pendingCount.decrementAndGet();
+            skipped.incrementAndGet();
+            return;
+        }
+        pending.add(event);
+    }
+
+    /** Events not shown live because the FX thread fell too far behind. */
+    public long skippedEvents() {
+        return skipped.get();
     }
 
     private void tick() {
@@ -59,6 +79,7 @@ public final class FxEventDispatcher implements AutoCloseable {
         while (batch.size() < MAX_BATCH && (event = pending.poll()) != null) {
             batch.add(event);
         }
+        pendingCount.addAndGet(-batch.size());
         if (batch.isEmpty()) {
             return;
         }

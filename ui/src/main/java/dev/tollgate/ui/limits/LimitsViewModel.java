@@ -126,6 +126,42 @@ public final class LimitsViewModel {
         series.set(withLimit(Instant.ofEpochSecond(end - POINTS), Duration.ofSeconds(1), calls, blocked));
     }
 
+    /**
+     * Fills the live five minutes from the store when the window opens on a running engine, counting in
+     * the background and merging the per-second totals on the FX thread.
+     */
+    public void seedFromStore(Instant now) {
+        Instant from = now.minusSeconds(POINTS);
+        queries.run(() -> {
+            Map<String, Map<Long, long[]>> counts = new HashMap<>();
+            store.scan(AuditQuery.builder().from(from).to(now).limit(Integer.MAX_VALUE).build(), r -> {
+                long second = r.timestamp().getEpochSecond();
+                for (String key : new String[] {ALL, r.agentId() + " · " + r.qualifiedTool()}) {
+                    long[] c = counts.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(second, k -> new long[2]);
+                    c[0]++;
+                    if (r.blocked()) {
+                        c[1]++;
+                    }
+                }
+            });
+            return counts;
+        }, counts -> {
+            counts.forEach((key, bySecond) -> {
+                if (!key.equals(ALL) && knownKeys.add(key)) {
+                    keys.add(1 + knownKeys.headSet(key).size(), key);
+                }
+                long[][] ring = live.computeIfAbsent(key, k -> new long[2][POINTS]);
+                bySecond.forEach((second, c) -> {
+                    int slot = (int) Math.floorMod(second, (long) POINTS);
+                    ring[0][slot] = encode(second, ring[0][slot]) + c[0];
+                    ring[1][slot] = encode(second, ring[1][slot]) + c[1];
+                    newestSecond = Math.max(newestSecond, second);
+                });
+            });
+            tick(Instant.now());
+        }, e -> message.set("Could not read the last five minutes: " + e.getMessage()));
+    }
+
     public void showLive() {
         liveMode.set(true);
         message.set("Last 5 minutes, live");

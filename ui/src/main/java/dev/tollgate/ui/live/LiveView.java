@@ -96,14 +96,14 @@ public final class LiveView extends BorderPane {
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("No calls yet. Point an agent at the proxy endpoint in the status bar."));
-        table.getColumns().add(column("Time", 95, r -> CallDetails.TIME.format(r.timestamp())));
-        table.getColumns().add(column("Agent", 120, AuditRecord::agentId));
-        table.getColumns().add(column("User", 90, r -> r.user().orElse("")));
-        table.getColumns().add(column("Tool", 180, AuditRecord::qualifiedTool));
-        table.getColumns().add(column("Decision", 75, AuditRecord::decision));
-        table.getColumns().add(column("Status", 70, AuditRecord::status));
-        table.getColumns().add(column("Latency", 75, r -> String.format(Locale.ROOT, "%.0f ms", r.latencyMs())));
-        table.getColumns().add(column("Conversation", 120, r -> r.conversationId().orElse("")));
+        table.getColumns().add(column("Time", 100, r -> CallDetails.TIME.format(r.timestamp())));
+        table.getColumns().add(column("Agent", 110, AuditRecord::agentId));
+        table.getColumns().add(column("User", 60, r -> r.user().orElse("")));
+        table.getColumns().add(column("Tool", 170, AuditRecord::qualifiedTool));
+        table.getColumns().add(column("Decision", 70, AuditRecord::decision));
+        table.getColumns().add(column("Status", 65, AuditRecord::status));
+        table.getColumns().add(column("Latency", 65, r -> String.format(Locale.ROOT, "%.0f ms", r.latencyMs())));
+        table.getColumns().add(column("Conversation", 90, r -> r.conversationId().orElse("")));
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(AuditRecord item, boolean empty) {
@@ -150,7 +150,7 @@ public final class LiveView extends BorderPane {
 
         SplitPane split = new SplitPane(table, detail);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.62);
+        split.setDividerPositions(0.68);
         setCenter(split);
     }
 
@@ -179,6 +179,7 @@ public final class LiveView extends BorderPane {
     private static TableColumn<AuditRecord, String> column(String title, double width, Function<AuditRecord, String> value) {
         TableColumn<AuditRecord, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
+        c.setMinWidth(width * 0.75);
         c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         c.setId("col-" + title.toLowerCase(Locale.ROOT));
         return c;
