@@ -60,9 +60,15 @@ public final class ProxyLoadBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
-        int exit = new ProxyLoadBenchmark(options).run();
-        System.exit(exit);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ProxyLoadBenchmark: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(new ProxyLoadBenchmark(options).run());
     }
 
     private int run() throws Exception {
@@ -422,7 +428,12 @@ public final class ProxyLoadBenchmark {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(name + " needs a value");
                 }
-                int value = Integer.parseInt(args[++i]);
+                int value;
+                try {
+                    value = Integer.parseInt(args[++i]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(name + " needs a whole number, got '" + args[i] + "'");
+                }
                 if (value <= 0) {
                     throw new IllegalArgumentException(name + " must be positive");
                 }
