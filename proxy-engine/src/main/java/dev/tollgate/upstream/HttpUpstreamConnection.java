@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -48,6 +49,12 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     private static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final String VERSION_HEADER = "MCP-Protocol-Version";
     private static final Duration STREAM_RETRY_MAX = Duration.ofSeconds(30);
+    /**
+     * Idle upstream connections kept for reuse. OkHttp's default of 5 is below the proxy's usual concurrency:
+     * with more calls in flight than that, every burst closed the surplus connections and the next burst
+     * opened new ones (thousands of reconnects a minute under load).
+     */
+    static final int MAX_IDLE_CONNECTIONS = 64;
 
     private final ServerConfig config;
     private final StateListeners stateListeners;
@@ -89,7 +96,8 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     /** An OkHttp client suited to upstream calls: no read timeout (each call has its own deadline). */
     public static OkHttpClient defaultClient() {
         return new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ZERO)
-                .writeTimeout(Duration.ofSeconds(30)).retryOnConnectionFailure(false).build();
+                .writeTimeout(Duration.ofSeconds(30)).retryOnConnectionFailure(false)
+                .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES)).build();
     }
 
     @Override

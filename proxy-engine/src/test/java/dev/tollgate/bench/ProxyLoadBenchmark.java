@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -68,7 +67,8 @@ public final class ProxyLoadBenchmark {
 
     private int run() throws Exception {
         Path dir = Files.createTempDirectory("tollgate-bench");
-        try (McpTestServer upstream = McpTestServer.builder().tools("echo").stateless(options.stateless).start();
+        try (McpTestServer upstream = McpTestServer.builder().tools("echo").stateless(options.stateless)
+                .recordRequests(false).start();
              TollgateEngine engine = TollgateEngine.start(new ConfigLoader().load(config(dir, upstream.url())))) {
             Target direct = new Target("direct", upstream.url(), "echo");
             Target proxied = new Target("tollgate", engine.endpoint().orElseThrow().toString(),
@@ -135,69 +135,71 @@ public final class ProxyLoadBenchmark {
         long total = (long) rate * seconds;
         long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         AtomicLong nextTicket = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong done = new AtomicLong();
-        List<Client> clients = connect(target, options.openLoopClients);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-        CountDownLatch finished = new CountDownLatch(clients.size());
-        for (Client client : clients) {
-            Thread worker = new Thread(() -> {
-                try {
+        Run run = drive(connect(target, options.openLoopClients), "bench-open-" + target.name, latency,
+                (client, mine) -> {
                     long ticket;
+                    long errors = 0;
                     while ((ticket = nextTicket.getAndIncrement()) < total) {
                         long due = start + ticket * periodNanos;
                         long wait;
                         while ((wait = due - System.nanoTime()) > 0) {
                             LockSupport.parkNanos(wait);
                         }
-                        boolean ok = client.call(ticket);
-                        long took = System.nanoTime() - due;
-                        synchronized (latency) {
-                            latency.recordValue(Math.min(took, HIGHEST_NANOS));
-                        }
-                        (ok ? done : errors).incrementAndGet();
+                        errors += client.call(ticket) ? 0 : 1;
+                        mine.recordValue(Math.min(System.nanoTime() - due, HIGHEST_NANOS));
                     }
-                } finally {
-                    finished.countDown();
-                }
-            }, "bench-open-" + target.name);
-            worker.setDaemon(true);
-            worker.start();
-        }
-        finished.await();
-        return new Run(done.get(), errors.get(), System.nanoTime() - start);
+                    return errors;
+                });
+        return new Run(run.calls, run.errors, System.nanoTime() - start);
     }
 
     /** {@code clients} callers each sending their next call as soon as the previous one is answered. */
     private Run closedLoop(Target target, int clientCount, int seconds, Histogram latency) throws InterruptedException {
-        AtomicLong errors = new AtomicLong();
-        AtomicLong done = new AtomicLong();
         AtomicLong tickets = new AtomicLong();
         List<Client> clients = connect(target, clientCount);
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        CountDownLatch finished = new CountDownLatch(clients.size());
+        Run run = drive(clients, "bench-closed-" + target.name, latency, (client, mine) -> {
+            long errors = 0;
+            while (System.nanoTime() < end) {
+                long sent = System.nanoTime();
+                errors += client.call(tickets.getAndIncrement()) ? 0 : 1;
+                mine.recordValue(Math.min(System.nanoTime() - sent, HIGHEST_NANOS));
+            }
+            return errors;
+        });
+        return new Run(run.calls, run.errors, System.nanoTime() - start);
+    }
+
+    /** What one caller thread does with its client: records into its own histogram, returns its failures. */
+    private interface Caller {
+        long callUntilDone(Client client, Histogram latency);
+    }
+
+    /** One thread per client, each with its own histogram (no shared lock on the measuring path), merged at the end. */
+    private Run drive(List<Client> clients, String threadName, Histogram into, Caller caller)
+            throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        List<Histogram> histograms = new ArrayList<>();
+        AtomicLong errors = new AtomicLong();
+        long started = System.nanoTime();
         for (Client client : clients) {
-            Thread worker = new Thread(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        long sent = System.nanoTime();
-                        boolean ok = client.call(tickets.getAndIncrement());
-                        long took = System.nanoTime() - sent;
-                        synchronized (latency) {
-                            latency.recordValue(Math.min(took, HIGHEST_NANOS));
-                        }
-                        (ok ? done : errors).incrementAndGet();
-                    }
-                } finally {
-                    finished.countDown();
-                }
-            }, "bench-closed-" + target.name);
-            worker.setDaemon(true);
-            worker.start();
+            Histogram mine = new Histogram(HIGHEST_NANOS, 3);
+            histograms.add(mine);
+            Thread t = new Thread(() -> errors.addAndGet(caller.callUntilDone(client, mine)), threadName);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
         }
-        finished.await();
-        return new Run(done.get(), errors.get(), System.nanoTime() - start);
+        long calls = 0;
+        for (int i = 0; i < threads.size(); i++) {
+            threads.get(i).join();
+            into.add(histograms.get(i));
+            calls += histograms.get(i).getTotalCount();
+        }
+        clients.forEach(Client::endSession);
+        return new Run(calls - errors.get(), errors.get(), System.nanoTime() - started);
     }
 
     private List<Client> connect(Target target, int count) {
@@ -260,6 +262,25 @@ public final class ProxyLoadBenchmark {
                         && text.equals(result.path("content").path(0).path("text").asString(""));
             } catch (IOException | RuntimeException e) {
                 return false;
+            }
+        }
+
+        /** Ends the session (HTTP DELETE) so sessions do not pile up over the phases of a run. */
+        void endSession() {
+            if (sessionId == null) {
+                return;
+            }
+            Request delete = new Request.Builder().url(target.url).delete()
+                    .header("Authorization", "Bearer " + AGENT_KEY)
+                    .header("MCP-Protocol-Version", PROTOCOL)
+                    .header("Mcp-Session-Id", sessionId).build();
+            try (Response response = http.newCall(delete).execute()) {
+                if (response.code() / 100 != 2) {
+                    System.err.printf(Locale.ROOT, "%s: ending session %s got HTTP %d%n", target.name, sessionId,
+                            response.code());
+                }
+            } catch (IOException e) {
+                System.err.printf(Locale.ROOT, "%s: ending session %s failed: %s%n", target.name, sessionId, e);
             }
         }
 

@@ -130,15 +130,17 @@ public final class McpTestServer implements AutoCloseable {
         ServletHolder holder = new ServletHolder(servlet);
         holder.setAsyncSupported(true);
         context.addServlet(holder, "/mcp");
-        FilterHolder recorder = new FilterHolder((Filter) (request, response, chain) -> {
-            HttpServletRequest http = (HttpServletRequest) request;
-            byte[] body = http.getInputStream().readAllBytes();
-            received.add(new ReceivedRequest(http.getMethod(), headersOf(http),
-                    new String(body, StandardCharsets.UTF_8)));
-            chain.doFilter(new ReplayedBody(http, body), response);
-        });
-        recorder.setAsyncSupported(true);
-        context.addFilter(recorder, "/*", EnumSet.of(DispatcherType.REQUEST));
+        if (options.recordRequests) {
+            FilterHolder recorder = new FilterHolder((Filter) (request, response, chain) -> {
+                HttpServletRequest http = (HttpServletRequest) request;
+                byte[] body = http.getInputStream().readAllBytes();
+                received.add(new ReceivedRequest(http.getMethod(), headersOf(http),
+                        new String(body, StandardCharsets.UTF_8)));
+                chain.doFilter(new ReplayedBody(http, body), response);
+            });
+            recorder.setAsyncSupported(true);
+            context.addFilter(recorder, "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
         jetty.setHandler(context);
         try {
             jetty.start();
@@ -324,6 +326,7 @@ public final class McpTestServer implements AutoCloseable {
         private boolean stateless;
         private String serverName = "tollgate-test-server";
         private int port;
+        private boolean recordRequests = true;
 
         private Builder() {}
 
@@ -359,6 +362,15 @@ public final class McpTestServer implements AutoCloseable {
         /** A fixed port (default 0: any free port); for restarting a server where a client expects it. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Whether to keep every request for {@link #receivedRequests()} (default true). Load benchmarks turn it
+         * off: the record grows without bound and copying it would load the server more than answering does.
+         */
+        public Builder recordRequests(boolean recordRequests) {
+            this.recordRequests = recordRequests;
             return this;
         }
 

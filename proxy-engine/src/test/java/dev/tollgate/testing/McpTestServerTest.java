@@ -71,6 +71,16 @@ class McpTestServerTest {
     }
 
     @Test
+    void aServerThatDoesNotRecordStillAnswersButKeepsNoRequests() {
+        try (McpTestServer upstream = McpTestServer.builder().stateless(true).tools("echo").recordRequests(false)
+                .start();
+             AgentClient agent = AgentClient.connect(upstream.url(), "k")) {
+            assertThat(AgentClient.text(agent.call("echo", Map.of("text", "unrecorded")))).isEqualTo("unrecorded");
+            assertThat(upstream.receivedRequests()).isEmpty();
+        }
+    }
+
+    @Test
     void servesTheSameToolsOverStdio() {
         List<String> command = StdioTestServerMain.command("--prefix", "s_");
         ServerParameters params = ServerParameters.builder(command.get(0)).args(command.subList(1, command.size()))
