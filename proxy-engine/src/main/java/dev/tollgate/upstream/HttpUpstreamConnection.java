@@ -185,7 +185,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             call.cancel();
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         CancellationSignal.Registration watch = options.cancellation().onCancel(reason -> {
-            postAsync(JsonRpcSession.cancelledMessage(p.id(), "cancelled by the agent: " + reason));
+            postAsync(JsonRpcSession.agentCancelledMessage(p.id(), reason));
             call.cancel();
         });
         boolean retry = false;
@@ -276,7 +276,8 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     }
 
     private UpstreamException timedOut(JsonRpcSession.Pending p, Duration timeout) {
-        postAsync(JsonRpcSession.cancelledMessage(p.id(), "Tollgate stopped waiting after " + timeout.toMillis() + " ms"));
+        postAsync(JsonRpcSession.cancelledMessage(p.id(),
+                "Tollgate stopped waiting after " + timeout.toMillis() + " ms"));
         return new UpstreamException("upstream '" + server() + "' did not answer " + p.method() + " within "
                 + timeout.toMillis() + " ms", true, null);
     }

@@ -97,6 +97,11 @@ final class JsonRpcSession {
         return notificationMessage("notifications/cancelled", params);
     }
 
+    /** The {@code notifications/cancelled} passing the agent's cancellation on to our request {@code id}. */
+    static ObjectNode agentCancelledMessage(long id, String reason) {
+        return cancelledMessage(id, "cancelled by the agent: " + reason);
+    }
+
     /** Why a request ended when the agent cancelled the call it served. */
     UpstreamException cancelledByAgent(Pending p, String reason) {
         return new UpstreamException("the agent cancelled " + p.method() + " to upstream '" + server + "': "

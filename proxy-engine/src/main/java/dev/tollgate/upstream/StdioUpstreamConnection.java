@@ -227,7 +227,7 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
         try {
             write(JsonRpcSession.requestMessage(p.id(), method, params));
             watch = options.cancellation().onCancel(reason -> {
-                writeQuietly(JsonRpcSession.cancelledMessage(p.id(), "cancelled by the agent: " + reason));
+                writeQuietly(JsonRpcSession.agentCancelledMessage(p.id(), reason));
                 p.answer().completeExceptionally(rpc.cancelledByAgent(p, reason));
             });
             return p.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
