@@ -5,6 +5,7 @@ import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.audit.Redactor;
+import dev.tollgate.audit.RefusedCredentialsRecorder;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Durations;
 import dev.tollgate.config.TollgateConfig;
@@ -152,6 +153,7 @@ public final class TollgateEngine implements Engine {
                         .orElse(UserTokenSettings.DEFAULT_HEADER);
                 McpHttpHandler handler = new McpHttpHandler(gateway, sessions, authenticator::get,
                         new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
+                handler.onRefusedCredentials(new RefusedCredentialsRecorder(audit, events, clock)::refused);
                 AgentHttpServer server = push(opened,
                         new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
                 identityServices.handlers().forEach((path, route) -> {

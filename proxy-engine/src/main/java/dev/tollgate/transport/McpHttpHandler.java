@@ -57,6 +57,8 @@ public final class McpHttpHandler extends Handler.Abstract {
     /** The open GET streams and their sessions: an agent listening on one is not idle. */
     private final Map<SseStream, String> listening = new ConcurrentHashMap<>();
 
+    private volatile RefusalListener refusals = RefusalListener.NONE;
+
     public McpHttpHandler(McpGateway gateway, SessionRegistry sessions, Supplier<Authenticator> authenticator,
                           OriginPolicy origins, long maxRequestBytes, String userTokenHeader) {
         this.gateway = gateway;
@@ -70,6 +72,19 @@ public final class McpHttpHandler extends Handler.Abstract {
                 outbox.close();
             }
         });
+    }
+
+    /** Hears every request whose credentials were refused (the engine audits them). */
+    @FunctionalInterface
+    public interface RefusalListener {
+        RefusalListener NONE = (presented, sessionId, httpMethod, reason) -> { };
+
+        void refused(Credentials presented, String sessionId, String httpMethod, String reason);
+    }
+
+    /** Registers who hears refused credentials; call before the server starts. */
+    public void onRefusedCredentials(RefusalListener listener) {
+        this.refusals = listener;
     }
 
     /** Sends SSE comments on streams idle for a while; the server calls this periodically. */
@@ -100,6 +115,8 @@ public final class McpHttpHandler extends Handler.Abstract {
             Credentials credentials = credentials(request);
             Authenticator.AuthResult auth = authenticator.get().authenticate(credentials);
             if (auth instanceof Authenticator.AuthResult.Refused refused) {
+                refusals.refused(credentials, Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)).orElse("-"),
+                        method, refused.message());
                 return unauthorized(request, response, callback, credentials, refused.message());
             }
             AgentIdentity agent = ((Authenticator.AuthResult.Authenticated) auth).identity();

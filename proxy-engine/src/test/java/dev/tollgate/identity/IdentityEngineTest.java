@@ -155,6 +155,19 @@ class IdentityEngineTest {
                     .contains("resource_metadata=\"" + engine.endpoint().orElseThrow()
                             .resolve("/.well-known/oauth-protected-resource") + "\"");
         }
+        List<AuditRecord> attempts = engine.audit().query(AuditQuery.builder().tool("tollgate.authenticate")
+                .limit(100).build());
+        assertThat(attempts).as("every refused token is an audited, blocked authentication attempt")
+                .hasSize(refused.size())
+                .allSatisfy(r -> {
+                    assertThat(r.decision()).isEqualTo("blocked");
+                    assertThat(r.agentId()).isEqualTo("anonymous");
+                    assertThat(r.arguments().path("credential").asString()).isEqualTo("bearer JWT");
+                });
+        assertThat(attempts).extracting(AuditRecord::reason).anySatisfy(reason -> assertThat(reason)
+                .contains("the token has expired"));
+        assertThat(attempts.toString()).doesNotContain(parts[2]);
+
         HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(engine.endpoint().orElseThrow()
                 .resolve("/.well-known/oauth-protected-resource/mcp")).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode doc = Json.parse(metadata.body());
