@@ -16,7 +16,17 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::reportFailure).execute(args);
+    }
+
+    /** A command that fails unexpectedly says why in one line; the stack trace is for --verbose logs, not users. */
+    private static int reportFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        commandLine.getErr().println("tollgate: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+        return 1;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.tollgate.events.EventBus;
 import dev.tollgate.pipeline.BlockReason;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.CallStatus;
+import dev.tollgate.pipeline.CancellationSignal;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.ToolCall;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The first link of the chain: records the attempt durably before anything else happens (blocked calls
  * are audited too), refuses the call when that is impossible (fail closed), and completes the record
- * with the outcome. Publishes the call's life on the event bus for the UI and live tails.
+ * with the outcome (an error saying so when the agent cancelled the call). Publishes the call's life on the
+ * event bus for the UI and live tails.
  */
 public final class AuditInterceptor implements Interceptor {
     private static final Logger LOG = LoggerFactory.getLogger(AuditInterceptor.class);
@@ -67,6 +69,10 @@ public final class AuditInterceptor implements Interceptor {
                     redactor.redactText(String.valueOf(e.getMessage())), e);
             outcome = CallOutcome.failed(Decision.allowed("none", Optional.empty()), CallStatus.ERROR,
                     "Tollgate failed while handling the call; it was recorded as an error.");
+        }
+        CancellationSignal cancellation = chain.context().cancellation();
+        if (cancellation.isCancelled() && !outcome.decision().isBlocked()) {
+            outcome = outcome.cancelledByAgent(cancellation.reason().orElseThrow());
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
         // Later links may have established who the call is for (agent re-check, end user's token).

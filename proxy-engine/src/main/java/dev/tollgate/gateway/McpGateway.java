@@ -6,6 +6,7 @@ import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.CallContext;
 import dev.tollgate.pipeline.CallOutcome;
+import dev.tollgate.pipeline.CancellationSignal;
 import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.pipeline.ToolCall;
 import dev.tollgate.pipeline.ToolRef;
@@ -32,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,11 +157,11 @@ public final class McpGateway {
         if (!params.isMissingNode() && !params.isObject()) {
             return Optional.of(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params must be an object"));
         }
-        AtomicBoolean cancelled = new AtomicBoolean();
-        session.started(id, () -> cancelled.set(true));
+        CancellationSignal cancellation = new CancellationSignal();
+        session.started(id, cancellation::cancel);
         try {
-            JsonNode answer = dispatch(session, id, method, params, scope);
-            return cancelled.get() ? Optional.empty() : Optional.of(answer);
+            JsonNode answer = dispatch(session, id, method, params, scope, cancellation);
+            return cancellation.isCancelled() ? Optional.empty() : Optional.of(answer);
         } catch (InvalidParams e) {
             return Optional.of(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, e.getMessage()));
         } catch (RuntimeException e) {
@@ -172,7 +172,8 @@ public final class McpGateway {
         }
     }
 
-    private JsonNode dispatch(AgentSession session, JsonNode id, String method, JsonNode params, RequestScope scope) {
+    private JsonNode dispatch(AgentSession session, JsonNode id, String method, JsonNode params, RequestScope scope,
+                              CancellationSignal cancellation) {
         switch (method) {
             case "ping":
                 return JsonRpc.result(id, Json.object());
@@ -181,7 +182,7 @@ public final class McpGateway {
             case "tools/list":
                 return JsonRpc.result(id, page(listTools(session), params, "tools"));
             case "tools/call":
-                return JsonRpc.result(id, callTool(session, params, scope));
+                return JsonRpc.result(id, callTool(session, params, scope, cancellation));
             case "resources/list":
                 return JsonRpc.result(id, page(listResources(session), params, "resources"));
             case "resources/templates/list":
@@ -208,7 +209,8 @@ public final class McpGateway {
         switch (method) {
             case "notifications/cancelled":
                 if (params.has("requestId")) {
-                    session.cancel(params.get("requestId"));
+                    String reason = params.path("reason").asString("");
+                    session.cancel(params.get("requestId"), reason.isBlank() ? "no reason given" : reason);
                 }
                 break;
             case "notifications/roots/list_changed":
@@ -287,7 +289,8 @@ public final class McpGateway {
         return out;
     }
 
-    private JsonNode callTool(AgentSession session, JsonNode params, RequestScope scope) {
+    private JsonNode callTool(AgentSession session, JsonNode params, RequestScope scope,
+                              CancellationSignal cancellation) {
         JsonNode nameNode = params.get("name");
         if (nameNode == null || !nameNode.isString() || nameNode.asString().isEmpty()) {
             throw new InvalidParams("tools/call needs params.name, the tool's name as tools/list gave it");
@@ -326,7 +329,7 @@ public final class McpGateway {
                 Optional.of(session.agent()), Optional.empty(), ref, arguments, annotations, conversation, meta,
                 UpstreamAuth.NONE);
         CallContext context = new CallContext(session.protocolVersion(),
-                new RelayChannel(session, ref.server(), scope.related()), settings.callTimeout());
+                new RelayChannel(session, ref.server(), scope.related()), settings.callTimeout(), cancellation);
         CallOutcome outcome;
         try {
             outcome = (known ? pipelines.calls() : pipelines.unknownTools()).execute(call, context);

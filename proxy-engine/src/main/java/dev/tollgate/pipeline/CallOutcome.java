@@ -31,6 +31,17 @@ public record CallOutcome(Decision decision, CallStatus status, JsonNode result,
         return new CallOutcome(decision, status, errorResult(text), 0);
     }
 
+    /**
+     * This outcome as recorded when the agent cancelled the call meanwhile: an error whose reason keeps the
+     * deciding rule and says the agent cancelled (the agent itself gets no answer, as MCP says).
+     */
+    public CallOutcome cancelledByAgent(String why) {
+        String text = "cancelled by the agent: " + why;
+        Decision cancelled = new Decision(decision.verdict(), decision.reason(), decision.rule(), decision.source(),
+                decision.message() + "; " + text, decision.retryAfter());
+        return new CallOutcome(cancelled, CallStatus.ERROR, errorResult(text), 0);
+    }
+
     public static ObjectNode errorResult(String text) {
         ObjectNode result = Json.object();
         result.putArray("content").addObject().put("type", "text").put("text", text);

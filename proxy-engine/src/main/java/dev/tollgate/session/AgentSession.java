@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,7 +35,7 @@ public final class AgentSession {
     private volatile boolean ended;
     private volatile Set<String> announcedTools = Set.of();
     private final ConcurrentMap<String, PendingRelay> relays = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Runnable> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Consumer<String>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong relaySequence = new AtomicLong();
 
     AgentSession(String id, AgentIdentity agent, Credentials credentials, String transport, String protocolVersion,
@@ -132,7 +133,7 @@ public final class AgentSession {
 
     void markEnded() {
         ended = true;
-        inFlight.values().forEach(Runnable::run);
+        inFlight.values().forEach(cancel -> cancel.accept("the agent's session ended"));
         inFlight.clear();
         relays.clear();
     }
@@ -154,6 +155,11 @@ public final class AgentSession {
 
     /** Registers how to cancel an agent request while it runs; the key is the request id as JSON text. */
     public void started(JsonNode requestId, Runnable cancel) {
+        started(requestId, reason -> cancel.run());
+    }
+
+    /** Like {@link #started(JsonNode, Runnable)}, for a request that wants to know why it was cancelled. */
+    public void started(JsonNode requestId, Consumer<String> cancel) {
         inFlight.put(Json.write(requestId), cancel);
     }
 
@@ -163,11 +169,16 @@ public final class AgentSession {
 
     /** Cancels an in-flight request named by the agent; false when none runs under that id. */
     public boolean cancel(JsonNode requestId) {
-        Runnable cancel = inFlight.remove(Json.write(requestId));
+        return cancel(requestId, "no reason given");
+    }
+
+    /** Cancels an in-flight request named by the agent, with the reason it gave; false when none runs under that id. */
+    public boolean cancel(JsonNode requestId, String reason) {
+        Consumer<String> cancel = inFlight.remove(Json.write(requestId));
         if (cancel == null) {
             return false;
         }
-        cancel.run();
+        cancel.accept(reason);
         return true;
     }
 

@@ -3,6 +3,7 @@ package dev.tollgate.upstream;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.CallStatus;
+import dev.tollgate.pipeline.CancellationSignal;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.ToolCall;
@@ -19,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * through, and the link that decided (policy) replaces this decision with its own rule on the way back.
  * Status: an {@code isError} result, an upstream JSON-RPC error (returned to the agent as an {@code isError}
  * tool result carrying the upstream's message) or an unavailable upstream is {@link CallStatus#ERROR}; no answer
- * within {@code min(call timeout, server timeout)} is {@link CallStatus#TIMEOUT}. Only the agent's
+ * within {@code min(call timeout, server timeout)} is {@link CallStatus#TIMEOUT}; a call the agent cancels is
+ * cancelled upstream too and ends as {@link CallStatus#ERROR}. Only the agent's
  * {@code progressToken} travels upstream from {@code _meta}; Tollgate's own {@code _meta} keys stay behind.
  */
 public final class ForwardingInterceptor implements Interceptor {
@@ -47,7 +49,13 @@ public final class ForwardingInterceptor implements Interceptor {
         if (serverTimeout.isPresent() && serverTimeout.get().compareTo(timeout) < 0) {
             timeout = serverTimeout.get();
         }
-        RequestOptions options = new RequestOptions(call.upstreamAuth().headers(), timeout, chain.context().channel());
+        CancellationSignal cancellation = chain.context().cancellation();
+        if (cancellation.isCancelled()) {
+            return CallOutcome.failed(FORWARDED, CallStatus.ERROR, "the agent cancelled the call before it reached "
+                    + "upstream '" + server + "': " + cancellation.reason().orElseThrow());
+        }
+        RequestOptions options = new RequestOptions(call.upstreamAuth().headers(), timeout, chain.context().channel(),
+                cancellation);
         UpstreamResponse response;
         try {
             response = connection.request("tools/call", params(call), options);

@@ -3,6 +3,7 @@ package dev.tollgate.upstream;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.AgentChannel;
+import dev.tollgate.pipeline.CancellationSignal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
@@ -124,7 +125,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         JsonRpcSession.Pending p = rpc.begin("initialize", McpProtocol.initializeParams(), AgentChannel.DISCARD);
         Exchange answer;
         try {
-            answer = exchange(p, McpProtocol.initializeParams(), Map.of(), config.timeout(), false);
+            answer = exchange(p, McpProtocol.initializeParams(), RequestOptions.of(config.timeout()), false);
         } finally {
             rpc.end(p);
         }
@@ -163,7 +164,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         }
         JsonRpcSession.Pending p = rpc.begin(method, params, options.related());
         try {
-            return JsonRpcSession.toResponse(exchange(p, params, options.headers(), options.timeout(), true).message());
+            return JsonRpcSession.toResponse(exchange(p, params, options, true).message());
         } finally {
             rpc.end(p);
         }
@@ -172,16 +173,21 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     /** One POSTed request and its answer (JSON body or SSE stream), with the session id the answer carried. */
     private record Exchange(JsonNode message, Optional<String> sessionId) {}
 
-    private Exchange exchange(JsonRpcSession.Pending p, JsonNode params, Map<String, String> callHeaders,
-                              Duration timeout, boolean mayReinitialize) throws UpstreamException {
+    private Exchange exchange(JsonRpcSession.Pending p, JsonNode params, RequestOptions options,
+                              boolean mayReinitialize) throws UpstreamException {
+        Duration timeout = options.timeout();
         Optional<String> sentSession = sessionId;
         ObjectNode message = JsonRpcSession.requestMessage(p.id(), p.method(), params);
-        Call call = client.newCall(post(message, callHeaders, sentSession).build());
+        Call call = client.newCall(post(message, options.headers(), sentSession).build());
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = Timers.SCHEDULER.schedule(() -> {
             timedOut.set(true);
             call.cancel();
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CancellationSignal.Registration watch = options.cancellation().onCancel(reason -> {
+            postAsync(JsonRpcSession.agentCancelledMessage(p.id(), reason));
+            call.cancel();
+        });
         boolean retry = false;
         try (Response response = call.execute()) {
             if (response.code() == 404 && sentSession.isPresent() && mayReinitialize) {
@@ -193,16 +199,20 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             if (timedOut.get()) {
                 throw timedOut(p, timeout);
             }
+            if (options.cancellation().isCancelled()) {
+                throw rpc.cancelledByAgent(p, options.cancellation().reason().orElseThrow());
+            }
             alive = false;
             throw new UpstreamException("upstream '" + server() + "' is unreachable at " + url.redact() + ": "
                     + describe(e), false, e);
         } finally {
             deadline.cancel(false);
+            watch.close();
         }
         if (retry) {
             reinitialize(sentSession);
         }
-        return exchange(p, params, callHeaders, timeout, false);
+        return exchange(p, params, options, false);
     }
 
     private JsonNode read(Response response, JsonRpcSession.Pending p, Call call, AtomicBoolean timedOut)
@@ -251,8 +261,8 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             throw new UpstreamException("upstream '" + server() + "' answered " + p.method() + " with HTTP "
                     + response.code() + " and content type '" + type + "', not JSON or an event stream", false, null);
         }
-        if (timedOut.get()) {
-            throw new IOException("timed out");
+        if (call.isCanceled()) {
+            throw new IOException(timedOut.get() ? "timed out" : "cancelled");
         }
         if (!p.answer().isDone()) {
             throw new UpstreamException("upstream '" + server() + "' ended its answer to " + p.method()
@@ -266,10 +276,8 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     }
 
     private UpstreamException timedOut(JsonRpcSession.Pending p, Duration timeout) {
-        ObjectNode params = Json.object();
-        params.put("requestId", p.id());
-        params.put("reason", "Tollgate stopped waiting after " + timeout.toMillis() + " ms");
-        postAsync(JsonRpcSession.notificationMessage("notifications/cancelled", params));
+        postAsync(JsonRpcSession.cancelledMessage(p.id(),
+                "Tollgate stopped waiting after " + timeout.toMillis() + " ms"));
         return new UpstreamException("upstream '" + server() + "' did not answer " + p.method() + " within "
                 + timeout.toMillis() + " ms", true, null);
     }

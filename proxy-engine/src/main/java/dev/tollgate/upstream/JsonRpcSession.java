@@ -89,6 +89,25 @@ final class JsonRpcSession {
         return message;
     }
 
+    /** The {@code notifications/cancelled} that tells the upstream to stop working on our request {@code id}. */
+    static ObjectNode cancelledMessage(long id, String reason) {
+        ObjectNode params = Json.object();
+        params.put("requestId", id);
+        params.put("reason", reason);
+        return notificationMessage("notifications/cancelled", params);
+    }
+
+    /** The {@code notifications/cancelled} passing the agent's cancellation on to our request {@code id}. */
+    static ObjectNode agentCancelledMessage(long id, String reason) {
+        return cancelledMessage(id, "cancelled by the agent: " + reason);
+    }
+
+    /** Why a request ended when the agent cancelled the call it served. */
+    UpstreamException cancelledByAgent(Pending p, String reason) {
+        return new UpstreamException("the agent cancelled " + p.method() + " to upstream '" + server + "': "
+                + reason, false, null);
+    }
+
     static boolean isResponse(JsonNode message) {
         return message.has("id") && !message.has("method") && (message.has("result") || message.has("error"));
     }

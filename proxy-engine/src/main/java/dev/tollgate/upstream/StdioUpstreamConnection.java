@@ -2,7 +2,7 @@ package dev.tollgate.upstream;
 
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.json.Json;
-import dev.tollgate.pipeline.AgentChannel;
+import dev.tollgate.pipeline.CancellationSignal;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,7 +19,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An MCP client session to an upstream started as a child process: newline-delimited JSON-RPC on its
@@ -100,7 +99,7 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
             daemon("tollgate-stdio-" + server() + "-out", () -> readStdout(started, gen));
             daemon("tollgate-stdio-" + server() + "-err", () -> readStderr(started));
         }
-        JsonNode answer = send("initialize", McpProtocol.initializeParams(), config.timeout(), AgentChannel.DISCARD);
+        JsonNode answer = send("initialize", McpProtocol.initializeParams(), RequestOptions.of(config.timeout()));
         UpstreamResponse response = JsonRpcSession.toResponse(answer);
         if (response.error().isPresent()) {
             process.destroyForcibly();
@@ -218,24 +217,30 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
         if (!alive) {
             throw new UpstreamException("upstream '" + server() + "' is not running; restarting", false, null);
         }
-        return JsonRpcSession.toResponse(send(method, params, options.timeout(), options.related()));
+        return JsonRpcSession.toResponse(send(method, params, options));
     }
 
-    private JsonNode send(String method, JsonNode params, Duration timeout, AgentChannel related)
-            throws UpstreamException {
-        JsonRpcSession.Pending p = rpc.begin(method, params, related);
+    private JsonNode send(String method, JsonNode params, RequestOptions options) throws UpstreamException {
+        Duration timeout = options.timeout();
+        JsonRpcSession.Pending p = rpc.begin(method, params, options.related());
+        CancellationSignal.Registration watch = () -> { };
         try {
             write(JsonRpcSession.requestMessage(p.id(), method, params));
+            watch = options.cancellation().onCancel(reason -> {
+                writeQuietly(JsonRpcSession.agentCancelledMessage(p.id(), reason));
+                p.answer().completeExceptionally(rpc.cancelledByAgent(p, reason));
+            });
             return p.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            ObjectNode cancel = Json.object();
-            cancel.put("requestId", p.id());
-            cancel.put("reason", "Tollgate stopped waiting after " + timeout.toMillis() + " ms");
-            writeQuietly(JsonRpcSession.notificationMessage("notifications/cancelled", cancel));
+            writeQuietly(JsonRpcSession.cancelledMessage(p.id(),
+                    "Tollgate stopped waiting after " + timeout.toMillis() + " ms"));
             throw new UpstreamException("upstream '" + server() + "' did not answer " + method + " within "
                     + timeout.toMillis() + " ms", true, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UpstreamException u) {
+                if (options.cancellation().isCancelled()) {
+                    throw u;
+                }
                 throw new UpstreamException(u.getMessage() + " while waiting for " + method, false, u);
             }
             throw new UpstreamException("upstream '" + server() + "' failed: " + e.getCause(), false, e.getCause());
@@ -243,6 +248,7 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
             Thread.currentThread().interrupt();
             throw new UpstreamException("interrupted while waiting for upstream '" + server() + "'", false, e);
         } finally {
+            watch.close();
             rpc.end(p);
         }
     }

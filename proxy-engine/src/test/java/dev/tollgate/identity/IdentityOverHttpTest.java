@@ -17,7 +17,7 @@ import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.ToolCall;
-import dev.tollgate.policy.RolePolicy;
+import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.testing.OAuthTestServer;
 import dev.tollgate.upstream.UpstreamRegistry;
@@ -88,7 +88,7 @@ class IdentityOverHttpTest {
             identified.add(chain.call());
             return chain.proceed(chain.call());
         };
-        RolePolicy policy = RolePolicy.from(config);
+        CompiledPolicy policy = CompiledPolicy.from(config);
         McpGateway gateway = new McpGateway(new UpstreamRegistry(List.of(), events), () -> policy, new GatewayPipelines(
                 new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__")))),
                 new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__"))))),

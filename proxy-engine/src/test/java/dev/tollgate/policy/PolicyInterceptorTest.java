@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class PolicyInterceptorTest {
     private static final CallContext CONTEXT = new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(5));
-    private final Policy policy = RolePolicy.from(new ConfigLoader().parse("tollgate.yaml", """
+    private final Policy policy = CompiledPolicy.from(new ConfigLoader().parse("tollgate.yaml", """
             roles:
               billing:
                 allow: ["payments.*"]

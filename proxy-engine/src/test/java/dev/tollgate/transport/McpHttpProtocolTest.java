@@ -18,8 +18,8 @@ import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.ToolCall;
+import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.policy.Policy;
-import dev.tollgate.policy.RolePolicy;
 import dev.tollgate.session.SessionEndReason;
 import dev.tollgate.session.SessionRegistry;
 import java.io.BufferedReader;
@@ -66,7 +66,7 @@ class McpHttpProtocolTest {
     void start() throws Exception {
         TollgateConfig config = new ConfigLoader().parse("tollgate.yaml", CONFIG);
         Authenticator authenticator = new ApiKeyAuthenticator(config.agents().values());
-        Policy policy = RolePolicy.from(config);
+        Policy policy = CompiledPolicy.from(config);
         sessions = new SessionRegistry(Duration.ofMinutes(10));
         sessions.addListener((session, reason) -> ended.add(session.id() + ":" + reason));
         Interceptor recordAttempt = chain -> {

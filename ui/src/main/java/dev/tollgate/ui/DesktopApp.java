@@ -75,6 +75,9 @@ public final class DesktopApp {
         } catch (IllegalStateException alreadyRunning) {
             Platform.runLater(first);
             return false;
+        } catch (UnsupportedOperationException noDisplay) {
+            throw new IllegalStateException("cannot open the desktop window (" + noDisplay.getMessage()
+                    + "); without a display use 'tollgate demo --headless' or 'tollgate serve'", noDisplay);
         }
     }
 
