@@ -283,6 +283,11 @@ public final class AuditCommand implements Runnable {
             o.put("conversation", r.conversationId().orElse(null));
             o.put("prevHash", r.prevHash());
             o.put("hash", r.hash());
+            // PRODUCT.md names these "agent id", "MCP session id" and "conversation id"; scripts written
+            // against either spelling keep working.
+            o.put("agentId", r.agentId());
+            o.put("sessionId", r.sessionId());
+            o.put("conversationId", r.conversationId().orElse(null));
             return o;
         }
     }

@@ -77,6 +77,9 @@ class AuditCommandTest {
         assertThat(json.path("latencyMs").asDouble()).isEqualTo(8.0);
         assertThat(json.path("responseSize").asLong()).isEqualTo(21);
         assertThat(json.path("conversation").asString()).isEqualTo("conv-1");
+        assertThat(json.path("agentId").asString()).isEqualTo("billing-agent");
+        assertThat(json.path("sessionId").asString()).isEqualTo("session-1");
+        assertThat(json.path("conversationId").asString()).isEqualTo("conv-1");
         assertThat(json.path("prevHash").asString()).hasSize(64);
         assertThat(json.path("hash").asString()).hasSize(64);
         assertThat(json.has("user")).isTrue();
