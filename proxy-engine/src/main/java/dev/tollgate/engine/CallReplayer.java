@@ -21,7 +21,7 @@ public interface CallReplayer {
      * Re-sends the recorded {@code server.tool} with the recorded arguments and waits for the outcome.
      *
      * @throws ResendRefusedException when the call cannot be re-sent faithfully: its recorded arguments hold a
-     *     redacted value, or its agent is no longer configured (so its roles are unknown)
+     *     redacted value, or its agent is not (or no longer) configured, so its roles are unknown
      */
     Resent resend(AuditRecord record);
 

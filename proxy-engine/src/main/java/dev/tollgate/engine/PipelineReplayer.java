@@ -49,7 +49,7 @@ final class PipelineReplayer implements CallReplayer {
                     + " contain a redacted value, so the call cannot be re-sent as it was made.");
         }
         AgentIdentity original = policy.get().agent(record.agentId()).orElseThrow(() -> new ResendRefusedException(
-                "Agent " + record.agentId() + " is not in the configuration any more, so the roles to re-send "
+                "Agent " + record.agentId() + " is not configured in this Tollgate, so the roles to re-send "
                         + record.qualifiedTool() + " under are unknown."));
         AgentIdentity replay = new AgentIdentity(AGENT_ID, original.roles(), "replay of " + record.agentId());
         ToolRef ref = new ToolRef(record.server(), record.tool());
