@@ -40,4 +40,20 @@ final class Chains {
                 l.unknownTool()));
         return new GatewayPipelines(calls, unknownTools);
     }
+
+    /**
+     * The chain a re-sent recorded call runs through: the governing chain without the identity link, since the
+     * replayer gives the call its built-in identity (there are no agent credentials to re-check).
+     */
+    static Pipeline replay(Links l) {
+        List<Interceptor> links = new ArrayList<>(List.of(
+                l.audit(),
+                l.policy(),
+                l.rateLimit(),
+                l.loopBreaker(),
+                l.credentialInjection()));
+        links.addAll(l.upstreamTokens());
+        links.add(l.forwarding());
+        return new Pipeline(links);
+    }
 }

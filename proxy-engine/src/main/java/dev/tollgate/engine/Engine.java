@@ -21,6 +21,11 @@ public interface Engine extends AutoCloseable {
 
     List<UpstreamStatus> upstreams();
 
+    /** Re-sends recorded calls through the governing chain; empty when no proxy is running (read-only store). */
+    default Optional<CallReplayer> replayer() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -70,11 +70,12 @@ public final class TollgateEngine implements Engine {
     private final AtomicReference<Authenticator> authenticator;
     private final Optional<AgentHttpServer> http;
     private final PolicyControl policyControl;
+    private final CallReplayer replayer;
     private final Deque<AutoCloseable> resources;
 
     private TollgateEngine(EventBus events, AuditStore audit, PolicyHolder policy, UpstreamRegistry upstreams,
                            SessionRegistry sessions, McpGateway gateway, AtomicReference<Authenticator> authenticator,
-                           Optional<AgentHttpServer> http, Deque<AutoCloseable> resources) {
+                           Optional<AgentHttpServer> http, CallReplayer replayer, Deque<AutoCloseable> resources) {
         this.events = events;
         this.audit = audit;
         this.policy = policy;
@@ -84,6 +85,7 @@ public final class TollgateEngine implements Engine {
         this.authenticator = authenticator;
         this.http = http;
         this.resources = resources;
+        this.replayer = replayer;
         this.policyControl = new FilePolicyControl(policy, new ConfigLoader(), audit,
                 ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
     }
@@ -140,6 +142,8 @@ public final class TollgateEngine implements Engine {
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
             McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get, Chains.build(links), sessions,
                     settings);
+            CallReplayer replayer = new PipelineReplayer(Chains.replay(links), policy, upstreams, audit,
+                    config.callTimeout());
             AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
             policy.onChange((previous, next) -> {
                 TollgateConfig reloaded = next.config().withListenPort(boundPort.get());
@@ -178,7 +182,8 @@ public final class TollgateEngine implements Engine {
                 http = Optional.of(server);
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
-            return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, authenticator, http, opened);
+            return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, authenticator, http, replayer,
+                    opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -237,6 +242,11 @@ public final class TollgateEngine implements Engine {
     @Override
     public Optional<PolicyControl> policy() {
         return Optional.of(policyControl);
+    }
+
+    @Override
+    public Optional<CallReplayer> replayer() {
+        return Optional.of(replayer);
     }
 
     /** The hot-reloading policy holder, for wiring features that react to policy changes. */

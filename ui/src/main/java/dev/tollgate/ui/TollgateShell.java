@@ -108,7 +108,7 @@ public final class TollgateShell implements AutoCloseable {
 
         views.put(Section.LIVE, liveView);
         views.put(Section.ALERTS, new AlertsView(alertsModel));
-        replayModel = new ReplayViewModel(engine.audit(), background);
+        replayModel = new ReplayViewModel(engine.audit(), engine.replayer(), background);
         views.put(Section.REPLAY, new ReplayView(replayModel, this::exportSession));
         replayModel.loadSessions();
         limitsModel = new LimitsViewModel(engine.audit(), background);

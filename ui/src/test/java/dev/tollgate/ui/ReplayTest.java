@@ -106,4 +106,15 @@ class ReplayTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> shell.replayModel().positionProperty().get() == 2
                 && !shell.replayModel().playingProperty().get());
     }
+
+    @Test
+    void reSendingIsUnavailableWhenNoProxyIsRunning(FxRobot robot) {
+        robot.clickOn("#nav-replay");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !robot.lookup("#session-list").queryListView().getItems().isEmpty());
+        robot.interact(() -> shell.replayModel().sessionProperty().set(shell.replayModel().sessions().stream()
+                .filter(s -> s.id().equals("conv-refund")).findFirst().orElseThrow()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> shell.replayModel().currentCall().isPresent());
+
+        assertThat(robot.lookup("#replay-resend").queryButton().isDisabled()).isTrue();
+    }
 }

@@ -1,28 +1,41 @@
 package dev.tollgate.ui.replay;
 
 import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.engine.CallReplayer;
 import dev.tollgate.json.Json;
 import dev.tollgate.ui.live.CallDetails;
 import java.io.File;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 
-/** Replay: sessions on the left; the interleaved transcript and calls, with step, play and jump, on the right. */
+/**
+ * Replay: sessions on the left; the interleaved transcript and calls, with step, play and jump, on the right; a
+ * selected call can be re-sent and its new result compared with the recorded one.
+ */
 public final class ReplayView extends BorderPane {
     private static final PseudoClass BLOCKED = PseudoClass.getPseudoClass("blocked");
     private static final PseudoClass TURN = PseudoClass.getPseudoClass("turn");
@@ -114,15 +127,29 @@ public final class ReplayView extends BorderPane {
                 exportSession.accept(model.sessionProperty().get());
             }
         });
+        Button resend = button("Re-send…", "replay-resend", this::confirmAndResend);
+        resend.setTooltip(new Tooltip(model.canResend()
+                ? "Send the selected call to its server again and compare the result with the recorded one"
+                : "Re-sending needs a running proxy; this store was opened read-only"));
+        resend.disableProperty().bind(Bindings.createBooleanBinding(
+                () -> !model.canResend() || model.resendingProperty().get() || model.currentCall().isEmpty(),
+                model.positionProperty(), model.entries(), model.resendingProperty()));
         Label message = new Label();
         message.getStyleClass().add("muted");
         message.textProperty().bind(model.messageProperty());
-        HBox controls = new HBox(6, back, play1, play10, pause, forward, blocked, export, message);
+        HBox controls = new HBox(6, back, play1, play10, pause, forward, blocked, export, resend, message);
         controls.setAlignment(Pos.CENTER_LEFT);
         controls.setPadding(new Insets(6));
 
-        SplitPane right = new SplitPane(timeline, detail);
-        right.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        Tab stepTab = new Tab("Step", detail);
+        Tab resendTab = new Tab("Re-send", comparisonPane());
+        resendTab.setId("replay-resend-tab");
+        TabPane below = new TabPane(stepTab, resendTab);
+        below.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        model.comparisonProperty().addListener((o, was, now) -> below.getSelectionModel().select(resendTab));
+
+        SplitPane right = new SplitPane(timeline, below);
+        right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.6);
         BorderPane rightPane = new BorderPane(right);
         rightPane.setTop(controls);
@@ -130,6 +157,71 @@ public final class ReplayView extends BorderPane {
         SplitPane split = new SplitPane(left, rightPane);
         split.setDividerPositions(0.28);
         setCenter(split);
+    }
+
+    private Node comparisonPane() {
+        TextArea recorded = resultArea("resend-recorded");
+        TextArea now = resultArea("resend-new");
+        TextArea diff = resultArea("resend-diff");
+        recorded.textProperty().bind(Bindings.createStringBinding(() -> comparisonText(ResendComparison::recordedResult),
+                model.comparisonProperty()));
+        now.textProperty().bind(Bindings.createStringBinding(() -> comparisonText(ResendComparison::newResult),
+                model.comparisonProperty()));
+        diff.textProperty().bind(Bindings.createStringBinding(() -> comparisonText(ResendComparison::diffText),
+                model.comparisonProperty()));
+        Label title = new Label();
+        title.setId("resend-summary");
+        title.textProperty().bind(Bindings.createStringBinding(() -> comparisonText(ResendComparison::summary),
+                model.comparisonProperty()));
+        SplitPane sideBySide = new SplitPane(titled("Recorded result", recorded), titled("New result", now));
+        SplitPane pane = new SplitPane(sideBySide, titled("Diff (- recorded, + new)", diff));
+        pane.setOrientation(Orientation.VERTICAL);
+        pane.setDividerPositions(0.55);
+        VBox.setVgrow(pane, Priority.ALWAYS);
+        VBox box = new VBox(4, title, pane);
+        box.setPadding(new Insets(4));
+        return box;
+    }
+
+    private String comparisonText(Function<ResendComparison, String> part) {
+        ResendComparison c = model.comparisonProperty().get();
+        return c == null ? "" : part.apply(c);
+    }
+
+    private static TextArea resultArea(String id) {
+        TextArea area = new TextArea();
+        area.setId(id);
+        area.setEditable(false);
+        area.getStyleClass().add("mono");
+        return area;
+    }
+
+    private static VBox titled(String title, TextArea area) {
+        VBox.setVgrow(area, Priority.ALWAYS);
+        return new VBox(2, new Label(title), area);
+    }
+
+    /** Tools not declared read-only may change data on their server: the user confirms before they run again. */
+    private void confirmAndResend() {
+        Optional<AuditRecord> call = model.currentCall();
+        if (call.isEmpty()) {
+            return;
+        }
+        AuditRecord record = call.get();
+        if (model.needsConfirmation(record)) {
+            Alert confirm = new Alert(Alert.AlertType.CONFIRMATION,
+                    record.qualifiedTool() + " is not marked read-only: re-sending it may change data on server "
+                            + record.server() + ". It runs again with the recorded arguments, under the policy in force,"
+                            + " and is audited as agent " + CallReplayer.AGENT_ID + ".",
+                    ButtonType.CANCEL, ButtonType.OK);
+            confirm.setTitle("Re-send " + record.qualifiedTool());
+            confirm.setHeaderText("Re-send " + record.qualifiedTool() + "?");
+            confirm.initOwner(getScene().getWindow());
+            if (confirm.showAndWait().filter(ButtonType.OK::equals).isEmpty()) {
+                return;
+            }
+        }
+        model.resend(record);
     }
 
     public ListView<TimelineEntry> timeline() {

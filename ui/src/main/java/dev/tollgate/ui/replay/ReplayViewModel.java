@@ -3,6 +3,8 @@ package dev.tollgate.ui.replay;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.AuditStore;
+import dev.tollgate.engine.CallReplayer;
+import dev.tollgate.engine.ResendRefusedException;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
 import java.io.IOException;
@@ -24,6 +26,8 @@ import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
@@ -45,6 +49,9 @@ public final class ReplayViewModel {
     private static final Duration MAX_PLAY_GAP = Duration.ofSeconds(2);
 
     private final AuditStore store;
+    private final Optional<CallReplayer> replayer;
+    private final ReadOnlyBooleanWrapper resending = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyObjectWrapper<ResendComparison> comparison = new ReadOnlyObjectWrapper<>();
     private final Background background;
     private final Latest sessionQueries;
     private final Latest timelineQueries;
@@ -60,8 +67,10 @@ public final class ReplayViewModel {
     private final PauseTransition player = new PauseTransition();
     private double speed = 1;
 
-    public ReplayViewModel(AuditStore store, Background background) {
+    /** {@code replayer} is empty when the store was opened read-only: calls can then be browsed, not re-sent. */
+    public ReplayViewModel(AuditStore store, Optional<CallReplayer> replayer, Background background) {
         this.store = store;
+        this.replayer = replayer;
         this.background = background;
         this.sessionQueries = new Latest(background);
         this.timelineQueries = new Latest(background);
@@ -81,6 +90,45 @@ public final class ReplayViewModel {
     public IntegerProperty positionProperty() { return position; }
     public ReadOnlyBooleanProperty playingProperty() { return playing.getReadOnlyProperty(); }
     public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
+
+    public ReadOnlyBooleanProperty resendingProperty() { return resending.getReadOnlyProperty(); }
+    /** The latest re-send's recorded and new result side by side; null before the first re-send. */
+    public ReadOnlyObjectProperty<ResendComparison> comparisonProperty() { return comparison.getReadOnlyProperty(); }
+
+    /** Whether this window can re-send calls (a running proxy, not a store opened read-only). */
+    public boolean canResend() {
+        return replayer.isPresent();
+    }
+
+    /** The tool call at the current position, if the current step is a call rather than a transcript turn. */
+    public Optional<AuditRecord> currentCall() {
+        return current().filter(TimelineEntry.Call.class::isInstance).map(e -> ((TimelineEntry.Call) e).record());
+    }
+
+    /** Whether re-sending asks first: the tool's server does not declare it read-only (or does not list it now). */
+    public boolean needsConfirmation(AuditRecord record) {
+        return replayer.flatMap(r -> r.annotations(record)).map(a -> !a.isReadOnly()).orElse(true);
+    }
+
+    /** Re-sends the recorded call through the proxy in the background, then shows both results and their diff. */
+    public void resend(AuditRecord record) {
+        if (replayer.isEmpty() || resending.get()) {
+            return;
+        }
+        CallReplayer calls = replayer.get();
+        resending.set(true);
+        message.set("Re-sending " + record.qualifiedTool() + "…");
+        background.run(() -> calls.resend(record), resent -> {
+            resending.set(false);
+            ResendComparison shown = ResendComparison.of(record, resent);
+            comparison.set(shown);
+            message.set(shown.summary());
+        }, e -> {
+            resending.set(false);
+            message.set(e instanceof ResendRefusedException ? e.getMessage()
+                    : "Could not re-send " + record.qualifiedTool() + ": " + e.getMessage());
+        });
+    }
 
     public Optional<TimelineEntry> current() {
         int p = position.get();
