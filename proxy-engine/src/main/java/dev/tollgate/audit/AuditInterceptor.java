@@ -12,6 +12,7 @@ import dev.tollgate.pipeline.ToolCall;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,17 +80,31 @@ public final class AuditInterceptor implements Interceptor {
         ToolCall identified = chain.latestCall() == call ? shown : redacted(chain.latestCall());
         events.publish(new EngineEvent.CallDecided(clock.instant(), identified, outcome.decision()));
 
+        if (store instanceof JdbcAuditStore jdbc) {
+            // The attempt is durable already; the agent need not wait for the outcome's commit as well.
+            jdbc.completeAsync(id, identified, outcome, latency).whenComplete((record, failure) -> {
+                if (failure == null) {
+                    events.publish(new EngineEvent.CallCompleted(clock.instant(), record));
+                } else {
+                    outcomeNotRecorded(id, call, failure);
+                }
+            });
+            return outcome;
+        }
         try {
-            AuditRecord record = store instanceof JdbcAuditStore jdbc
-                    ? jdbc.complete(id, identified, outcome, latency)
-                    : recordAndFind(id, identified, outcome, latency);
+            AuditRecord record = recordAndFind(id, identified, outcome, latency);
             events.publish(new EngineEvent.CallCompleted(clock.instant(), record));
         } catch (AuditUnavailableException | RuntimeException e) {
-            // The call already happened; the agent gets its answer and the attempt stays in the store.
-            LOG.error("could not record the outcome of audit record {} ({} for {}): {}", id, call.tool(),
-                    call.agentId(), redactor.redactText(String.valueOf(e.getMessage())));
+            outcomeNotRecorded(id, call, e);
         }
         return outcome;
+    }
+
+    /** The call already happened; the agent gets its answer and the attempt stays in the store. */
+    private void outcomeNotRecorded(long id, ToolCall call, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        LOG.error("could not record the outcome of audit record {} ({} for {}): {}", id, call.tool(),
+                call.agentId(), redactor.redactText(String.valueOf(cause.getMessage())));
     }
 
     private AuditRecord recordAndFind(long id, ToolCall call, CallOutcome outcome, Duration latency)

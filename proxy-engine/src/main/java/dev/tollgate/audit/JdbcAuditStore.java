@@ -68,6 +68,8 @@ public final class JdbcAuditStore implements AuditStore {
     private final Redactor redactor;
     private final String writerId;
     private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+    private final Object enqueueLock = new Object();
+    private volatile CompletableFuture<StoredRow> lastEnqueued = CompletableFuture.completedFuture(null);
     private final Map<Long, StoredRow> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
     private final boolean readOnly;
@@ -133,13 +135,58 @@ public final class JdbcAuditStore implements AuditStore {
     /** Completes a record like {@link #recordOutcome} and returns it as finally stored. */
     public AuditRecord complete(long id, ToolCall call, CallOutcome outcome, Duration latency)
             throws AuditUnavailableException {
+        return submit(completion(id, call, outcome, latency)).toRecord();
+    }
+
+    /**
+     * Completes a record without waiting for its commit; the future yields the record as stored, or why it
+     * could not be. The attempt is already durable, so a crash before this commit leaves it "interrupted",
+     * never missing; reads in this process wait for it (see {@link #awaitPendingWrites()}).
+     */
+    public CompletableFuture<AuditRecord> completeAsync(long id, ToolCall call, CallOutcome outcome, Duration latency) {
+        Complete op = completion(id, call, outcome, latency);
+        try {
+            ensureOpen();
+        } catch (AuditUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        enqueue(op);
+        return op.done().thenApply(StoredRow::toRecord);
+    }
+
+    private Complete completion(long id, ToolCall call, CallOutcome outcome, Duration latency) {
         StoredRow.Completion completion = new StoredRow.Completion(outcome.decision().verdict().wire(),
                 clip(outcome.decision().rule(), 1024), outcome.decision().source().map(s -> clip(s, 1024)).orElse(null),
                 clip(redactor.redactText(outcome.decision().message()), 4096), outcome.status().wire(),
                 latency.toNanos() / 1000, outcome.responseBytes(), resultJson(outcome.result()));
         String agent = call.agent().isPresent() ? clip(call.agentId(), 256) : null;
         String user = call.user().map(u -> clip(u.subject(), 256)).orElse(null);
-        return submit(new Complete(id, agent, user, completion, new CompletableFuture<>())).toRecord();
+        return new Complete(id, agent, user, completion, new CompletableFuture<>());
+    }
+
+    /** Queues an operation; the writer applies them in this order, which the read barrier relies on. */
+    private void enqueue(Op op) {
+        synchronized (enqueueLock) {
+            queue.add(op);
+            lastEnqueued = op.done();
+        }
+    }
+
+    /**
+     * Reads in this process see every record handed to the store before them, including outcomes still
+     * waiting for their group commit. A failed or slow write does not fail the read: it sees what is committed.
+     */
+    private void awaitPendingWrites() {
+        if (Thread.currentThread() == writer) {
+            return;
+        }
+        try {
+            lastEnqueued.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("reading without a pending audit write: {}", firstLine(e));
+        }
     }
 
     /**
@@ -188,7 +235,7 @@ public final class JdbcAuditStore implements AuditStore {
 
     private StoredRow submit(Op op) throws AuditUnavailableException {
         ensureOpen();
-        queue.add(op);
+        enqueue(op);
         try {
             return op.done().get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -689,6 +736,7 @@ public final class JdbcAuditStore implements AuditStore {
         if (closed) {
             throw new SQLException("the audit store is closed");
         }
+        awaitPendingWrites();
         Connection c = borrow();
         try {
             T result = work.run(c);

@@ -47,6 +47,8 @@ public final class ProxyLoadBenchmark {
     private static final String AGENT_KEY = "bench-agent-key";
     private static final String SERVER = "bench";
     private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Every call of the run echoes a text of its own: repeated identical calls would trip the loop breaker. */
+    private static final AtomicLong CALL_TEXTS = new AtomicLong();
 
     private final Options options;
     private final OkHttpClient http;
@@ -255,7 +257,7 @@ public final class ProxyLoadBenchmark {
 
         /** One echo call; true when the answer is the echoed text. */
         boolean call(long n) {
-            String text = "call-" + n;
+            String text = "call-" + n + "-" + CALL_TEXTS.incrementAndGet();
             ObjectNode params = Json.MAPPER.createObjectNode();
             params.put("name", target.tool);
             params.putObject("arguments").put("text", text);
