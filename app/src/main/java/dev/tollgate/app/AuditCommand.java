@@ -12,13 +12,8 @@ import dev.tollgate.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -233,32 +228,10 @@ public final class AuditCommand implements Runnable {
             if (text == null) {
                 return Optional.empty();
             }
-            String t = text.trim();
             try {
-                return Optional.of(Instant.parse(t));
-            } catch (DateTimeParseException ignored) {
-                // try the other ISO-8601 shapes below
-            }
-            try {
-                return Optional.of(OffsetDateTime.parse(t).toInstant());
-            } catch (DateTimeParseException ignored) {
-                // next shape
-            }
-            try {
-                return Optional.of(ZonedDateTime.parse(t).toInstant());
-            } catch (DateTimeParseException ignored) {
-                // next shape
-            }
-            try {
-                return Optional.of(LocalDateTime.parse(t).toInstant(ZoneOffset.UTC));
-            } catch (DateTimeParseException ignored) {
-                // next shape
-            }
-            try {
-                return Optional.of(LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC));
-            } catch (DateTimeParseException e) {
-                throw new Failure(USAGE, option + " must be an ISO-8601 time such as 2026-11-24T10:00:00Z, not '"
-                        + text + "'");
+                return Optional.of(IsoTime.parse(option, text));
+            } catch (IllegalArgumentException e) {
+                throw new Failure(USAGE, e.getMessage());
             }
         }
 

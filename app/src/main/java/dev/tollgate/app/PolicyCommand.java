@@ -14,7 +14,6 @@ import dev.tollgate.policy.PreviewReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -156,15 +155,7 @@ public final class PolicyCommand implements Callable<Integer> {
         }
 
         private static Instant instant(String text, String option) {
-            if (text == null) {
-                return null;
-            }
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(option + " must be an ISO-8601 instant like 2026-11-24T10:00:00Z, got '"
-                        + text + "'");
-            }
+            return text == null ? null : IsoTime.parse(option, text);
         }
 
         private void print(PreviewReport report, PrintWriter out) {
