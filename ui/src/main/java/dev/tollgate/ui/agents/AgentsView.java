@@ -1,6 +1,7 @@
 package dev.tollgate.ui.agents;
 
 import dev.tollgate.engine.UpstreamStatus;
+import dev.tollgate.ui.HistoryRange;
 import dev.tollgate.ui.live.CallDetails;
 import java.util.Locale;
 import java.util.function.Function;
@@ -24,7 +25,7 @@ import javafx.scene.layout.VBox;
 public final class AgentsView extends BorderPane {
     public AgentsView(AgentsViewModel model) {
         getStyleClass().add("agents-view");
-        ComboBox<AgentsViewModel.Range> range = new ComboBox<>(FXCollections.observableArrayList(AgentsViewModel.Range.values()));
+        ComboBox<HistoryRange> range = new ComboBox<>(FXCollections.observableArrayList(HistoryRange.values()));
         range.valueProperty().bindBidirectional(model.rangeProperty());
         Button refresh = new Button("Refresh");
         refresh.setOnAction(e -> model.refresh());

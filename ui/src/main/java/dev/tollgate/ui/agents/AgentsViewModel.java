@@ -3,9 +3,9 @@ package dev.tollgate.ui.agents;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.engine.Engine;
 import dev.tollgate.engine.UpstreamStatus;
+import dev.tollgate.ui.HistoryRange;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,32 +23,13 @@ import javafx.collections.ObservableList;
 
 /** Agents and servers: which tools each agent used, never used and saw failing, with counts and error rates. */
 public final class AgentsViewModel {
-    /** The time range the counts cover. */
-    public enum Range {
-        HOUR("Last hour", Duration.ofHours(1)), DAY("Last 24 hours", Duration.ofDays(1)),
-        WEEK("Last 7 days", Duration.ofDays(7)), ALL("All history", Duration.ZERO);
-
-        private final String label;
-        private final Duration span;
-
-        Range(String label, Duration span) {
-            this.label = label;
-            this.span = span;
-        }
-
-        @Override
-        public String toString() {
-            return label;
-        }
-    }
-
     private record Counted(List<UsageRow> rows, List<UpstreamStatus> upstreams, long total) {}
 
     private final Engine engine;
     private final Latest queries;
     private final ObservableList<UsageRow> rows = FXCollections.observableArrayList();
     private final ObservableList<UpstreamStatus> upstreams = FXCollections.observableArrayList();
-    private final ObjectProperty<Range> range = new SimpleObjectProperty<>(Range.DAY);
+    private final ObjectProperty<HistoryRange> range = new SimpleObjectProperty<>(HistoryRange.DAY);
     private final ObjectProperty<UsageRow> selected = new SimpleObjectProperty<>();
     private final ObservableList<UsageRow.ToolUsage> tools = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
@@ -62,19 +43,14 @@ public final class AgentsViewModel {
 
     public ObservableList<UsageRow> rows() { return rows; }
     public ObservableList<UpstreamStatus> upstreams() { return upstreams; }
-    public ObjectProperty<Range> rangeProperty() { return range; }
+    public ObjectProperty<HistoryRange> rangeProperty() { return range; }
     public ObjectProperty<UsageRow> selectedProperty() { return selected; }
     public ObservableList<UsageRow.ToolUsage> tools() { return tools; }
     public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
 
     /** Recounts the range from the store in the background (a streaming scan, never a full load). */
     public void refresh() {
-        Range r = range.get();
-        AuditQuery.Builder q = AuditQuery.builder().limit(Integer.MAX_VALUE);
-        if (r != Range.ALL) {
-            q.from(Instant.now().minus(r.span));
-        }
-        AuditQuery query = q.build();
+        AuditQuery query = range.get().query(Instant.now()).build();
         message.set("Counting…");
         queries.run(() -> {
             List<UpstreamStatus> up = engine.upstreams();

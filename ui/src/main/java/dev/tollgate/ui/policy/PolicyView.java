@@ -2,6 +2,7 @@ package dev.tollgate.ui.policy;
 
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.policy.PreviewReport;
+import dev.tollgate.ui.HistoryRange;
 import dev.tollgate.ui.live.CallDetails;
 import java.util.HashMap;
 import java.util.List;
@@ -170,7 +171,7 @@ public final class PolicyView extends BorderPane {
                     .orElse("The preview appears when the policy is valid.");
         }, model.reportProperty(), model.previewingProperty()));
 
-        ComboBox<PolicyViewModel.Range> range = new ComboBox<>(FXCollections.observableArrayList(PolicyViewModel.Range.values()));
+        ComboBox<HistoryRange> range = new ComboBox<>(FXCollections.observableArrayList(HistoryRange.values()));
         range.valueProperty().bindBidirectional(model.rangeProperty());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);

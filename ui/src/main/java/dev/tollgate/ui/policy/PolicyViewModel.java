@@ -4,9 +4,9 @@ import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PreviewReport;
+import dev.tollgate.ui.HistoryRange;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -35,25 +35,6 @@ import javafx.collections.ObservableList;
  * the running policy, and applying it.
  */
 public final class PolicyViewModel {
-    /** How much recorded history the preview evaluates. */
-    public enum Range {
-        HOUR("Last hour", Duration.ofHours(1)), DAY("Last 24 hours", Duration.ofDays(1)),
-        WEEK("Last 7 days", Duration.ofDays(7)), ALL("All history", Duration.ZERO);
-
-        private final String label;
-        private final Duration span;
-
-        Range(String label, Duration span) {
-            this.label = label;
-            this.span = span;
-        }
-
-        @Override
-        public String toString() {
-            return label;
-        }
-    }
-
     public static final javafx.util.Duration DEBOUNCE = javafx.util.Duration.millis(300);
 
     private final PolicyControl control;
@@ -68,7 +49,7 @@ public final class PolicyViewModel {
     private final ReadOnlyBooleanWrapper previewing = new ReadOnlyBooleanWrapper();
     private final ReadOnlyObjectWrapper<Optional<PreviewReport>> report = new ReadOnlyObjectWrapper<>(Optional.empty());
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
-    private final ObjectProperty<Range> range = new SimpleObjectProperty<>(Range.ALL);
+    private final ObjectProperty<HistoryRange> range = new SimpleObjectProperty<>(HistoryRange.ALL);
     private final ObjectProperty<PreviewReport.ChangeCount> selectedCount = new SimpleObjectProperty<>();
     private final ObservableList<PreviewReport.ChangedCall> shownChanges = FXCollections.observableArrayList();
     private final BooleanProperty dirty = new SimpleBooleanProperty();
@@ -106,7 +87,7 @@ public final class PolicyViewModel {
     public ReadOnlyBooleanProperty previewingProperty() { return previewing.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<Optional<PreviewReport>> reportProperty() { return report.getReadOnlyProperty(); }
     public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
-    public ObjectProperty<Range> rangeProperty() { return range; }
+    public ObjectProperty<HistoryRange> rangeProperty() { return range; }
     public ObjectProperty<PreviewReport.ChangeCount> selectedCountProperty() { return selectedCount; }
     public ObservableList<PreviewReport.ChangedCall> shownChanges() { return shownChanges; }
     public BooleanBinding canSaveProperty() { return canSave; }
@@ -174,12 +155,7 @@ public final class PolicyViewModel {
     }
 
     private void previewNow(String candidate) {
-        AuditQuery.Builder q = AuditQuery.builder().limit(Integer.MAX_VALUE);
-        Range r = range.get();
-        if (r != Range.ALL) {
-            q.from(Instant.now().minus(r.span));
-        }
-        AuditQuery query = q.build();
+        AuditQuery query = range.get().query(Instant.now()).build();
         previewing.set(true);
         previews.run(() -> control.preview(candidate, query), found -> {
             previewing.set(false);
