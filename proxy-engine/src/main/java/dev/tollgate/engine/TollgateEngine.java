@@ -13,6 +13,8 @@ import dev.tollgate.gateway.GatewaySettings;
 import dev.tollgate.gateway.McpGateway;
 import dev.tollgate.gateway.NameScheme;
 import dev.tollgate.gateway.UnknownToolInterceptor;
+import dev.tollgate.history.CallLedger;
+import dev.tollgate.history.HistoryInterceptor;
 import dev.tollgate.identity.Authenticator;
 import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.IdentityConfig;
@@ -134,12 +136,14 @@ public final class TollgateEngine implements Engine {
 
             GatewaySettings settings = new GatewaySettings(config.toolNameSeparator(), config.callTimeout(),
                     config.root().path("listPageSize").asInt(100), "0.1.0");
+            CallLedger history = CallLedger.seededFrom(audit);
             Chains.Links links = new Chains.Links(
                     new AuditInterceptor(audit, events, clock),
                     new IdentityInterceptor(identity.userToken().map(UserTokenVerifier::new)),
-                    new PolicyInterceptor(),
+                    new PolicyInterceptor(history),
                     new RateLimitInterceptor(new InMemoryLimitStore(), clock),
                     new LoopBreakerInterceptor(events, clock),
+                    new HistoryInterceptor(history, audit.redactor(), () -> policy.get().usesHistory()),
                     new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
