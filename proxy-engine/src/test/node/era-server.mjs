@@ -80,7 +80,7 @@ async function legacy() {
 }
 
 const serve = era === 'modern' ? await modern() : await legacy();
-http.createServer((req, res) => {
+const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {
@@ -92,4 +92,8 @@ http.createServer((req, res) => {
       res.end();
     });
   });
-}).listen(port, '127.0.0.1', () => console.log(`${era} server ${name} listening on ${port}`));
+});
+// Node closes idle keep-alive connections after 5 s by default; a test peer keeps them, so a test does not
+// depend on how a client copes with a pooled connection the server closed meanwhile.
+server.keepAliveTimeout = 120_000;
+server.listen(port, '127.0.0.1', () => console.log(`${era} server ${name} listening on ${port}`));

@@ -568,13 +568,16 @@ public final class McpGateway {
 
     // ---- messages from upstreams outside any request
 
-    /** An upstream's list changed (already refetched): tell the agents whose view of it changed. */
+    /**
+     * An upstream's list changed (already refetched): tell the agents that see that server (its definitions may
+     * have changed under the same names) and those whose set of visible tools changed.
+     */
     private void onListChanged(ListChange change) {
         switch (change.kind()) {
             case TOOLS -> {
                 for (AgentSession session : audience()) {
                     Set<String> visible = visibleToolNames(session);
-                    if (!visible.equals(session.announcedTools())) {
+                    if (!visible.equals(session.announcedTools()) || serverVisible(session, change.server())) {
                         session.announcedTools(visible);
                         session.send(JsonRpc.notification("notifications/tools/list_changed", null));
                     }

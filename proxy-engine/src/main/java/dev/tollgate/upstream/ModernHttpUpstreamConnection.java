@@ -3,7 +3,6 @@ package dev.tollgate.upstream;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.gateway.ModernProtocol;
 import dev.tollgate.json.Json;
-import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.CancellationSignal;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,9 +13,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -37,11 +38,17 @@ import tools.jackson.databind.node.ObjectNode;
  * info and the client capabilities (the agent's, when the request already names them), with the
  * {@code MCP-Protocol-Version}, {@code Mcp-Method} and {@code Mcp-Name} headers rebuilt from the body Tollgate
  * sends (the upstream's own, unprefixed names), never copied from the agent. What {@code server/discover}
- * answered stands in for the initialize result.
+ * answered stands in for the initialize result, and a {@code subscriptions/listen} stream brings the list
+ * changes the upstream announces.
  */
 public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ModernHttpUpstreamConnection.class);
     private static final MediaType JSON = MediaType.get("application/json");
+    private static final Duration LISTEN_RETRY_MAX = Duration.ofSeconds(30);
+    private static final int IDLE_SECONDS = 4;
+    /** Capability name and listen filter of each list whose changes Tollgate follows. */
+    private static final Map<String, String> LIST_FILTERS = Map.of("tools", "toolsListChanged",
+            "prompts", "promptsListChanged", "resources", "resourcesListChanged");
 
     private final ServerConfig config;
     private final HttpUrl url;
@@ -49,6 +56,8 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     private final JsonRpcSession rpc;
     private volatile JsonNode initializeResult = Json.object();
     private volatile boolean closed;
+    private volatile Call listenCall;
+    private final AtomicLong listens = new AtomicLong();
 
     private ModernHttpUpstreamConnection(ServerConfig config, OkHttpClient client) {
         this.config = config;
@@ -57,7 +66,10 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         if (url == null) {
             throw new IllegalArgumentException("server '" + config.name() + "' has an invalid url");
         }
-        this.client = client;
+        // Idle connections leave the pool before common servers close them (Node closes after 5 s): a stateless
+        // request on a connection the server already closed would fail, and is not safe to send again.
+        this.client = client.newBuilder().connectionPool(new ConnectionPool(
+                HttpUpstreamConnection.MAX_IDLE_CONNECTIONS, IDLE_SECONDS, TimeUnit.SECONDS)).build();
         this.rpc = new JsonRpcSession(config.name(), false, message -> { });
     }
 
@@ -96,7 +108,80 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             init.set("instructions", result.get("instructions"));
         }
         connection.initializeResult = init;
+        if (LIST_FILTERS.keySet().stream().anyMatch(kind -> init.path("capabilities").path(kind)
+                .path("listChanged").asBoolean(false))) {
+            connection.listen(Duration.ofSeconds(1));
+        }
         return Optional.of(connection);
+    }
+
+    /**
+     * Holds a {@code subscriptions/listen} stream open for the list changes the upstream announces, so the
+     * catalog is refetched as with a 2025 server's GET stream; reopened after a close with a growing pause,
+     * given up when the upstream refuses it.
+     */
+    private void listen(Duration retryDelay) {
+        if (closed) {
+            return;
+        }
+        ObjectNode params = withEnvelope(Json.object());
+        ObjectNode filter = params.putObject("notifications");
+        LIST_FILTERS.forEach((kind, name) -> {
+            if (initializeResult.path("capabilities").path(kind).path("listChanged").asBoolean(false)) {
+                filter.put(name, true);
+            }
+        });
+        ObjectNode message = Json.object();
+        message.put("jsonrpc", "2.0");
+        message.put("id", "tollgate-listen-" + listens.incrementAndGet());
+        message.put("method", "subscriptions/listen");
+        message.set("params", params);
+        Call call = client.newCall(post(message, Map.of()).header(ModernProtocol.METHOD_HEADER,
+                "subscriptions/listen").build());
+        listenCall = call;
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call failed, IOException e) {
+                again(retryDelay);
+            }
+
+            @Override
+            public void onResponse(Call answered, Response response) {
+                try (response) {
+                    if (response.code() / 100 == 4) {
+                        LOG.debug("upstream '{}' refused subscriptions/listen (HTTP {})", server(), response.code());
+                        return;
+                    }
+                    String line;
+                    while ((line = response.body().source().readUtf8Line()) != null) {
+                        heard(line.strip());
+                    }
+                } catch (IOException e) {
+                    LOG.debug("listen stream of upstream '{}' ended: {}", server(), HttpUpstreamConnection.describe(e));
+                }
+                again(retryDelay);
+            }
+        });
+    }
+
+    private void again(Duration retryDelay) {
+        if (closed) {
+            return;
+        }
+        Duration next = retryDelay.multipliedBy(2).compareTo(LISTEN_RETRY_MAX) > 0 ? LISTEN_RETRY_MAX
+                : retryDelay.multipliedBy(2);
+        Timers.SCHEDULER.schedule(() -> listen(next), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One line of the listen stream, which may be SSE ({@code data: …}) or one JSON message per line. */
+    private void heard(String line) {
+        String payload = line.startsWith("data:") ? line.substring(5).strip() : line;
+        if (!payload.startsWith("{")) {
+            return;
+        }
+        parse(payload).filter(m -> m.has("method") && !m.has("id"))
+                .filter(m -> !m.path("method").asString("").equals("notifications/subscriptions/acknowledged"))
+                .ifPresent(m -> rpc.dispatch(m, Optional.empty()));
     }
 
     @Override
@@ -261,6 +346,10 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     @Override
     public void close() {
         closed = true;
+        Call listening = listenCall;
+        if (listening != null) {
+            listening.cancel();
+        }
         rpc.failAll("connection to upstream '" + server() + "' closed");
     }
 

@@ -44,6 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ProxyLoadBenchmark {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final String PROTOCOL = "2025-06-18";
+    /** With {@code --modern}, agents speak the stateless revision to Tollgate (the upstream stays 2025-era). */
+    private static final String MODERN = "2026-07-28";
     private static final String AGENT_KEY = "bench-agent-key";
     private static final String SERVER = "bench";
     private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -78,13 +80,13 @@ public final class ProxyLoadBenchmark {
         try (McpTestServer upstream = McpTestServer.builder().tools("echo").stateless(options.stateless)
                 .recordRequests(false).start();
              TollgateEngine engine = TollgateEngine.start(new ConfigLoader().load(config(dir, upstream.url())))) {
-            Target direct = new Target("direct", upstream.url(), "echo");
+            Target direct = new Target("direct", upstream.url(), "echo", false);
             Target proxied = new Target("tollgate", engine.endpoint().orElseThrow().toString(),
-                    SERVER + "__echo");
+                    SERVER + "__echo", options.modern);
             List<Target> targets = List.of(direct, proxied);
-            System.out.printf(Locale.ROOT, "upstream %s (%s), tollgate %s, audit %s%n", upstream.url(),
-                    options.stateless ? "stateless, JSON answers" : "stateful, SSE answers",
-                    proxied.url, dir.resolve("audit.mv.db"));
+            System.out.printf(Locale.ROOT, "upstream %s (%s), tollgate %s (agents speak %s), audit %s%n",
+                    upstream.url(), options.stateless ? "stateless, JSON answers" : "stateful, SSE answers",
+                    proxied.url, options.modern ? MODERN : PROTOCOL, dir.resolve("audit.mv.db"));
 
             System.out.printf(Locale.ROOT, "warm-up: %d s per target at %d calls/s, then %d s closed loop%n",
                     options.warmupSeconds, options.rate, options.warmupSeconds);
@@ -220,8 +222,8 @@ public final class ProxyLoadBenchmark {
 
     // ---- the MCP client: raw Streamable HTTP, identical for both targets
 
-    /** Where calls go: the MCP endpoint and the name the echo tool has there. */
-    private record Target(String name, String url, String tool) {}
+    /** Where calls go: the MCP endpoint, the name the echo tool has there, and whether agents speak 2026-07-28. */
+    private record Target(String name, String url, String tool, boolean modern) {}
 
     /** One agent: a session initialised once, then {@code tools/call echo} over keep-alive connections. */
     private final class Client {
@@ -230,6 +232,10 @@ public final class ProxyLoadBenchmark {
 
         Client(Target target) {
             this.target = target;
+            if (target.modern) {
+                this.sessionId = null;
+                return;
+            }
             ObjectNode params = Json.MAPPER.createObjectNode();
             params.put("protocolVersion", PROTOCOL);
             params.putObject("capabilities");
@@ -261,6 +267,11 @@ public final class ProxyLoadBenchmark {
             ObjectNode params = Json.MAPPER.createObjectNode();
             params.put("name", target.tool);
             params.putObject("arguments").put("text", text);
+            if (target.modern) {
+                ObjectNode meta = params.putObject("_meta");
+                meta.put("io.modelcontextprotocol/protocolVersion", MODERN);
+                meta.putObject("io.modelcontextprotocol/clientCapabilities");
+            }
             try (Response response = post(request(n + 1, "tools/call", params), sessionId)) {
                 if (response.code() != 200) {
                     return false;
@@ -303,8 +314,12 @@ public final class ProxyLoadBenchmark {
             Request.Builder builder = new Request.Builder().url(target.url)
                     .header("Accept", "application/json, text/event-stream")
                     .header("Authorization", "Bearer " + AGENT_KEY)
-                    .header("MCP-Protocol-Version", PROTOCOL)
+                    .header("MCP-Protocol-Version", target.modern ? MODERN : PROTOCOL)
                     .post(RequestBody.create(Json.write(message).getBytes(StandardCharsets.UTF_8), JSON));
+            if (target.modern) {
+                builder.header("Mcp-Method", message.path("method").asString())
+                        .header("Mcp-Name", message.path("params").path("name").asString());
+            }
             if (session != null) {
                 builder.header("Mcp-Session-Id", session);
             }
@@ -418,6 +433,7 @@ public final class ProxyLoadBenchmark {
         int openLoopClients = 32;
         int rounds = 2;
         boolean stateless = true;
+        boolean modern;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -425,6 +441,10 @@ public final class ProxyLoadBenchmark {
                 String name = args[i];
                 if (name.equals("--stateful")) {
                     o.stateless = false;
+                    continue;
+                }
+                if (name.equals("--modern")) {
+                    o.modern = true;
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -447,7 +467,7 @@ public final class ProxyLoadBenchmark {
                     case "--callers" -> o.openLoopClients = value;
                     case "--rounds" -> o.rounds = value;
                     default -> throw new IllegalArgumentException("unknown option " + name
-                            + "; known: --seconds --warmup --rate --clients --callers --rounds --stateful");
+                            + "; known: --seconds --warmup --rate --clients --callers --rounds --stateful --modern");
                 }
             }
             return o;
