@@ -5,6 +5,7 @@ import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one place the governing chain is put together, in the order the product promises: the attempt is
@@ -57,6 +58,22 @@ final class Chains {
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());
+        return new Pipeline(links);
+    }
+
+    /** The same chains with an observing link (telemetry) in front of every other, when there is one. */
+    static GatewayPipelines observed(GatewayPipelines pipelines, Optional<Interceptor> observer) {
+        return observer.map(o -> new GatewayPipelines(observed(pipelines.calls(), observer),
+                observed(pipelines.unknownTools(), observer))).orElse(pipelines);
+    }
+
+    static Pipeline observed(Pipeline pipeline, Optional<Interceptor> observer) {
+        if (observer.isEmpty()) {
+            return pipeline;
+        }
+        List<Interceptor> links = new ArrayList<>(pipeline.links().size() + 1);
+        links.add(observer.get());
+        links.addAll(pipeline.links());
         return new Pipeline(links);
     }
 }

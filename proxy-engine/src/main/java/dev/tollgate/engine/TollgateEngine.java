@@ -33,6 +33,7 @@ import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
 import dev.tollgate.ratelimit.redis.LimitBackends;
+import dev.tollgate.telemetry.Telemetry;
 import dev.tollgate.session.SessionListener;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.transport.AgentHttpServer;
@@ -47,7 +48,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.Handler;
@@ -119,6 +122,9 @@ public final class TollgateEngine implements Engine {
             AuditStore audit = push(opened, openAudit(config));
             PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
             LimitBackends limitBackends = push(opened, LimitBackends.open(config));
+            AtomicReference<UpstreamRegistry> registry = new AtomicReference<>();
+            Telemetry telemetry = push(opened, Telemetry.start(config, events, limitBackends.limiter()::fillLevels,
+                    () -> upstreamStates(registry.get())));
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
             }
@@ -128,6 +134,7 @@ public final class TollgateEngine implements Engine {
             AtomicReference<Authenticator> authenticator = new AtomicReference<>(identity.authenticator(config));
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
+            registry.set(upstreams);
             upstreams.start();
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
             sessions.addListener(identityServices.sessionListener());
@@ -147,10 +154,10 @@ public final class TollgateEngine implements Engine {
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
-            McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get, Chains.build(links), sessions,
-                    settings);
-            CallReplayer replayer = new PipelineReplayer(Chains.replay(links), policy, upstreams, audit,
-                    config.callTimeout());
+            McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get,
+                    Chains.observed(Chains.build(links), telemetry.link()), sessions, settings);
+            CallReplayer replayer = new PipelineReplayer(Chains.observed(Chains.replay(links), telemetry.link()), policy,
+                    upstreams, audit, config.callTimeout());
             AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
             policy.onChange((previous, next) -> {
                 TollgateConfig reloaded = next.config().withListenPort(boundPort.get());
@@ -179,6 +186,7 @@ public final class TollgateEngine implements Engine {
                 for (Route route : extraRoutes) {
                     server.addRoute(route.path(), route.handler());
                 }
+                server.addRoute(AgentHttpServer.MCP_PATH, telemetry.traceContext(handler));
                 server.start();
                 URI bound = server.endpoint();
                 boundBase.set(bound.getScheme() + "://" + bound.getRawAuthority());
@@ -211,6 +219,14 @@ public final class TollgateEngine implements Engine {
             throw new IllegalStateException("cannot open the audit store " + AuditStores.redactUrl(config.auditUrl())
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, String> upstreamStates(UpstreamRegistry upstreams) {
+        Map<String, String> states = new LinkedHashMap<>();
+        if (upstreams != null) {
+            upstreams.statuses().forEach(s -> states.put(s.server(), s.state()));
+        }
+        return states;
     }
 
     private static Duration sessionIdleTimeout(TollgateConfig config) {
