@@ -134,6 +134,20 @@ class TelemetryEngineTest {
     }
 
     @Test
+    void everyMetricTheGrafanaDashboardQueriesIsServed() throws Exception {
+        makeCalls();
+        String metrics = scrape();
+        String dashboard = Files.readString(Path.of("../sample-data/grafana/tollgate-dashboard.json"));
+        Matcher names = Pattern.compile("tollgate_[a-z_]+").matcher(dashboard);
+        int checked = 0;
+        while (names.find()) {
+            assertThat(metrics).as("the dashboard queries %s", names.group()).contains("\n" + names.group());
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(10);
+    }
+
+    @Test
     void eachCallIsASpanUnderTheAgentsTraceAndTheUpstreamSeesItsContext() {
         makeCalls();
         await().atMost(Duration.ofSeconds(30)).until(() -> otlp.spans().size() >= 10);
