@@ -1,5 +1,7 @@
 package dev.tollgate.engine;
 
+import dev.tollgate.admin.AdminServer;
+import dev.tollgate.admin.AdminSettings;
 import dev.tollgate.audit.AuditInterceptor;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
@@ -18,6 +20,7 @@ import dev.tollgate.gateway.UnknownToolInterceptor;
 import dev.tollgate.history.CallLedger;
 import dev.tollgate.history.HistoryInterceptor;
 import dev.tollgate.identity.Authenticator;
+import dev.tollgate.json.Json;
 import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.IdentityConfig;
 import dev.tollgate.identity.IdentityInterceptor;
@@ -32,6 +35,7 @@ import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
+import dev.tollgate.ratelimit.LimitStoreSettings;
 import dev.tollgate.ratelimit.redis.LimitBackends;
 import dev.tollgate.telemetry.Telemetry;
 import dev.tollgate.session.SessionListener;
@@ -57,6 +61,8 @@ import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A running Tollgate: event bus, audit store, policy (hot-reloaded), upstream connections, the governing
@@ -136,6 +142,13 @@ public final class TollgateEngine implements Engine {
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
             registry.set(upstreams);
             upstreams.start();
+            Optional<AdminSettings> admin = AdminSettings.from(config);
+            if (admin.isPresent()) {
+                PolicyControl control = new FilePolicyControl(policy, new ConfigLoader(), audit,
+                        ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
+                push(opened, AdminServer.start(admin.get(), events, () -> adminStatus(config, upstreams), control,
+                        audit, clock));
+            }
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
             sessions.addListener(identityServices.sessionListener());
 
@@ -219,6 +232,24 @@ public final class TollgateEngine implements Engine {
             throw new IllegalStateException("cannot open the audit store " + AuditStores.redactUrl(config.auditUrl())
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What {@code GET /admin/status} answers: the instance's stores (no credentials) and its upstreams. */
+    private static JsonNode adminStatus(TollgateConfig config, UpstreamRegistry upstreams) {
+        ObjectNode status = Json.object();
+        status.put("auditUrl", AuditStores.redactUrl(config.auditUrl()));
+        status.put("limitStore", LimitStoreSettings.from(config).redisUrl().map(AuditStores::redactUrl)
+                .orElse("memory"));
+        ArrayNode servers = status.putArray("upstreams");
+        for (UpstreamStatus s : upstreams.statuses()) {
+            ObjectNode server = servers.addObject();
+            server.put("server", s.server());
+            server.put("transport", s.transport());
+            server.put("state", s.state());
+            server.put("detail", s.detail());
+            server.put("toolCount", s.toolCount());
+        }
+        return status;
     }
 
     private static Map<String, String> upstreamStates(UpstreamRegistry upstreams) {

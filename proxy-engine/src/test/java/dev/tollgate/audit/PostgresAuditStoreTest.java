@@ -2,6 +2,7 @@ package dev.tollgate.audit;
 
 import static dev.tollgate.testing.TemporaryAuditStore.call;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.BlockReason;
@@ -9,6 +10,7 @@ import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.CallStatus;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.ToolCall;
+import dev.tollgate.testing.NpmPeers;
 import dev.tollgate.testing.Postgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -65,5 +67,16 @@ class PostgresAuditStoreTest {
             }
             assertThat(store.verify().firstBrokenId()).contains(ids.get(1));
         }
+    }
+
+    @Test
+    void anUnreachableServerIsAClearErrorThatKeepsThePasswordOut() {
+        String unreachable = "jdbc:postgresql://127.0.0.1:" + NpmPeers.freePort()
+                + "/tollgate?user=tollgate&password=s3cret&connectTimeout=5";
+        assertThatThrownBy(() -> AuditStores.open(unreachable))
+                .isInstanceOf(AuditUnavailableException.class)
+                .hasMessageStartingWith("cannot open the audit store at jdbc:postgresql://127.0.0.1:")
+                .hasMessageContaining("password=***")
+                .hasMessageNotContaining("s3cret");
     }
 }
