@@ -62,6 +62,7 @@ public final class McpGateway {
     private final UpstreamRegistry upstreams;
     private final Optional<Supplier<Authenticator>> authenticator;
     private final Set<AgentSession> listeners = ConcurrentHashMap.newKeySet();
+    private final InputRounds rounds = new InputRounds();
 
     /** Visibility is decided by the roles the session's agent had when it connected. */
     public McpGateway(UpstreamRegistry upstreams, Supplier<Policy> policy, GatewayPipelines pipelines,
@@ -359,6 +360,10 @@ public final class McpGateway {
         }
 
         Optional<ToolRef> routed = names.parse(name, servers());
+        if (session.isStateless() && routed.isPresent()
+                && rounds.continues(session.agent().agentId(), routed.get(), params, Instant.now())) {
+            meta.put(ModernCallParams.LATER_ROUND, true);
+        }
         ToolAnnotations annotations = ToolAnnotations.NONE;
         boolean known = false;
         if (routed.isPresent()) {
@@ -381,6 +386,9 @@ public final class McpGateway {
             return CallOutcome.errorResult("Tollgate could not complete the call to " + name + ": internal error.");
         }
         JsonNode result = outcome.result();
+        if (session.isStateless()) {
+            rounds.answered(session.agent().agentId(), ref, result, Instant.now());
+        }
         if (!session.isStateless() && result.path("_meta") instanceof ObjectNode resultMeta) {
             resultMeta.remove(ModernCallParams.UPSTREAM_ERROR);
             if (resultMeta.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.Interceptor;
+import dev.tollgate.upstream.ModernCallParams;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -27,6 +28,10 @@ public final class LoopBreakerInterceptor implements Interceptor {
 
     @Override
     public CallOutcome intercept(Chain chain) {
+        if (ModernCallParams.laterRound(chain.call().meta())) {
+            // A later round of a multi-round-trip call counted with its first round.
+            return chain.proceed(chain.call());
+        }
         Instant now = clock.instant();
         LoopBreaker.Verdict verdict = breaker.check(chain.call(), chain.snapshot().loopBreaker(), now);
         if (verdict.tripped()) {

@@ -3,6 +3,7 @@ package dev.tollgate.ratelimit;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Interceptor;
+import dev.tollgate.upstream.ModernCallParams;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -19,6 +20,10 @@ public final class RateLimitInterceptor implements Interceptor {
 
     @Override
     public CallOutcome intercept(Chain chain) {
+        if (ModernCallParams.laterRound(chain.call().meta())) {
+            // A later round of a multi-round-trip call counted with its first round.
+            return chain.proceed(chain.call());
+        }
         Optional<Decision> refused = limiter.check(chain.call(), chain.snapshot().limits(), clock.instant());
         if (refused.isPresent()) {
             return CallOutcome.blocked(refused.get());

@@ -21,6 +21,12 @@ public final class ModernCallParams {
      * missing client capability as JSON-RPC errors); a 2025-era agent keeps getting the error as a tool result.
      */
     public static final String UPSTREAM_ERROR = "tollgate/upstreamError";
+    /**
+     * Set by the gateway on a later round of a multi-round-trip call (one returning a {@code requestState}
+     * Tollgate relayed to the same agent for the same tool): the rounds count as one call, so rate limits and the
+     * loop breaker let later rounds through; policy still decides every round.
+     */
+    public static final String LATER_ROUND = "tollgate/laterRound";
     private static final List<String> ENVELOPE = List.of(ModernProtocol.PROTOCOL_VERSION_KEY,
             ModernProtocol.CLIENT_CAPABILITIES_KEY, ModernProtocol.LOG_LEVEL_KEY);
 
@@ -34,6 +40,11 @@ public final class ModernCallParams {
         if (params.has("requestState")) {
             meta.set(REQUEST_STATE, params.get("requestState"));
         }
+    }
+
+    /** Whether the call is a later round of a multi-round-trip call the agent already made. */
+    public static boolean laterRound(JsonNode meta) {
+        return meta != null && meta.path(LATER_ROUND).asBoolean(false);
     }
 
     /** Adds the envelope and a follow-up round's params from the call's meta to the upstream request's params. */
