@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import okhttp3.Call;
 import okhttp3.Callback;
-import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -45,7 +44,6 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ModernHttpUpstreamConnection.class);
     private static final MediaType JSON = MediaType.get("application/json");
     private static final Duration LISTEN_RETRY_MAX = Duration.ofSeconds(30);
-    private static final int IDLE_SECONDS = 4;
     /** Capability name and listen filter of each list whose changes Tollgate follows. */
     private static final Map<String, String> LIST_FILTERS = Map.of("tools", "toolsListChanged",
             "prompts", "promptsListChanged", "resources", "resourcesListChanged");
@@ -66,10 +64,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         if (url == null) {
             throw new IllegalArgumentException("server '" + config.name() + "' has an invalid url");
         }
-        // Idle connections leave the pool before common servers close them (Node closes after 5 s): a stateless
-        // request on a connection the server already closed would fail, and is not safe to send again.
-        this.client = client.newBuilder().connectionPool(new ConnectionPool(
-                HttpUpstreamConnection.MAX_IDLE_CONNECTIONS, IDLE_SECONDS, TimeUnit.SECONDS)).build();
+        this.client = client;
         this.rpc = new JsonRpcSession(config.name(), false, message -> { });
     }
 

@@ -3,6 +3,8 @@ package dev.tollgate.upstream;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.gateway.ModernProtocol;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class ProtocolEras {
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolEras.class);
     private static final String LEGACY = "2025-11-25";
+    private static final int IDLE_SECONDS = 4;
 
     private ProtocolEras() {}
 
@@ -22,7 +25,8 @@ public final class ProtocolEras {
      * Connects in the era the setting asks for, or in each era the upstream offers: one that answers both
      * {@code server/discover} and {@code initialize} keeps a connection in each (see {@link EraRouting}).
      */
-    static UpstreamConnection connect(ServerConfig config, OkHttpClient client) throws UpstreamException {
+    static UpstreamConnection connect(ServerConfig config, OkHttpClient shared) throws UpstreamException {
+        OkHttpClient client = shortIdle(shared);
         String setting = config.protocol();
         if (setting.equals(LEGACY)) {
             return EraRouting.legacyOnly(HttpUpstreamConnection.connect(config, client));
@@ -45,6 +49,16 @@ public final class ProtocolEras {
             LOG.info("upstream '{}' speaks {} only ({})", config.name(), ModernProtocol.VERSION, e.getMessage());
             return modern.get();
         }
+    }
+
+    /**
+     * The shared client with a pool of this upstream's own whose idle connections leave before common servers
+     * close theirs (Node closes after 5 s): a request sent on a connection the server already closed fails,
+     * and is not safe to send again.
+     */
+    private static OkHttpClient shortIdle(OkHttpClient shared) {
+        return shared.newBuilder().connectionPool(new ConnectionPool(HttpUpstreamConnection.MAX_IDLE_CONNECTIONS,
+                IDLE_SECONDS, TimeUnit.SECONDS)).build();
     }
 
     /** A stdio upstream, which speaks the 2025 era. */
