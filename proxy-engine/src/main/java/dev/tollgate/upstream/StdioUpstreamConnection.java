@@ -2,6 +2,7 @@ package dev.tollgate.upstream;
 
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.json.Json;
+import dev.tollgate.logging.RateLimitedWarnings;
 import dev.tollgate.pipeline.CancellationSignal;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -30,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class StdioUpstreamConnection implements UpstreamConnection {
     private static final Logger LOG = LoggerFactory.getLogger(StdioUpstreamConnection.class);
+    private static final RateLimitedWarnings WARNINGS = new RateLimitedWarnings(LOG);
 
     private final ServerConfig config;
     private final StateListeners stateListeners;
@@ -137,7 +139,8 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
                 try {
                     message = Json.parse(line);
                 } catch (RuntimeException e) {
-                    LOG.warn("upstream '{}' wrote a line to stdout that is not JSON-RPC; ignoring it", server());
+                    WARNINGS.warn("not-json " + server(), "upstream '{}' wrote a line to stdout that is not JSON-RPC; "
+                            + "ignoring it", server());
                     continue;
                 }
                 rpc.dispatch(message, Optional.empty());
