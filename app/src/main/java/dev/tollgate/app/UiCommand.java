@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
  * {@code tollgate serve} through its admin listener instead.
  */
 @Command(name = "ui", mixinStandardHelpOptions = true,
-        description = "Start the proxy and open the desktop app (the demo configuration without --config).")
+        description = "Start the proxy and open the desktop app (the demo configuration without --config),"
+                + " or watch a remote serve through its admin listener (--connect).")
 public final class UiCommand implements Callable<Integer>, Runnable {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Tollgate configuration (YAML).")
