@@ -93,7 +93,4 @@ const server = http.createServer((req, res) => {
     });
   });
 });
-// Node closes idle keep-alive connections after 5 s by default; a test peer keeps them, so a test does not
-// depend on how a client copes with a pooled connection the server closed meanwhile.
-server.keepAliveTimeout = 120_000;
 server.listen(port, '127.0.0.1', () => console.log(`${era} server ${name} listening on ${port}`));
