@@ -9,12 +9,13 @@ import java.util.List;
 /**
  * The one place the governing chain is put together, in the order the product promises: the attempt is
  * recorded first, then identity, policy, limits and the loop breaker decide, then credentials are added and
+ * the call joins the session's history, and
  * the call is forwarded (with the end user's or Tollgate's own upstream token where the server asks for one). Names no upstream offers run audit and identity, then are blocked.
  */
 final class Chains {
     /** The links, one per concern, as the engine built them from the configuration. */
     record Links(Interceptor audit, Interceptor identity, Interceptor policy, Interceptor rateLimit,
-                 Interceptor loopBreaker, Interceptor credentialInjection, List<Interceptor> upstreamTokens,
+                 Interceptor loopBreaker, Interceptor history, Interceptor credentialInjection, List<Interceptor> upstreamTokens,
                  Interceptor forwarding, Interceptor unknownTool) {
         Links {
             upstreamTokens = List.copyOf(upstreamTokens);
@@ -30,6 +31,7 @@ final class Chains {
                 l.policy(),
                 l.rateLimit(),
                 l.loopBreaker(),
+                l.history(),
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());
@@ -51,6 +53,7 @@ final class Chains {
                 l.policy(),
                 l.rateLimit(),
                 l.loopBreaker(),
+                l.history(),
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());

@@ -14,6 +14,8 @@ import dev.tollgate.gateway.GatewaySettings;
 import dev.tollgate.gateway.McpGateway;
 import dev.tollgate.gateway.NameScheme;
 import dev.tollgate.gateway.UnknownToolInterceptor;
+import dev.tollgate.history.CallLedger;
+import dev.tollgate.history.HistoryInterceptor;
 import dev.tollgate.identity.Authenticator;
 import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.IdentityConfig;
@@ -130,12 +132,15 @@ public final class TollgateEngine implements Engine {
 
             GatewaySettings settings = new GatewaySettings(config.toolNameSeparator(), config.callTimeout(),
                     config.root().path("listPageSize").asInt(100), "0.1.0");
+            Redactor redactor = Redactor.withKeys(config.redactKeys());
+            CallLedger history = CallLedger.seededFrom(audit);
             Chains.Links links = new Chains.Links(
-                    new AuditInterceptor(audit, events, Redactor.withKeys(config.redactKeys()), clock),
+                    new AuditInterceptor(audit, events, redactor, clock),
                     new IdentityInterceptor(authenticator::get, identity.userToken().map(UserTokenVerifier::new)),
-                    new PolicyInterceptor(policy::live),
+                    new PolicyInterceptor(policy::live, history),
                     new RateLimitInterceptor(policy.limits(), new InMemoryLimitStore(), clock),
                     new LoopBreakerInterceptor(policy.loopBreaker(), events, clock),
+                    new HistoryInterceptor(history, redactor, () -> policy.get().usesHistory()),
                     new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),

@@ -4,6 +4,7 @@ import dev.tollgate.config.AgentConfig;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigKeys;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.history.CallHistory;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.loopbreaker.LoopBreakerSettings;
 import dev.tollgate.pipeline.BlockReason;
@@ -93,8 +94,19 @@ public final class CompiledPolicy implements Policy {
         return agent == null ? Optional.empty() : Optional.of(new AgentIdentity(agentId, agent.roles(), "config"));
     }
 
+    /** Whether some condition asks about earlier calls, so the engine must keep their tallies. */
+    public boolean usesHistory() {
+        return rulesByRole.values().stream().flatMap(List::stream)
+                .anyMatch(rule -> rule.when().map(Condition::usesHistory).orElse(false));
+    }
+
     @Override
     public Decision decide(ToolCall call) {
+        return decide(call, CallHistory.NONE);
+    }
+
+    @Override
+    public Decision decide(ToolCall call, CallHistory history) {
         if (call.agent().isEmpty()) {
             return Decision.blocked(BlockReason.AUTHENTICATION, "identity", Optional.empty(),
                     "Tollgate blocked " + call.tool().qualified() + ": the agent is not authenticated.");
@@ -113,7 +125,7 @@ public final class CompiledPolicy implements Policy {
                 }
                 if (rule.when().isPresent()) {
                     try {
-                        if (!rule.when().get().test(call, now)) {
+                        if (!rule.when().get().test(call, now, history)) {
                             continue;
                         }
                     } catch (ConditionException e) {

@@ -1,5 +1,6 @@
 package dev.tollgate.policy;
 
+import dev.tollgate.history.CallHistory;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.ToolAnnotations;
@@ -10,6 +11,11 @@ import dev.tollgate.pipeline.ToolRef;
 public interface Policy {
     /** Decides one call by the agent's roles; never throws: a rule that cannot be evaluated blocks. */
     Decision decide(ToolCall call);
+
+    /** As {@link #decide(ToolCall)}, with conditions seeing the earlier calls in {@code history}. */
+    default Decision decide(ToolCall call, CallHistory history) {
+        return decide(call);
+    }
 
     /** Whether the agent should see the tool in tools/list at all. */
     boolean visible(AgentIdentity agent, ToolRef tool, ToolAnnotations annotations);

@@ -5,6 +5,7 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
+import dev.tollgate.history.CallHistory;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.loopbreaker.LoopBreakerSettings;
 import dev.tollgate.pipeline.Decision;
@@ -95,6 +96,11 @@ public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseab
             @Override
             public Decision decide(ToolCall call) {
                 return current.get().decide(call);
+            }
+
+            @Override
+            public Decision decide(ToolCall call, CallHistory history) {
+                return current.get().decide(call, history);
             }
 
             @Override

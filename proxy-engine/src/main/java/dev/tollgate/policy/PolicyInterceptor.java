@@ -1,5 +1,6 @@
 package dev.tollgate.policy;
 
+import dev.tollgate.history.CallHistory;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Interceptor;
@@ -11,14 +12,21 @@ import java.util.function.Supplier;
  */
 public final class PolicyInterceptor implements Interceptor {
     private final Supplier<Policy> policy;
+    private final CallHistory history;
 
     public PolicyInterceptor(Supplier<Policy> policy) {
+        this(policy, CallHistory.NONE);
+    }
+
+    /** Conditions see the earlier calls of the session and conversation in {@code history}. */
+    public PolicyInterceptor(Supplier<Policy> policy, CallHistory history) {
         this.policy = policy;
+        this.history = history;
     }
 
     @Override
     public CallOutcome intercept(Chain chain) {
-        Decision decision = policy.get().decide(chain.call());
+        Decision decision = policy.get().decide(chain.call(), history);
         if (decision.isBlocked()) {
             return CallOutcome.blocked(decision);
         }

@@ -3,6 +3,7 @@ package dev.tollgate.policy;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.AuditStore;
+import dev.tollgate.history.CallLedger;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.identity.UserIdentity;
 import dev.tollgate.json.Json;
@@ -30,7 +31,8 @@ import java.util.function.Function;
 /**
  * Replays recorded calls through a candidate policy, independent of any running engine: the role rules
  * and conditions, and the rate limits and loop breaker simulated on the recorded timestamps with fresh
- * buckets. Reports which decisions would flip. Calls blocked for reasons a policy cannot change
+ * buckets, and session and conversation conditions over the calls the candidate itself would have let through
+ * since the start of the range. Reports which decisions would flip. Calls blocked for reasons a policy cannot change
  * (authentication, unknown tool, audit or upstream unavailable) are counted but never reported as changed.
  */
 public final class PolicyPreview {
@@ -66,6 +68,7 @@ public final class PolicyPreview {
         private final long started = System.nanoTime();
         private final RateLimiter limiter = new RateLimiter(new InMemoryLimitStore());
         private final LoopBreaker breaker = new LoopBreaker();
+        private final CallLedger history = new CallLedger(CallLedger.NO_SEED, Integer.MAX_VALUE);
         private final Map<String, long[]> counts = new HashMap<>();
         private final List<PreviewReport.ChangedCall> sample = new ArrayList<>();
         private long evaluated;
@@ -119,7 +122,7 @@ public final class PolicyPreview {
                     Credentials.NONE, agent, record.user().map(u -> new UserIdentity(u, List.of(), List.of())), tool,
                     record.arguments() == null ? Json.object() : record.arguments(), annotations.apply(tool),
                     record.conversationId(), Json.object(), UpstreamAuth.NONE);
-            Decision decision = candidate.decide(call);
+            Decision decision = candidate.decide(call, history);
             if (decision.isBlocked()) {
                 return decision;
             }
@@ -127,7 +130,12 @@ public final class PolicyPreview {
             if (limited.isPresent()) {
                 return limited.get();
             }
-            return breaker.check(call, candidate.loopBreaker(), record.timestamp()).refusal().orElse(decision);
+            Optional<Decision> refused = breaker.check(call, candidate.loopBreaker(), record.timestamp()).refusal();
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+            history.record(call.sessionId(), call.conversationId(), tool.qualified(), call.arguments());
+            return decision;
         }
 
         public PreviewReport finish() {

@@ -66,4 +66,33 @@ class PolicyPreviewTest {
                 .run(audit.store(), AuditQuery.builder().limit(Integer.MAX_VALUE).to(start.plusSeconds(60)).build());
         assertThat(firstHour.blockedToAllowed()).isEqualTo(10);
     }
+
+    @Test
+    void sessionConditionsAreSimulatedOverTheCallsTheCandidateWouldHaveLetThrough() throws Exception {
+        Instant start = Instant.parse("2026-11-24T10:00:00Z");
+        List<AuditRecord> refunds = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            refunds.add(RecordedHistory.record(start.plusSeconds(i), "billing-agent", "payments.issueRefund",
+                    "{\"orderId\": \"o-" + i + "\", \"amount\": 100}", "allowed", "role billing allow payments.*"));
+        }
+        audit.store().appendCompleted(refunds);
+        CompiledPolicy capped = CompiledPolicy.from(new dev.tollgate.config.ConfigLoader().parse("capped.yaml", """
+                agents:
+                  billing-agent: { keys: [k], roles: [billing] }
+                roles:
+                  billing:
+                    allow: ["payments.*"]
+                    deny:
+                      - { tool: payments.issueRefund,
+                          when: 'session.sum("payments.issueRefund", "amount") + double(args.amount) > 500' }
+                """));
+
+        PreviewReport report = new PolicyPreview(capped, tool -> ToolAnnotations.NONE, 100)
+                .run(audit.store(), AuditQuery.all());
+
+        assertThat(report.allowedToBlocked()).as("the sixth refund would cross 500").isEqualTo(5);
+        assertThat(report.changes()).extracting(PreviewReport.ChangedCall::timestamp)
+                .containsExactly(start.plusSeconds(5), start.plusSeconds(6), start.plusSeconds(7), start.plusSeconds(8),
+                        start.plusSeconds(9));
+    }
 }
