@@ -42,6 +42,7 @@ import dev.tollgate.upstream.ForwardingInterceptor;
 import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.upstream.UpstreamTool;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -252,6 +253,11 @@ public final class TollgateEngine implements Engine {
     @Override
     public Optional<CallReplayer> replayer() {
         return Optional.of(replayer);
+    }
+
+    @Override
+    public Optional<Path> transcripts() {
+        return policy.get().config().transcriptsDirectory();
     }
 
     /** The hot-reloading policy holder, for wiring features that react to policy changes. */
