@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.prefs.Preferences;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -49,6 +50,7 @@ public final class LiveViewModel {
     private final ReadOnlyBooleanWrapper moreOlder = new ReadOnlyBooleanWrapper(true);
     private final BooleanProperty autoScroll = new SimpleBooleanProperty(true);
     private final ObjectProperty<AuditRecord> selected = new SimpleObjectProperty<>();
+    private OptionalLong selectAfterLoad = OptionalLong.empty();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private CallFilter filter = CallFilter.NONE;
     private final List<AuditRecord> heldWhileLoading = new ArrayList<>();
@@ -91,6 +93,14 @@ public final class LiveViewModel {
         reload();
     }
 
+    /** Shows the calls a filter matches (an incident's window) and selects {@code select} among them when present. */
+    public void showFiltered(String filterText, OptionalLong select) {
+        autoScroll.set(false);
+        this.filterText.set(filterText);
+        selectAfterLoad = select;
+        applyFilter();
+    }
+
     /** Loads the newest page matching the current filter. */
     public void reload() {
         CallFilter f = filter;
@@ -107,6 +117,15 @@ public final class LiveViewModel {
             }
             heldWhileLoading.clear();
             rows.setAll(ascending);
+            OptionalLong wanted = selectAfterLoad;
+            selectAfterLoad = OptionalLong.empty();
+            if (wanted.isPresent()) {
+                ascending.stream().filter(r -> r.id() == wanted.getAsLong()).findFirst().ifPresent(selected::set);
+                scrollToSelected.run();
+            } else if (selected.get() != null && !ascending.contains(selected.get())) {
+                // The detail pane shows the selected row or nothing, never a call the filter hides.
+                selected.set(null);
+            }
             moreOlder.set(page.size() >= PAGE);
             loading.set(false);
             updateStatus();
