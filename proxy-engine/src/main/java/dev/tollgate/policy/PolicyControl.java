@@ -17,4 +17,10 @@ public interface PolicyControl {
 
     /** Validates, writes and hot-swaps the candidate; throws with the first problem and keeps the old policy. */
     void apply(String candidateText) throws ConfigException;
+
+    /**
+     * As {@link #apply(String)}, only if the configuration still is {@code basedOn} (the text the edit started
+     * from); otherwise throws and changes nothing, so a change made meanwhile is never overwritten.
+     */
+    void apply(String candidateText, String basedOn) throws ConfigException;
 }
