@@ -21,21 +21,28 @@ import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.upstream.UpstreamTool;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 
-/** Re-sends recorded calls through the engine's replay chain (the governing chain with a built-in identity). */
+/**
+ * Re-sends recorded calls through the engine's replay chain (the governing chain with a built-in identity),
+ * counting each against the original agent's rate limits and loop breaker.
+ */
 final class PipelineReplayer implements CallReplayer {
     private final Pipeline chain;
+    /** The original agent of each re-send in flight, by call id, for the rate limit and loop breaker. */
+    private final Map<String, AgentIdentity> originals = new ConcurrentHashMap<>();
     private final PolicyHolder policy;
     private final UpstreamRegistry upstreams;
     private final AuditStore audit;
     private final Duration timeout;
 
-    PipelineReplayer(Pipeline chain, PolicyHolder policy, UpstreamRegistry upstreams, AuditStore audit,
+    PipelineReplayer(Chains.Links links, PolicyHolder policy, UpstreamRegistry upstreams, AuditStore audit,
                      Duration timeout) {
-        this.chain = chain;
+        this.chain = Chains.replay(links, call -> Optional.ofNullable(originals.get(call.callId())));
         this.policy = policy;
         this.upstreams = upstreams;
         this.audit = audit;
@@ -51,17 +58,27 @@ final class PipelineReplayer implements CallReplayer {
         AgentIdentity original = policy.get().agent(record.agentId()).orElseThrow(() -> new ResendRefusedException(
                 "Agent " + record.agentId() + " is not configured in this Tollgate, so the roles to re-send "
                         + record.qualifiedTool() + " under are unknown."));
-        AgentIdentity replay = new AgentIdentity(AGENT_ID, original.roles(), "replay of " + record.agentId());
+        AgentIdentity replay = replayOf(original);
         ToolRef ref = new ToolRef(record.server(), record.tool());
         String sessionId = "replay-" + UUID.randomUUID();
         ToolCall call = new ToolCall(UUID.randomUUID().toString(), Instant.now(), sessionId, Credentials.NONE,
                 Optional.of(replay), Optional.empty(), ref, record.arguments().deepCopy(),
                 upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE),
                 record.conversationId(), Json.object(), UpstreamAuth.NONE);
-        CallOutcome outcome = chain.execute(call, new CallContext(ProtocolVersions.LATEST, AgentChannel.DISCARD, timeout));
+        CallOutcome outcome;
+        originals.put(call.callId(), original);
+        try {
+            outcome = chain.execute(call, new CallContext(ProtocolVersions.LATEST, AgentChannel.DISCARD, timeout));
+        } finally {
+            originals.remove(call.callId());
+        }
         Optional<Long> auditId = audit.query(AuditQuery.builder().session(sessionId).limit(1).build()).stream()
                 .findFirst().map(AuditRecord::id);
         return new Resent(outcome, auditId);
+    }
+
+    private static AgentIdentity replayOf(AgentIdentity original) {
+        return new AgentIdentity(AGENT_ID, original.roles(), "replay of " + original.agentId());
     }
 
     @Override

@@ -148,7 +148,7 @@ public final class TollgateEngine implements Engine {
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
             McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get, Chains.build(links), sessions,
                     settings);
-            CallReplayer replayer = new PipelineReplayer(Chains.replay(links), policy, upstreams, audit,
+            CallReplayer replayer = new PipelineReplayer(links, policy, upstreams, audit,
                     config.callTimeout());
             AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
             policy.onChange((previous, next) -> {

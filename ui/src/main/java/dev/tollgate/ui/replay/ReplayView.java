@@ -211,8 +211,10 @@ public final class ReplayView extends BorderPane {
         if (model.needsConfirmation(record)) {
             Alert confirm = new Alert(Alert.AlertType.CONFIRMATION,
                     record.qualifiedTool() + " is not marked read-only: re-sending it may change data on server "
-                            + record.server() + ". It runs again with the recorded arguments, under the policy in force,"
-                            + " and is audited as agent " + CallReplayer.AGENT_ID + ".",
+                            + record.server() + ". It runs again with the recorded arguments, under the policy in force"
+                            + " and " + record.agentId() + "'s roles, counts against " + record.agentId() + "'s rate"
+                            + " limits and loop breaker (a limit spent or a tripped breaker blocks it), and is audited as"
+                            + " agent " + CallReplayer.AGENT_ID + ".",
                     ButtonType.CANCEL, ButtonType.OK);
             confirm.setTitle("Re-send " + record.qualifiedTool());
             confirm.setHeaderText("Re-send " + record.qualifiedTool() + "?");
