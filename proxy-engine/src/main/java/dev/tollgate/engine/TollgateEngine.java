@@ -5,6 +5,7 @@ import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.audit.Redactor;
+import dev.tollgate.audit.HeaderMismatchRecorder;
 import dev.tollgate.audit.RefusedCredentialsRecorder;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Durations;
@@ -30,8 +31,8 @@ import dev.tollgate.policy.FilePolicyControl;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
-import dev.tollgate.ratelimit.InMemoryLimitStore;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
+import dev.tollgate.ratelimit.redis.LimitBackends;
 import dev.tollgate.session.SessionListener;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.transport.AgentHttpServer;
@@ -118,6 +119,7 @@ public final class TollgateEngine implements Engine {
             EventBus events = push(opened, new EventBus());
             AuditStore audit = push(opened, openAudit(config));
             PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
+            LimitBackends limitBackends = push(opened, LimitBackends.open(config));
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
             }
@@ -139,8 +141,8 @@ public final class TollgateEngine implements Engine {
                     new AuditInterceptor(audit, events, redactor, clock),
                     new IdentityInterceptor(authenticator::get, identity.userToken().map(UserTokenVerifier::new)),
                     new PolicyInterceptor(policy::live, history),
-                    new RateLimitInterceptor(policy.limits(), new InMemoryLimitStore(), clock),
-                    new LoopBreakerInterceptor(policy.loopBreaker(), events, clock),
+                    new RateLimitInterceptor(policy.limits(), limitBackends.limiter(), clock),
+                    new LoopBreakerInterceptor(policy.loopBreaker(), limitBackends.repeats(), events, clock),
                     new HistoryInterceptor(history, redactor, () -> policy.get().usesHistory()),
                     new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
@@ -164,6 +166,10 @@ public final class TollgateEngine implements Engine {
                 McpHttpHandler handler = new McpHttpHandler(gateway, sessions, authenticator::get,
                         new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
                 handler.onRefusedCredentials(new RefusedCredentialsRecorder(audit, events, clock)::refused);
+                handler.onHeaderMismatch(new HeaderMismatchRecorder(audit, events,
+                        Redactor.withKeys(config.redactKeys()), name -> gateway.names()
+                                .parse(name, upstreams.serverNames()).orElseGet(() -> gateway.names().guess(name)),
+                        clock)::refused);
                 AgentHttpServer server = push(opened,
                         new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
                 identityServices.handlers().forEach((path, route) -> {
