@@ -7,6 +7,7 @@ import dev.tollgate.sample.demo.DemoRefusedException;
 import dev.tollgate.sample.demo.DemoSession;
 import dev.tollgate.sample.demo.DemoSummary;
 import dev.tollgate.ui.DesktopApp;
+import dev.tollgate.ui.DisplayCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,11 @@ public final class DemoCommand implements Callable<Integer> {
         long historyRecords = history.orElse(headless ? 0 : WINDOW_HISTORY);
         if (budget < 0 || historyRecords < 0) {
             err.println("--calls and --history must be 0 or more");
+            return 2;
+        }
+        Optional<String> noWindow = headless ? Optional.empty() : DisplayCheck.whatIsMissing();
+        if (noWindow.isPresent()) {
+            err.println("tollgate demo: " + noWindow.get());
             return 2;
         }
         DemoOptions options = DemoOptions.defaults().withHistory(historyRecords);

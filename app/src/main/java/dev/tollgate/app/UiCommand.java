@@ -8,6 +8,7 @@ import dev.tollgate.sample.demo.DemoOptions;
 import dev.tollgate.sample.demo.DemoRefusedException;
 import dev.tollgate.sample.demo.DemoSession;
 import dev.tollgate.ui.DesktopApp;
+import dev.tollgate.ui.DisplayCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -29,6 +30,11 @@ public final class UiCommand implements Callable<Integer>, Runnable {
 
     @Override
     public Integer call() {
+        Optional<String> noWindow = DisplayCheck.whatIsMissing();
+        if (noWindow.isPresent()) {
+            System.err.println("tollgate ui: " + noWindow.get());
+            return 2;
+        }
         if (config.isPresent() && !Files.isRegularFile(config.get())) {
             System.err.println(config.get() + ": no such configuration file");
             return 2;

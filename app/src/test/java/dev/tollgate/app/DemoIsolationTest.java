@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
+import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.sample.agents.Pacing;
 import dev.tollgate.sample.demo.DemoOptions;
@@ -36,6 +37,7 @@ class DemoIsolationTest {
             for (Started demo : new Started[] {a, b}) {
                 assertThat(demo.configuration).startsWith(home.resolve(".tollgate").resolve("demo").toString());
                 assertThat(Path.of(demo.configuration)).isRegularFile();
+                assertThat(new ConfigLoader().load(Path.of(demo.configuration)).auditUrl()).isEqualTo(demo.store);
                 try (AuditStore store = AuditStores.openExisting(demo.store)) {
                     assertThat(store.query(AuditQuery.all())).as(demo.store).hasSize(CALLS);
                 }

@@ -49,6 +49,7 @@ public final class DemoSession implements AutoCloseable {
             "onboarding-agent", "ONBOARDING_AGENT_KEY",
             "support-agent", "SUPPORT_AGENT_KEY");
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern AUDIT_URL = Pattern.compile("(?m)^(audit:[ \\t]*\\r?\\n[ \\t]+url:[ \\t]*).*$");
     private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(60);
     private static final long HISTORY_SEED = 42;
 
@@ -114,7 +115,7 @@ public final class DemoSession implements AutoCloseable {
             Map<String, String> variables = new LinkedHashMap<>(world.environment());
             AGENT_KEY_VARIABLES.forEach((agent, variable) -> variables.put(variable, keys.get(agent)));
             Path file = options.workDir().resolve("tollgate-demo.yaml");
-            writeOwnerOnly(file, substitute(options.policy().text(), variables));
+            writeOwnerOnly(file, withAuditUrl(substitute(options.policy().text(), variables), auditUrl));
             TollgateConfig config = new ConfigLoader().load(file).withListenPort(0).withAuditUrl(auditUrl);
             Engine engine = engineFactory.apply(config);
             long lastBefore = engine.audit().query(AuditQuery.builder().newestFirst(true).limit(1).build()).stream()
@@ -189,6 +190,14 @@ public final class DemoSession implements AutoCloseable {
                 workDir.close();
             }
         }
+    }
+
+    /**
+     * Names the store this run records into as the file's {@code audit.url}, so {@code tollgate audit query
+     * --config} on the demo's configuration reads this run's calls.
+     */
+    static String withAuditUrl(String yaml, String auditUrl) {
+        return AUDIT_URL.matcher(yaml).replaceFirst("$1" + Matcher.quoteReplacement("\"" + auditUrl + "\""));
     }
 
     /** Replaces the demo's own {@code ${env:...}} variables; any other placeholder is left for the loader. */
