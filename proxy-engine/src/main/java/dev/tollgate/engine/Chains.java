@@ -2,6 +2,7 @@ package dev.tollgate.engine;
 
 import dev.tollgate.gateway.GatewayPipelines;
 import dev.tollgate.identity.AgentIdentity;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.ToolCall;
@@ -9,12 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The one place the governing chain is put together, in the order the product promises: the attempt is
- * recorded first, then identity, policy, limits and the loop breaker decide, then credentials are added and
- * the call joins the session's history, and
- * the call is forwarded (with the end user's or Tollgate's own upstream token where the server asks for one). Names no upstream offers run audit and identity, then are blocked.
+ * recorded first, then identity, policy, limits and the loop breaker decide, then the call joins the session's
+ * history, credentials are added and the call is forwarded (with the end user's or Tollgate's own upstream token
+ * where the server asks for one). Names no upstream offers run audit and identity, then are blocked. Every chain
+ * takes its calls' snapshot (policy, limits, breaker, authenticator) from {@code snapshots} once per call; a new
+ * link reads it from {@code chain.snapshot()}.
  */
 final class Chains {
     /** The links, one per concern, as the engine built them from the configuration. */
@@ -28,7 +32,7 @@ final class Chains {
 
     private Chains() {}
 
-    static GatewayPipelines build(Links l) {
+    static GatewayPipelines build(Links l, Supplier<CallSnapshot> snapshots) {
         List<Interceptor> links = new ArrayList<>(List.of(
                 l.audit(),
                 l.identity(),
@@ -39,11 +43,11 @@ final class Chains {
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());
-        Pipeline calls = new Pipeline(links);
+        Pipeline calls = new Pipeline(links, snapshots);
         Pipeline unknownTools = new Pipeline(List.of(
                 l.audit(),
                 l.identity(),
-                l.unknownTool()));
+                l.unknownTool()), snapshots);
         return new GatewayPipelines(calls, unknownTools);
     }
 
@@ -53,7 +57,8 @@ final class Chains {
      * and loop breaker see the call as the {@code original} agent's, so a re-send cannot sidestep that agent's
      * limits or a tripped breaker.
      */
-    static Pipeline replay(Links l, Function<ToolCall, Optional<AgentIdentity>> original) {
+    static Pipeline replay(Links l, Supplier<CallSnapshot> snapshots,
+                           Function<ToolCall, Optional<AgentIdentity>> original) {
         List<Interceptor> links = new ArrayList<>(List.of(
                 l.audit(),
                 l.policy(),
@@ -62,6 +67,6 @@ final class Chains {
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());
-        return new Pipeline(links);
+        return new Pipeline(links, snapshots);
     }
 }

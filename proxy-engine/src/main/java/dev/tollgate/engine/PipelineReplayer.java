@@ -1,6 +1,5 @@
 package dev.tollgate.engine;
 
-import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.Redactor;
@@ -11,6 +10,7 @@ import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.CallContext;
 import dev.tollgate.pipeline.CallOutcome;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.pipeline.ToolCall;
@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,9 +41,9 @@ final class PipelineReplayer implements CallReplayer {
     private final AuditStore audit;
     private final Duration timeout;
 
-    PipelineReplayer(Chains.Links links, PolicyHolder policy, UpstreamRegistry upstreams, AuditStore audit,
-                     Duration timeout) {
-        this.chain = Chains.replay(links, call -> Optional.ofNullable(originals.get(call.callId())));
+    PipelineReplayer(Chains.Links links, Supplier<CallSnapshot> snapshots, PolicyHolder policy,
+                     UpstreamRegistry upstreams, AuditStore audit, Duration timeout) {
+        this.chain = Chains.replay(links, snapshots, call -> Optional.ofNullable(originals.get(call.callId())));
         this.policy = policy;
         this.upstreams = upstreams;
         this.audit = audit;
@@ -72,8 +73,8 @@ final class PipelineReplayer implements CallReplayer {
         } finally {
             originals.remove(call.callId());
         }
-        Optional<Long> auditId = audit.query(AuditQuery.builder().session(sessionId).limit(1).build()).stream()
-                .findFirst().map(AuditRecord::id);
+        Optional<Long> auditId = outcome.auditId().isPresent() ? Optional.of(outcome.auditId().getAsLong())
+                : Optional.empty();
         return new Resent(outcome, auditId);
     }
 

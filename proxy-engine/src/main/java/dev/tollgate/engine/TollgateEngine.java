@@ -4,7 +4,6 @@ import dev.tollgate.audit.AuditInterceptor;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
-import dev.tollgate.audit.Redactor;
 import dev.tollgate.audit.HeaderMismatchRecorder;
 import dev.tollgate.audit.RefusedCredentialsRecorder;
 import dev.tollgate.config.ConfigLoader;
@@ -71,14 +70,14 @@ public final class TollgateEngine implements Engine {
     private final UpstreamRegistry upstreams;
     private final SessionRegistry sessions;
     private final McpGateway gateway;
-    private final AtomicReference<Authenticator> authenticator;
+    private final Snapshots snapshots;
     private final Optional<AgentHttpServer> http;
     private final PolicyControl policyControl;
     private final CallReplayer replayer;
     private final Deque<AutoCloseable> resources;
 
     private TollgateEngine(EventBus events, AuditStore audit, PolicyHolder policy, UpstreamRegistry upstreams,
-                           SessionRegistry sessions, McpGateway gateway, AtomicReference<Authenticator> authenticator,
+                           SessionRegistry sessions, McpGateway gateway, Snapshots snapshots,
                            Optional<AgentHttpServer> http, CallReplayer replayer, Deque<AutoCloseable> resources) {
         this.events = events;
         this.audit = audit;
@@ -86,7 +85,7 @@ public final class TollgateEngine implements Engine {
         this.upstreams = upstreams;
         this.sessions = sessions;
         this.gateway = gateway;
-        this.authenticator = authenticator;
+        this.snapshots = snapshots;
         this.http = http;
         this.resources = resources;
         this.replayer = replayer;
@@ -126,7 +125,12 @@ public final class TollgateEngine implements Engine {
             AtomicReference<String> boundBase = new AtomicReference<>(IdentityConfig.baseUrl(config));
             IdentityServices identityServices = IdentityServices.create(config, boundBase::get, clock);
             IdentityConfig identity = identityServices.config();
-            AtomicReference<Authenticator> authenticator = new AtomicReference<>(identity.authenticator(config));
+            AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
+            Snapshots snapshots = new Snapshots(policy, loaded -> {
+                TollgateConfig bound = loaded.withListenPort(boundPort.get());
+                return IdentityConfig.from(bound).authenticator(bound);
+            });
+            Authenticator authenticator = snapshots.authenticator();
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
             upstreams.start();
@@ -135,39 +139,33 @@ public final class TollgateEngine implements Engine {
 
             GatewaySettings settings = new GatewaySettings(config.toolNameSeparator(), config.callTimeout(),
                     config.root().path("listPageSize").asInt(100), "0.1.0");
-            Redactor redactor = Redactor.withKeys(config.redactKeys());
             CallLedger history = CallLedger.seededFrom(audit);
             Chains.Links links = new Chains.Links(
-                    new AuditInterceptor(audit, events, redactor, clock),
-                    new IdentityInterceptor(authenticator::get, identity.userToken().map(UserTokenVerifier::new)),
-                    new PolicyInterceptor(policy::live, history),
-                    new RateLimitInterceptor(policy.limits(), limitBackends.limiter(), clock),
-                    new LoopBreakerInterceptor(policy.loopBreaker(), limitBackends.repeats(), events, clock),
-                    new HistoryInterceptor(history, redactor, () -> policy.get().usesHistory()),
+                    new AuditInterceptor(audit, events, clock),
+                    new IdentityInterceptor(identity.userToken().map(UserTokenVerifier::new)),
+                    new PolicyInterceptor(history),
+                    new RateLimitInterceptor(limitBackends.limiter(), clock),
+                    new LoopBreakerInterceptor(limitBackends.repeats(), events, clock),
+                    new HistoryInterceptor(history, audit.redactor(), () -> policy.get().usesHistory()),
                     new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
-            McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get, Chains.build(links), sessions,
-                    settings);
-            CallReplayer replayer = new PipelineReplayer(links, policy, upstreams, audit,
+            McpGateway gateway = new McpGateway(upstreams, policy::live, () -> authenticator,
+                    Chains.build(links, snapshots), sessions, settings);
+            CallReplayer replayer = new PipelineReplayer(links, snapshots, policy, upstreams, audit,
                     config.callTimeout());
-            AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
-            policy.onChange((previous, next) -> {
-                TollgateConfig reloaded = next.config().withListenPort(boundPort.get());
-                authenticator.set(IdentityConfig.from(reloaded).authenticator(reloaded));
-                gateway.policyChanged();
-            });
+            policy.onChange((previous, next) -> gateway.policyChanged());
 
             Optional<AgentHttpServer> http = Optional.empty();
             if (withHttp) {
                 String userTokenHeader = identity.userToken().map(UserTokenSettings::header)
                         .orElse(UserTokenSettings.DEFAULT_HEADER);
-                McpHttpHandler handler = new McpHttpHandler(gateway, sessions, authenticator::get,
+                McpHttpHandler handler = new McpHttpHandler(gateway, sessions, () -> authenticator,
                         new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
                 handler.onRefusedCredentials(new RefusedCredentialsRecorder(audit, events, clock)::refused);
                 handler.onHeaderMismatch(new HeaderMismatchRecorder(audit, events,
-                        Redactor.withKeys(config.redactKeys()), name -> gateway.names()
+                        audit.redactor(), name -> gateway.names()
                                 .parse(name, upstreams.serverNames()).orElseGet(() -> gateway.names().guess(name)),
                         clock)::refused);
                 AgentHttpServer server = push(opened,
@@ -187,14 +185,14 @@ public final class TollgateEngine implements Engine {
                 boundPort.set(server.port());
                 TollgateConfig boundConfig = config.withListenPort(server.port());
                 IdentityConfig boundIdentity = IdentityConfig.from(boundConfig);
-                authenticator.set(boundIdentity.authenticator(boundConfig));
+                snapshots.refresh();
                 ProtectedResourceMetadataHandler metadata = new ProtectedResourceMetadataHandler(boundIdentity.metadata());
                 server.addRoute(BearerChallenge.WELL_KNOWN_PATH, metadata);
                 server.addRoute(BearerChallenge.WELL_KNOWN_PATH + "/mcp", metadata);
                 http = Optional.of(server);
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
-            return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, authenticator, http, replayer,
+            return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, snapshots, http, replayer,
                     opened);
         } catch (RuntimeException e) {
             closeAll(opened);
@@ -286,7 +284,7 @@ public final class TollgateEngine implements Engine {
 
     /** The authenticator in force (it changes when the configuration is reloaded). */
     public Authenticator authenticator() {
-        return credentials -> authenticator.get().authenticate(credentials);
+        return snapshots.authenticator();
     }
 
     /** Hears sessions end (e.g. to revoke per-user tokens issued for them). */

@@ -1,0 +1,44 @@
+package dev.tollgate.engine;
+
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.identity.Authenticator;
+import dev.tollgate.pipeline.CallSnapshot;
+import dev.tollgate.policy.PolicyHolder;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The engine's source of call snapshots: the policy in force and the authenticator built from the same
+ * configuration, held in one reference and replaced together when the policy reloads. A call takes one snapshot as
+ * it enters the chain, so a reload mid-call never pairs a new policy with an old authenticator or the reverse.
+ */
+final class Snapshots implements Supplier<CallSnapshot> {
+    private final PolicyHolder policy;
+    private final Function<TollgateConfig, Authenticator> authenticators;
+    private final AtomicReference<CallSnapshot> current;
+
+    /** Registers with {@code policy} before anyone else, so listeners after it already see the new snapshot. */
+    Snapshots(PolicyHolder policy, Function<TollgateConfig, Authenticator> authenticators) {
+        this.policy = policy;
+        this.authenticators = authenticators;
+        this.current = new AtomicReference<>(
+                CallSnapshot.of(policy.get(), authenticators.apply(policy.get().config())));
+        policy.onChange((previous, next) -> current.set(CallSnapshot.of(next, authenticators.apply(next.config()))));
+    }
+
+    @Override
+    public CallSnapshot get() {
+        return current.get();
+    }
+
+    /** The authenticator in force, for the transport and the gateway (the same one calls are decided with). */
+    Authenticator authenticator() {
+        return credentials -> current.get().authenticator().authenticate(credentials);
+    }
+
+    /** Rebuilds the snapshot of the policy in force (the listening port, part of the JWT audience, became known). */
+    void refresh() {
+        current.set(CallSnapshot.of(policy.get(), authenticators.apply(policy.get().config())));
+    }
+}
