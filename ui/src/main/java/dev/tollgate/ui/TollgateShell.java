@@ -108,7 +108,12 @@ public final class TollgateShell implements AutoCloseable {
         views.put(Section.LIVE, liveView);
         views.put(Section.ALERTS, new AlertsView(alertsModel));
         replayModel = new ReplayViewModel(engine.audit(), engine.replayer(), engine.transcripts(), background);
-        dispatcher.addListener(replayModel::onEvents);
+        dispatcher.addListener(batch -> {
+            // Only while it is shown: Replay lists sessions from the newest 20,000 records, fresh on each visit.
+            if (current() == Section.REPLAY) {
+                replayModel.onEvents(batch);
+            }
+        });
         liveView.setOnOpenConversation(this::openConversation);
         views.put(Section.REPLAY, new ReplayView(replayModel, this::exportSession));
         replayModel.loadSessions();
@@ -190,6 +195,9 @@ public final class TollgateShell implements AutoCloseable {
         content.getChildren().setAll(views.get(section));
         if (section == Section.AGENTS) {
             agentsModel.refresh();
+        }
+        if (section == Section.REPLAY) {
+            replayModel.loadSessions();
         }
         ToggleButton button = navButtons.get(section);
         if (!button.isSelected()) {

@@ -103,6 +103,7 @@ public final class LiveView extends BorderPane {
         table.setItems(model.rows());
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setTableMenuButtonVisible(true);
         table.setPlaceholder(new Label("No calls yet. Point an agent at the proxy endpoint in the status bar."));
         table.getColumns().add(column("Time", 150, r -> CallDetails.DATE_TIME.format(r.timestamp())));
         table.getColumns().add(column("Agent", 110, AuditRecord::agentId));

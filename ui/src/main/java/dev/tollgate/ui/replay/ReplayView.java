@@ -29,6 +29,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 
@@ -230,9 +231,11 @@ public final class ReplayView extends BorderPane {
         return timeline;
     }
 
+    /** A toolbar button that keeps its label: the message beside the buttons shrinks instead. */
     private static Button button(String text, String id, Runnable action) {
         Button b = new Button(text);
         b.setId(id);
+        b.setMinWidth(Region.USE_PREF_SIZE);
         b.setOnAction(e -> action.run());
         return b;
     }

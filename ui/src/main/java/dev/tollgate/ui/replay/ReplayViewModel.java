@@ -45,7 +45,7 @@ public final class ReplayViewModel {
     public static final int RECENT_RECORDS = 20_000;
     public static final int MAX_CALLS_PER_SESSION = 50_000;
     private static final Duration MAX_PLAY_GAP = Duration.ofSeconds(2);
-    private static final javafx.util.Duration LIVE_REFRESH = javafx.util.Duration.seconds(1);
+    private static final javafx.util.Duration LIVE_REFRESH = javafx.util.Duration.seconds(2);
 
     private final AuditStore store;
     private final Optional<CallReplayer> replayer;
@@ -190,7 +190,7 @@ public final class ReplayViewModel {
         }
     }
 
-    /** New calls arrived: refresh the list (at most once a second) so Replay follows the proxy live. */
+    /** New calls arrived: refresh the list (at most every two seconds) so Replay follows the proxy live. */
     public void onEvents(List<EngineEvent> batch) {
         if (batch.stream().anyMatch(EngineEvent.CallCompleted.class::isInstance)
                 && refresh.getStatus() != javafx.animation.Animation.Status.RUNNING) {
