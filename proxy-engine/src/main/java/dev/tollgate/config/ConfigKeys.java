@@ -43,6 +43,7 @@ public final class ConfigKeys {
                     "env",
                     "timeout",
                     "protocol",
+                    "namespace",
                     "auth",
                     "oauth", keys("issuer", "tokenUrl", "clientId", "clientSecret", "scopes", "resource", "userClaim"))),
             "agents", named(keys("keys", "roles")),
