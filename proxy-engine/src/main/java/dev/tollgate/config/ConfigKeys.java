@@ -36,6 +36,8 @@ public final class ConfigKeys {
             "sessionIdleTimeout",
             "limitStore",
             "limitStoreFailure",
+            "telemetry", keys("serviceName", "otlp", keys("endpoint", "headers"), "metrics", keys("listen")),
+            "admin", keys("listen", "token"),
             "servers", named(keys(
                     "url",
                     "command",

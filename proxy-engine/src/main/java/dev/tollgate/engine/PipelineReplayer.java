@@ -11,6 +11,7 @@ import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.CallContext;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.CallSnapshot;
+import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.pipeline.ToolCall;
@@ -41,9 +42,11 @@ final class PipelineReplayer implements CallReplayer {
     private final AuditStore audit;
     private final Duration timeout;
 
-    PipelineReplayer(Chains.Links links, Supplier<CallSnapshot> snapshots, PolicyHolder policy,
-                     UpstreamRegistry upstreams, AuditStore audit, Duration timeout) {
-        this.chain = Chains.replay(links, snapshots, call -> Optional.ofNullable(originals.get(call.callId())));
+    /** {@code observer} (telemetry) goes in front of the replay chain, as in front of the agents' chains. */
+    PipelineReplayer(Chains.Links links, Supplier<CallSnapshot> snapshots, Optional<Interceptor> observer,
+                     PolicyHolder policy, UpstreamRegistry upstreams, AuditStore audit, Duration timeout) {
+        this.chain = Chains.observed(Chains.replay(links, snapshots,
+                call -> Optional.ofNullable(originals.get(call.callId()))), observer, snapshots);
         this.policy = policy;
         this.upstreams = upstreams;
         this.audit = audit;
