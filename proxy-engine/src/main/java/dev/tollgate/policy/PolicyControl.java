@@ -20,7 +20,14 @@ public interface PolicyControl {
 
     /**
      * As {@link #apply(String)}, only if the configuration still is {@code basedOn} (the text the edit started
-     * from); otherwise throws and changes nothing, so a change made meanwhile is never overwritten.
+     * from); otherwise throws and changes nothing, so a change made meanwhile is never overwritten. This default
+     * compares before applying; a control that owns the file compares and writes under one lock.
      */
-    void apply(String candidateText, String basedOn) throws ConfigException;
+    default void apply(String candidateText, String basedOn) throws ConfigException {
+        if (!currentText().equals(basedOn)) {
+            throw new ConfigException("<policy>", 0, "the policy changed since this edit began;"
+                    + " reload or merge that change first (nothing was saved)");
+        }
+        apply(candidateText);
+    }
 }

@@ -105,6 +105,8 @@ class InvestigatorPathTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> shell.current() == Section.LIVE
                 && table(robot).getItems().size() == storm.size());
         assertThat(table(robot).getItems()).allSatisfy(r -> assertThat(r.qualifiedTool()).isEqualTo("payments.issueRefund"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> shell.liveModel().statusProperty().get()
+                .equals(storm.size() + " calls match; " + storm.size() + " shown"));
         shoot(robot, shots.resolve("live.png"));
 
         // "Open conversation": Replay shows the agent's turns, recorded as it ran, beside the calls they caused.

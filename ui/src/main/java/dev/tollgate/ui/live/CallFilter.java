@@ -66,6 +66,14 @@ public record CallFilter(Optional<Glob> agent, Optional<Glob> user, Optional<Glo
         return q;
     }
 
+    /** Whether {@link #toQuery} selects exactly the matching records (no glob, latency or second word left over). */
+    public boolean exactInStore() {
+        return exact(agent).isPresent() == agent.isPresent() && exact(user).isPresent() == user.isPresent()
+                && exact(session).isPresent() == session.isPresent()
+                && exact(conversation).isPresent() == conversation.isPresent()
+                && minLatencyMs.isEmpty() && maxLatencyMs.isEmpty() && words.size() <= 1;
+    }
+
     private static Optional<String> exact(Optional<Glob> glob) {
         return glob.map(Glob::pattern).filter(p -> !p.contains("*"));
     }
