@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import javafx.scene.chart.LineChart;
+import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,5 +113,24 @@ class LimitsAndAgentsTest {
         assertThat(row.toolsUsed()).isEqualTo(2);
         assertThat(row.neverUsed()).hasValue(1);
         assertThat(row.tools()).extracting(UsageRow.ToolUsage::tool).containsExactly("issueRefund", "getHistory");
+    }
+
+    @Test
+    void agentsViewSaysCountingWhileCountingAndEmptyOnlyOnceTheCountIsIn(FxRobot robot) {
+        robot.clickOn("#nav-agents");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !shell.agentsModel().countingProperty().get());
+        Label usage = robot.lookup("#usage-table").queryTableView().getPlaceholder() instanceof Label l ? l : null;
+        Label upstream = robot.lookup("#upstream-table").queryTableView().getPlaceholder() instanceof Label l ? l : null;
+
+        AtomicReference<String> whileCounting = new AtomicReference<>();
+        robot.interact(() -> {
+            shell.agentsModel().refresh();
+            whileCounting.set(usage.getText() + " | " + upstream.getText());
+        });
+        assertThat(whileCounting.get()).isEqualTo("Counting… | Counting…");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !shell.agentsModel().countingProperty().get());
+        assertThat(upstream.getText()).isEqualTo("No upstream servers (opened read-only).");
+        assertThat(usage.getText()).isEqualTo("No calls in this range.");
     }
 }
