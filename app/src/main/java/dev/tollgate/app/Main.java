@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "Tollgate 0.1.0",
         description = "Governs and records the tool calls AI agents make over MCP.",
         subcommands = {UiCommand.class, ServeCommand.class, StdioCommand.class, AuditCommand.class,
-                PolicyCommand.class, DemoCommand.class})
+                PolicyCommand.class, DemoCommand.class, ToolsCommand.class,
+                ApprovalsCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

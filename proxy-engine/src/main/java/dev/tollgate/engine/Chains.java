@@ -9,13 +9,14 @@ import java.util.List;
 /**
  * The one place the governing chain is put together, in the order the product promises: the attempt is
  * recorded first, then identity, policy, limits and the loop breaker decide, then credentials are added and
- * the call joins the session's history, and
+ * a person approves it where an approve rule asks for that, the call joins the session's history, and
  * the call is forwarded (with the end user's or Tollgate's own upstream token where the server asks for one). Names no upstream offers run audit and identity, then are blocked.
  */
 final class Chains {
     /** The links, one per concern, as the engine built them from the configuration. */
     record Links(Interceptor audit, Interceptor identity, Interceptor policy, Interceptor rateLimit,
-                 Interceptor loopBreaker, Interceptor history, Interceptor credentialInjection, List<Interceptor> upstreamTokens,
+                 Interceptor loopBreaker, Interceptor approval, Interceptor history,
+                 Interceptor credentialInjection, List<Interceptor> upstreamTokens,
                  Interceptor forwarding, Interceptor unknownTool) {
         Links {
             upstreamTokens = List.copyOf(upstreamTokens);
@@ -31,6 +32,7 @@ final class Chains {
                 l.policy(),
                 l.rateLimit(),
                 l.loopBreaker(),
+                l.approval(),
                 l.history(),
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());
@@ -53,6 +55,7 @@ final class Chains {
                 l.policy(),
                 l.rateLimit(),
                 l.loopBreaker(),
+                l.approval(),
                 l.history(),
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());

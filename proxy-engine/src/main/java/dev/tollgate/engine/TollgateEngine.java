@@ -1,5 +1,8 @@
 package dev.tollgate.engine;
 
+import dev.tollgate.approval.ApprovalDesk;
+import dev.tollgate.approval.ApprovalInterceptor;
+import dev.tollgate.approval.ApprovalSettings;
 import dev.tollgate.audit.AuditInterceptor;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
@@ -26,7 +29,11 @@ import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.UserTokenVerifier;
 import dev.tollgate.loopbreaker.LoopBreakerInterceptor;
 import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.pinning.PinnedPolicy;
+import dev.tollgate.pinning.PinningSettings;
+import dev.tollgate.pinning.ToolPins;
 import dev.tollgate.policy.FilePolicyControl;
+import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
@@ -39,6 +46,7 @@ import dev.tollgate.transport.McpHttpHandler;
 import dev.tollgate.transport.OriginPolicy;
 import dev.tollgate.upstream.CredentialInjectionInterceptor;
 import dev.tollgate.upstream.ForwardingInterceptor;
+import dev.tollgate.upstream.ListChange;
 import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.upstream.UpstreamTool;
 import java.net.URI;
@@ -73,11 +81,14 @@ public final class TollgateEngine implements Engine {
     private final Optional<AgentHttpServer> http;
     private final PolicyControl policyControl;
     private final CallReplayer replayer;
+    private final ToolPins pins;
+    private final ApprovalDesk approvals;
     private final Deque<AutoCloseable> resources;
 
     private TollgateEngine(EventBus events, AuditStore audit, PolicyHolder policy, UpstreamRegistry upstreams,
                            SessionRegistry sessions, McpGateway gateway, AtomicReference<Authenticator> authenticator,
-                           Optional<AgentHttpServer> http, CallReplayer replayer, Deque<AutoCloseable> resources) {
+                           Optional<AgentHttpServer> http, CallReplayer replayer, ToolPins pins,
+                           ApprovalDesk approvals, Deque<AutoCloseable> resources) {
         this.events = events;
         this.audit = audit;
         this.policy = policy;
@@ -88,6 +99,8 @@ public final class TollgateEngine implements Engine {
         this.http = http;
         this.resources = resources;
         this.replayer = replayer;
+        this.pins = pins;
+        this.approvals = approvals;
         this.policyControl = new FilePolicyControl(policy, new ConfigLoader(), audit,
                 ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
     }
@@ -126,7 +139,18 @@ public final class TollgateEngine implements Engine {
             AtomicReference<Authenticator> authenticator = new AtomicReference<>(identity.authenticator(config));
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
+            ToolPins pins = push(opened, ToolPins.open(PinningSettings.from(config), upstreams::tool, events, clock));
+            upstreams.onListChanged(change -> {
+                if (change.kind() == ListChange.Kind.TOOLS) {
+                    pins.observe(upstreams.tools(change.server()));
+                }
+            });
             upstreams.start();
+            pins.observe(upstreams.tools());
+            pins.watch();
+            Policy governing = new PinnedPolicy(policy.live(), pins);
+            ApprovalDesk approvals = push(opened, new ApprovalDesk(ApprovalSettings.from(config), events, clock));
+            approvals.watch();
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
             sessions.addListener(identityServices.sessionListener());
 
@@ -137,16 +161,18 @@ public final class TollgateEngine implements Engine {
             Chains.Links links = new Chains.Links(
                     new AuditInterceptor(audit, events, redactor, clock),
                     new IdentityInterceptor(authenticator::get, identity.userToken().map(UserTokenVerifier::new)),
-                    new PolicyInterceptor(policy::live, history),
+                    new PolicyInterceptor(() -> governing, history),
                     new RateLimitInterceptor(policy.limits(), new InMemoryLimitStore(), clock),
                     new LoopBreakerInterceptor(policy.loopBreaker(), events, clock),
+                    new ApprovalInterceptor(() -> governing, history, approvals, redactor, clock),
                     new HistoryInterceptor(history, redactor, () -> policy.get().usesHistory()),
                     new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
-            McpGateway gateway = new McpGateway(upstreams, policy::live, authenticator::get, Chains.build(links), sessions,
-                    settings);
+            McpGateway gateway = new McpGateway(upstreams, () -> governing, authenticator::get, Chains.build(links),
+                    sessions, settings);
+            pins.onChange(gateway::policyChanged);
             CallReplayer replayer = new PipelineReplayer(Chains.replay(links), policy, upstreams, audit,
                     config.callTimeout());
             AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
@@ -188,7 +214,7 @@ public final class TollgateEngine implements Engine {
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
             return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, authenticator, http, replayer,
-                    opened);
+                    pins, approvals, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -262,6 +288,16 @@ public final class TollgateEngine implements Engine {
     @Override
     public List<UpstreamStatus> upstreams() {
         return upstreams.statuses();
+    }
+
+    /** The pinned tool definitions: what changed, and approving a new definition. */
+    public ToolPins pins() {
+        return pins;
+    }
+
+    /** The calls held for a person's approval, and answering them. */
+    public ApprovalDesk approvals() {
+        return approvals;
     }
 
     public McpGateway gateway() {

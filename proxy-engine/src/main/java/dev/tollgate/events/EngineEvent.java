@@ -1,5 +1,7 @@
 package dev.tollgate.events;
 
+import dev.tollgate.approval.Answer;
+import dev.tollgate.approval.HeldCall;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.ToolCall;
@@ -23,6 +25,18 @@ public sealed interface EngineEvent {
 
     /** A new policy took effect, or a candidate was refused (then {@code problem} says why). */
     record PolicyReloaded(Instant at, boolean applied, String problem) implements EngineEvent {}
+
+    /**
+     * A server offers a tool whose definition differs from the one pinned in the lock file (a possible rug-pull);
+     * {@code withheld} when pinning blocks it until an operator approves the new definition.
+     */
+    record ToolDefinitionChanged(Instant at, String server, String tool, boolean withheld) implements EngineEvent {}
+
+    /** A call matched an {@code approve:} rule and waits for a human. */
+    record ApprovalRequested(Instant at, HeldCall call) implements EngineEvent {}
+
+    /** A held call was approved or denied (by a person, or by the timeout). */
+    record ApprovalAnswered(Instant at, HeldCall call, Answer answer) implements EngineEvent {}
 
     /** An upstream server connected, failed its handshake, died or was restarted. */
     record UpstreamStateChanged(Instant at, String server, String state, String detail) implements EngineEvent {}

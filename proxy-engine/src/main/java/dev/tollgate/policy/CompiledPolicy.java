@@ -30,13 +30,16 @@ import java.util.Optional;
 public final class CompiledPolicy implements Policy {
     private final TollgateConfig config;
     private final Map<String, List<PolicyRule>> rulesByRole;
+    private final Map<String, List<ApprovalRule>> approvalsByRole;
     private final List<LimitRule> limits;
     private final LoopBreakerSettings loopBreaker;
 
-    private CompiledPolicy(TollgateConfig config, Map<String, List<PolicyRule>> rulesByRole, List<LimitRule> limits,
+    private CompiledPolicy(TollgateConfig config, Map<String, List<PolicyRule>> rulesByRole,
+                           Map<String, List<ApprovalRule>> approvalsByRole, List<LimitRule> limits,
                            LoopBreakerSettings loopBreaker) {
         this.config = config;
         this.rulesByRole = rulesByRole;
+        this.approvalsByRole = approvalsByRole;
         this.limits = limits;
         this.loopBreaker = loopBreaker;
     }
@@ -49,7 +52,8 @@ public final class CompiledPolicy implements Policy {
         }
         Map<String, List<PolicyRule>> rules = new LinkedHashMap<>();
         parser.rulesByRole.forEach((role, list) -> rules.put(role, List.copyOf(list)));
-        return new CompiledPolicy(config, Map.copyOf(rules), List.copyOf(parser.limits), parser.loopBreaker);
+        return new CompiledPolicy(config, Map.copyOf(rules), Map.copyOf(parser.approvalsByRole),
+                List.copyOf(parser.limits), parser.loopBreaker);
     }
 
     /** Every problem of the policy sections, in file order; empty when the policy compiles. */
@@ -83,7 +87,36 @@ public final class CompiledPolicy implements Policy {
     /** Whether some condition asks about earlier calls, so the engine must keep their tallies. */
     public boolean usesHistory() {
         return rulesByRole.values().stream().flatMap(List::stream)
-                .anyMatch(rule -> rule.when().map(Condition::usesHistory).orElse(false));
+                .anyMatch(rule -> rule.when().map(Condition::usesHistory).orElse(false))
+                || approvalsByRole.values().stream().flatMap(List::stream)
+                .anyMatch(rule -> rule.match().when().map(Condition::usesHistory).orElse(false));
+    }
+
+    /**
+     * The first {@code approve:} rule of the agent's roles that matches the call, if any. A condition that cannot
+     * be evaluated counts as matching: when in doubt a human looks at the call.
+     */
+    @Override
+    public Optional<ApprovalRule> approval(ToolCall call, CallHistory history) {
+        if (call.agent().isEmpty()) {
+            return Optional.empty();
+        }
+        String name = call.tool().qualified();
+        for (String role : call.agent().get().roles()) {
+            for (ApprovalRule rule : approvalsByRole.getOrDefault(role, List.of())) {
+                if (!rule.match().targets(name, call.annotations())) {
+                    continue;
+                }
+                try {
+                    if (rule.match().when().isEmpty() || rule.match().when().get().test(call, call.receivedAt(), history)) {
+                        return Optional.of(rule);
+                    }
+                } catch (ConditionException e) {
+                    return Optional.of(rule);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.tollgate.history.CallHistory;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Interceptor;
+import dev.tollgate.upstream.ForwardingInterceptor;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +32,8 @@ public final class PolicyInterceptor implements Interceptor {
             return CallOutcome.blocked(decision);
         }
         CallOutcome downstream = chain.proceed(chain.call());
-        if (downstream.decision().isBlocked()) {
+        if (downstream.decision().isBlocked() || !downstream.decision().equals(ForwardingInterceptor.FORWARDED)) {
+            // Blocked later, or allowed with more to say (a person approved it): that decision is the record's.
             return downstream;
         }
         return new CallOutcome(decision, downstream.status(), downstream.result(), downstream.responseBytes());

@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Reads the policy sections ({@code roles}, {@code limits}, {@code loopBreaker}), collecting every problem with its line. */
 final class PolicyParser {
-    private static final Set<String> ROLE_KEYS = Set.of("allow", "deny", "limits", "description");
+    private static final Set<String> ROLE_KEYS = Set.of("allow", "deny", "approve", "limits", "description");
     private static final Set<String> RULE_KEYS = Set.of("tool", "class", "when");
     private static final Set<String> LIMIT_KEYS = Set.of("name", "tool", "per", "rate", "burst");
     private static final Set<String> BREAKER_KEYS = Set.of("enabled", "maxRepeats", "window", "coolDown", "tools");
@@ -31,6 +31,7 @@ final class PolicyParser {
     private final List<ConfigException> problems = new ArrayList<>();
 
     final Map<String, List<PolicyRule>> rulesByRole = new LinkedHashMap<>();
+    final Map<String, List<ApprovalRule>> approvalsByRole = new LinkedHashMap<>();
     final List<LimitRule> limits = new ArrayList<>();
     LoopBreakerSettings loopBreaker = LoopBreakerSettings.builtIn();
 
@@ -88,6 +89,9 @@ final class PolicyParser {
             unknownKeys(body, pointer, ROLE_KEYS, "role '" + name + "'");
             rules(name, false, body.path("deny"), pointer + "/deny", rules);
             rules(name, true, body.path("allow"), pointer + "/allow", rules);
+            List<PolicyRule> approve = new ArrayList<>();
+            rules(name, true, body.path("approve"), pointer + "/approve", approve);
+            approvalsByRole.put(name, approve.stream().map(ApprovalRule::new).toList());
             roleLimits(name, body.path("limits"), pointer + "/limits");
         }
     }
@@ -100,7 +104,8 @@ final class PolicyParser {
             if (list.isString() || list.isObject()) {
                 rule(role, allow, list, pointer).ifPresent(into::add);
             } else {
-                problem(pointer, (allow ? "allow" : "deny") + " must be a list of tool patterns or rules");
+                problem(pointer, pointer.substring(pointer.lastIndexOf('/') + 1)
+                        + " must be a list of tool patterns or rules");
             }
             return;
         }

@@ -40,7 +40,7 @@ public final class PolicyPreview {
     private static final Set<String> OUTSIDE_POLICY = Set.of(BlockReason.AUTHENTICATION.name(),
             BlockReason.UNKNOWN_TOOL.name(), BlockReason.AUDIT_UNAVAILABLE.name(),
             BlockReason.UPSTREAM_UNAVAILABLE.name());
-    private static final Set<String> OUTSIDE_POLICY_RULES = Set.of("identity", "audit store", "unknown tool");
+    private static final Set<String> OUTSIDE_POLICY_RULES = Set.of("identity", "audit store", "unknown tool", "pinning");
 
     private final CompiledPolicy candidate;
     private final Function<ToolRef, ToolAnnotations> annotations;
@@ -103,11 +103,14 @@ public final class PolicyPreview {
             }
         }
 
-        /** Blocked before policy had a say: no identity, or a link that is not about rules or limits. */
+        /**
+         * Blocked before policy had a say (no identity, a link that is not about rules or limits), or after it by a
+         * person's denial, which no candidate can replay.
+         */
         private boolean outsidePolicy(AuditRecord record) {
             String agent = record.agentId();
             return agent == null || agent.isBlank() || "anonymous".equals(agent)
-                    || OUTSIDE_POLICY_RULES.contains(record.rule())
+                    || OUTSIDE_POLICY_RULES.contains(record.rule()) || record.rule().contains(" approve ")
                     || OUTSIDE_POLICY.contains(record.reason().toUpperCase(Locale.ROOT));
         }
 
