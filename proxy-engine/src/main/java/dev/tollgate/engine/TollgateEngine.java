@@ -4,6 +4,8 @@ import dev.tollgate.approval.ApprovalDesk;
 import dev.tollgate.approval.ApprovalInterceptor;
 import dev.tollgate.approval.ApprovalSettings;
 import dev.tollgate.audit.AuditInterceptor;
+import dev.tollgate.auditserver.AuditServerConnection;
+import dev.tollgate.auditserver.AuditServerSettings;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
@@ -139,6 +141,7 @@ public final class TollgateEngine implements Engine {
             AtomicReference<Authenticator> authenticator = new AtomicReference<>(identity.authenticator(config));
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
+            AuditServerSettings.from(config).ifPresent(on -> upstreams.addBuiltIn(new AuditServerConnection(audit)));
             ToolPins pins = push(opened, ToolPins.open(PinningSettings.from(config), upstreams::tool, events, clock));
             upstreams.onListChanged(change -> {
                 if (change.kind() == ListChange.Kind.TOOLS) {

@@ -1,5 +1,6 @@
 package dev.tollgate.policy;
 
+import dev.tollgate.auditserver.AuditServerSettings;
 import dev.tollgate.config.AgentConfig;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.TollgateConfig;
@@ -33,10 +34,12 @@ public final class CompiledPolicy implements Policy {
     private final Map<String, List<ApprovalRule>> approvalsByRole;
     private final List<LimitRule> limits;
     private final LoopBreakerSettings loopBreaker;
+    private final Optional<AuditServerSettings> auditServer;
 
     private CompiledPolicy(TollgateConfig config, Map<String, List<PolicyRule>> rulesByRole,
                            Map<String, List<ApprovalRule>> approvalsByRole, List<LimitRule> limits,
-                           LoopBreakerSettings loopBreaker) {
+                           LoopBreakerSettings loopBreaker, Optional<AuditServerSettings> auditServer) {
+        this.auditServer = auditServer;
         this.config = config;
         this.rulesByRole = rulesByRole;
         this.approvalsByRole = approvalsByRole;
@@ -53,7 +56,7 @@ public final class CompiledPolicy implements Policy {
         Map<String, List<PolicyRule>> rules = new LinkedHashMap<>();
         parser.rulesByRole.forEach((role, list) -> rules.put(role, List.copyOf(list)));
         return new CompiledPolicy(config, Map.copyOf(rules), Map.copyOf(parser.approvalsByRole),
-                List.copyOf(parser.limits), parser.loopBreaker);
+                List.copyOf(parser.limits), parser.loopBreaker, parser.auditServer);
     }
 
     /** Every problem of the policy sections, in file order; empty when the policy compiles. */
@@ -132,6 +135,12 @@ public final class CompiledPolicy implements Policy {
         }
         ToolRef tool = call.tool();
         String name = tool.qualified();
+        if (!mayUseAuditServer(call.agent().get(), tool)) {
+            AuditServerSettings settings = auditServer.orElseThrow();
+            return Decision.blocked(BlockReason.POLICY, "auditServer roles", Optional.of(settings.source()),
+                    "Tollgate blocked " + name + ": only agents with one of the roles " + settings.roles() + " ("
+                            + settings.source() + ") may use the audit server.");
+        }
         Instant now = call.receivedAt();
         PolicyRule patternDeny = null;
         PolicyRule classDeny = null;
@@ -184,6 +193,17 @@ public final class CompiledPolicy implements Policy {
                         + ") to call it (default deny).");
     }
 
+    /** The audit server's tools are for its roles only, whatever broader allows (such as {@code *}) say. */
+    private boolean mayUseAuditServer(AgentIdentity agent, ToolRef tool) {
+        return auditServer.isEmpty() || !tool.server().equals(AuditServerSettings.SERVER)
+                || agent.roles().stream().anyMatch(auditServer.get().roles()::contains);
+    }
+
+    /** The {@code auditServer} section, when the virtual server {@code tollgate} is on. */
+    public Optional<AuditServerSettings> auditServer() {
+        return auditServer;
+    }
+
     private static Decision allowed(PolicyRule rule) {
         return Decision.allowed(rule.describe(), Optional.of(rule.source()));
     }
@@ -199,6 +219,9 @@ public final class CompiledPolicy implements Policy {
      */
     @Override
     public boolean visible(AgentIdentity agent, ToolRef tool, ToolAnnotations annotations) {
+        if (!mayUseAuditServer(agent, tool)) {
+            return false;
+        }
         boolean patternDeny = false;
         boolean classDeny = false;
         boolean exactAllow = false;

@@ -1,5 +1,6 @@
 package dev.tollgate.policy;
 
+import dev.tollgate.auditserver.AuditServerSettings;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.Durations;
 import dev.tollgate.config.SourceMap;
@@ -34,6 +35,7 @@ final class PolicyParser {
     final Map<String, List<ApprovalRule>> approvalsByRole = new LinkedHashMap<>();
     final List<LimitRule> limits = new ArrayList<>();
     LoopBreakerSettings loopBreaker = LoopBreakerSettings.builtIn();
+    Optional<AuditServerSettings> auditServer = Optional.empty();
 
     PolicyParser(TollgateConfig config) {
         this.lines = config.sourceMap();
@@ -41,6 +43,24 @@ final class PolicyParser {
         roles(root.path("roles"));
         topLevelLimits(root.path("limits"));
         loopBreaker(root.path("loopBreaker"));
+        auditServer(config);
+    }
+
+    /** The audit server's roles may use its tools: each gets an allow of {@code tollgate.*} written at the roles. */
+    private void auditServer(TollgateConfig config) {
+        try {
+            auditServer = AuditServerSettings.from(config);
+        } catch (ConfigException e) {
+            problems.add(e);
+            return;
+        }
+        auditServer.ifPresent(settings -> {
+            for (String role : settings.roles()) {
+                rulesByRole.computeIfAbsent(role, r -> new ArrayList<>()).add(new PolicyRule(role, true,
+                        Optional.of(Glob.of(AuditServerSettings.SERVER + ".*")), Optional.empty(), Optional.empty(),
+                        settings.source()));
+            }
+        });
     }
 
     /** In file order, as a compiler lists them. */

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +63,7 @@ public final class UpstreamRegistry implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Map<String, UpstreamConnection> builtIn = new ConcurrentHashMap<>();
     private final List<Consumer<ListChange>> listListeners = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<String, JsonNode>> messageListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -94,6 +96,17 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a server Tollgate answers itself, in process (the audit server): listed, routed and governed like a
+     * configured one. Call before {@link #start()}.
+     */
+    public void addBuiltIn(UpstreamConnection connection) {
+        ServerConfig config = new ServerConfig(connection.server(), Optional.empty(), List.of("built-in"), Map.of(),
+                Map.of(), Duration.ofSeconds(30), Json.object());
+        builtIn.put(connection.server(), connection);
+        entries.put(connection.server(), new Entry(config));
+    }
+
     public static UpstreamRegistry fromConfig(TollgateConfig config, EventBus events) {
         return new UpstreamRegistry(config.servers().values(), events);
     }
@@ -119,7 +132,8 @@ public final class UpstreamRegistry implements AutoCloseable {
         setState(e, UpstreamState.CONNECTING, "connecting to " + describe(e.config));
         UpstreamConnection connection;
         try {
-            connection = connector.connect(e.config);
+            UpstreamConnection own = builtIn.get(e.config.name());
+            connection = own != null ? own : connector.connect(e.config);
         } catch (UpstreamException | RuntimeException ex) {
             Duration wait;
             synchronized (e) {
