@@ -10,6 +10,7 @@ import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.audit.Redactor;
+import dev.tollgate.audit.HeaderMismatchRecorder;
 import dev.tollgate.audit.RefusedCredentialsRecorder;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Durations;
@@ -192,6 +193,10 @@ public final class TollgateEngine implements Engine {
                 McpHttpHandler handler = new McpHttpHandler(gateway, sessions, authenticator::get,
                         new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
                 handler.onRefusedCredentials(new RefusedCredentialsRecorder(audit, events, clock)::refused);
+                handler.onHeaderMismatch(new HeaderMismatchRecorder(audit, events,
+                        Redactor.withKeys(config.redactKeys()), name -> gateway.names()
+                                .parse(name, upstreams.serverNames()).orElseGet(() -> gateway.names().guess(name)),
+                        clock)::refused);
                 AgentHttpServer server = push(opened,
                         new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
                 identityServices.handlers().forEach((path, route) -> {

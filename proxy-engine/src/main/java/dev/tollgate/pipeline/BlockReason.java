@@ -1,7 +1,10 @@
 package dev.tollgate.pipeline;
 
-/** Which concern of the chain made a decision; {@link #NONE} for an allowed call. */
+/**
+ * Which concern of the chain made a decision; {@link #NONE} for an allowed call. {@link #PROTOCOL}: the request
+ * broke the transport's rules before the chain (2026-07-28 headers that disagree with the body).
+ */
 public enum BlockReason {
     NONE, AUTHENTICATION, POLICY, RATE_LIMIT, LOOP_BREAKER, AUDIT_UNAVAILABLE, UNKNOWN_TOOL, UPSTREAM_UNAVAILABLE,
-    TOOL_CHANGED, APPROVAL
+    PROTOCOL, TOOL_CHANGED, APPROVAL
 }
