@@ -1,7 +1,9 @@
 package dev.tollgate.engine;
 
+import dev.tollgate.approval.ApprovalDesk;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.events.EventBus;
+import dev.tollgate.pinning.ToolPins;
 import dev.tollgate.policy.PolicyControl;
 import java.net.URI;
 import java.util.List;
@@ -23,6 +25,16 @@ public interface Engine extends AutoCloseable {
 
     /** Re-sends recorded calls through the governing chain; empty when no proxy is running (read-only store). */
     default Optional<CallReplayer> replayer() {
+        return Optional.empty();
+    }
+
+    /** The pinned tool definitions of a running proxy; empty when read-only. */
+    default Optional<ToolPins> pins() {
+        return Optional.empty();
+    }
+
+    /** The calls a running proxy holds for a person's approval; empty when read-only. */
+    default Optional<ApprovalDesk> approvals() {
         return Optional.empty();
     }
 

@@ -299,13 +299,15 @@ public final class TollgateEngine implements Engine {
     }
 
     /** The pinned tool definitions: what changed, and approving a new definition. */
-    public ToolPins pins() {
-        return pins;
+    @Override
+    public Optional<ToolPins> pins() {
+        return Optional.of(pins);
     }
 
     /** The calls held for a person's approval, and answering them. */
-    public ApprovalDesk approvals() {
-        return approvals;
+    @Override
+    public Optional<ApprovalDesk> approvals() {
+        return Optional.of(approvals);
     }
 
     public McpGateway gateway() {

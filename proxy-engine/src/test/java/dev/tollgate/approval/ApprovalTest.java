@@ -66,8 +66,8 @@ class ApprovalTest {
     }
 
     private HeldCall awaitHeld() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.approvals().pending().size() == 1);
-        return engine.approvals().pending().get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.approvals().orElseThrow().pending().size() == 1);
+        return engine.approvals().orElseThrow().pending().get(0);
     }
 
     @Test
@@ -87,7 +87,7 @@ class ApprovalTest {
             assertThat(refund).isNotDone();
             assertThat(payments.chargeCount()).isEqualTo(1);
 
-            CompletableFuture.runAsync(() -> engine.approvals().answer(held.id(), true, "alice", "refund verified"))
+            CompletableFuture.runAsync(() -> engine.approvals().orElseThrow().answer(held.id(), true, "alice", "refund verified"))
                     .join();
 
             McpSchema.CallToolResult result = refund.get();
@@ -115,7 +115,7 @@ class ApprovalTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 1);
         assertThat(records().get(0).decision()).isEqualTo("blocked");
         assertThat(records().get(0).reason()).contains("denied by timeout");
-        assertThat(engine.approvals().pending()).isEmpty();
+        assertThat(engine.approvals().orElseThrow().pending()).isEmpty();
     }
 
     @Test
@@ -152,7 +152,7 @@ class ApprovalTest {
             assertThat(progress.get(0).progressToken()).isEqualTo("refund-1");
             assertThat(progress.get(0).message()).contains("waiting for a person").contains(held.id());
 
-            engine.approvals().answer(held.id(), true, "alice", "");
+            engine.approvals().orElseThrow().answer(held.id(), true, "alice", "");
             assertThat(refund.get().isError()).isFalse();
         }
     }

@@ -83,7 +83,7 @@ class PinningTest {
             assertThat(payments.chargeCount()).isZero();
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e ->
                     e instanceof EngineEvent.ToolDefinitionChanged c && c.tool().equals("charge") && c.withheld()));
-            assertThat(engine.pins().changes()).singleElement().satisfies(change ->
+            assertThat(engine.pins().orElseThrow().changes()).singleElement().satisfies(change ->
                     assertThat(change.offered().path("description").asString()).isEqualTo(POISONED));
             assertThat(LockFile.read(lock).get("payments.charge").changed()).isTrue();
 
@@ -120,11 +120,11 @@ class PinningTest {
     void theDesktopApprovalPinsWhatTheServerOffersNow() throws Exception {
         start("");
         payments.redescribe("charge", POISONED);
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.pins().withheld(new ToolRef("payments", "charge")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.pins().orElseThrow().withheld(new ToolRef("payments", "charge")));
 
-        engine.pins().approve(new ToolRef("payments", "charge"));
+        engine.pins().orElseThrow().approve(new ToolRef("payments", "charge"));
 
-        assertThat(engine.pins().changes()).isEmpty();
+        assertThat(engine.pins().orElseThrow().changes()).isEmpty();
         try (AgentClient agent = agent()) {
             assertThat(agent.toolNames()).contains("payments__charge");
         }

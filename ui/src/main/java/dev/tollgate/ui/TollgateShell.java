@@ -1,5 +1,6 @@
 package dev.tollgate.ui;
 
+import dev.tollgate.approval.HeldCall;
 import dev.tollgate.engine.Engine;
 import dev.tollgate.ui.alerts.AlertEntry;
 import dev.tollgate.ui.alerts.AlertsView;
@@ -17,6 +18,7 @@ import dev.tollgate.ui.limits.LimitsViewModel;
 import dev.tollgate.ui.policy.PolicyView;
 import dev.tollgate.ui.replay.ReplayView;
 import dev.tollgate.ui.replay.ReplayViewModel;
+import dev.tollgate.ui.security.SecurityView;
 import dev.tollgate.ui.replay.SessionSummary;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
@@ -59,7 +61,7 @@ import javafx.util.Duration;
 import org.controlsfx.control.Notifications;
 
 /**
- * The main window's content over one {@link Engine}: menu, left navigation, the six views and the
+ * The main window's content over one {@link Engine}: menu, left navigation, the seven views and the
  * status bar. Owns the event dispatcher and background executor of that window; {@link #close()} releases them.
  */
 public final class TollgateShell implements AutoCloseable {
@@ -125,6 +127,7 @@ public final class TollgateShell implements AutoCloseable {
         views.put(Section.AGENTS, new AgentsView(agentsModel));
         policyModel = engine.policy().map(control -> new PolicyViewModel(control, background));
         policyModel.ifPresent(m -> m.setShowCall(this::showCall));
+        views.put(Section.SECURITY, SecurityView.forEngine(engine, dispatcher, background, this::promptApproval));
         views.put(Section.POLICY, policyModel.<Node>map(PolicyView::new)
                 .orElseGet(() -> notice("Opened read-only: there is no running policy to edit.")));
         for (Section s : Section.values()) {
@@ -267,6 +270,19 @@ public final class TollgateShell implements AutoCloseable {
         StackPane pane = new StackPane(label);
         pane.setPadding(new Insets(24));
         return pane;
+    }
+
+    private void promptApproval(HeldCall call) {
+        if (root.getScene() == null || root.getScene().getWindow() == null || !root.getScene().getWindow().isShowing()) {
+            return;
+        }
+        Notifications.create()
+                .owner(root.getScene().getWindow())
+                .title("Approval needed")
+                .text(call.agentId() + " wants to call " + call.tool() + " (" + call.rule() + ")")
+                .hideAfter(Duration.seconds(10))
+                .onAction(e -> navigate(Section.SECURITY))
+                .showInformation();
     }
 
     private void popup(AlertEntry alert) {
