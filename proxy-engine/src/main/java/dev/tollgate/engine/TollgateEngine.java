@@ -40,8 +40,8 @@ import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
-import dev.tollgate.ratelimit.InMemoryLimitStore;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
+import dev.tollgate.ratelimit.redis.LimitBackends;
 import dev.tollgate.session.SessionListener;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.transport.AgentHttpServer;
@@ -133,6 +133,7 @@ public final class TollgateEngine implements Engine {
             EventBus events = push(opened, new EventBus());
             AuditStore audit = push(opened, openAudit(config));
             PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
+            LimitBackends limitBackends = push(opened, LimitBackends.open(config));
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
             }
@@ -166,8 +167,8 @@ public final class TollgateEngine implements Engine {
                     new AuditInterceptor(audit, events, redactor, clock),
                     new IdentityInterceptor(authenticator::get, identity.userToken().map(UserTokenVerifier::new)),
                     new PolicyInterceptor(() -> governing, history),
-                    new RateLimitInterceptor(policy.limits(), new InMemoryLimitStore(), clock),
-                    new LoopBreakerInterceptor(policy.loopBreaker(), events, clock),
+                    new RateLimitInterceptor(policy.limits(), limitBackends.limiter(), clock),
+                    new LoopBreakerInterceptor(policy.loopBreaker(), limitBackends.repeats(), events, clock),
                     new ApprovalInterceptor(() -> governing, history, approvals, redactor, clock),
                     new HistoryInterceptor(history, redactor, () -> policy.get().usesHistory()),
                     new CredentialInjectionInterceptor(upstreams),

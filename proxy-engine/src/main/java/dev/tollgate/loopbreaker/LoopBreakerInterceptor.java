@@ -11,13 +11,20 @@ import java.util.function.Supplier;
 /** The loop-breaker link: refuses an agent's identical repeated call and tells the event bus when it trips. */
 public final class LoopBreakerInterceptor implements Interceptor {
     private final Supplier<LoopBreakerSettings> settings;
-    private final LoopBreaker breaker = new LoopBreaker();
+    private final LoopBreaker breaker;
     private final EventBus events;
     private final Clock clock;
 
     /** {@code settings} is read per call, so a hot-reloaded policy's breaker applies to the next call. */
     public LoopBreakerInterceptor(Supplier<LoopBreakerSettings> settings, EventBus events, Clock clock) {
+        this(settings, new InMemoryRepeatWindow(), events, clock);
+    }
+
+    /** A breaker whose repeats live in {@code window} (shared by several instances when it is Redis). */
+    public LoopBreakerInterceptor(Supplier<LoopBreakerSettings> settings, RepeatWindow window, EventBus events,
+                                  Clock clock) {
         this.settings = settings;
+        this.breaker = new LoopBreaker(window);
         this.events = events;
         this.clock = clock;
     }

@@ -15,9 +15,9 @@ public final class RateLimitInterceptor implements Interceptor {
     private final Clock clock;
 
     /** {@code limits} is read per call, so a hot-reloaded policy's limits apply to the next call. */
-    public RateLimitInterceptor(Supplier<List<LimitRule>> limits, LimitStore store, Clock clock) {
+    public RateLimitInterceptor(Supplier<List<LimitRule>> limits, RateLimiter limiter, Clock clock) {
         this.limits = limits;
-        this.limiter = new RateLimiter(store);
+        this.limiter = limiter;
         this.clock = clock;
     }
 
