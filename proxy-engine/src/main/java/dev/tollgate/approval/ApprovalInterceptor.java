@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -34,15 +33,12 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ApprovalInterceptor implements Interceptor {
     static final Duration KEEPALIVE = Duration.ofSeconds(5);
 
-    private final Supplier<Policy> policy;
     private final CallHistory history;
     private final ApprovalDesk desk;
     private final Redactor redactor;
     private final Clock clock;
 
-    public ApprovalInterceptor(Supplier<Policy> policy, CallHistory history, ApprovalDesk desk, Redactor redactor,
-                               Clock clock) {
-        this.policy = policy;
+    public ApprovalInterceptor(CallHistory history, ApprovalDesk desk, Redactor redactor, Clock clock) {
         this.history = history;
         this.desk = desk;
         this.redactor = redactor;
@@ -52,7 +48,8 @@ public final class ApprovalInterceptor implements Interceptor {
     @Override
     public CallOutcome intercept(Chain chain) {
         ToolCall call = chain.call();
-        Optional<ApprovalRule> rule = policy.get().approval(call, history);
+        Policy policy = chain.snapshot().policy();
+        Optional<ApprovalRule> rule = policy.approval(call, history);
         if (rule.isEmpty()) {
             return chain.proceed(call);
         }
@@ -67,13 +64,9 @@ public final class ApprovalInterceptor implements Interceptor {
                             + "approval (" + rule.get().describe() + ", " + rule.get().source() + ") and was "
                             + answer.describe() + "."));
         }
-        CallOutcome downstream = chain.proceed(call);
-        if (downstream.decision().isBlocked()) {
-            return downstream;
-        }
-        Decision approved = new Decision(Verdict.ALLOWED, BlockReason.NONE, rule.get().describe(),
-                Optional.of(rule.get().source()), "allowed; " + answer.describe(), Optional.empty());
-        return new CallOutcome(approved, downstream.status(), downstream.result(), downstream.responseBytes());
+        chain.state().approved(new Decision(Verdict.ALLOWED, BlockReason.NONE, rule.get().describe(),
+                Optional.of(rule.get().source()), "allowed; " + answer.describe(), Optional.empty()));
+        return chain.proceed(call);
     }
 
     private Answer await(HeldCall held, CompletableFuture<Answer> answer, Chain chain) {

@@ -5,6 +5,10 @@ import dev.tollgate.pipeline.ToolCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /** The tamper-evident record of every call attempt (H2 file by default, PostgreSQL for teams). */
@@ -13,8 +17,45 @@ public interface AuditStore extends AutoCloseable {
     /** Records the attempt durably before the call is forwarded; returns the record id. */
     long recordAttempt(ToolCall call) throws AuditUnavailableException;
 
+    /** How long a caller waits for the store to confirm a write before treating it as unavailable. */
+    Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Completes the attempt's record with its decision and outcome and links it into the hash chain, without
+     * waiting: the future yields the record once it is durable (commits are shared with concurrent calls), or why
+     * it could not be stored.
+     */
+    CompletableFuture<AuditRecord> completeAsync(long id, ToolCall call, CallOutcome outcome, Duration latency);
+
+    /** Completes the record and waits until it is durable; returns it as stored. */
+    default AuditRecord complete(long id, ToolCall call, CallOutcome outcome, Duration latency)
+            throws AuditUnavailableException {
+        CompletableFuture<AuditRecord> done = completeAsync(id, call, outcome, latency);
+        try {
+            return done.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditUnavailableException("interrupted while waiting for the audit store", e);
+        } catch (TimeoutException e) {
+            throw new AuditUnavailableException("the audit store did not confirm the record within "
+                    + ACK_TIMEOUT.toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuditUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new AuditUnavailableException("the audit store could not take the record: "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
     /** Completes the attempt's record with its decision and outcome and links it into the hash chain. */
-    void recordOutcome(long id, ToolCall call, CallOutcome outcome, Duration latency) throws AuditUnavailableException;
+    default void recordOutcome(long id, ToolCall call, CallOutcome outcome, Duration latency)
+            throws AuditUnavailableException {
+        complete(id, call, outcome, latency);
+    }
+
+    /** The redaction rules this store applies to everything it keeps; events shown elsewhere use the same. */
+    Redactor redactor();
 
     /** Records, matching the query, in id order (or newest first when the query says so). */
     List<AuditRecord> query(AuditQuery query);

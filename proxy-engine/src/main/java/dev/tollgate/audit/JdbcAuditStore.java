@@ -127,22 +127,17 @@ public final class JdbcAuditStore implements AuditStore {
     }
 
     @Override
-    public void recordOutcome(long id, ToolCall call, CallOutcome outcome, Duration latency)
-            throws AuditUnavailableException {
-        complete(id, call, outcome, latency);
+    public Redactor redactor() {
+        return redactor;
     }
 
-    /** Completes a record like {@link #recordOutcome} and returns it as finally stored. */
+    @Override
     public AuditRecord complete(long id, ToolCall call, CallOutcome outcome, Duration latency)
             throws AuditUnavailableException {
         return submit(completion(id, call, outcome, latency)).toRecord();
     }
 
-    /**
-     * Completes a record without waiting for its commit; the future yields the record as stored, or why it
-     * could not be. The attempt is already durable, so a crash before this commit leaves it "interrupted",
-     * never missing; reads in this process wait for it (see {@link #awaitPendingWrites()}).
-     */
+    @Override
     public CompletableFuture<AuditRecord> completeAsync(long id, ToolCall call, CallOutcome outcome, Duration latency) {
         Complete op = completion(id, call, outcome, latency);
         try {

@@ -1,16 +1,20 @@
 package dev.tollgate.engine;
 
 import dev.tollgate.gateway.GatewayPipelines;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The one place the governing chain is put together, in the order the product promises: the attempt is
- * recorded first, then identity, policy, limits and the loop breaker decide, then credentials are added and
- * a person approves it where an approve rule asks for that, the call joins the session's history, and
- * the call is forwarded (with the end user's or Tollgate's own upstream token where the server asks for one). Names no upstream offers run audit and identity, then are blocked.
+ * recorded first, then identity, policy, limits and the loop breaker decide, then a person approves the call where
+ * an approve rule asks for that, the call joins the session's history, credentials are added and the call is
+ * forwarded (with the end user's or Tollgate's own upstream token where the server asks for one). Names no upstream
+ * offers run audit and identity, then are blocked. Every chain takes its calls' snapshot (policy, limits, breaker,
+ * authenticator) from {@code snapshots} once per call; a new link reads it from {@code chain.snapshot()}.
  */
 final class Chains {
     /** The links, one per concern, as the engine built them from the configuration. */
@@ -25,7 +29,7 @@ final class Chains {
 
     private Chains() {}
 
-    static GatewayPipelines build(Links l) {
+    static GatewayPipelines build(Links l, Supplier<CallSnapshot> snapshots) {
         List<Interceptor> links = new ArrayList<>(List.of(
                 l.audit(),
                 l.identity(),
@@ -37,11 +41,11 @@ final class Chains {
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());
-        Pipeline calls = new Pipeline(links);
+        Pipeline calls = new Pipeline(links, snapshots);
         Pipeline unknownTools = new Pipeline(List.of(
                 l.audit(),
                 l.identity(),
-                l.unknownTool()));
+                l.unknownTool()), snapshots);
         return new GatewayPipelines(calls, unknownTools);
     }
 
@@ -49,7 +53,7 @@ final class Chains {
      * The chain a re-sent recorded call runs through: the governing chain without the identity link, since the
      * replayer gives the call its built-in identity (there are no agent credentials to re-check).
      */
-    static Pipeline replay(Links l) {
+    static Pipeline replay(Links l, Supplier<CallSnapshot> snapshots) {
         List<Interceptor> links = new ArrayList<>(List.of(
                 l.audit(),
                 l.policy(),
@@ -60,6 +64,6 @@ final class Chains {
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());
-        return new Pipeline(links);
+        return new Pipeline(links, snapshots);
     }
 }

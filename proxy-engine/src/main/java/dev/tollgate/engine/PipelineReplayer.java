@@ -1,6 +1,5 @@
 package dev.tollgate.engine;
 
-import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.Redactor;
@@ -59,8 +58,8 @@ final class PipelineReplayer implements CallReplayer {
                 upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE),
                 record.conversationId(), Json.object(), UpstreamAuth.NONE);
         CallOutcome outcome = chain.execute(call, new CallContext(ProtocolVersions.LATEST, AgentChannel.DISCARD, timeout));
-        Optional<Long> auditId = audit.query(AuditQuery.builder().session(sessionId).limit(1).build()).stream()
-                .findFirst().map(AuditRecord::id);
+        Optional<Long> auditId = outcome.auditId().isPresent() ? Optional.of(outcome.auditId().getAsLong())
+                : Optional.empty();
         return new Resent(outcome, auditId);
     }
 

@@ -9,7 +9,6 @@ import dev.tollgate.auditserver.AuditServerSettings;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
-import dev.tollgate.audit.Redactor;
 import dev.tollgate.audit.HeaderMismatchRecorder;
 import dev.tollgate.audit.RefusedCredentialsRecorder;
 import dev.tollgate.config.ConfigLoader;
@@ -80,7 +79,7 @@ public final class TollgateEngine implements Engine {
     private final UpstreamRegistry upstreams;
     private final SessionRegistry sessions;
     private final McpGateway gateway;
-    private final AtomicReference<Authenticator> authenticator;
+    private final Snapshots snapshots;
     private final Optional<AgentHttpServer> http;
     private final PolicyControl policyControl;
     private final CallReplayer replayer;
@@ -89,7 +88,7 @@ public final class TollgateEngine implements Engine {
     private final Deque<AutoCloseable> resources;
 
     private TollgateEngine(EventBus events, AuditStore audit, PolicyHolder policy, UpstreamRegistry upstreams,
-                           SessionRegistry sessions, McpGateway gateway, AtomicReference<Authenticator> authenticator,
+                           SessionRegistry sessions, McpGateway gateway, Snapshots snapshots,
                            Optional<AgentHttpServer> http, CallReplayer replayer, ToolPins pins,
                            ApprovalDesk approvals, Deque<AutoCloseable> resources) {
         this.events = events;
@@ -98,7 +97,7 @@ public final class TollgateEngine implements Engine {
         this.upstreams = upstreams;
         this.sessions = sessions;
         this.gateway = gateway;
-        this.authenticator = authenticator;
+        this.snapshots = snapshots;
         this.http = http;
         this.resources = resources;
         this.replayer = replayer;
@@ -140,7 +139,7 @@ public final class TollgateEngine implements Engine {
             AtomicReference<String> boundBase = new AtomicReference<>(IdentityConfig.baseUrl(config));
             IdentityServices identityServices = IdentityServices.create(config, boundBase::get, clock);
             IdentityConfig identity = identityServices.config();
-            AtomicReference<Authenticator> authenticator = new AtomicReference<>(identity.authenticator(config));
+            AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
             AuditServerSettings.from(config).ifPresent(on -> upstreams.addBuiltIn(new AuditServerConnection(audit)));
@@ -154,6 +153,11 @@ public final class TollgateEngine implements Engine {
             pins.observe(upstreams.tools());
             pins.watch();
             Policy governing = new PinnedPolicy(policy.live(), pins);
+            Snapshots snapshots = new Snapshots(policy, loaded -> {
+                TollgateConfig bound = loaded.withListenPort(boundPort.get());
+                return IdentityConfig.from(bound).authenticator(bound);
+            }, compiled -> new PinnedPolicy(compiled, pins));
+            Authenticator authenticator = snapshots.authenticator();
             ApprovalDesk approvals = push(opened, new ApprovalDesk(ApprovalSettings.from(config), events, clock));
             approvals.watch();
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
@@ -161,41 +165,35 @@ public final class TollgateEngine implements Engine {
 
             GatewaySettings settings = new GatewaySettings(config.toolNameSeparator(), config.callTimeout(),
                     config.root().path("listPageSize").asInt(100), "0.1.0");
-            Redactor redactor = Redactor.withKeys(config.redactKeys());
             CallLedger history = CallLedger.seededFrom(audit);
             Chains.Links links = new Chains.Links(
-                    new AuditInterceptor(audit, events, redactor, clock),
-                    new IdentityInterceptor(authenticator::get, identity.userToken().map(UserTokenVerifier::new)),
-                    new PolicyInterceptor(() -> governing, history),
-                    new RateLimitInterceptor(policy.limits(), limitBackends.limiter(), clock),
-                    new LoopBreakerInterceptor(policy.loopBreaker(), limitBackends.repeats(), events, clock),
-                    new ApprovalInterceptor(() -> governing, history, approvals, redactor, clock),
-                    new HistoryInterceptor(history, redactor, () -> policy.get().usesHistory()),
+                    new AuditInterceptor(audit, events, clock),
+                    new IdentityInterceptor(identity.userToken().map(UserTokenVerifier::new)),
+                    new PolicyInterceptor(history),
+                    new RateLimitInterceptor(limitBackends.limiter(), clock),
+                    new LoopBreakerInterceptor(limitBackends.repeats(), events, clock),
+                    new ApprovalInterceptor(history, approvals, audit.redactor(), clock),
+                    new HistoryInterceptor(history, audit.redactor(), () -> policy.get().usesHistory()),
                     new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
-            McpGateway gateway = new McpGateway(upstreams, () -> governing, authenticator::get, Chains.build(links),
-                    sessions, settings);
+            McpGateway gateway = new McpGateway(upstreams, () -> governing, () -> authenticator,
+                    Chains.build(links, snapshots), sessions, settings);
             pins.onChange(gateway::policyChanged);
-            CallReplayer replayer = new PipelineReplayer(Chains.replay(links), policy, upstreams, audit,
+            CallReplayer replayer = new PipelineReplayer(Chains.replay(links, snapshots), policy, upstreams, audit,
                     config.callTimeout());
-            AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
-            policy.onChange((previous, next) -> {
-                TollgateConfig reloaded = next.config().withListenPort(boundPort.get());
-                authenticator.set(IdentityConfig.from(reloaded).authenticator(reloaded));
-                gateway.policyChanged();
-            });
+            policy.onChange((previous, next) -> gateway.policyChanged());
 
             Optional<AgentHttpServer> http = Optional.empty();
             if (withHttp) {
                 String userTokenHeader = identity.userToken().map(UserTokenSettings::header)
                         .orElse(UserTokenSettings.DEFAULT_HEADER);
-                McpHttpHandler handler = new McpHttpHandler(gateway, sessions, authenticator::get,
+                McpHttpHandler handler = new McpHttpHandler(gateway, sessions, () -> authenticator,
                         new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
                 handler.onRefusedCredentials(new RefusedCredentialsRecorder(audit, events, clock)::refused);
                 handler.onHeaderMismatch(new HeaderMismatchRecorder(audit, events,
-                        Redactor.withKeys(config.redactKeys()), name -> gateway.names()
+                        audit.redactor(), name -> gateway.names()
                                 .parse(name, upstreams.serverNames()).orElseGet(() -> gateway.names().guess(name)),
                         clock)::refused);
                 AgentHttpServer server = push(opened,
@@ -215,14 +213,14 @@ public final class TollgateEngine implements Engine {
                 boundPort.set(server.port());
                 TollgateConfig boundConfig = config.withListenPort(server.port());
                 IdentityConfig boundIdentity = IdentityConfig.from(boundConfig);
-                authenticator.set(boundIdentity.authenticator(boundConfig));
+                snapshots.refresh();
                 ProtectedResourceMetadataHandler metadata = new ProtectedResourceMetadataHandler(boundIdentity.metadata());
                 server.addRoute(BearerChallenge.WELL_KNOWN_PATH, metadata);
                 server.addRoute(BearerChallenge.WELL_KNOWN_PATH + "/mcp", metadata);
                 http = Optional.of(server);
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
-            return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, authenticator, http, replayer,
+            return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, snapshots, http, replayer,
                     pins, approvals, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
@@ -321,7 +319,7 @@ public final class TollgateEngine implements Engine {
 
     /** The authenticator in force (it changes when the configuration is reloaded). */
     public Authenticator authenticator() {
-        return credentials -> authenticator.get().authenticate(credentials);
+        return snapshots.authenticator();
     }
 
     /** Hears sessions end (e.g. to revoke per-user tokens issued for them). */

@@ -6,7 +6,6 @@ import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.ToolCall;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The identity link: re-authenticates the call's credentials with the authenticator in force (the transport
@@ -17,24 +16,22 @@ import java.util.function.Supplier;
 public final class IdentityInterceptor implements Interceptor {
     public static final String RULE = "identity";
 
-    private final Supplier<Authenticator> authenticator;
     private final Optional<UserTokenVerifier> users;
 
-    /** The authenticator is looked up per call so a reloaded config takes effect at once. */
-    public IdentityInterceptor(Supplier<Authenticator> authenticator, Optional<UserTokenVerifier> users) {
-        this.authenticator = authenticator;
+    /** The authenticator comes from each call's snapshot, so a reloaded config takes effect from the next call. */
+    public IdentityInterceptor(Optional<UserTokenVerifier> users) {
         this.users = users;
     }
 
     /** Agents only: a user token sent anyway is refused, since nothing is configured to verify it. */
-    public IdentityInterceptor(Supplier<Authenticator> authenticator) {
-        this(authenticator, Optional.empty());
+    public IdentityInterceptor() {
+        this(Optional.empty());
     }
 
     @Override
     public CallOutcome intercept(Chain chain) {
         ToolCall call = chain.call();
-        Authenticator.AuthResult auth = authenticator.get().authenticate(call.credentials());
+        Authenticator.AuthResult auth = chain.snapshot().authenticator().authenticate(call.credentials());
         if (auth instanceof Authenticator.AuthResult.Refused refused) {
             return blocked("authentication failed: " + refused.message());
         }

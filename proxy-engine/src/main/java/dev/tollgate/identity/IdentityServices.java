@@ -100,9 +100,9 @@ public final class IdentityServices {
         return identity.userToken().map(UserTokenSettings::header).orElse(UserTokenSettings.DEFAULT_HEADER);
     }
 
-    /** The identity link of the chain (agent, then the end user's token). */
+    /** The identity link of the chain (agent, then the end user's token); its chain's snapshot names the authenticator. */
     public Interceptor identityLink() {
-        return new IdentityInterceptor(() -> authenticator, users);
+        return new IdentityInterceptor(users);
     }
 
     /** Links that put upstream tokens on calls; they go after the credential-injection link, before forwarding. */

@@ -1,14 +1,23 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.json.Json;
+import java.util.Optional;
+import java.util.OptionalLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The end of a call: the decision, the status, and the {@code CallToolResult} object returned to the
- * agent (for blocked calls, an {@code isError} result that names the rule or the retry time).
+ * agent (for blocked calls, an {@code isError} result that names the rule or the retry time). Once the chain has
+ * settled it ({@link CallState#settle}), it also carries the call as finally identified and its audit record's id.
  */
-public record CallOutcome(Decision decision, CallStatus status, JsonNode result, long responseBytes) {
+public record CallOutcome(Decision decision, CallStatus status, JsonNode result, long responseBytes,
+                          Optional<ToolCall> call, OptionalLong auditId) {
+
+    /** An outcome as a link produces it, before the chain settles it. */
+    public CallOutcome(Decision decision, CallStatus status, JsonNode result, long responseBytes) {
+        this(decision, status, result, responseBytes, Optional.empty(), OptionalLong.empty());
+    }
 
     /** A blocked call answered as MCP says a tool failure is answered: a result with isError. */
     public static CallOutcome blocked(Decision decision) {
@@ -39,7 +48,7 @@ public record CallOutcome(Decision decision, CallStatus status, JsonNode result,
         String text = "cancelled by the agent: " + why;
         Decision cancelled = new Decision(decision.verdict(), decision.reason(), decision.rule(), decision.source(),
                 decision.message() + "; " + text, decision.retryAfter());
-        return new CallOutcome(cancelled, CallStatus.ERROR, errorResult(text), 0);
+        return new CallOutcome(cancelled, CallStatus.ERROR, errorResult(text), 0, call, auditId);
     }
 
     public static ObjectNode errorResult(String text) {

@@ -1,6 +1,11 @@
 package dev.tollgate.pipeline;
 
-/** One concern of the governing proxy (identity, policy, rate limit, audit, credentials, forwarding). */
+/**
+ * One concern of the governing proxy (identity, policy, rate limit, audit, credentials, forwarding). A link reads
+ * what decides the call from {@link Chain#snapshot()}, never from a live supplier. A link that blocks returns
+ * {@link CallOutcome#blocked} (the chain records that decision, once); the policy link records the allowing rule
+ * with {@code chain.state().allow(…)}. A link that throws blocks the call with reason {@code internal}.
+ */
 @FunctionalInterface
 public interface Interceptor {
     CallOutcome intercept(Chain chain);
@@ -11,15 +16,15 @@ public interface Interceptor {
 
         CallContext context();
 
+        /** The call's own state: its snapshot, its decision and its audit id. */
+        CallState state();
+
         /** Hands the (possibly enriched) call to the next link and returns its outcome. */
         CallOutcome proceed(ToolCall call);
 
-        /**
-         * The call as the deepest link so far received it (with the agent and user identity later links
-         * added), so an outer link such as audit can record who the call was for once proceed returns.
-         */
-        default ToolCall latestCall() {
-            return call();
+        /** What this call is decided with, taken once when it entered the chain. */
+        default CallSnapshot snapshot() {
+            return state().snapshot();
         }
     }
 }

@@ -4,38 +4,30 @@ import dev.tollgate.history.CallHistory;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Interceptor;
-import dev.tollgate.upstream.ForwardingInterceptor;
-import java.util.function.Supplier;
 
 /**
- * Applies the policy in force at the moment of the call. A denied call stops here; an allowed call goes on,
- * and its outcome carries the policy's allow decision (the rule and its source) unless a later link blocked it.
+ * Applies the policy of the call's snapshot. A denied call stops here; for an allowed call the allowing rule (and
+ * its source) is recorded as the call's decision, which stands unless a later link blocks the call.
  */
 public final class PolicyInterceptor implements Interceptor {
-    private final Supplier<Policy> policy;
     private final CallHistory history;
 
-    public PolicyInterceptor(Supplier<Policy> policy) {
-        this(policy, CallHistory.NONE);
+    public PolicyInterceptor() {
+        this(CallHistory.NONE);
     }
 
     /** Conditions see the earlier calls of the session and conversation in {@code history}. */
-    public PolicyInterceptor(Supplier<Policy> policy, CallHistory history) {
-        this.policy = policy;
+    public PolicyInterceptor(CallHistory history) {
         this.history = history;
     }
 
     @Override
     public CallOutcome intercept(Chain chain) {
-        Decision decision = policy.get().decide(chain.call(), history);
+        Decision decision = chain.snapshot().policy().decide(chain.call(), history);
         if (decision.isBlocked()) {
             return CallOutcome.blocked(decision);
         }
-        CallOutcome downstream = chain.proceed(chain.call());
-        if (downstream.decision().isBlocked() || !downstream.decision().equals(ForwardingInterceptor.FORWARDED)) {
-            // Blocked later, or allowed with more to say (a person approved it): that decision is the record's.
-            return downstream;
-        }
-        return new CallOutcome(decision, downstream.status(), downstream.result(), downstream.responseBytes());
+        chain.state().allow(decision);
+        return chain.proceed(chain.call());
     }
 }

@@ -16,8 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The last link: sends {@code tools/call} to the upstream and turns what comes back into a {@link CallOutcome}.
  *
- * <p>Its decision is always {@code allowed by "forwarded"}: a call only gets here if every earlier link let it
- * through, and the link that decided (policy) replaces this decision with its own rule on the way back.
+ * <p>It decides nothing: its outcomes carry the decision the call's state recorded (the policy's allowing rule),
+ * or {@code allowed by "forwarded"} in a chain without a deciding link.
  * Status: an {@code isError} result, an upstream JSON-RPC error (returned to the agent as an {@code isError}
  * tool result carrying the upstream's message) or an unavailable upstream is {@link CallStatus#ERROR}; no answer
  * within {@code min(call timeout, server timeout)} is {@link CallStatus#TIMEOUT}; a call the agent cancels is
@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code progressToken} travels upstream from {@code _meta}; Tollgate's own {@code _meta} keys stay behind.
  */
 public final class ForwardingInterceptor implements Interceptor {
-    /** The decision this link reports; earlier links that decide replace it. */
+    /** The decision this link reports when no earlier link recorded one. */
     public static final Decision FORWARDED = Decision.allowed("forwarded", Optional.empty());
 
     private final UpstreamRegistry registry;
@@ -37,12 +37,13 @@ public final class ForwardingInterceptor implements Interceptor {
     @Override
     public CallOutcome intercept(Chain chain) {
         ToolCall call = chain.call();
+        Decision decided = chain.state().decision().orElse(FORWARDED);
         String server = call.tool().server();
         UpstreamConnection connection;
         try {
             connection = registry.connection(server);
         } catch (UpstreamException e) {
-            return CallOutcome.failed(FORWARDED, CallStatus.ERROR, e.getMessage());
+            return CallOutcome.failed(decided, CallStatus.ERROR, e.getMessage());
         }
         Duration timeout = chain.context().timeout();
         Optional<Duration> serverTimeout = registry.serverConfig(server).map(s -> s.timeout());
@@ -51,7 +52,7 @@ public final class ForwardingInterceptor implements Interceptor {
         }
         CancellationSignal cancellation = chain.context().cancellation();
         if (cancellation.isCancelled()) {
-            return CallOutcome.failed(FORWARDED, CallStatus.ERROR, "the agent cancelled the call before it reached "
+            return CallOutcome.failed(decided, CallStatus.ERROR, "the agent cancelled the call before it reached "
                     + "upstream '" + server + "': " + cancellation.reason().orElseThrow());
         }
         RequestOptions options = new RequestOptions(call.upstreamAuth().headers(), timeout, chain.context().channel(),
@@ -60,18 +61,18 @@ public final class ForwardingInterceptor implements Interceptor {
         try {
             response = connection.request("tools/call", params(call), options);
         } catch (UpstreamException e) {
-            return CallOutcome.failed(FORWARDED, e.timedOut() ? CallStatus.TIMEOUT : CallStatus.ERROR, e.getMessage());
+            return CallOutcome.failed(decided, e.timedOut() ? CallStatus.TIMEOUT : CallStatus.ERROR, e.getMessage());
         }
         if (response.error().isPresent()) {
             JsonNode error = response.error().get();
             String text = "upstream '" + server + "' returned error " + error.path("code").asString("")
                     + ": " + error.path("message").asString("(no message)");
             ObjectNode result = CallOutcome.errorResult(text);
-            return new CallOutcome(FORWARDED, CallStatus.ERROR, result, size(result));
+            return new CallOutcome(decided, CallStatus.ERROR, result, size(result));
         }
         JsonNode result = response.result().orElseGet(Json::object);
         CallStatus status = result.path("isError").asBoolean(false) ? CallStatus.ERROR : CallStatus.SUCCESS;
-        return new CallOutcome(FORWARDED, status, result, size(result));
+        return new CallOutcome(decided, status, result, size(result));
     }
 
     private static ObjectNode params(ToolCall call) {

@@ -56,7 +56,7 @@ class AuditInterceptorTest {
                     Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}"), 40);
         };
         Pipeline pipeline = new Pipeline(List.of(
-                new AuditInterceptor(audit.store(), events, Redactor.defaults()), upstream));
+                new AuditInterceptor(audit.store(), events), upstream));
 
         CallOutcome outcome = pipeline.execute(call("billing-agent", "payments.issueRefund",
                 Json.parse("{\"orderId\":\"A-1\",\"password\":\"hunter2\"}")), CONTEXT);
@@ -86,7 +86,7 @@ class AuditInterceptorTest {
     void callsBlockedFurtherDownTheChainAreAudited() {
         Interceptor policy = chain -> CallOutcome.blocked(Decision.blocked(BlockReason.POLICY,
                 "deny payments.issueRefund", Optional.of("tollgate.yaml:20"), "support may not issue refunds"));
-        Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events, Redactor.defaults()), policy));
+        Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events), policy));
 
         pipeline.execute(call("support-agent", "payments.issueRefund", Json.object()), CONTEXT);
 
@@ -103,7 +103,7 @@ class AuditInterceptorTest {
         Interceptor upstream = chain -> new CallOutcome(Decision.allowed("r", Optional.empty()), CallStatus.SUCCESS,
                 Json.object(), 2);
         Pipeline pipeline = new Pipeline(List.of(
-                new AuditInterceptor(audit.store(), events, Redactor.defaults()), identity, upstream));
+                new AuditInterceptor(audit.store(), events), identity, upstream));
 
         pipeline.execute(call("onboarding-agent", "crm.updateAccount", Json.object()), CONTEXT);
 
@@ -121,7 +121,7 @@ class AuditInterceptorTest {
             return new CallOutcome(Decision.allowed("r", Optional.empty()), CallStatus.SUCCESS, Json.object(), 0);
         };
         JdbcAuditStore store = audit.store();
-        Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(store, events, Redactor.defaults()), upstream));
+        Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(store, events), upstream));
         store.close();
 
         CallOutcome outcome = pipeline.execute(call("billing-agent", "payments.issueRefund", Json.object()), CONTEXT);
@@ -135,19 +135,21 @@ class AuditInterceptorTest {
     }
 
     @Test
-    void theAgentGetsItsAnswerWhenOnlyTheOutcomeCannotBeRecorded() {
+    void theAgentIsNotToldOfASuccessTheRecordCannotConfirm() {
         JdbcAuditStore store = audit.store();
         Interceptor upstream = chain -> {
             store.close();
             return new CallOutcome(Decision.allowed("r", Optional.empty()), CallStatus.SUCCESS,
                     Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"done\"}]}"), 10);
         };
-        Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(store, events, Redactor.defaults()), upstream));
+        Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(store, events), upstream));
 
         CallOutcome outcome = pipeline.execute(call("billing-agent", "crm.getAccount", Json.object()), CONTEXT);
 
-        assertThat(outcome.status()).isEqualTo(CallStatus.SUCCESS);
-        assertThat(outcome.result().path("content").get(0).path("text").asString()).isEqualTo("done");
+        assertThat(outcome.status()).isEqualTo(CallStatus.ERROR);
+        assertThat(outcome.result().path("isError").asBoolean()).isTrue();
+        assertThat(outcome.result().path("content").get(0).path("text").asString())
+                .isEqualTo(AuditInterceptor.OUTCOME_UNRECORDED);
         AuditRecord r = audit.reopen().query(AuditQuery.all()).get(0);
         assertThat(r.reason()).isEqualTo(JdbcAuditStore.INTERRUPTED);
     }

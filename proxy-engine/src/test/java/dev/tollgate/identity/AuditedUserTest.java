@@ -9,6 +9,7 @@ import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.Redactor;
 import dev.tollgate.config.AgentConfig;
 import dev.tollgate.events.EventBus;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.testing.OAuthTestServer;
 import dev.tollgate.testing.TemporaryAuditStore;
@@ -40,8 +41,8 @@ class AuditedUserTest {
                 "scope", false));
         Authenticator keys = new ApiKeyAuthenticator(List.of(new AgentConfig("support-agent", List.of("agent-key-9f2"),
                 List.of("support"))));
-        pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events, Redactor.defaults()),
-                new IdentityInterceptor(() -> keys, Optional.of(users)), new TestCalls.Recorder()));
+        pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events),
+                new IdentityInterceptor(Optional.of(users)), new TestCalls.Recorder()), () -> CallSnapshot.identityOnly(keys));
     }
 
     @AfterEach

@@ -14,6 +14,7 @@ import dev.tollgate.gateway.McpGateway;
 import dev.tollgate.gateway.NameScheme;
 import dev.tollgate.gateway.UnknownToolInterceptor;
 import dev.tollgate.json.Json;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.ToolCall;
@@ -90,8 +91,10 @@ class IdentityOverHttpTest {
         };
         CompiledPolicy policy = CompiledPolicy.from(config);
         McpGateway gateway = new McpGateway(new UpstreamRegistry(List.of(), events), () -> policy, new GatewayPipelines(
-                new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__")))),
-                new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__"))))),
+                new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__"))),
+                        () -> CallSnapshot.identityOnly(identity.get().authenticator())),
+                new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__"))),
+                        () -> CallSnapshot.identityOnly(identity.get().authenticator()))),
                 sessions, GatewaySettings.defaults());
         server = new AgentHttpServer("127.0.0.1", 0, new McpHttpHandler(gateway, sessions,
                 () -> identity.get().authenticator(), new OriginPolicy(List.of()), 1_000_000,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.tollgate.config.AgentConfig;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.BlockReason;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.Pipeline;
@@ -42,8 +43,8 @@ class UserIdentityTest {
     private Pipeline pipeline(boolean required) {
         Authenticator keys = new ApiKeyAuthenticator(List.of(new AgentConfig("support-agent", List.of("agent-key"),
                 List.of("support"))));
-        return new Pipeline(List.of(new IdentityInterceptor(() -> keys, Optional.of(new UserTokenVerifier(settings(required)))),
-                upstream));
+        return new Pipeline(List.of(new IdentityInterceptor(Optional.of(new UserTokenVerifier(settings(required)))),
+                upstream), () -> CallSnapshot.identityOnly(keys));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.json.Json;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.BlockReason;
 import dev.tollgate.pipeline.CallContext;
 import dev.tollgate.pipeline.CallOutcome;
@@ -103,10 +104,13 @@ class LoopBreakerTest {
         try (EventBus bus = new EventBus()) {
             bus.subscribe(events::add);
             Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-            Pipeline pipeline = new Pipeline(List.of(new LoopBreakerInterceptor(() -> settings, bus, clock), chain -> {
+            Pipeline pipeline = new Pipeline(List.of(new LoopBreakerInterceptor(bus, clock), chain -> {
                 forwarded.incrementAndGet();
                 return new CallOutcome(Decision.allowed("test", Optional.empty()), CallStatus.SUCCESS, Json.object(), 2);
-            }));
+            }), () -> {
+                CallSnapshot none = CallSnapshot.refuseAll();
+                return new CallSnapshot(none.authenticator(), none.policy(), List.of(), settings);
+            });
             CallContext context = new CallContext("2025-06-18", msg -> { }, Duration.ofSeconds(5));
             CallOutcome last = null;
             for (int i = 0; i < 8; i++) {

@@ -6,6 +6,7 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.json.Json;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.BlockReason;
 import dev.tollgate.pipeline.CallContext;
@@ -42,10 +43,11 @@ class PolicyInterceptorTest {
     }
 
     private Pipeline chain(CallOutcome downstream) {
-        return new Pipeline(List.of(new PolicyInterceptor(() -> policy), c -> {
+        CallSnapshot none = CallSnapshot.refuseAll();
+        return new Pipeline(List.of(new PolicyInterceptor(), c -> {
             forwarded.incrementAndGet();
             return downstream;
-        }));
+        }), () -> new CallSnapshot(none.authenticator(), policy, List.of(), none.loopBreaker()));
     }
 
     @Test

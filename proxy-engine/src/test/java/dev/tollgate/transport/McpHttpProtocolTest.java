@@ -15,6 +15,7 @@ import dev.tollgate.identity.IdentityInterceptor;
 import dev.tollgate.json.Json;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.upstream.UpstreamRegistry;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.ToolCall;
@@ -76,12 +77,13 @@ class McpHttpProtocolTest {
         GatewaySettings settings = GatewaySettings.defaults();
         upstreams = new UpstreamRegistry(List.of(), events);
         McpGateway gateway = new McpGateway(upstreams, () -> policy, () -> authenticator, new GatewayPipelines(
-                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(() -> authenticator, java.util.Optional.empty()),
+                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(),
                         chain -> {
                             throw new AssertionError("no upstream is configured, so no call may reach forwarding");
-                        })),
-                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(() -> authenticator, java.util.Optional.empty()),
-                        new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme("__"))))),
+                        }), () -> CallSnapshot.identityOnly(authenticator)),
+                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(),
+                        new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme("__"))),
+                        () -> CallSnapshot.identityOnly(authenticator))),
                 sessions, settings);
         McpHttpHandler handler = new McpHttpHandler(gateway, sessions, () -> authenticator,
                 new OriginPolicy(config.allowedOrigins()), MAX_BYTES,

@@ -13,6 +13,7 @@ import dev.tollgate.identity.JwtTrust;
 import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.UserTokenVerifier;
 import dev.tollgate.json.Json;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.BlockReason;
 import dev.tollgate.pipeline.CallContext;
@@ -96,8 +97,9 @@ class PerUserOAuthTest {
                 Map.of("support-agent", List.of("support")), Optional.empty()));
         UserTokenVerifier users = new UserTokenVerifier(new UserTokenSettings(trust("corp", "support-app"),
                 UserTokenSettings.DEFAULT_HEADER, "sub", "groups", "scope", true));
-        pipeline = new Pipeline(List.of(new IdentityInterceptor(() -> agents, Optional.of(users)),
-                new UserTokenInjectionInterceptor(oauth), new ForwardingStandIn(upstream.url())));
+        pipeline = new Pipeline(List.of(new IdentityInterceptor(Optional.of(users)),
+                new UserTokenInjectionInterceptor(oauth), new ForwardingStandIn(upstream.url())),
+                () -> CallSnapshot.identityOnly(agents));
     }
 
     @AfterEach

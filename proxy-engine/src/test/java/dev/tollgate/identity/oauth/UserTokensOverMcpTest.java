@@ -9,6 +9,7 @@ import dev.tollgate.events.EventBus;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.identity.IdentityServices;
 import dev.tollgate.json.Json;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.CallContext;
 import dev.tollgate.pipeline.CallOutcome;
@@ -96,7 +97,7 @@ class UserTokensOverMcpTest {
                 new CredentialInjectionInterceptor(registry)));
         links.addAll(identity.upstreamTokenLinks());
         links.add(new ForwardingInterceptor(registry));
-        pipeline = new Pipeline(links);
+        pipeline = new Pipeline(links, () -> CallSnapshot.identityOnly(identity.authenticator()));
     }
 
     @AfterEach
