@@ -8,6 +8,7 @@ import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.engine.SecuritySections;
 import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.policy.PolicyPreview;
 import dev.tollgate.policy.PreviewReport;
@@ -73,6 +74,7 @@ public final class PolicyCommand implements Callable<Integer> {
             try {
                 loaded = loadForCheck(config, unset);
                 problems.addAll(CompiledPolicy.check(loaded));
+                problems.addAll(SecuritySections.check(loaded));
             } catch (ConfigException e) {
                 problems.add(e);
             }

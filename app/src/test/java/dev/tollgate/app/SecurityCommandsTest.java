@@ -110,4 +110,21 @@ class SecurityCommandsTest {
         }
         assertThat(payments.chargeCount()).isEqualTo(1);
     }
+
+    @Test
+    void policyCheckReportsABadPinningModeAndApprovalTimeoutWithTheirLines() throws Exception {
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, """
+                roles:
+                  billing:
+                    allow: ["payments.*"]
+                    approve: [{ tool: payments.charge, when: "args.amount > 100" }]
+                pinning: { mode: sometimes }
+                approvals: { timeout: soon }
+                """);
+
+        assertThat(run("policy", "check", "--config", broken.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(broken + ":5: pinning mode must be block, alert or off, got 'sometimes'")
+                .contains(broken + ":6: expected a duration like 500ms, 30s, 2m or 1h, got 'soon'");
+    }
 }

@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  * Where held calls wait for a human. The desktop app answers through {@link #answer}; the {@code tollgate approvals}
  * command through the shared directory: each held call is {@code pending/ID.json} there while it waits, and an
  * answer is a file {@code answers/ID.json} ({@code approved}, {@code by}, {@code note}) that this desk picks up,
- * applies and deletes. The first answer counts; later ones are ignored.
+ * applies and deletes. The first answer counts; later ones are ignored. The directory is made when the first call
+ * is held, so configurations without {@code approve:} rules never get one.
  */
 public final class ApprovalDesk implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApprovalDesk.class);
@@ -66,6 +67,7 @@ public final class ApprovalDesk implements AutoCloseable {
         waiting.put(call.id(), new Waiting(call, answer));
         settings.directory().ifPresent(dir -> {
             try {
+                watch();
                 write(dir.resolve(PENDING), call.id(), Json.pretty(call.toJson()));
             } catch (IOException e) {
                 LOG.warn("held call {} is not visible to 'tollgate approvals': {}", call.id(), e.getMessage());
@@ -96,16 +98,27 @@ public final class ApprovalDesk implements AutoCloseable {
         return true;
     }
 
-    /** Starts watching the answers directory; stale files of an earlier run are cleared first. */
-    public synchronized void watch() throws IOException {
+    /** Clears what an earlier run left in the shared directory: its held calls died with it. */
+    public void clearStale() throws IOException {
+        if (settings.directory().isEmpty()) {
+            return;
+        }
+        for (String sub : List.of(PENDING, ANSWERS)) {
+            Path dir = settings.directory().get().resolve(sub);
+            if (Files.isDirectory(dir)) {
+                clear(dir);
+            }
+        }
+    }
+
+    /** Watches the answers directory, creating the shared directory on the first held call rather than at start. */
+    private synchronized void watch() throws IOException {
         if (settings.directory().isEmpty() || watcher != null) {
             return;
         }
         Path answers = settings.directory().get().resolve(ANSWERS);
         Files.createDirectories(answers);
         Files.createDirectories(settings.directory().get().resolve(PENDING));
-        clear(settings.directory().get().resolve(PENDING));
-        clear(answers);
         WatchService service = answers.getFileSystem().newWatchService();
         answers.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
         watchService = service;

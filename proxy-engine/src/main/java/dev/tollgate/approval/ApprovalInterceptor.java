@@ -27,8 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Holds a call that policy, limits and the loop breaker let through but an {@code approve:} rule matches, until a
  * human answers or {@code approvals.timeout} passes (then it is denied). The agent's request stays open meanwhile;
  * when the agent asked for progress, a progress notification every few seconds tells it the call is waiting. An
- * approved call goes on and its record names the approve rule and who approved it, when, after how long; a denied
- * one is blocked with the same facts.
+ * approved call is decided by the policy once more (the wait may have outlasted a tool's pin), then goes
+ * on, and its record names the approve rule and who approved it, when, after how long; a denied one is blocked
+ * with the same facts.
  */
 public final class ApprovalInterceptor implements Interceptor {
     static final Duration KEEPALIVE = Duration.ofSeconds(5);
@@ -63,6 +64,11 @@ public final class ApprovalInterceptor implements Interceptor {
                     Optional.of(rule.get().source()), "Tollgate blocked " + call.tool() + ": it needs a person's "
                             + "approval (" + rule.get().describe() + ", " + rule.get().source() + ") and was "
                             + answer.describe() + "."));
+        }
+        // Minutes may have passed: a tool whose definition changed meanwhile is withheld, and stays blocked.
+        Decision again = policy.decide(call, history);
+        if (again.isBlocked()) {
+            return CallOutcome.blocked(again);
         }
         chain.state().approved(new Decision(Verdict.ALLOWED, BlockReason.NONE, rule.get().describe(),
                 Optional.of(rule.get().source()), "allowed; " + answer.describe(), Optional.empty()));

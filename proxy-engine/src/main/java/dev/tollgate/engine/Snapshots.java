@@ -21,6 +21,11 @@ final class Snapshots implements Supplier<CallSnapshot> {
     private final Function<CompiledPolicy, Policy> governing;
     private final AtomicReference<CallSnapshot> current;
 
+    /** Calls are decided with the compiled policy itself. */
+    Snapshots(PolicyHolder policy, Function<TollgateConfig, Authenticator> authenticators) {
+        this(policy, authenticators, compiled -> compiled);
+    }
+
     /**
      * Registers with {@code policy} before anyone else, so listeners after it already see the new snapshot.
      * {@code governing} is the policy calls are decided with, made from the compiled one (the pins applied to it).

@@ -159,7 +159,7 @@ public final class TollgateEngine implements Engine {
             }, compiled -> new PinnedPolicy(compiled, pins));
             Authenticator authenticator = snapshots.authenticator();
             ApprovalDesk approvals = push(opened, new ApprovalDesk(ApprovalSettings.from(config), events, clock));
-            approvals.watch();
+            approvals.clearStale();
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
             sessions.addListener(identityServices.sessionListener());
 

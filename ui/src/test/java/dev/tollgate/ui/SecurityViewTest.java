@@ -100,15 +100,15 @@ class SecurityViewTest {
             assertThat(agent.toolNames()).doesNotContain("payments__charge");
             shoot(Path.of(System.getProperty("tollgate.screenshots", "target/screenshots")).resolve("security.png"));
 
+            robot.clickOn("#pin-approve");
+            await().atMost(Duration.ofSeconds(10)).until(() -> changed.getItems().isEmpty());
+            assertThat(agent.toolNames()).contains("payments__charge");
+
             robot.clickOn("#approval-note").write("order 2240 checked");
             robot.clickOn("#approval-approve");
 
             assertThat(refund.get().isError()).isFalse();
             await().atMost(Duration.ofSeconds(5)).until(() -> list(robot, "#held-calls").getItems().isEmpty());
-
-            robot.clickOn("#pin-approve");
-            await().atMost(Duration.ofSeconds(10)).until(() -> changed.getItems().isEmpty());
-            assertThat(agent.toolNames()).contains("payments__charge");
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 1);
         assertThat(records().get(0).reason()).contains("approved by").contains("(desktop)")
