@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tollgate policy check|preview}: validate a policy file, or replay recorded calls through it. */
-@Command(name = "policy", description = "Check a policy file, or preview it against recorded calls.",
-        subcommands = {PolicyCommand.Check.class, PolicyCommand.Preview.class})
+@Command(name = "policy", description = "Check a policy file, preview it against recorded calls, or report where "
+        + "its shadow candidate disagreed.",
+        subcommands = {PolicyCommand.Check.class, PolicyCommand.Preview.class, ShadowReport.class})
 public final class PolicyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

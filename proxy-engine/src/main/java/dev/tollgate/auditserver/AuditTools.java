@@ -152,6 +152,8 @@ final class AuditTools {
         o.put("status", r.status());
         o.put("latencyMs", r.latencyMs());
         r.conversationId().ifPresent(c -> o.put("conversationId", c));
+        r.shadowDecision().ifPresent(v -> o.put("shadowDecision", v));
+        r.shadowRule().ifPresent(v -> o.put("shadowRule", v));
         if (withResult) {
             r.result().ifPresent(result -> o.set("result", result));
         }

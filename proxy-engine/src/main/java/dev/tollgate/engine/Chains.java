@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * The one place the governing chain is put together, in the order the product promises: the attempt is
- * recorded first, then identity, policy, limits and the loop breaker decide, then a person approves the call where
+ * recorded first, then identity, policy, limits and the loop breaker decide (a shadow candidate, if any, decides
+ * beside them and enforces nothing), then a person approves the call where
  * an approve rule asks for that, the call joins the session's history, credentials are added and the call is
  * forwarded (with the end user's or Tollgate's own upstream token where the server asks for one). Names no upstream
  * offers run audit and identity, then are blocked. Every chain takes its calls' snapshot (policy, limits, breaker,
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
  */
 final class Chains {
     /** The links, one per concern, as the engine built them from the configuration. */
-    record Links(Interceptor audit, Interceptor identity, Interceptor policy, Interceptor rateLimit,
+    record Links(Interceptor audit, Interceptor identity, Interceptor shadow, Interceptor policy, Interceptor rateLimit,
                  Interceptor loopBreaker, Interceptor approval, Interceptor history,
                  Interceptor credentialInjection, List<Interceptor> upstreamTokens,
                  Interceptor forwarding, Interceptor unknownTool) {
@@ -33,6 +34,7 @@ final class Chains {
         List<Interceptor> links = new ArrayList<>(List.of(
                 l.audit(),
                 l.identity(),
+                l.shadow(),
                 l.policy(),
                 l.rateLimit(),
                 l.loopBreaker(),

@@ -5,6 +5,7 @@ import dev.tollgate.audit.AuditStore;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.pinning.ToolPins;
 import dev.tollgate.policy.PolicyControl;
+import dev.tollgate.shadow.ShadowControl;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,11 @@ public interface Engine extends AutoCloseable {
 
     /** The calls a running proxy holds for a person's approval; empty when read-only. */
     default Optional<ApprovalDesk> approvals() {
+        return Optional.empty();
+    }
+
+    /** The shadow candidate a running proxy evaluates on every call; empty when there is none or read-only. */
+    default Optional<ShadowControl> shadow() {
         return Optional.empty();
     }
 

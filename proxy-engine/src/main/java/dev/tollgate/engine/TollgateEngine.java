@@ -35,6 +35,7 @@ import dev.tollgate.pinning.PinnedPolicy;
 import dev.tollgate.pinning.PinningSettings;
 import dev.tollgate.pinning.ToolPins;
 import dev.tollgate.policy.FilePolicyControl;
+import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
@@ -42,6 +43,9 @@ import dev.tollgate.policy.PolicyInterceptor;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
 import dev.tollgate.ratelimit.redis.LimitBackends;
 import dev.tollgate.session.SessionListener;
+import dev.tollgate.shadow.ShadowControl;
+import dev.tollgate.shadow.ShadowInterceptor;
+import dev.tollgate.shadow.ShadowPolicy;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.transport.AgentHttpServer;
 import dev.tollgate.transport.McpHttpHandler;
@@ -52,6 +56,7 @@ import dev.tollgate.upstream.ListChange;
 import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.upstream.UpstreamTool;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -59,6 +64,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,12 +91,13 @@ public final class TollgateEngine implements Engine {
     private final CallReplayer replayer;
     private final ToolPins pins;
     private final ApprovalDesk approvals;
+    private final Optional<ShadowPolicy> shadow;
     private final Deque<AutoCloseable> resources;
 
     private TollgateEngine(EventBus events, AuditStore audit, PolicyHolder policy, UpstreamRegistry upstreams,
                            SessionRegistry sessions, McpGateway gateway, Snapshots snapshots,
                            Optional<AgentHttpServer> http, CallReplayer replayer, ToolPins pins,
-                           ApprovalDesk approvals, Deque<AutoCloseable> resources) {
+                           ApprovalDesk approvals, Optional<ShadowPolicy> shadow, Deque<AutoCloseable> resources) {
         this.events = events;
         this.audit = audit;
         this.policy = policy;
@@ -103,6 +110,7 @@ public final class TollgateEngine implements Engine {
         this.replayer = replayer;
         this.pins = pins;
         this.approvals = approvals;
+        this.shadow = shadow;
         this.policyControl = new FilePolicyControl(policy, new ConfigLoader(), audit,
                 ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
     }
@@ -158,6 +166,9 @@ public final class TollgateEngine implements Engine {
                 return IdentityConfig.from(bound).authenticator(bound);
             }, compiled -> new PinnedPolicy(compiled, pins));
             Authenticator authenticator = snapshots.authenticator();
+            Optional<ShadowPolicy> shadow = ShadowPolicy.open(config, new ConfigLoader(), clock);
+            shadow.ifPresent(s -> push(opened, s));
+            Supplier<Optional<CompiledPolicy>> candidate = () -> shadow.flatMap(ShadowPolicy::current);
             ApprovalDesk approvals = push(opened, new ApprovalDesk(ApprovalSettings.from(config), events, clock));
             approvals.clearStale();
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
@@ -169,11 +180,13 @@ public final class TollgateEngine implements Engine {
             Chains.Links links = new Chains.Links(
                     new AuditInterceptor(audit, events, clock),
                     new IdentityInterceptor(identity.userToken().map(UserTokenVerifier::new)),
+                    new ShadowInterceptor(candidate, history, events, clock),
                     new PolicyInterceptor(history),
                     new RateLimitInterceptor(limitBackends.limiter(), clock),
                     new LoopBreakerInterceptor(limitBackends.repeats(), events, clock),
                     new ApprovalInterceptor(history, approvals, audit.redactor(), clock),
-                    new HistoryInterceptor(history, audit.redactor(), () -> policy.get().usesHistory()),
+                    new HistoryInterceptor(history, audit.redactor(), () -> policy.get().usesHistory()
+                            || candidate.get().map(CompiledPolicy::usesHistory).orElse(false)),
                     new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
@@ -183,7 +196,10 @@ public final class TollgateEngine implements Engine {
             pins.onChange(gateway::policyChanged);
             CallReplayer replayer = new PipelineReplayer(Chains.replay(links, snapshots), policy, upstreams, audit,
                     config.callTimeout());
-            policy.onChange((previous, next) -> gateway.policyChanged());
+            policy.onChange((previous, next) -> {
+                shadow.ifPresent(s -> s.follow(next.config()));
+                gateway.policyChanged();
+            });
 
             Optional<AgentHttpServer> http = Optional.empty();
             if (withHttp) {
@@ -221,7 +237,7 @@ public final class TollgateEngine implements Engine {
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
             return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, snapshots, http, replayer,
-                    pins, approvals, opened);
+                    pins, approvals, shadow, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -307,6 +323,22 @@ public final class TollgateEngine implements Engine {
     @Override
     public Optional<ApprovalDesk> approvals() {
         return Optional.of(approvals);
+    }
+
+    /** The shadow candidate, when the configuration names one: its file, and promoting it. */
+    @Override
+    public Optional<ShadowControl> shadow() {
+        return shadow.map(s -> new ShadowControl() {
+            @Override
+            public Path candidate() {
+                return s.file();
+            }
+
+            @Override
+            public void promote() {
+                s.promote(policy);
+            }
+        });
     }
 
     public McpGateway gateway() {

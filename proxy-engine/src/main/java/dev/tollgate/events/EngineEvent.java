@@ -5,6 +5,7 @@ import dev.tollgate.approval.HeldCall;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.ToolCall;
+import dev.tollgate.shadow.ShadowVerdict;
 import java.time.Instant;
 
 /** Something the engine did that the UI, a live tail or metrics may want to see. */
@@ -37,6 +38,9 @@ public sealed interface EngineEvent {
 
     /** A held call was approved or denied (by a person, or by the timeout). */
     record ApprovalAnswered(Instant at, HeldCall call, Answer answer) implements EngineEvent {}
+
+    /** The shadow candidate would have decided this call the other way than the policy in force did. */
+    record ShadowDisagreed(Instant at, ToolCall call, Decision live, ShadowVerdict shadow) implements EngineEvent {}
 
     /** An upstream server connected, failed its handshake, died or was restarted. */
     record UpstreamStateChanged(Instant at, String server, String state, String detail) implements EngineEvent {}

@@ -19,6 +19,8 @@ import dev.tollgate.ui.policy.PolicyView;
 import dev.tollgate.ui.replay.ReplayView;
 import dev.tollgate.ui.replay.ReplayViewModel;
 import dev.tollgate.ui.security.SecurityView;
+import dev.tollgate.ui.shadow.ShadowPane;
+import dev.tollgate.ui.shadow.ShadowViewModel;
 import dev.tollgate.ui.replay.SessionSummary;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
@@ -128,7 +130,7 @@ public final class TollgateShell implements AutoCloseable {
         policyModel = engine.policy().map(control -> new PolicyViewModel(control, background));
         policyModel.ifPresent(m -> m.setShowCall(this::showCall));
         views.put(Section.SECURITY, SecurityView.forEngine(engine, dispatcher, background, this::promptApproval));
-        views.put(Section.POLICY, policyModel.<Node>map(PolicyView::new)
+        views.put(Section.POLICY, policyModel.<Node>map(this::policyView)
                 .orElseGet(() -> notice("Opened read-only: there is no running policy to edit.")));
         for (Section s : Section.values()) {
             views.computeIfAbsent(s, missing -> new Label(missing.title()));
@@ -270,6 +272,17 @@ public final class TollgateShell implements AutoCloseable {
         StackPane pane = new StackPane(label);
         pane.setPadding(new Insets(24));
         return pane;
+    }
+
+    /** The policy editor, with the shadow candidate's live disagreements as a tab when one runs. */
+    private PolicyView policyView(PolicyViewModel model) {
+        PolicyView view = new PolicyView(model);
+        engine.shadow().ifPresent(control -> {
+            ShadowViewModel shadow = new ShadowViewModel(control, background);
+            dispatcher.addListener(shadow::onEvents);
+            view.addTab("Shadow", new ShadowPane(shadow));
+        });
+        return view;
     }
 
     private void promptApproval(HeldCall call) {
