@@ -1,18 +1,15 @@
 package dev.tollgate.approval;
 
+import dev.tollgate.config.DirectoryWatch;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,8 +45,7 @@ public final class ApprovalDesk implements AutoCloseable {
     private final EventBus events;
     private final Clock clock;
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
-    private volatile Thread watcher;
-    private volatile WatchService watchService;
+    private DirectoryWatch watch;
 
     public ApprovalDesk(ApprovalSettings settings, EventBus events, Clock clock) {
         this.settings = settings;
@@ -113,34 +109,13 @@ public final class ApprovalDesk implements AutoCloseable {
 
     /** Watches the answers directory, creating the shared directory on the first held call rather than at start. */
     private synchronized void watch() throws IOException {
-        if (settings.directory().isEmpty() || watcher != null) {
+        if (settings.directory().isEmpty() || watch != null) {
             return;
         }
         Path answers = settings.directory().get().resolve(ANSWERS);
         Files.createDirectories(answers);
         Files.createDirectories(settings.directory().get().resolve(PENDING));
-        WatchService service = answers.getFileSystem().newWatchService();
-        answers.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-        watchService = service;
-        Thread thread = new Thread(() -> watchLoop(service, answers), "tollgate-approvals-watch");
-        thread.setDaemon(true);
-        watcher = thread;
-        thread.start();
-    }
-
-    private void watchLoop(WatchService service, Path answers) {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                WatchKey key = service.take();
-                key.pollEvents();
-                key.reset();
-                readAnswers(answers);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ClosedWatchServiceException e) {
-            LOG.debug("approvals watcher stopped");
-        }
+        watch = DirectoryWatch.start(answers, "tollgate-approvals-watch", name -> true, () -> readAnswers(answers));
     }
 
     private void readAnswers(Path answers) {
@@ -228,18 +203,9 @@ public final class ApprovalDesk implements AutoCloseable {
         for (String id : List.copyOf(waiting.keySet())) {
             answer(id, false, "tollgate", "Tollgate is shutting down");
         }
-        Thread thread = watcher;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                watchService.close();
-                thread.join(2_000);
-            } catch (IOException e) {
-                LOG.debug("closing the approvals watcher", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            watcher = null;
+        if (watch != null) {
+            watch.close();
+            watch = null;
         }
     }
 

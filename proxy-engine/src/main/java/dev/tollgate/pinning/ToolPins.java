@@ -1,16 +1,12 @@
 package dev.tollgate.pinning;
 
+import dev.tollgate.config.DirectoryWatch;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.pipeline.ToolRef;
 import dev.tollgate.upstream.UpstreamTool;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +46,7 @@ public final class ToolPins implements AutoCloseable {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Object writeLock = new Object();
     private volatile Map<String, LockFile.Pin> pins;
-    private volatile Thread watcher;
-    private volatile WatchService watchService;
+    private DirectoryWatch watch;
 
     private ToolPins(PinningSettings settings, Map<String, LockFile.Pin> pins,
                      Function<ToolRef, Optional<UpstreamTool>> offered, EventBus events, Clock clock) {
@@ -236,53 +231,19 @@ public final class ToolPins implements AutoCloseable {
 
     /** Starts watching the lock file's directory for changes made by other processes. */
     public synchronized void watch() throws IOException {
-        if (settings.file().isEmpty() || settings.mode() == PinningMode.OFF || watcher != null) {
+        if (settings.file().isEmpty() || settings.mode() == PinningMode.OFF || watch != null) {
             return;
         }
         Path file = settings.file().get().toAbsolutePath();
-        WatchService service = file.getParent().getFileSystem().newWatchService();
-        file.getParent().register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-        watchService = service;
-        Thread thread = new Thread(() -> watchLoop(service, file.getFileName()), "tollgate-pins-watch");
-        thread.setDaemon(true);
-        watcher = thread;
-        thread.start();
-    }
-
-    private void watchLoop(WatchService service, Path name) {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                WatchKey key = service.take();
-                boolean ours = false;
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    ours |= event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context());
-                }
-                key.reset();
-                if (ours) {
-                    reload();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ClosedWatchServiceException e) {
-            LOG.debug("lock file watcher stopped");
-        }
+        watch = DirectoryWatch.start(file.getParent(), "tollgate-pins-watch", file.getFileName()::equals,
+                this::reload);
     }
 
     @Override
     public synchronized void close() {
-        Thread thread = watcher;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                watchService.close();
-                thread.join(2_000);
-            } catch (IOException e) {
-                LOG.debug("closing the lock file watcher", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            watcher = null;
+        if (watch != null) {
+            watch.close();
+            watch = null;
         }
     }
 }
