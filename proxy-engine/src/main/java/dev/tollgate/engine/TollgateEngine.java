@@ -1,5 +1,7 @@
 package dev.tollgate.engine;
 
+import dev.tollgate.admin.AdminServer;
+import dev.tollgate.admin.AdminSettings;
 import dev.tollgate.approval.ApprovalDesk;
 import dev.tollgate.approval.ApprovalInterceptor;
 import dev.tollgate.approval.ApprovalSettings;
@@ -22,6 +24,7 @@ import dev.tollgate.gateway.UnknownToolInterceptor;
 import dev.tollgate.history.CallLedger;
 import dev.tollgate.history.HistoryInterceptor;
 import dev.tollgate.identity.Authenticator;
+import dev.tollgate.json.Json;
 import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.IdentityConfig;
 import dev.tollgate.identity.IdentityInterceptor;
@@ -41,7 +44,9 @@ import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
+import dev.tollgate.ratelimit.LimitStoreSettings;
 import dev.tollgate.ratelimit.redis.LimitBackends;
+import dev.tollgate.telemetry.Telemetry;
 import dev.tollgate.session.SessionListener;
 import dev.tollgate.shadow.ShadowControl;
 import dev.tollgate.shadow.ShadowInterceptor;
@@ -61,7 +66,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -69,6 +76,8 @@ import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A running Tollgate: event bus, audit store, policy (hot-reloaded), upstream connections, the governing
@@ -141,6 +150,9 @@ public final class TollgateEngine implements Engine {
             AuditStore audit = push(opened, openAudit(config));
             PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
             LimitBackends limitBackends = push(opened, LimitBackends.open(config));
+            AtomicReference<UpstreamRegistry> registry = new AtomicReference<>();
+            Telemetry telemetry = push(opened, Telemetry.start(config, events, limitBackends.limiter()::fillLevels,
+                    () -> upstreamStates(registry.get())));
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
             }
@@ -150,6 +162,7 @@ public final class TollgateEngine implements Engine {
             AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
+            registry.set(upstreams);
             AuditServerSettings.from(config).ifPresent(on -> upstreams.addBuiltIn(new AuditServerConnection(audit)));
             ToolPins pins = push(opened, ToolPins.open(PinningSettings.from(config), upstreams::tool, events, clock));
             upstreams.onListChanged(change -> {
@@ -171,6 +184,13 @@ public final class TollgateEngine implements Engine {
             Supplier<Optional<CompiledPolicy>> candidate = () -> shadow.flatMap(ShadowPolicy::current);
             ApprovalDesk approvals = push(opened, new ApprovalDesk(ApprovalSettings.from(config), events, clock));
             approvals.clearStale();
+            Optional<AdminSettings> admin = AdminSettings.from(config);
+            if (admin.isPresent()) {
+                PolicyControl control = new FilePolicyControl(policy, new ConfigLoader(), audit,
+                        ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
+                push(opened, AdminServer.start(admin.get(), events, () -> adminStatus(config, upstreams), control,
+                        audit, clock));
+            }
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
             sessions.addListener(identityServices.sessionListener());
 
@@ -192,10 +212,11 @@ public final class TollgateEngine implements Engine {
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
             McpGateway gateway = new McpGateway(upstreams, () -> governing, () -> authenticator,
-                    Chains.build(links, snapshots), sessions, settings);
+                    Chains.observed(Chains.build(links, snapshots), telemetry.link(), snapshots), sessions, settings);
             pins.onChange(gateway::policyChanged);
-            CallReplayer replayer = new PipelineReplayer(Chains.replay(links, snapshots), policy, upstreams, audit,
-                    config.callTimeout());
+            CallReplayer replayer = new PipelineReplayer(
+                    Chains.observed(Chains.replay(links, snapshots), telemetry.link(), snapshots), policy, upstreams,
+                    audit, config.callTimeout());
             policy.onChange((previous, next) -> {
                 shadow.ifPresent(s -> s.follow(next.config()));
                 gateway.policyChanged();
@@ -222,6 +243,7 @@ public final class TollgateEngine implements Engine {
                 for (Route route : extraRoutes) {
                     server.addRoute(route.path(), route.handler());
                 }
+                server.addRoute(AgentHttpServer.MCP_PATH, telemetry.traceContext(handler));
                 server.start();
                 URI bound = server.endpoint();
                 boundBase.set(bound.getScheme() + "://" + bound.getRawAuthority());
@@ -254,6 +276,32 @@ public final class TollgateEngine implements Engine {
             throw new IllegalStateException("cannot open the audit store " + AuditStores.redactUrl(config.auditUrl())
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What {@code GET /admin/status} answers: the instance's stores (no credentials) and its upstreams. */
+    private static JsonNode adminStatus(TollgateConfig config, UpstreamRegistry upstreams) {
+        ObjectNode status = Json.object();
+        status.put("auditUrl", AuditStores.redactUrl(config.auditUrl()));
+        status.put("limitStore", LimitStoreSettings.from(config).redisUrl().map(AuditStores::redactUrl)
+                .orElse("memory"));
+        ArrayNode servers = status.putArray("upstreams");
+        for (UpstreamStatus s : upstreams.statuses()) {
+            ObjectNode server = servers.addObject();
+            server.put("server", s.server());
+            server.put("transport", s.transport());
+            server.put("state", s.state());
+            server.put("detail", s.detail());
+            server.put("toolCount", s.toolCount());
+        }
+        return status;
+    }
+
+    private static Map<String, String> upstreamStates(UpstreamRegistry upstreams) {
+        Map<String, String> states = new LinkedHashMap<>();
+        if (upstreams != null) {
+            upstreams.statuses().forEach(s -> states.put(s.server(), s.state()));
+        }
+        return states;
     }
 
     private static Duration sessionIdleTimeout(TollgateConfig config) {
