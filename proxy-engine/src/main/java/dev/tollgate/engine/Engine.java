@@ -7,6 +7,7 @@ import dev.tollgate.pinning.ToolPins;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.shadow.ShadowControl;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,6 +47,11 @@ public interface Engine extends AutoCloseable {
 
     /** The shadow candidate a running proxy evaluates on every call; empty when there is none or read-only. */
     default Optional<ShadowControl> shadow() {
+        return Optional.empty();
+    }
+
+    /** Where conversation transcripts are read from (beside the configuration file); empty without one. */
+    default Optional<Path> transcripts() {
         return Optional.empty();
     }
 

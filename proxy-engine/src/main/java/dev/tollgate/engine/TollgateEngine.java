@@ -215,9 +215,8 @@ public final class TollgateEngine implements Engine {
             McpGateway gateway = new McpGateway(upstreams, () -> governing, () -> authenticator,
                     Chains.observed(Chains.build(links, snapshots), telemetry.link(), snapshots), sessions, settings);
             pins.onChange(gateway::policyChanged);
-            CallReplayer replayer = new PipelineReplayer(
-                    Chains.observed(Chains.replay(links, snapshots), telemetry.link(), snapshots), policy, upstreams,
-                    audit, config.callTimeout());
+            CallReplayer replayer = new PipelineReplayer(links, snapshots, telemetry.link(), policy, upstreams, audit,
+                    config.callTimeout());
             policy.onChange((previous, next) -> {
                 shadow.ifPresent(s -> s.follow(next.config()));
                 gateway.policyChanged();
@@ -353,6 +352,11 @@ public final class TollgateEngine implements Engine {
     @Override
     public Optional<CallReplayer> replayer() {
         return Optional.of(replayer);
+    }
+
+    @Override
+    public Optional<Path> transcripts() {
+        return policy.get().config().transcriptsDirectory();
     }
 
     /** The hot-reloading policy holder, for wiring features that react to policy changes. */
