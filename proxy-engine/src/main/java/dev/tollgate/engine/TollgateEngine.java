@@ -8,6 +8,7 @@ import dev.tollgate.audit.RefusedCredentialsRecorder;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Durations;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.gateway.GatewaySettings;
 import dev.tollgate.gateway.McpGateway;
@@ -115,6 +116,8 @@ public final class TollgateEngine implements Engine {
             Clock clock = Clock.systemUTC();
             EventBus events = push(opened, new EventBus());
             AuditStore audit = push(opened, openAudit(config));
+            audit.onAvailability((up, detail) -> events.publish(new EngineEvent.AuditStoreChanged(clock.instant(), up,
+                    detail)));
             PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);

@@ -24,6 +24,9 @@ public sealed interface EngineEvent {
     /** A new policy took effect, or a candidate was refused (then {@code problem} says why). */
     record PolicyReloaded(Instant at, boolean applied, String problem) implements EngineEvent {}
 
+    /** The audit store stopped taking records ({@code up=false}, with the reason) or takes them again. */
+    record AuditStoreChanged(Instant at, boolean up, String detail) implements EngineEvent {}
+
     /** An upstream server connected, failed its handshake, died or was restarted. */
     record UpstreamStateChanged(Instant at, String server, String state, String detail) implements EngineEvent {}
 }

@@ -190,6 +190,39 @@ class JdbcAuditStoreTest {
     }
 
     @Test
+    void removingTheNewestRecordsIsReportedEvenWhenTheHeadRowIsRewrittenToMatch() throws Exception {
+        JdbcAuditStore store = audit.store();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(record(store, "billing-agent", "payments.issueRefund", T0.plusSeconds(i), "s",
+                    Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+        }
+        audit.closeStore();
+        try (Connection c = audit.sql()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tollgate_audit WHERE id > ?")) {
+                ps.setLong(1, ids.get(6));
+                assertThat(ps.executeUpdate()).isEqualTo(3);
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tollgate_audit_chain SET head_seq = "
+                    + "(SELECT seq FROM tollgate_audit WHERE id = ?), head_hash = "
+                    + "(SELECT record_hash FROM tollgate_audit WHERE id = ?) WHERE id = 1")) {
+                ps.setLong(1, ids.get(6));
+                ps.setLong(2, ids.get(6));
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+
+        try (JdbcAuditStore reader = AuditStores.openExisting(audit.url())) {
+            VerifyResult result = reader.verify();
+
+            assertThat(result.intact()).isFalse();
+            assertThat(result.recordsChecked()).isEqualTo(7);
+            assertThat(result.firstBrokenId()).contains(ids.get(6));
+            assertThat(result.message()).contains("newest records were removed").contains("anchor");
+        }
+    }
+
+    @Test
     void deletingARecordBreaksTheChainAtTheNextOne() throws Exception {
         JdbcAuditStore store = audit.store();
         List<Long> ids = new ArrayList<>();
