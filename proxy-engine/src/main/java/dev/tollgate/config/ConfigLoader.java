@@ -125,6 +125,15 @@ public final class ConfigLoader {
         if (url.isPresent() && !command.isEmpty()) {
             throw lines.error(p, "server '" + name + "' has both url and command; choose one");
         }
+        JsonNode protocol = node.path("protocol");
+        if (!protocol.isMissingNode() && !ServerConfig.PROTOCOL_SETTINGS.contains(protocol.asString(""))) {
+            throw lines.error(p + "/protocol", "server '" + name + "' protocol must be one of "
+                    + String.join(", ", ServerConfig.PROTOCOL_SETTINGS));
+        }
+        if (!protocol.isMissingNode() && !protocol.asString("").equals(ServerConfig.PROTOCOL_AUTO) && url.isEmpty()) {
+            throw lines.error(p + "/protocol", "server '" + name + "' protocol applies to url servers only; "
+                    + "stdio servers speak the 2025 era");
+        }
         return new ServerConfig(name, url, command, stringMap(node.path("headers")), stringMap(node.path("env")),
                 duration(node.path("timeout"), p + "/timeout", defaultTimeout, lines), node);
     }

@@ -13,10 +13,20 @@ import tools.jackson.databind.JsonNode;
  */
 public record ServerConfig(String name, Optional<String> url, List<String> command, Map<String, String> headers,
                            Map<String, String> env, Duration timeout, JsonNode raw) {
+    /** The default {@code protocol}: probe {@code server/discover}, fall back to {@code initialize}. */
+    public static final String PROTOCOL_AUTO = "auto";
+    /** The values {@code servers.NAME.protocol} takes: auto, or the era to pin. */
+    public static final List<String> PROTOCOL_SETTINGS = List.of(PROTOCOL_AUTO, "2026-07-28", "2025-11-25");
+
     public ServerConfig {
         command = List.copyOf(command);
         headers = Map.copyOf(headers);
         env = Map.copyOf(env);
+    }
+
+    /** The {@code protocol} setting, {@link #PROTOCOL_AUTO} when absent. */
+    public String protocol() {
+        return raw == null ? PROTOCOL_AUTO : raw.path("protocol").asString(PROTOCOL_AUTO);
     }
 
     public boolean isStdio() {

@@ -4,6 +4,7 @@ import dev.tollgate.audit.AuditInterceptor;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
+import dev.tollgate.audit.HeaderMismatchRecorder;
 import dev.tollgate.audit.RefusedCredentialsRecorder;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Durations;
@@ -30,8 +31,8 @@ import dev.tollgate.policy.FilePolicyControl;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
-import dev.tollgate.ratelimit.InMemoryLimitStore;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
+import dev.tollgate.ratelimit.redis.LimitBackends;
 import dev.tollgate.session.SessionListener;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.transport.AgentHttpServer;
@@ -119,6 +120,7 @@ public final class TollgateEngine implements Engine {
             audit.onAvailability((up, detail) -> events.publish(new EngineEvent.AuditStoreChanged(clock.instant(), up,
                     detail)));
             PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
+            LimitBackends limitBackends = push(opened, LimitBackends.open(config));
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
             }
@@ -144,8 +146,8 @@ public final class TollgateEngine implements Engine {
                     new AuditInterceptor(audit, events, clock),
                     new IdentityInterceptor(identity.userToken().map(UserTokenVerifier::new)),
                     new PolicyInterceptor(history),
-                    new RateLimitInterceptor(new InMemoryLimitStore(), clock),
-                    new LoopBreakerInterceptor(events, clock),
+                    new RateLimitInterceptor(limitBackends.limiter(), clock),
+                    new LoopBreakerInterceptor(limitBackends.repeats(), events, clock),
                     new HistoryInterceptor(history, audit.redactor(), () -> policy.get().usesHistory()),
                     new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
@@ -164,6 +166,10 @@ public final class TollgateEngine implements Engine {
                 McpHttpHandler handler = new McpHttpHandler(gateway, sessions, () -> authenticator,
                         new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
                 handler.onRefusedCredentials(new RefusedCredentialsRecorder(audit, events, clock)::refused);
+                handler.onHeaderMismatch(new HeaderMismatchRecorder(audit, events,
+                        audit.redactor(), name -> gateway.names()
+                                .parse(name, upstreams.serverNames()).orElseGet(() -> gateway.names().guess(name)),
+                        clock)::refused);
                 AgentHttpServer server = push(opened,
                         new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
                 identityServices.handlers().forEach((path, route) -> {

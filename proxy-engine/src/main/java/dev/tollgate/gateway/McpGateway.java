@@ -118,6 +118,11 @@ public final class McpGateway {
         return names;
     }
 
+    /** Tollgate's version, as serverInfo names it. */
+    public String version() {
+        return settings.version();
+    }
+
     /** Whether answering this method may involve related messages (progress, sampling), so SSE suits it. */
     public static boolean streamsRelatedMessages(String method) {
         return switch (method) {
@@ -200,6 +205,16 @@ public final class McpGateway {
             default:
                 return JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
         }
+    }
+
+    /** The servers whose tools, resources and prompts the session's agent may see. */
+    public List<String> visibleServers(AgentSession session) {
+        return servers().stream().filter(server -> serverVisible(session, server)).toList();
+    }
+
+    /** What the upstream said it can do (its initialize or server/discover answer), empty when not connected. */
+    public JsonNode upstreamCapabilities(String server) {
+        return connection(server).map(c -> c.initializeResult().path("capabilities")).orElseGet(Json::object);
     }
 
     /** Handles a notification from the agent. */
@@ -556,10 +571,14 @@ public final class McpGateway {
         }
     }
 
-    /** Whether the message is at or above the level the agent set with logging/setLevel. */
+    /**
+     * Whether the message is at or above the level the agent set with logging/setLevel (or, in the 2026-07-28
+     * revision, in the request's {@code _meta}; a level Tollgate does not know, such as none given, hears nothing).
+     */
     private static boolean wantsLog(AgentSession session, JsonNode message) {
         String level = message.path("params").path("level").asString("info");
-        return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(session.logLevel());
+        int wanted = LOG_LEVELS.indexOf(session.logLevel());
+        return wanted >= 0 && LOG_LEVELS.indexOf(level) >= wanted;
     }
 
     /** The log message with its logger prefixed by the server, so the agent can tell whose it is. */
@@ -616,7 +635,7 @@ public final class McpGateway {
      * Carries what an upstream sends about one agent request to that agent: notifications pass unchanged,
      * server-to-client requests get a Tollgate id (remembered so the answer routes back).
      */
-    private static final class RelayChannel implements AgentChannel {
+    private final class RelayChannel implements AgentChannel {
         private final AgentSession session;
         private final String server;
         private final AgentChannel sink;
@@ -630,7 +649,9 @@ public final class McpGateway {
         @Override
         public void send(JsonNode message) {
             JsonRpc.Kind kind = JsonRpc.kind(message);
-            if (kind == JsonRpc.Kind.REQUEST) {
+            if (kind == JsonRpc.Kind.REQUEST && session.isStateless()) {
+                refuseStateless(message);
+            } else if (kind == JsonRpc.Kind.REQUEST) {
                 String relayId = session.relay(new AgentSession.PendingRelay(server, message.get("id")));
                 ObjectNode copy = (ObjectNode) message.deepCopy();
                 copy.put("id", relayId);
@@ -642,6 +663,13 @@ public final class McpGateway {
                     sink.send(logFrom(server, message));
                 }
             }
+        }
+
+        /** A stateless agent cannot be asked anything mid-request, so the upstream hears that at once. */
+        private void refuseStateless(JsonNode request) {
+            connection(server).ifPresent(c -> c.respond(JsonRpc.error(request.get("id"), JsonRpc.METHOD_NOT_FOUND,
+                    "the agent speaks MCP " + session.protocolVersion() + ", which has no server-to-client requests; "
+                            + request.path("method").asString() + " cannot be relayed")));
         }
     }
 }

@@ -9,12 +9,18 @@ import java.time.Instant;
 
 /** The loop-breaker link: refuses an agent's identical repeated call and tells the event bus when it trips. */
 public final class LoopBreakerInterceptor implements Interceptor {
-    private final LoopBreaker breaker = new LoopBreaker();
+    private final LoopBreaker breaker;
     private final EventBus events;
     private final Clock clock;
 
     /** The settings come from each call's snapshot, so a hot-reloaded policy's breaker applies from the next call. */
     public LoopBreakerInterceptor(EventBus events, Clock clock) {
+        this(new InMemoryRepeatWindow(), events, clock);
+    }
+
+    /** A breaker whose repeats live in {@code window} (shared by several instances when it is Redis). */
+    public LoopBreakerInterceptor(RepeatWindow window, EventBus events, Clock clock) {
+        this.breaker = new LoopBreaker(window);
         this.events = events;
         this.clock = clock;
     }

@@ -39,7 +39,7 @@ public final class PolicyPreview {
     public static final int DEFAULT_SAMPLE = 200;
     private static final Set<String> OUTSIDE_POLICY = Set.of(BlockReason.AUTHENTICATION.name(),
             BlockReason.UNKNOWN_TOOL.name(), BlockReason.AUDIT_UNAVAILABLE.name(),
-            BlockReason.UPSTREAM_UNAVAILABLE.name());
+            BlockReason.UPSTREAM_UNAVAILABLE.name(), BlockReason.PROTOCOL.name());
     private static final Set<String> OUTSIDE_POLICY_RULES = Set.of("identity", "audit store", "unknown tool");
 
     private final CompiledPolicy candidate;

@@ -12,8 +12,8 @@ public final class RateLimitInterceptor implements Interceptor {
     private final Clock clock;
 
     /** The limits come from each call's snapshot, so a hot-reloaded policy's limits apply from the next call. */
-    public RateLimitInterceptor(LimitStore store, Clock clock) {
-        this.limiter = new RateLimiter(store);
+    public RateLimitInterceptor(RateLimiter limiter, Clock clock) {
+        this.limiter = limiter;
         this.clock = clock;
     }
 

@@ -12,12 +12,19 @@ import java.util.Optional;
 /**
  * Applies every limit that counts a call: the call passes only when each of their buckets has a token.
  * When one refuses, the tokens already taken for the call are given back, so a refused call costs nothing.
+ * When the store cannot be reached, {@link LimitStoreFailure} says whether the limit refuses or steps aside.
  */
 public final class RateLimiter {
     private final LimitStore store;
+    private final LimitStoreFailure failure;
 
     public RateLimiter(LimitStore store) {
+        this(store, LimitStoreFailure.CLOSED);
+    }
+
+    public RateLimiter(LimitStore store, LimitStoreFailure failure) {
         this.store = store;
+        this.failure = failure;
     }
 
     /** Empty when the call may proceed, else the limited decision naming the limit and when to retry. */
@@ -29,11 +36,19 @@ public final class RateLimiter {
                 continue;
             }
             String key = limit.bucketKey(call);
-            Acquisition acquisition = store.acquire(key, limit.rate(), now);
-            if (!acquisition.granted()) {
-                for (int i = 0; i < taken.size(); i++) {
-                    store.release(keys.get(i), taken.get(i).rate());
+            Acquisition acquisition;
+            try {
+                acquisition = store.acquire(key, limit.rate(), now);
+            } catch (LimitStoreUnavailableException e) {
+                if (failure == LimitStoreFailure.OPEN) {
+                    continue;
                 }
+                giveBack(taken, keys);
+                return Optional.of(Decision.blocked(BlockReason.RATE_LIMIT, limit.name() + " (limit store unreachable)",
+                        Optional.of(limit.source()), unreachable(call, limit, e)));
+            }
+            if (!acquisition.granted()) {
+                giveBack(taken, keys);
                 return Optional.of(Decision.limited(BlockReason.RATE_LIMIT, limit.name(), Optional.of(limit.source()),
                         message(call, limit), acquisition.retryAfter()));
             }
@@ -41,6 +56,23 @@ public final class RateLimiter {
             keys.add(key);
         }
         return Optional.empty();
+    }
+
+    private void giveBack(List<LimitRule> taken, List<String> keys) {
+        for (int i = 0; i < taken.size(); i++) {
+            try {
+                store.release(keys.get(i), taken.get(i).rate());
+            } catch (LimitStoreUnavailableException e) {
+                // The store went away between taking and giving back: the token is lost, which errs on the limit's side.
+                return;
+            }
+        }
+    }
+
+    private static String unreachable(ToolCall call, LimitRule limit, LimitStoreUnavailableException e) {
+        return String.format(Locale.ROOT, "Tollgate refused %s: the shared limit store %s is unreachable, so limit '%s'"
+                + " (%s) cannot be counted, and calls under it are refused until it is back (limitStoreFailure: closed).",
+                call.tool().qualified(), e.store(), limit.name(), limit.source());
     }
 
     private static String message(ToolCall call, LimitRule limit) {

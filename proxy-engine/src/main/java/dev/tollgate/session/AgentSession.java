@@ -7,6 +7,7 @@ import dev.tollgate.pipeline.AgentChannel;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +27,7 @@ public final class AgentSession {
     private final String transport;
     private final AgentChannel outbound;
     private final Instant openedAt;
+    private final boolean stateless;
     private volatile Credentials credentials;
     private volatile Instant lastActive;
     private volatile String protocolVersion;
@@ -40,6 +42,12 @@ public final class AgentSession {
 
     AgentSession(String id, AgentIdentity agent, Credentials credentials, String transport, String protocolVersion,
                  AgentChannel outbound, Instant now) {
+        this(id, agent, credentials, transport, protocolVersion, outbound, now, false);
+    }
+
+    private AgentSession(String id, AgentIdentity agent, Credentials credentials, String transport,
+                         String protocolVersion, AgentChannel outbound, Instant now, boolean stateless) {
+        this.stateless = stateless;
         this.id = id;
         this.agent = agent;
         this.credentials = credentials;
@@ -48,6 +56,23 @@ public final class AgentSession {
         this.outbound = outbound;
         this.openedAt = now;
         this.lastActive = now;
+    }
+
+    /**
+     * The context of one request in the stateless 2026-07-28 revision, which has no sessions: never registered,
+     * so never listed, reaped or limited; its id is unique to the request.
+     */
+    public static AgentSession stateless(AgentIdentity agent, Credentials credentials, String transport,
+                                         String version, JsonNode capabilities, JsonNode info, Instant now) {
+        AgentSession session = new AgentSession("stateless-" + UUID.randomUUID(), agent, credentials, transport,
+                version, AgentChannel.DISCARD, now, true);
+        session.initialized(version, capabilities, info);
+        return session;
+    }
+
+    /** Whether this is one stateless request's context rather than a session the agent opened. */
+    public boolean isStateless() {
+        return stateless;
     }
 
     public String id() {

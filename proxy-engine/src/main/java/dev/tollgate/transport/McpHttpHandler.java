@@ -2,6 +2,7 @@ package dev.tollgate.transport;
 
 import dev.tollgate.gateway.JsonRpc;
 import dev.tollgate.gateway.McpGateway;
+import dev.tollgate.gateway.ModernProtocol;
 import dev.tollgate.gateway.ProtocolVersions;
 import dev.tollgate.gateway.RequestScope;
 import dev.tollgate.identity.AgentIdentity;
@@ -15,6 +16,7 @@ import dev.tollgate.session.SessionRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +38,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
 /**
- * The MCP Streamable HTTP endpoint (protocol 2025-03-26, 2025-06-18, 2025-11-25): POST carries messages,
- * GET opens the session's server-to-agent stream, DELETE ends the session. Every request is checked in the
- * order Origin (403), credentials (401), then the method's own rules, before the gateway sees a message.
+ * The MCP Streamable HTTP endpoint. In the 2025 era (2025-03-26, 2025-06-18, 2025-11-25) POST carries messages,
+ * GET opens the session's server-to-agent stream, DELETE ends the session. Beside it, on the same endpoint,
+ * the stateless 2026-07-28 revision: a POST whose body claims it ({@link ModernRequestCheck}) stands alone.
+ * Every request is checked in the order Origin (403), credentials (401), then the method's own rules, before
+ * the gateway sees a message; only a 2026-07-28 request whose headers disagree with its body is refused (400)
+ * before its credentials count, and put on the record.
  */
 public final class McpHttpHandler extends Handler.Abstract {
     static final String SESSION_HEADER = "Mcp-Session-Id";
@@ -57,7 +62,10 @@ public final class McpHttpHandler extends Handler.Abstract {
     /** The open GET streams and their sessions: an agent listening on one is not idle. */
     private final Map<SseStream, String> listening = new ConcurrentHashMap<>();
 
+    private final ModernPost modern;
+
     private volatile RefusalListener refusals = RefusalListener.NONE;
+    private volatile MismatchListener mismatches = MismatchListener.NONE;
 
     public McpHttpHandler(McpGateway gateway, SessionRegistry sessions, Supplier<Authenticator> authenticator,
                           OriginPolicy origins, long maxRequestBytes, String userTokenHeader) {
@@ -67,6 +75,7 @@ public final class McpHttpHandler extends Handler.Abstract {
         this.origins = origins;
         this.maxRequestBytes = maxRequestBytes;
         this.userTokenHeader = userTokenHeader;
+        this.modern = new ModernPost(gateway, openStreams, Clock.systemUTC());
         sessions.addListener((session, reason) -> {
             if (session.outbound() instanceof HttpOutbox outbox) {
                 outbox.close();
@@ -80,6 +89,19 @@ public final class McpHttpHandler extends Handler.Abstract {
         RefusalListener NONE = (presented, sessionId, httpMethod, reason) -> { };
 
         void refused(Credentials presented, String sessionId, String httpMethod, String reason);
+    }
+
+    /** Hears every 2026-07-28 request refused because its headers disagreed with its body. */
+    @FunctionalInterface
+    public interface MismatchListener {
+        MismatchListener NONE = (agent, presented, body, reason) -> { };
+
+        void refused(Optional<AgentIdentity> agent, Credentials presented, JsonNode body, String reason);
+    }
+
+    /** Registers who hears header/body mismatches (the engine audits them); call before the server starts. */
+    public void onHeaderMismatch(MismatchListener listener) {
+        this.mismatches = listener;
     }
 
     /** Registers who hears refused credentials; call before the server starts. */
@@ -114,15 +136,16 @@ public final class McpHttpHandler extends Handler.Abstract {
             }
             Credentials credentials = credentials(request);
             Authenticator.AuthResult auth = authenticator.get().authenticate(credentials);
+            if (method.equals("POST") && carriesModernHeaders(request)) {
+                return post(request, response, callback, auth, credentials);
+            }
             if (auth instanceof Authenticator.AuthResult.Refused refused) {
-                refusals.refused(credentials, Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)).orElse("-"),
-                        method, refused.message());
-                return unauthorized(request, response, callback, credentials, refused.message());
+                return refuse(request, response, callback, credentials, refused);
             }
             AgentIdentity agent = ((Authenticator.AuthResult.Authenticated) auth).identity();
             switch (method) {
                 case "POST":
-                    return post(request, response, callback, agent, credentials);
+                    return post(request, response, callback, auth, credentials);
                 case "GET":
                     return get(request, response, callback, agent);
                 default:
@@ -138,9 +161,33 @@ public final class McpHttpHandler extends Handler.Abstract {
         }
     }
 
+    private boolean refuse(Request request, Response response, Callback callback, Credentials credentials,
+                           Authenticator.AuthResult.Refused refused) {
+        refusals.refused(credentials, Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)).orElse("-"),
+                request.getMethod(), refused.message());
+        return unauthorized(request, response, callback, credentials, refused.message());
+    }
+
+    /** Whether the request names the 2026-07-28 era in its headers, so its body is checked against them first. */
+    private static boolean carriesModernHeaders(Request request) {
+        String version = request.getHeaders().get(VERSION_HEADER);
+        return request.getHeaders().get(ModernProtocol.METHOD_HEADER) != null
+                || request.getHeaders().get(ModernProtocol.NAME_HEADER) != null
+                || (version != null && ModernProtocol.isModern(version.strip()));
+    }
+
+    private static ModernRequestCheck.Headers modernHeaders(Request request) {
+        return new ModernRequestCheck.Headers(header(request, VERSION_HEADER),
+                header(request, ModernProtocol.METHOD_HEADER), header(request, ModernProtocol.NAME_HEADER));
+    }
+
+    private static Optional<String> header(Request request, String name) {
+        return Optional.ofNullable(request.getHeaders().get(name)).map(String::strip);
+    }
+
     // ---- POST
 
-    private boolean post(Request request, Response response, Callback callback, AgentIdentity agent,
+    private boolean post(Request request, Response response, Callback callback, Authenticator.AuthResult auth,
                          Credentials credentials) {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (!MediaTypes.isJson(contentType)) {
@@ -168,6 +215,24 @@ public final class McpHttpHandler extends Handler.Abstract {
         }
         if (parsed == null || parsed.isMissingNode()) {
             return reply(response, callback, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: empty body"));
+        }
+        ModernRequestCheck.Outcome era = ModernRequestCheck.classify(parsed, modernHeaders(request));
+        if (era instanceof ModernRequestCheck.Refused refused && refused.headerMismatch()) {
+            Optional<AgentIdentity> who = auth instanceof Authenticator.AuthResult.Authenticated a
+                    ? Optional.of(a.identity()) : Optional.empty();
+            mismatches.refused(who, credentials, parsed, refused.reason());
+            return reply(response, callback, refused.status(), refused.answer());
+        }
+        if (auth instanceof Authenticator.AuthResult.Refused refusedCredentials) {
+            return refuse(request, response, callback, credentials, refusedCredentials);
+        }
+        AgentIdentity agent = ((Authenticator.AuthResult.Authenticated) auth).identity();
+        if (era instanceof ModernRequestCheck.Refused refused) {
+            return reply(response, callback, refused.status(), refused.answer());
+        }
+        if (era instanceof ModernRequestCheck.Modern checked) {
+            return modern.handle(request, response, callback, agent, credentials, checked,
+                    Optional.ofNullable(request.getHeaders().get(CONVERSATION_HEADER)));
         }
         List<JsonNode> messages = new ArrayList<>();
         boolean batch = parsed.isArray();
@@ -395,7 +460,7 @@ public final class McpHttpHandler extends Handler.Abstract {
         }
     }
 
-    private static boolean reply(Response response, Callback callback, int status, JsonNode body) {
+    static boolean reply(Response response, Callback callback, int status, JsonNode body) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, MediaTypes.JSON);
         Content.Sink.write(response, true, Json.write(body), callback);

@@ -26,6 +26,7 @@ import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
 import dev.tollgate.ratelimit.InMemoryLimitStore;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
+import dev.tollgate.ratelimit.RateLimiter;
 import dev.tollgate.testing.TemporaryAuditStore;
 import dev.tollgate.upstream.UpstreamAuth;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ class ReloadMidCallTest {
             };
             Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events), reloadNow,
                     new IdentityInterceptor(), new PolicyInterceptor(),
-                    new RateLimitInterceptor(new InMemoryLimitStore(), Clock.systemUTC()),
+                    new RateLimitInterceptor(new RateLimiter(new InMemoryLimitStore()), Clock.systemUTC()),
                     new LoopBreakerInterceptor(events, Clock.systemUTC()), upstream), snapshots);
 
             CallOutcome during = pipeline.execute(call("key-1"), context());

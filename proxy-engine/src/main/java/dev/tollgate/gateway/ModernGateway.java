@@ -1,0 +1,87 @@
+package dev.tollgate.gateway;
+
+import dev.tollgate.json.Json;
+import dev.tollgate.session.AgentSession;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Tollgate towards agents speaking the stateless 2026-07-28 revision: {@code server/discover} answers the
+ * capabilities aggregated over what the agent may see, removed methods are not found, and every result says
+ * it is complete ({@code resultType}) and, for lists and reads, how long it may be cached: lists are filtered
+ * per agent and change with the policy, so they are private and not kept. Everything else is the same gateway
+ * the 2025 era uses, so policy, limits and audit apply identically.
+ */
+public final class ModernGateway {
+    private static final Set<String> CACHEABLE = Set.of("server/discover", "tools/list", "prompts/list",
+            "resources/list", "resources/templates/list", "resources/read");
+
+    private final McpGateway gateway;
+    private final String version;
+
+    public ModernGateway(McpGateway gateway) {
+        this.gateway = gateway;
+        this.version = gateway.version();
+    }
+
+    /** Whether the revision has this method; the others answer -32601 with HTTP 404. */
+    public static boolean hasMethod(String method) {
+        return ModernProtocol.METHODS.contains(method);
+    }
+
+    /** The answer to one request whose envelope and headers were checked; empty when the agent cancelled it. */
+    public Optional<JsonNode> handle(AgentSession session, JsonNode request, RequestScope scope) {
+        String method = request.path("method").asString();
+        JsonNode id = request.get("id");
+        Optional<JsonNode> answer = method.equals("server/discover")
+                ? Optional.of(JsonRpc.result(id, discover(session)))
+                : gateway.handle(session, request, scope);
+        answer.ifPresent(a -> complete(method, a));
+        return answer;
+    }
+
+    /** The capabilities of Tollgate as this agent sees it, and who is answering. */
+    JsonNode discover(AgentSession session) {
+        ObjectNode result = Json.object();
+        result.putArray("supportedVersions").add(ModernProtocol.VERSION);
+        ObjectNode capabilities = result.putObject("capabilities");
+        capabilities.putObject("tools").put("listChanged", true);
+        capabilities.putObject("resources").put("listChanged", true);
+        capabilities.putObject("prompts").put("listChanged", true);
+        for (String server : gateway.visibleServers(session)) {
+            if (gateway.upstreamCapabilities(server).has("completions")) {
+                capabilities.putObject("completions");
+                break;
+            }
+        }
+        result.put("instructions", "Tollgate governs these tools: calls are authenticated, checked against policy, "
+                + "rate limited and audited. A blocked call answers with isError and the rule that blocked it.");
+        result.putObject("_meta").set(ModernProtocol.SERVER_INFO_KEY, serverInfo());
+        return result;
+    }
+
+    private ObjectNode serverInfo() {
+        ObjectNode info = Json.object();
+        info.put("name", "tollgate");
+        info.put("version", version);
+        return info;
+    }
+
+    /** Marks a result complete and, where the revision asks for them, adds cache hints. */
+    private void complete(String method, JsonNode answer) {
+        if (!(answer.get("result") instanceof ObjectNode result)) {
+            return;
+        }
+        if (!result.has("resultType")) {
+            result.put("resultType", "complete");
+        }
+        if (CACHEABLE.contains(method)) {
+            result.put("ttlMs", 0);
+            result.put("cacheScope", "private");
+        }
+        ObjectNode meta = result.get("_meta") instanceof ObjectNode m ? m : result.putObject("_meta");
+        meta.set(ModernProtocol.SERVER_INFO_KEY, serverInfo());
+    }
+}
