@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 final class JournalWriter extends QueuedWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
     private static final long RESTART_BYTES = 32L * 1024 * 1024;
-    private static final long LINGER_MILLIS = 25;
+    private static final long LINGER_MILLIS = 100;
 
     private record Batch(List<Journal.Entry> entries, long generation, long end, long lastNumber) {}
 
@@ -321,6 +321,9 @@ final class JournalWriter extends QueuedWriter {
         }
         JdbcSupport.closeQuietly(indexConnection);
         try {
+            if (indexedGeneration == journal.generation() && indexedEnd == journal.size()) {
+                journal.restart();
+            }
             journal.close();
         } catch (IOException e) {
             LOG.debug("closing the audit journal: {}", e.getMessage());
