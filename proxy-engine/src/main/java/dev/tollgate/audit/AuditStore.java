@@ -2,7 +2,9 @@ package dev.tollgate.audit;
 
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.ToolCall;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +83,12 @@ public interface AuditStore extends AutoCloseable {
      * again ({@code true}); it runs on the store's writer thread and must not block.
      */
     void onAvailability(BiConsumer<Boolean, String> listener);
+
+    /**
+     * Removes the records older than {@code before} (a prefix of the chain), after appending a checkpoint record that
+     * states what was removed, so {@link #verify()} stays meaningful; writes them to {@code archive} first when given.
+     */
+    PruneResult prune(Instant before, Optional<Path> archive) throws AuditUnavailableException;
 
     /** Where the store lives, for the status bar ("~/.tollgate/audit.mv.db"). */
     String location();

@@ -46,6 +46,8 @@ public final class JdbcAuditStore implements AuditStore {
     static final int SCHEMA_VERSION = 1;
     static final int MAX_RESULT_CHARS = 64 * 1024;
     static final String INTERRUPTED = QueuedWriter.INTERRUPTED;
+    /** How long a bulk append may wait for the database to take what came before it. */
+    static final Duration BULK_TIMEOUT = Duration.ofMinutes(10);
     /** Attempts from writers on other machines are presumed dead after this long without an outcome. */
     private static final Duration REMOTE_WRITER_GRACE = Duration.ofHours(1);
     private static final String HOST = localHost();
@@ -131,7 +133,7 @@ public final class JdbcAuditStore implements AuditStore {
                 clip(call.tool().server(), 256), clip(call.tool().tool(), 256), argumentsJson(call.arguments()),
                 call.conversationId().map(c -> clip(c, 256)).orElse(null), writerId,
                 null, null, null, null, null, null, null, null, null, null, null);
-        return await(writing().attempt(row)).id();
+        return await(writing().attempt(row), ACK_TIMEOUT).id();
     }
 
     @Override
@@ -168,7 +170,7 @@ public final class JdbcAuditStore implements AuditStore {
                     r.status(), Math.round(r.latencyMs() * 1000), r.responseSize(),
                     r.result().map(this::resultJson).orElse(null), null, null, null));
         }
-        await(writing().append(rows));
+        await(writing().append(rows), BULK_TIMEOUT);
     }
 
     private QueuedWriter writing() throws AuditUnavailableException {
@@ -179,15 +181,15 @@ public final class JdbcAuditStore implements AuditStore {
                 "the audit store was opened for reading only", null));
     }
 
-    private static <T> T await(CompletableFuture<T> done) throws AuditUnavailableException {
+    private static <T> T await(CompletableFuture<T> done, Duration patience) throws AuditUnavailableException {
         try {
-            return done.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return done.get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("interrupted while waiting for the audit store", e);
         } catch (TimeoutException e) {
             throw new AuditUnavailableException("the audit store did not confirm the record within "
-                    + ACK_TIMEOUT.toSeconds() + " s", e);
+                    + patience.toSeconds() + " s", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuditUnavailableException unavailable) {
                 throw unavailable;
@@ -220,7 +222,7 @@ public final class JdbcAuditStore implements AuditStore {
             done.add(into.complete(row.id(), null, null, QueuedWriter.INTERRUPTED_COMPLETION));
         }
         for (CompletableFuture<StoredRow> d : done) {
-            await(d);
+            await(d, ACK_TIMEOUT);
         }
         if (!orphans.isEmpty()) {
             LOG.warn("completed {} audit record(s) left open by a Tollgate that stopped mid-call", orphans.size());
@@ -289,6 +291,16 @@ public final class JdbcAuditStore implements AuditStore {
     }
 
     // ---------------------------------------------------------------- housekeeping
+
+    @Override
+    public PruneResult prune(Instant before, Optional<Path> archive) throws AuditUnavailableException {
+        PruneResult result = Pruner.prune(queries, writing(), writerId, before, archive);
+        if (result.pruned() > 0) {
+            LOG.info("pruned {} audit records before {} (checkpoint record {})", result.pruned(), before,
+                    result.checkpointId().orElseThrow());
+        }
+        return result;
+    }
 
     @Override
     public Redactor redactor() {

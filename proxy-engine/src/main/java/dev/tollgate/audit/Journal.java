@@ -198,7 +198,7 @@ final class Journal implements AutoCloseable {
         return -1;
     }
 
-    private static ObjectNode encode(Entry e) {
+    static ObjectNode encode(Entry e) {
         StoredRow r = e.row();
         ObjectNode o = Json.object();
         o.put("k", e.kind().code);

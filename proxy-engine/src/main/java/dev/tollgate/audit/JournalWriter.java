@@ -9,12 +9,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +31,17 @@ import org.slf4j.LoggerFactory;
 final class JournalWriter extends QueuedWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
     private static final long RESTART_BYTES = 32L * 1024 * 1024;
-    private static final long LINGER_MILLIS = 100;
+    private static final long LINGER_MILLIS = 250;
+    /** How far the tables may fall behind the journal before writers wait for the indexer (backpressure). */
+    private static final int MAX_BACKLOG = 50_000;
 
-    private record Batch(List<Journal.Entry> entries, long generation, long end, long lastNumber) {}
+    private record Batch(List<Journal.Entry> entries, long generation, long end, long lastNumber, int permits) {}
 
     private final String url;
     private final Journal journal;
     private final Anchor anchor;
     private final BlockingQueue<Batch> toIndex = new LinkedBlockingQueue<>();
+    private final Semaphore backlog = new Semaphore(MAX_BACKLOG);
     private final StoreHealth indexHealth;
     private final Thread indexer;
     private Connection indexConnection;
@@ -154,10 +159,23 @@ final class JournalWriter extends QueuedWriter {
                 acks.add(() -> a.done().complete(rows));
             }
         }
+        int permits = Math.min(entries.size(), MAX_BACKLOG);
+        // A live call waits as long as its caller would; a bulk import as long as the indexer needs.
+        Duration patience = ops.stream().anyMatch(WriteOp.Append.class::isInstance) ? JdbcAuditStore.BULK_TIMEOUT
+                : AuditStore.ACK_TIMEOUT;
+        try {
+            if (!backlog.tryAcquire(permits, patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("the audit database is more than " + MAX_BACKLOG + " records behind its journal");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the audit database to catch up", e);
+        }
         long before = journal.size();
         try {
             journal.append(entries);
         } catch (IOException e) {
+            backlog.release(permits);
             try {
                 journal.truncate(before);
             } catch (IOException ignored) {
@@ -167,7 +185,7 @@ final class JournalWriter extends QueuedWriter {
         }
         lastId = id;
         head = chain;
-        toIndex.add(new Batch(entries, journal.generation(), journal.size(), lastNumber));
+        toIndex.add(new Batch(entries, journal.generation(), journal.size(), lastNumber, permits));
         return acks;
     }
 
@@ -204,6 +222,7 @@ final class JournalWriter extends QueuedWriter {
     private void indexUntilDone(List<Batch> batches) {
         List<Journal.Entry> entries = new ArrayList<>();
         batches.forEach(b -> entries.addAll(b.entries()));
+        int permits = batches.stream().mapToInt(Batch::permits).sum();
         Batch last = batches.get(batches.size() - 1);
         int tries = 0;
         while (true) {
@@ -217,6 +236,7 @@ final class JournalWriter extends QueuedWriter {
                 indexHealth.succeeded();
                 indexedGeneration = last.generation();
                 indexedEnd = last.end();
+                backlog.release(permits);
                 visible(last.lastNumber());
                 if (indexedHead != null) {
                     anchor.write(indexedHead);
@@ -232,6 +252,7 @@ final class JournalWriter extends QueuedWriter {
                 if (stopping && ++tries >= 3) {
                     LOG.warn("{} journal entries are not in the database yet; they are applied when it opens next",
                             entries.size());
+                    backlog.release(permits);
                     visible(last.lastNumber());
                     return;
                 }
@@ -315,7 +336,9 @@ final class JournalWriter extends QueuedWriter {
     void release() {
         stopping = true;
         try {
-            indexer.join(AuditStore.ACK_TIMEOUT.toMillis());
+            // No time limit: the journal must not be released while the indexer may still write from it. The
+            // indexer itself gives up after a few failed tries once stopping.
+            indexer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -6,6 +6,7 @@ import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.audit.HeaderMismatchRecorder;
 import dev.tollgate.audit.RefusedCredentialsRecorder;
+import dev.tollgate.audit.Retention;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Durations;
 import dev.tollgate.config.TollgateConfig;
@@ -137,6 +138,10 @@ public final class TollgateEngine implements Engine {
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
             upstreams.start();
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
+            Optional<Duration> retention = auditRetention(config);
+            if (retention.isPresent()) {
+                push(opened, Retention.start(audit, retention.get(), clock));
+            }
             sessions.addListener(identityServices.sessionListener());
 
             GatewaySettings settings = new GatewaySettings(config.toolNameSeparator(), config.callTimeout(),
@@ -211,6 +216,19 @@ public final class TollgateEngine implements Engine {
         } catch (AuditUnavailableException e) {
             throw new IllegalStateException("cannot open the audit store " + AuditStores.redactUrl(config.auditUrl())
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code audit.retention}: how long records are kept (e.g. {@code 90d}); empty keeps them for ever. */
+    public static Optional<Duration> auditRetention(TollgateConfig config) {
+        JsonNode node = config.root().path("audit").path("retention");
+        if (node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Durations.parse(node.asString()));
+        } catch (IllegalArgumentException e) {
+            throw config.sourceMap().error("/audit/retention", e.getMessage());
         }
     }
 
