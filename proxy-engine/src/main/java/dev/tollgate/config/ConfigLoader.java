@@ -96,8 +96,18 @@ public final class ConfigLoader {
         if (!serversNode.isMissingNode() && !serversNode.isObject()) {
             throw lines.error("/servers", "servers must be a mapping of name to server");
         }
+        String transparent = null;
         for (Map.Entry<String, JsonNode> e : serversNode.properties()) {
-            servers.put(e.getKey(), server(e.getKey(), e.getValue(), callTimeout, lines));
+            ServerConfig server = server(e.getKey(), e.getValue(), callTimeout, lines);
+            if (!server.namespaced() && transparent != null) {
+                throw lines.error("/servers/" + e.getKey() + "/namespace", "servers '" + transparent + "' and '"
+                        + e.getKey() + "' both have namespace: false; their tool, prompt and resource names could "
+                        + "collide, so at most one server may keep its own names");
+            }
+            if (!server.namespaced()) {
+                transparent = e.getKey();
+            }
+            servers.put(e.getKey(), server);
         }
         Map<String, AgentConfig> agents = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : root.path("agents").properties()) {
@@ -133,6 +143,10 @@ public final class ConfigLoader {
         if (!protocol.isMissingNode() && !protocol.asString("").equals(ServerConfig.PROTOCOL_AUTO) && url.isEmpty()) {
             throw lines.error(p + "/protocol", "server '" + name + "' protocol applies to url servers only; "
                     + "stdio servers speak the 2025 era");
+        }
+        JsonNode namespace = node.path("namespace");
+        if (!namespace.isMissingNode() && !namespace.isBoolean()) {
+            throw lines.error(p + "/namespace", "server '" + name + "' namespace must be true or false");
         }
         return new ServerConfig(name, url, command, stringMap(node.path("headers")), stringMap(node.path("env")),
                 duration(node.path("timeout"), p + "/timeout", defaultTimeout, lines), node);

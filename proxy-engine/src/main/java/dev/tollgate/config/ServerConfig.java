@@ -29,6 +29,11 @@ public record ServerConfig(String name, Optional<String> url, List<String> comma
         return raw == null ? PROTOCOL_AUTO : raw.path("protocol").asString(PROTOCOL_AUTO);
     }
 
+    /** Whether the server's tools, prompts and resources are exposed under its name ({@code namespace}, default true). */
+    public boolean namespaced() {
+        return raw == null || raw.path("namespace").asBoolean(true);
+    }
+
     public boolean isStdio() {
         return url.isEmpty();
     }

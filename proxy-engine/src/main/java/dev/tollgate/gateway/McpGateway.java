@@ -14,6 +14,7 @@ import dev.tollgate.policy.Policy;
 import dev.tollgate.session.AgentSession;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.upstream.ListChange;
+import dev.tollgate.upstream.ModernCallParams;
 import dev.tollgate.upstream.RequestOptions;
 import dev.tollgate.upstream.UpstreamAuth;
 import dev.tollgate.upstream.UpstreamConnection;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,7 @@ public final class McpGateway {
     private final NameScheme names;
     private final UpstreamRegistry upstreams;
     private final Optional<Supplier<Authenticator>> authenticator;
+    private final Set<AgentSession> listeners = ConcurrentHashMap.newKeySet();
 
     /** Visibility is decided by the roles the session's agent had when it connected. */
     public McpGateway(UpstreamRegistry upstreams, Supplier<Policy> policy, GatewayPipelines pipelines,
@@ -80,7 +83,7 @@ public final class McpGateway {
         this.pipelines = pipelines;
         this.sessions = sessions;
         this.settings = settings;
-        this.names = new NameScheme(settings.toolNameSeparator());
+        this.names = new NameScheme(settings.toolNameSeparator(), new TransparentUpstreams(upstreams));
         this.upstreams = upstreams;
         upstreams.onListChanged(this::onListChanged);
         upstreams.onUpstreamMessage(this::onUpstreamMessage);
@@ -139,7 +142,7 @@ public final class McpGateway {
         result.put("protocolVersion", version);
         ObjectNode capabilities = result.putObject("capabilities");
         capabilities.putObject("tools").put("listChanged", true);
-        capabilities.putObject("resources").put("listChanged", true);
+        capabilities.putObject("resources").put("listChanged", true).put("subscribe", true);
         capabilities.putObject("prompts").put("listChanged", true);
         capabilities.putObject("logging");
         capabilities.putObject("completions");
@@ -194,6 +197,8 @@ public final class McpGateway {
                 return JsonRpc.result(id, page(listResourceTemplates(session), params, "resourceTemplates"));
             case "resources/read":
                 return readResource(session, id, params, scope);
+            case "resources/subscribe", "resources/unsubscribe":
+                return subscription(session, id, method, params, scope);
             case "prompts/list":
                 return JsonRpc.result(id, page(listPrompts(session), params, "prompts"));
             case "prompts/get":
@@ -205,6 +210,26 @@ public final class McpGateway {
             default:
                 return JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
         }
+    }
+
+    /**
+     * Registers a 2026-07-28 {@code subscriptions/listen} stream: it hears list changes (and policy reloads that
+     * change what its agent sees) like a session's GET stream. The returned action unregisters it.
+     */
+    public Runnable listen(AgentSession listener) {
+        listener.announcedTools(visibleToolNames(listener));
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Who hears messages outside requests: the open sessions and the listen streams. */
+    private List<AgentSession> audience() {
+        if (listeners.isEmpty()) {
+            return List.copyOf(sessions.active());
+        }
+        List<AgentSession> all = new ArrayList<>(sessions.active());
+        all.addAll(listeners);
+        return all;
     }
 
     /** The servers whose tools, resources and prompts the session's agent may see. */
@@ -259,7 +284,7 @@ public final class McpGateway {
 
     /** Re-announces the tool list to every session whose visible tools changed under a new policy. */
     public void policyChanged() {
-        for (AgentSession session : sessions.active()) {
+        for (AgentSession session : audience()) {
             Set<String> visible = visibleToolNames(session);
             if (!visible.equals(session.announcedTools())) {
                 session.announcedTools(visible);
@@ -329,6 +354,9 @@ public final class McpGateway {
             }
         });
         tollgateKeys.forEach(meta::remove);
+        if (session.isStateless()) {
+            ModernCallParams.keep(params, meta);
+        }
 
         Optional<ToolRef> routed = names.parse(name, servers());
         ToolAnnotations annotations = ToolAnnotations.NONE;
@@ -352,7 +380,14 @@ public final class McpGateway {
             LOG.error("the pipeline failed on {} for agent {}", ref, session.agent().agentId(), e);
             return CallOutcome.errorResult("Tollgate could not complete the call to " + name + ": internal error.");
         }
-        return outcome.result();
+        JsonNode result = outcome.result();
+        if (!session.isStateless() && result.path("_meta") instanceof ObjectNode resultMeta) {
+            resultMeta.remove(ModernCallParams.UPSTREAM_ERROR);
+            if (resultMeta.isEmpty()) {
+                ((ObjectNode) result).remove("_meta");
+            }
+        }
+        return result;
     }
 
     // ---- resources and prompts
@@ -423,6 +458,19 @@ public final class McpGateway {
                 }
             }
         });
+    }
+
+    /** Relays a 2025-era resource (un)subscription to the server that owns the URI; updates reach the agent. */
+    private JsonNode subscription(AgentSession session, JsonNode id, String method, JsonNode params,
+                                  RequestScope scope) {
+        String uri = params.path("uri").asString("");
+        Optional<ToolRef> target = names.parseUri(uri, servers());
+        if (target.isEmpty() || !serverVisible(session, target.get().server())) {
+            return resourceNotFound(id, uri);
+        }
+        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
+        forwarded.put("uri", target.get().tool());
+        return forward(session, id, target.get().server(), method, forwarded, scope, result -> { });
     }
 
     private static JsonNode resourceNotFound(JsonNode id, String uri) {
@@ -524,7 +572,7 @@ public final class McpGateway {
     private void onListChanged(ListChange change) {
         switch (change.kind()) {
             case TOOLS -> {
-                for (AgentSession session : sessions.active()) {
+                for (AgentSession session : audience()) {
                     Set<String> visible = visibleToolNames(session);
                     if (!visible.equals(session.announcedTools())) {
                         session.announcedTools(visible);
@@ -556,7 +604,7 @@ public final class McpGateway {
     }
 
     private void broadcast(String server, JsonNode message) {
-        for (AgentSession session : sessions.active()) {
+        for (AgentSession session : audience()) {
             if (serverVisible(session, server)) {
                 session.send(message);
             }
@@ -564,7 +612,7 @@ public final class McpGateway {
     }
 
     private void relayLog(String server, JsonNode message) {
-        for (AgentSession session : sessions.active()) {
+        for (AgentSession session : audience()) {
             if (wantsLog(session, message) && serverVisible(session, server)) {
                 session.send(logFrom(server, message));
             }

@@ -2,6 +2,7 @@ package dev.tollgate.gateway;
 
 import dev.tollgate.json.Json;
 import dev.tollgate.session.AgentSession;
+import dev.tollgate.upstream.ModernCallParams;
 import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +27,11 @@ public final class ModernGateway {
         this.version = gateway.version();
     }
 
+    /** Registers a listen stream's context with the gateway; the returned action unregisters it. */
+    public Runnable listen(AgentSession listener) {
+        return gateway.listen(listener);
+    }
+
     /** Whether the revision has this method; the others answer -32601 with HTTP 404. */
     public static boolean hasMethod(String method) {
         return ModernProtocol.METHODS.contains(method);
@@ -38,8 +44,16 @@ public final class ModernGateway {
         Optional<JsonNode> answer = method.equals("server/discover")
                 ? Optional.of(JsonRpc.result(id, discover(session)))
                 : gateway.handle(session, request, scope);
-        answer.ifPresent(a -> complete(method, a));
-        return answer;
+        return answer.map(a -> upstreamError(id, a).orElse(a)).map(a -> {
+            complete(method, a);
+            return a;
+        });
+    }
+
+    /** A tools/call the upstream answered with a JSON-RPC error, answered with that error as the revision asks. */
+    private static Optional<JsonNode> upstreamError(JsonNode id, JsonNode answer) {
+        JsonNode error = answer.path("result").path("_meta").path(ModernCallParams.UPSTREAM_ERROR);
+        return error.isObject() ? Optional.of(JsonRpc.errorObject(id, error)) : Optional.empty();
     }
 
     /** The capabilities of Tollgate as this agent sees it, and who is answering. */

@@ -64,8 +64,15 @@ public final class AgentSession {
      */
     public static AgentSession stateless(AgentIdentity agent, Credentials credentials, String transport,
                                          String version, JsonNode capabilities, JsonNode info, Instant now) {
+        return stateless(agent, credentials, transport, version, capabilities, info, AgentChannel.DISCARD, now);
+    }
+
+    /** Like {@link #stateless}, for a request that stays open to hear messages (subscriptions/listen). */
+    public static AgentSession stateless(AgentIdentity agent, Credentials credentials, String transport,
+                                         String version, JsonNode capabilities, JsonNode info,
+                                         AgentChannel outbound, Instant now) {
         AgentSession session = new AgentSession("stateless-" + UUID.randomUUID(), agent, credentials, transport,
-                version, AgentChannel.DISCARD, now, true);
+                version, outbound, now, true);
         session.initialized(version, capabilities, info);
         return session;
     }

@@ -7,6 +7,7 @@ import dev.tollgate.gateway.ModernProtocol;
 import dev.tollgate.gateway.RequestScope;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.identity.Credentials;
+import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.session.AgentSession;
 import java.time.Clock;
 import java.util.Optional;
@@ -41,7 +42,7 @@ final class ModernPost {
             return true;
         }
         String method = message.path("method").asString();
-        if (!ModernGateway.hasMethod(method) || method.equals("subscriptions/listen")) {
+        if (!ModernGateway.hasMethod(method)) {
             return McpHttpHandler.reply(response, callback, 404, JsonRpc.error(message.get("id"),
                     JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method + " is not part of MCP "
                             + ModernProtocol.VERSION));
@@ -51,20 +52,22 @@ final class ModernPost {
                 meta.path(ModernProtocol.CLIENT_CAPABILITIES_KEY), meta.path(ModernProtocol.CLIENT_INFO_KEY),
                 clock.instant());
         session.logLevel(meta.path(ModernProtocol.LOG_LEVEL_KEY).asString("none"));
-        if (McpGateway.streamsRelatedMessages(method)) {
-            SseStream stream = SseStream.open(response, callback, null);
-            request.addFailureListener(stream::abort);
-            openStreams.add(stream);
-            try {
-                gateway.handle(session, message, new RequestScope(stream, conversation)).ifPresent(stream::send);
-            } finally {
-                openStreams.remove(stream);
-                stream.close();
-            }
+        if (method.equals("subscriptions/listen")) {
+            return listen(request, response, callback, session, message);
+        }
+        LazyStream related = new LazyStream(request, response, callback);
+        Optional<JsonNode> answer;
+        try {
+            answer = gateway.handle(session, message, new RequestScope(related, conversation));
+        } finally {
+            related.stream().ifPresent(openStreams::remove);
+        }
+        if (related.stream().isPresent()) {
+            SseStream stream = related.stream().get();
+            answer.ifPresent(stream::send);
+            stream.close();
             return true;
         }
-        Optional<JsonNode> answer = gateway.handle(session, message, new RequestScope(session.outbound(),
-                conversation));
         if (answer.isEmpty()) {
             response.setStatus(202);
             callback.succeeded();
@@ -73,5 +76,56 @@ final class ModernPost {
         int status = answer.get().path("error").path("code").asInt(0) == ModernProtocol.MISSING_CLIENT_CAPABILITY
                 ? 400 : 200;
         return McpHttpHandler.reply(response, callback, status, answer.get());
+    }
+
+    /**
+     * The answer's SSE stream, opened only when a related message (progress, a log) comes before the answer:
+     * without one the answer goes out as JSON with the status the revision gives its error, if it is one.
+     */
+    private final class LazyStream implements AgentChannel {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private SseStream stream;
+
+        LazyStream(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        synchronized Optional<SseStream> stream() {
+            return Optional.ofNullable(stream);
+        }
+
+        @Override
+        public synchronized void send(JsonNode message) {
+            if (stream == null) {
+                stream = SseStream.open(response, callback, null);
+                request.addFailureListener(stream::abort);
+                openStreams.add(stream);
+            }
+            stream.send(message);
+        }
+    }
+
+    /** Opens a listen stream: acknowledged at once, then open until the agent goes away. */
+    private boolean listen(Request request, Response response, Callback callback, AgentSession context,
+                           JsonNode message) {
+        SseStream stream = SseStream.open(response, callback, null);
+        ListenStream channel = new ListenStream(stream, message.get("id"),
+                message.path("params").path("notifications"));
+        AgentSession listener = AgentSession.stateless(context.agent(), context.credentials(), "http",
+                ModernProtocol.VERSION, context.clientCapabilities(), context.clientInfo(), channel, clock.instant());
+        channel.acknowledge();
+        Runnable unregister = gateway.listen(listener);
+        channel.onClosed(unregister);
+        openStreams.add(stream);
+        request.addFailureListener(cause -> {
+            stream.abort(cause);
+            openStreams.remove(stream);
+            unregister.run();
+        });
+        return true;
     }
 }

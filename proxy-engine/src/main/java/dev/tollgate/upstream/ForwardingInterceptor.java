@@ -68,6 +68,7 @@ public final class ForwardingInterceptor implements Interceptor {
             String text = "upstream '" + server + "' returned error " + error.path("code").asString("")
                     + ": " + error.path("message").asString("(no message)");
             ObjectNode result = CallOutcome.errorResult(text);
+            result.putObject("_meta").set(ModernCallParams.UPSTREAM_ERROR, error);
             return new CallOutcome(decided, CallStatus.ERROR, result, size(result));
         }
         JsonNode result = response.result().orElseGet(Json::object);
@@ -83,6 +84,7 @@ public final class ForwardingInterceptor implements Interceptor {
         if (token != null && !token.isNull()) {
             params.putObject("_meta").set("progressToken", token);
         }
+        ModernCallParams.add(call.meta(), params);
         return params;
     }
 

@@ -4,32 +4,51 @@ import dev.tollgate.config.ServerConfig;
 import dev.tollgate.gateway.ModernProtocol;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Which MCP era Tollgate speaks to an HTTP upstream, per its {@code protocol} setting: {@code auto} (the default)
- * asks {@code server/discover} first and falls back to the 2025 {@code initialize} handshake when the upstream
- * does not offer 2026-07-28; {@code 2026-07-28} or {@code 2025-11-25} pin one era without probing.
+ * Which MCP era Tollgate speaks to an upstream, per its {@code protocol} setting: {@code auto} (the default)
+ * asks {@code server/discover} first, then runs the 2025 {@code initialize} handshake as well, keeping whichever
+ * eras answer; {@code 2026-07-28} or {@code 2025-11-25} pin one era. Stdio upstreams speak the 2025 era.
  */
 public final class ProtocolEras {
+    private static final Logger LOG = LoggerFactory.getLogger(ProtocolEras.class);
     private static final String LEGACY = "2025-11-25";
 
     private ProtocolEras() {}
 
-    /** Connects in the era the setting asks for, or the one the upstream offers. */
+    /**
+     * Connects in the era the setting asks for, or in each era the upstream offers: one that answers both
+     * {@code server/discover} and {@code initialize} keeps a connection in each (see {@link EraRouting}).
+     */
     static UpstreamConnection connect(ServerConfig config, OkHttpClient client) throws UpstreamException {
         String setting = config.protocol();
         if (setting.equals(LEGACY)) {
-            return HttpUpstreamConnection.connect(config, client);
+            return EraRouting.legacyOnly(HttpUpstreamConnection.connect(config, client));
         }
         Optional<ModernHttpUpstreamConnection> modern = ModernHttpUpstreamConnection.discover(config, client);
-        if (modern.isPresent()) {
-            return modern.get();
+        if (modern.isEmpty()) {
+            if (setting.equals(ModernProtocol.VERSION)) {
+                throw new UpstreamException("upstream '" + config.name() + "' does not offer protocol "
+                        + ModernProtocol.VERSION + " in server/discover, and its protocol setting pins that version",
+                        false, null);
+            }
+            return EraRouting.legacyOnly(HttpUpstreamConnection.connect(config, client));
         }
         if (setting.equals(ModernProtocol.VERSION)) {
-            throw new UpstreamException("upstream '" + config.name() + "' does not offer protocol "
-                    + ModernProtocol.VERSION + " in server/discover, and its protocol setting pins that version",
-                    false, null);
+            return modern.get();
         }
-        return HttpUpstreamConnection.connect(config, client);
+        try {
+            return EraRouting.both(modern.get(), HttpUpstreamConnection.connect(config, client));
+        } catch (UpstreamException e) {
+            LOG.info("upstream '{}' speaks {} only ({})", config.name(), ModernProtocol.VERSION, e.getMessage());
+            return modern.get();
+        }
+    }
+
+    /** A stdio upstream, which speaks the 2025 era. */
+    static UpstreamConnection connectStdio(ServerConfig config) throws UpstreamException {
+        return EraRouting.legacyOnly(StdioUpstreamConnection.connect(config));
     }
 }

@@ -99,8 +99,7 @@ public final class UpstreamRegistry implements AutoCloseable {
     }
 
     private UpstreamConnection connectDefault(ServerConfig config) throws UpstreamException {
-        return config.isStdio() ? StdioUpstreamConnection.connect(config)
-                : ProtocolEras.connect(config, httpClient);
+        return config.isStdio() ? ProtocolEras.connectStdio(config) : ProtocolEras.connect(config, httpClient);
     }
 
     /** Connects every server in parallel and returns when each has connected (lists fetched) or failed. */

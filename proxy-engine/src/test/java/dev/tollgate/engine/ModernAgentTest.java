@@ -223,4 +223,41 @@ class ModernAgentTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void aListenStreamIsAcknowledgedFirstAndHearsAPolicyReloadThatChangesTheAgentsTools() throws Exception {
+        ObjectNode params = params("subscriptions/listen", Map.of());
+        params.putObject("notifications").put("toolsListChanged", true).put("resourceSubscriptions", true);
+        ObjectNode body = Json.object();
+        body.put("jsonrpc", "2.0").put("id", 42).put("method", "subscriptions/listen");
+        body.set("params", params);
+        HttpRequest.Builder request = HttpRequest.newBuilder(engine.endpoint().orElseThrow())
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + EngineConfigs.BILLING_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        headers("subscriptions/listen", null).forEach(request::header);
+        List<JsonNode> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpResponse<java.util.stream.Stream<String>> response = http.send(request.build(),
+                HttpResponse.BodyHandlers.ofLines());
+        Thread reader = new Thread(() -> response.body().filter(line -> line.startsWith("data:"))
+                .forEach(line -> heard.add(Json.parse(line.substring(5).strip()))));
+        reader.setDaemon(true);
+        reader.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
+        JsonNode ack = heard.get(0);
+        assertThat(ack.path("method").asString()).isEqualTo("notifications/subscriptions/acknowledged");
+        assertThat(ack.path("params").path("_meta").path("io.modelcontextprotocol/subscriptionId").asInt()).isEqualTo(42);
+        assertThat(ack.path("params").path("notifications").path("toolsListChanged").asBoolean()).isTrue();
+        assertThat(ack.path("params").path("notifications").has("resourceSubscriptions")).isFalse();
+
+        EngineConfigs.write(dir, EngineConfigs.text(dir, crm.url(), "").replace(
+                "deny: [\"crm.charge\", \"payments.charge\"]", "deny: [\"crm.charge\", \"payments.charge\", \"crm.add\"]"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> heard.stream()
+                .anyMatch(m -> m.path("method").asString().equals("notifications/tools/list_changed")));
+        JsonNode changed = heard.stream().filter(m -> m.path("method").asString()
+                .equals("notifications/tools/list_changed")).findFirst().orElseThrow();
+        assertThat(changed.path("params").path("_meta").path("io.modelcontextprotocol/subscriptionId").asInt())
+                .isEqualTo(42);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.pipeline.ToolRef;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NameSchemeTest {
@@ -41,5 +42,38 @@ class NameSchemeTest {
                 .contains(new ToolRef("files", "file:///logs/2026-11-25.txt"));
         assertThat(names.parseUri("tollgate://elsewhere/x", servers)).isEmpty();
         assertThat(names.parseUri("file:///etc/motd", servers)).isEmpty();
+    }
+
+    /** The test's transparent server: {@code ev} keeps its names and offers {@code echo} and {@code note://a}. */
+    private static final class OneTransparentServer implements NameScheme.TransparentServers {
+        @Override
+        public boolean isTransparent(String server) {
+            return server.equals("ev");
+        }
+
+        @Override
+        public Optional<String> ownerOfName(String name) {
+            return name.equals("echo") ? Optional.of("ev") : Optional.empty();
+        }
+
+        @Override
+        public Optional<String> ownerOfUri(String uri) {
+            return uri.equals("note://a") ? Optional.of("ev") : Optional.empty();
+        }
+    }
+
+    @Test
+    void aTransparentServerKeepsItsNamesAndUrisBesidePrefixedOnes() {
+        NameScheme mixed = new NameScheme("__", new OneTransparentServer());
+        List<String> servers = List.of("ev", "crm");
+
+        assertThat(mixed.name("ev", "echo")).isEqualTo("echo");
+        assertThat(mixed.uri("ev", "note://a")).isEqualTo("note://a");
+        assertThat(mixed.name("crm", "echo")).isEqualTo("crm__echo");
+        assertThat(mixed.parse("echo", servers)).contains(new ToolRef("ev", "echo"));
+        assertThat(mixed.parse("crm__echo", servers)).contains(new ToolRef("crm", "echo"));
+        assertThat(mixed.parse("ev__echo", servers)).isEmpty();
+        assertThat(mixed.parseUri("note://a", servers)).contains(new ToolRef("ev", "note://a"));
+        assertThat(mixed.parseUri("tollgate://ev/note://a", servers)).isEmpty();
     }
 }
