@@ -44,9 +44,15 @@ done
 PROXY=$(grep "^listening on " "$WORK/serve.log" | head -1 | sed "s/^listening on //")
 DIRECT=http://127.0.0.1:$UPORT/mcp
 
-direct() { "$NODE" "$ROOT/bench/load.mjs" --url "$DIRECT" --tool echo --clients "$CLIENTS" --label direct "$@"; }
-proxied() { "$NODE" "$ROOT/bench/load.mjs" --url "$PROXY" --key bench-key --tool everything__echo --clients "$CLIENTS" \
-    --label tollgate "$@"; }
+# CPU seconds a process has used so far (user + system), from /proc: load-independent cost per call.
+cpu() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
+phase() {
+    t0=$(cpu $TPID); u0=$(cpu $UPID)
+    "$NODE" "$ROOT/bench/load.mjs" "$@"
+    echo "#   cpu seconds: tollgate $(echo "$(cpu $TPID) - $t0" | bc), upstream $(echo "$(cpu $UPID) - $u0" | bc)"
+}
+direct() { phase --url "$DIRECT" --tool echo --clients "$CLIENTS" --label direct "$@"; }
+proxied() { phase --url "$PROXY" --key bench-key --tool everything__echo --clients "$CLIENTS" --label tollgate "$@"; }
 
 echo "# warm-up" >&2
 direct --mode closed --seconds 10 > /dev/null

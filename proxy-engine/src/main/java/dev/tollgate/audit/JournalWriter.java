@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 final class JournalWriter extends QueuedWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
     private static final long RESTART_BYTES = 32L * 1024 * 1024;
-    private static final long LINGER_MILLIS = 250;
+    private static final long LINGER_MILLIS = 1000;
     /** How far the tables may fall behind the journal before writers wait for the indexer (backpressure). */
     private static final int MAX_BACKLOG = 50_000;
 
