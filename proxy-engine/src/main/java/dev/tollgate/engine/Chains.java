@@ -6,6 +6,7 @@ import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -61,6 +62,23 @@ final class Chains {
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());
+        return new Pipeline(links, snapshots);
+    }
+
+    /** The same chains with an observing link (telemetry) in front of every other, when there is one. */
+    static GatewayPipelines observed(GatewayPipelines pipelines, Optional<Interceptor> observer,
+                                     Supplier<CallSnapshot> snapshots) {
+        return observer.map(o -> new GatewayPipelines(observed(pipelines.calls(), observer, snapshots),
+                observed(pipelines.unknownTools(), observer, snapshots))).orElse(pipelines);
+    }
+
+    static Pipeline observed(Pipeline pipeline, Optional<Interceptor> observer, Supplier<CallSnapshot> snapshots) {
+        if (observer.isEmpty()) {
+            return pipeline;
+        }
+        List<Interceptor> links = new ArrayList<>(pipeline.links().size() + 1);
+        links.add(observer.get());
+        links.addAll(pipeline.links());
         return new Pipeline(links, snapshots);
     }
 }

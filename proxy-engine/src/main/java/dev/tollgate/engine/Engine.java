@@ -12,6 +12,11 @@ public interface Engine extends AutoCloseable {
     /** The agent-facing endpoint ({@code http://127.0.0.1:PORT/mcp}); empty when opened read-only. */
     Optional<URI> endpoint();
 
+    /** The admin listener of the remote instance this watches ({@code tollgate ui --connect}); empty when local. */
+    default Optional<URI> remote() {
+        return Optional.empty();
+    }
+
     EventBus events();
 
     AuditStore audit();

@@ -1,5 +1,7 @@
 package dev.tollgate.engine;
 
+import dev.tollgate.admin.AdminServer;
+import dev.tollgate.admin.AdminSettings;
 import dev.tollgate.audit.AuditInterceptor;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
@@ -19,6 +21,7 @@ import dev.tollgate.gateway.UnknownToolInterceptor;
 import dev.tollgate.history.CallLedger;
 import dev.tollgate.history.HistoryInterceptor;
 import dev.tollgate.identity.Authenticator;
+import dev.tollgate.json.Json;
 import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.IdentityConfig;
 import dev.tollgate.identity.IdentityInterceptor;
@@ -33,7 +36,9 @@ import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
+import dev.tollgate.ratelimit.LimitStoreSettings;
 import dev.tollgate.ratelimit.redis.LimitBackends;
+import dev.tollgate.telemetry.Telemetry;
 import dev.tollgate.session.SessionListener;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.transport.AgentHttpServer;
@@ -48,13 +53,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A running Tollgate: event bus, audit store, policy (hot-reloaded), upstream connections, the governing
@@ -122,6 +131,9 @@ public final class TollgateEngine implements Engine {
                     detail)));
             PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
             LimitBackends limitBackends = push(opened, LimitBackends.open(config));
+            AtomicReference<UpstreamRegistry> registry = new AtomicReference<>();
+            Telemetry telemetry = push(opened, Telemetry.start(config, events, limitBackends.limiter()::fillLevels,
+                    () -> upstreamStates(registry.get())));
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
             }
@@ -136,7 +148,15 @@ public final class TollgateEngine implements Engine {
             Authenticator authenticator = snapshots.authenticator();
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
+            registry.set(upstreams);
             upstreams.start();
+            Optional<AdminSettings> admin = AdminSettings.from(config);
+            if (admin.isPresent()) {
+                PolicyControl control = new FilePolicyControl(policy, new ConfigLoader(), audit,
+                        ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
+                push(opened, AdminServer.start(admin.get(), events, () -> adminStatus(config, upstreams), control,
+                        audit, clock));
+            }
             SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
             Optional<Duration> retention = auditRetention(config);
             if (retention.isPresent()) {
@@ -159,9 +179,10 @@ public final class TollgateEngine implements Engine {
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
             McpGateway gateway = new McpGateway(upstreams, policy::live, () -> authenticator,
-                    Chains.build(links, snapshots), sessions, settings);
-            CallReplayer replayer = new PipelineReplayer(Chains.replay(links, snapshots), policy, upstreams, audit,
-                    config.callTimeout());
+                    Chains.observed(Chains.build(links, snapshots), telemetry.link(), snapshots), sessions, settings);
+            CallReplayer replayer = new PipelineReplayer(
+                    Chains.observed(Chains.replay(links, snapshots), telemetry.link(), snapshots), policy, upstreams,
+                    audit, config.callTimeout());
             policy.onChange((previous, next) -> gateway.policyChanged());
 
             Optional<AgentHttpServer> http = Optional.empty();
@@ -185,6 +206,7 @@ public final class TollgateEngine implements Engine {
                 for (Route route : extraRoutes) {
                     server.addRoute(route.path(), route.handler());
                 }
+                server.addRoute(AgentHttpServer.MCP_PATH, telemetry.traceContext(handler));
                 server.start();
                 URI bound = server.endpoint();
                 boundBase.set(bound.getScheme() + "://" + bound.getRawAuthority());
@@ -230,6 +252,32 @@ public final class TollgateEngine implements Engine {
         } catch (IllegalArgumentException e) {
             throw config.sourceMap().error("/audit/retention", e.getMessage());
         }
+    }
+
+    /** What {@code GET /admin/status} answers: the instance's stores (no credentials) and its upstreams. */
+    private static JsonNode adminStatus(TollgateConfig config, UpstreamRegistry upstreams) {
+        ObjectNode status = Json.object();
+        status.put("auditUrl", AuditStores.redactUrl(config.auditUrl()));
+        status.put("limitStore", LimitStoreSettings.from(config).redisUrl().map(AuditStores::redactUrl)
+                .orElse("memory"));
+        ArrayNode servers = status.putArray("upstreams");
+        for (UpstreamStatus s : upstreams.statuses()) {
+            ObjectNode server = servers.addObject();
+            server.put("server", s.server());
+            server.put("transport", s.transport());
+            server.put("state", s.state());
+            server.put("detail", s.detail());
+            server.put("toolCount", s.toolCount());
+        }
+        return status;
+    }
+
+    private static Map<String, String> upstreamStates(UpstreamRegistry upstreams) {
+        Map<String, String> states = new LinkedHashMap<>();
+        if (upstreams != null) {
+            upstreams.statuses().forEach(s -> states.put(s.server(), s.state()));
+        }
+        return states;
     }
 
     private static Duration sessionIdleTimeout(TollgateConfig config) {

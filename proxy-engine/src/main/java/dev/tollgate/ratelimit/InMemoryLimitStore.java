@@ -22,6 +22,7 @@ public final class InMemoryLimitStore implements LimitStore {
         long interval = rate.intervalNanos();
         long tolerance = interval * rate.burst();
         long[] refusedFor = {0};
+        long[] fullIn = {0};
         fullAt.compute(key, (k, stored) -> {
             long base = stored == null ? nowNanos : Math.max(stored, nowNanos);
             long next = base + interval;
@@ -29,6 +30,7 @@ public final class InMemoryLimitStore implements LimitStore {
                 refusedFor[0] = next - nowNanos - tolerance;
                 return stored;
             }
+            fullIn[0] = next - nowNanos;
             return next;
         });
         int threshold = pruneAbove.get();
@@ -36,7 +38,8 @@ public final class InMemoryLimitStore implements LimitStore {
             fullAt.values().removeIf(t -> t <= nowNanos);
             pruneAbove.set(Math.max(PRUNE_ABOVE, fullAt.size() * 2));
         }
-        return refusedFor[0] > 0 ? Acquisition.refused(Duration.ofNanos(refusedFor[0])) : Acquisition.GRANTED;
+        return refusedFor[0] > 0 ? Acquisition.refused(Duration.ofNanos(refusedFor[0]))
+                : Acquisition.granted((double) fullIn[0] / tolerance);
     }
 
     @Override

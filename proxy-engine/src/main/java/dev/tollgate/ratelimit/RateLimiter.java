@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Applies every limit that counts a call: the call passes only when each of their buckets has a token.
@@ -17,6 +19,7 @@ import java.util.Optional;
 public final class RateLimiter {
     private final LimitStore store;
     private final LimitStoreFailure failure;
+    private final Map<String, Double> fill = new ConcurrentHashMap<>();
 
     public RateLimiter(LimitStore store) {
         this(store, LimitStoreFailure.CLOSED);
@@ -47,6 +50,7 @@ public final class RateLimiter {
                 return Optional.of(Decision.blocked(BlockReason.RATE_LIMIT, limit.name() + " (limit store unreachable)",
                         Optional.of(limit.source()), unreachable(call, limit, e)));
             }
+            fill.put(limit.name(), acquisition.fill());
             if (!acquisition.granted()) {
                 giveBack(taken, keys);
                 return Optional.of(Decision.limited(BlockReason.RATE_LIMIT, limit.name(), Optional.of(limit.source()),
@@ -56,6 +60,14 @@ public final class RateLimiter {
             keys.add(key);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Per limit name, how full the bucket the latest call under that limit drew from is (0 to 1; 1 means the next
+     * call waits): the limit fill gauge of the metrics.
+     */
+    public Map<String, Double> fillLevels() {
+        return Map.copyOf(fill);
     }
 
     private void giveBack(List<LimitRule> taken, List<String> keys) {

@@ -2,6 +2,7 @@ package dev.tollgate.audit;
 
 import static dev.tollgate.testing.TemporaryAuditStore.call;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.BlockReason;
@@ -9,6 +10,8 @@ import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.CallStatus;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.ToolCall;
+import dev.tollgate.testing.NpmPeers;
+import dev.tollgate.testing.Postgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -19,29 +22,22 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
-/**
- * The same store against a real PostgreSQL (the team set-up). Runs when TOLLGATE_TEST_POSTGRES_URL names
- * a database this test may empty, e.g. {@code jdbc:postgresql://127.0.0.1:5432/audit?user=tollgate}.
- */
-@EnabledIfEnvironmentVariable(named = "TOLLGATE_TEST_POSTGRES_URL", matches = "jdbc:postgresql:.+")
+/** The same store against a real PostgreSQL (the team set-up), started by the build: every run, never skipped. */
 class PostgresAuditStoreTest {
-    private static final String URL = System.getenv("TOLLGATE_TEST_POSTGRES_URL");
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
 
+    private String url;
+
     @BeforeEach
-    void emptyTheDatabase() throws Exception {
-        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS tollgate_audit, tollgate_audit_chain, tollgate_audit_schema");
-            st.execute("DROP SEQUENCE IF EXISTS tollgate_audit_id");
-        }
+    void freshDatabase() {
+        url = Postgres.freshDatabase();
     }
 
     @Test
     void recordsQueriesAndVerifiesOnPostgres() throws Exception {
         List<Long> ids = new ArrayList<>();
-        try (JdbcAuditStore store = AuditStores.open(URL)) {
+        try (JdbcAuditStore store = AuditStores.open(url)) {
             for (int i = 0; i < 4; i++) {
                 ToolCall call = call(i % 2 == 0 ? "billing-agent" : "support-agent", "payments.issueRefund",
                         Json.parse("{\"orderId\":\"O-" + i + "\",\"apiKey\":\"k\"}"), T0.plusSeconds(i * 600L), "s",
@@ -66,10 +62,21 @@ class PostgresAuditStoreTest {
             assertThat(store.find(pending).orElseThrow().status()).isEqualTo("pending");
             assertThat(store.verify().message()).isEqualTo("intact (5 records)");
 
-            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
                 st.executeUpdate("UPDATE tollgate_audit SET status = 'error' WHERE id = " + ids.get(1));
             }
             assertThat(store.verify().firstBrokenId()).contains(ids.get(1));
         }
+    }
+
+    @Test
+    void anUnreachableServerIsAClearErrorThatKeepsThePasswordOut() {
+        String unreachable = "jdbc:postgresql://127.0.0.1:" + NpmPeers.freePort()
+                + "/tollgate?user=tollgate&password=s3cret&connectTimeout=5";
+        assertThatThrownBy(() -> AuditStores.open(unreachable))
+                .isInstanceOf(AuditUnavailableException.class)
+                .hasMessageStartingWith("cannot open the audit store at jdbc:postgresql://127.0.0.1:")
+                .hasMessageContaining("password=***")
+                .hasMessageNotContaining("s3cret");
     }
 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.audit.AuditQuery;
+import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.testing.AgentClient;
 import dev.tollgate.testing.McpTestServer;
+import dev.tollgate.testing.Postgres;
 import dev.tollgate.testing.RedisServer;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
@@ -50,8 +52,13 @@ class SharedLimitsEngineTest {
 
     private TollgateEngine engine(String name, String limitStore, String policy) throws Exception {
         Path home = Files.createDirectories(dir.resolve(name));
+        return engine(name, limitStore, "jdbc:h2:file:" + home.resolve("audit").toString().replace('\\', '/'), policy);
+    }
+
+    private TollgateEngine engine(String name, String limitStore, String auditUrl, String policy) throws Exception {
+        Path home = Files.createDirectories(dir.resolve(name));
         TollgateEngine engine = TollgateEngine.start(EngineConfigs.write(home, "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"jdbc:h2:file:" + home.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                + "audit: { url: \"" + auditUrl + "\" }\n"
                 + "limitStore: \"" + limitStore + "\"\n"
                 + "servers: { crm: { url: \"" + crm.url() + "\" } }\n"
                 + "agents: { billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] } }\n"
@@ -101,6 +108,27 @@ class SharedLimitsEngineTest {
         for (TollgateEngine engine : engines) {
             await().atMost(Duration.ofSeconds(10)).until(() -> engine.audit().query(AuditQuery.all()).size() == 20);
         }
+    }
+
+    @Test
+    void twoInstancesOnOnePostgresAndOneRedisForwardAtMostTheLimitAndRecordEveryAttemptOnce() throws Exception {
+        String store = Postgres.freshDatabase();
+        String policy = "roles: { billing: { allow: [\"crm.*\"], limits: { \"crm.charge\": \"3/h\" } } }\n";
+        engine("a", redis.url(), store, policy);
+        engine("b", redis.url(), store, policy);
+
+        int answeredOk = storm(40);
+
+        assertThat(crm.chargeCount()).isEqualTo(3);
+        assertThat(answeredOk).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engines.get(0).audit().query(AuditQuery.all()).stream()
+                .filter(r -> !r.status().equals("pending")).count() == 40);
+        List<AuditRecord> records = engines.get(1).audit().query(AuditQuery.all());
+        assertThat(records).hasSize(40);
+        assertThat(records).extracting(AuditRecord::id).doesNotHaveDuplicates();
+        assertThat(records).filteredOn(r -> r.decision().equals("allowed")).hasSize(3);
+        assertThat(records).filteredOn(r -> r.reason().contains("rate-limited")).hasSize(37);
+        assertThat(engines.get(0).audit().verify().intact()).isTrue();
     }
 
     @Test

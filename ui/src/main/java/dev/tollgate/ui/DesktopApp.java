@@ -93,7 +93,8 @@ public final class DesktopApp {
     /** Shows a main window over {@code engine} on {@code stage}; FX thread. The caller owns the engine. */
     public static TollgateShell openWindow(Stage stage, Engine engine, Preferences prefs) {
         TollgateShell shell = TollgateShell.create(engine, prefs);
-        stage.setTitle(engine.endpoint().map(uri -> "Tollgate — " + uri).orElse("Tollgate — " + engine.audit().location()));
+        stage.setTitle(engine.endpoint().or(engine::remote).map(uri -> "Tollgate — " + uri)
+                .orElse("Tollgate — " + engine.audit().location()));
         WindowState.restore(stage, prefs.node("window"));
         stage.setScene(shell.createScene(stage.getWidth(), stage.getHeight()));
         stage.show();

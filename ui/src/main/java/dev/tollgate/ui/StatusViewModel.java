@@ -75,8 +75,9 @@ public final class StatusViewModel {
             long up = upstreamStates.values().stream().filter(StatusViewModel::isUp).count();
             upstreams = " · " + up + "/" + upstreamStates.size() + " upstreams up";
         }
-        proxy.set(engine.endpoint().map(uri -> "Proxy " + uri + " · running").orElse("Read-only · no proxy")
-                + upstreams + lastPolicyEvent);
+        proxy.set(engine.endpoint().map(uri -> "Proxy " + uri + " · running")
+                .or(() -> engine.remote().map(uri -> "Connected to " + uri + " · remote"))
+                .orElse("Read-only · no proxy") + upstreams + lastPolicyEvent);
     }
 
     private static boolean isUp(String state) {

@@ -7,13 +7,14 @@ import dev.tollgate.ratelimit.Rate;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Token buckets in Redis, shared by every Tollgate instance that names the same server: the same GCRA state as
  * the in-memory store (one number per bucket, when it is full again), taken and checked in one Lua script, so
- * each call is atomic. Time is Redis's own clock ({@code TIME}, microseconds), so instances whose clocks drift
+ * each call is atomic. The script answers {wait, time until full}, both in microseconds. Time is Redis's own clock ({@code TIME}, microseconds), so instances whose clocks drift
  * still agree; the {@code now} argument is therefore not used. A bucket's key expires once it is full again.
  */
 public final class RedisLimitStore implements LimitStore {
@@ -29,9 +30,9 @@ public final class RedisLimitStore implements LimitStore {
             local base = now
             if stored ~= nil and stored > now then base = stored end
             local nxt = base + interval
-            if nxt - now > tolerance then return nxt - now - tolerance end
+            if nxt - now > tolerance then return {nxt - now - tolerance, tolerance} end
             redis.call('SET', KEYS[1], string.format('%.0f', nxt), 'PX', math.floor((nxt - now) / 1000) + 1)
-            return 0
+            return {0, nxt - now}
             """);
     private static final RedisConnection.Script RELEASE = RedisConnection.script("""
             local stored = tonumber(redis.call('GET', KEYS[1]))
@@ -50,9 +51,12 @@ public final class RedisLimitStore implements LimitStore {
     @Override
     public Acquisition acquire(String key, Rate rate, Instant now) {
         long interval = intervalMicros(rate);
-        long waitMicros = redis.<Long>eval(ACQUIRE, ScriptOutputType.INTEGER, new String[] {PREFIX + key},
-                Long.toString(interval), Long.toString(Math.multiplyExact(interval, rate.burst())));
-        return waitMicros > 0 ? Acquisition.refused(Duration.ofNanos(waitMicros * 1000)) : Acquisition.GRANTED;
+        long tolerance = Math.multiplyExact(interval, rate.burst());
+        List<Long> reply = redis.eval(ACQUIRE, ScriptOutputType.MULTI, new String[] {PREFIX + key},
+                Long.toString(interval), Long.toString(tolerance));
+        long waitMicros = reply.get(0);
+        return waitMicros > 0 ? Acquisition.refused(Duration.ofNanos(waitMicros * 1000))
+                : Acquisition.granted((double) reply.get(1) / tolerance);
     }
 
     @Override
