@@ -29,7 +29,7 @@ sleep 2
 java ${JAVA_OPTS:-} -jar "$ROOT/app/target/tollgate.jar" serve --config "$WORK/tollgate.yaml" --port 0 > "$WORK/serve.log" 2>&1 &
 TPID=$!
 trap 'kill $TPID $UPID 2>/dev/null || true' EXIT
-until grep -q "^listening on " "$WORK/serve.log"; do sleep 0.2; done
+until grep -q "^listening on " "$WORK/serve.log" 2>/dev/null; do sleep 0.2; done
 PROXY=$(grep "^listening on " "$WORK/serve.log" | head -1 | sed "s/^listening on //")
 "$NODE" "$ROOT/bench/load.mjs" --url "$PROXY" --key bench-key --tool everything__echo --clients 16 \
     --mode closed --seconds "$SECONDS_OF_LOAD" --label fill

@@ -37,7 +37,7 @@ sleep 2
 java ${JAVA_OPTS:-} -jar "$ROOT/app/target/tollgate.jar" serve --config "$WORK/tollgate.yaml" --port 0 > "$WORK/serve.log" 2>&1 &
 TPID=$!
 trap 'kill $TPID $UPID 2>/dev/null || true' EXIT
-until grep -q "listening on" "$WORK/serve.log"; do
+until grep -q "^listening on " "$WORK/serve.log" 2>/dev/null; do
     kill -0 $TPID 2>/dev/null || { cat "$WORK/serve.log"; exit 1; }
     sleep 0.2
 done
