@@ -279,8 +279,13 @@ public final class AuditCommand implements Runnable {
         public Integer call() {
             try (JdbcAuditStore audit = open(store)) {
                 VerifyResult result;
+                PrintWriter err = spec.commandLine().getErr();
                 try {
-                    result = audit.verify();
+                    // Progress on stderr, so stdout stays the one-line answer scripts read.
+                    result = audit.verify(checked -> {
+                        err.println("checked " + checked + " records…");
+                        err.flush();
+                    });
                 } catch (IllegalStateException e) {
                     throw new Failure(FAILED, e.getMessage());
                 }
