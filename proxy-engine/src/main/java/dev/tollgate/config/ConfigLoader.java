@@ -148,8 +148,43 @@ public final class ConfigLoader {
         if (!namespace.isMissingNode() && !namespace.isBoolean()) {
             throw lines.error(p + "/namespace", "server '" + name + "' namespace must be true or false");
         }
+        resilience(node, p, lines);
         return new ServerConfig(name, url, command, stringMap(node.path("headers")), stringMap(node.path("env")),
                 duration(node.path("timeout"), p + "/timeout", defaultTimeout, lines), node);
+    }
+
+    /** Checks a server's {@code circuit: {failures, coolDown}} and {@code reconnect: {initialDelay, maxDelay}}. */
+    private static void resilience(JsonNode server, String pointer, SourceMap lines) {
+        JsonNode circuit = server.path("circuit");
+        if (!circuit.isMissingNode()) {
+            keys(circuit, pointer + "/circuit", List.of("failures", "coolDown"), lines);
+            JsonNode failures = circuit.path("failures");
+            if (!failures.isMissingNode() && !(failures.canConvertToInt() && failures.asInt() >= 0)) {
+                throw lines.error(pointer + "/circuit/failures", "circuit failures must be a whole number >= 0 (0 turns the circuit off)");
+            }
+            duration(circuit.path("coolDown"), pointer + "/circuit/coolDown", Duration.ZERO, lines);
+        }
+        JsonNode reconnect = server.path("reconnect");
+        if (!reconnect.isMissingNode()) {
+            keys(reconnect, pointer + "/reconnect", List.of("initialDelay", "maxDelay"), lines);
+            Duration initial = duration(reconnect.path("initialDelay"), pointer + "/reconnect/initialDelay",
+                    Duration.ofSeconds(1), lines);
+            if (initial.isZero()) {
+                throw lines.error(pointer + "/reconnect/initialDelay", "reconnect initialDelay must be more than 0");
+            }
+            duration(reconnect.path("maxDelay"), pointer + "/reconnect/maxDelay", Duration.ZERO, lines);
+        }
+    }
+
+    private static void keys(JsonNode node, String pointer, List<String> known, SourceMap lines) {
+        if (!node.isObject()) {
+            throw lines.error(pointer, "expected a mapping with " + String.join(", ", known));
+        }
+        for (String key : node.propertyNames()) {
+            if (!known.contains(key)) {
+                throw lines.error(pointer + "/" + key, "unknown key '" + key + "' (expected " + String.join(", ", known) + ")");
+            }
+        }
     }
 
     private JsonNode resolve(JsonNode node, String pointer, SourceMap lines) {

@@ -40,6 +40,8 @@ import dev.tollgate.ratelimit.LimitStoreSettings;
 import dev.tollgate.ratelimit.redis.LimitBackends;
 import dev.tollgate.telemetry.Telemetry;
 import dev.tollgate.session.SessionListener;
+import dev.tollgate.session.SessionEndRecorder;
+import dev.tollgate.session.SessionLimits;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.transport.AgentHttpServer;
 import dev.tollgate.transport.McpHttpHandler;
@@ -52,6 +54,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +75,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class TollgateEngine implements Engine {
     private static final Logger LOG = LoggerFactory.getLogger(TollgateEngine.class);
-    private static final Duration DEFAULT_SESSION_IDLE = Duration.ofMinutes(30);
 
     private final EventBus events;
     private final AuditStore audit;
@@ -157,12 +159,13 @@ public final class TollgateEngine implements Engine {
                 push(opened, AdminServer.start(admin.get(), events, () -> adminStatus(config, upstreams), control,
                         audit, clock));
             }
-            SessionRegistry sessions = push(opened, new SessionRegistry(sessionIdleTimeout(config)));
+            SessionRegistry sessions = push(opened, new SessionRegistry(SessionLimits.from(config)));
             Optional<Duration> retention = auditRetention(config);
             if (retention.isPresent()) {
                 push(opened, Retention.start(audit, retention.get(), clock));
             }
             sessions.addListener(identityServices.sessionListener());
+            sessions.addListener(new SessionEndRecorder(audit, events, clock));
 
             GatewaySettings settings = new GatewaySettings(config.toolNameSeparator(), config.callTimeout(),
                     config.root().path("listPageSize").asInt(100), "0.1.0");
@@ -190,7 +193,8 @@ public final class TollgateEngine implements Engine {
                 String userTokenHeader = identity.userToken().map(UserTokenSettings::header)
                         .orElse(UserTokenSettings.DEFAULT_HEADER);
                 McpHttpHandler handler = new McpHttpHandler(gateway, sessions, () -> authenticator,
-                        new OriginPolicy(config.allowedOrigins()), config.maxBodyBytes(), userTokenHeader);
+                        new OriginPolicy(config.allowedOrigins(), allowedHosts(config),
+                                OriginPolicy.isLoopback(config.listenHost())), config.maxBodyBytes(), userTokenHeader);
                 handler.onRefusedCredentials(new RefusedCredentialsRecorder(audit, events, clock)::refused);
                 handler.onHeaderMismatch(new HeaderMismatchRecorder(audit, events,
                         audit.redactor(), name -> gateway.names()
@@ -280,16 +284,18 @@ public final class TollgateEngine implements Engine {
         return states;
     }
 
-    private static Duration sessionIdleTimeout(TollgateConfig config) {
-        JsonNode node = config.root().path("sessionIdleTimeout");
+    /** The {@code allowedHosts} list: names besides the loopback ones that may appear in {@code Host}. */
+    private static List<String> allowedHosts(TollgateConfig config) {
+        JsonNode node = config.root().path("allowedHosts");
         if (node.isMissingNode() || node.isNull()) {
-            return DEFAULT_SESSION_IDLE;
+            return List.of();
         }
-        try {
-            return Durations.parse(node.asString());
-        } catch (IllegalArgumentException e) {
-            throw config.sourceMap().error("/sessionIdleTimeout", e.getMessage());
+        if (!node.isArray()) {
+            throw config.sourceMap().error("/allowedHosts", "allowedHosts must be a list of host names");
         }
+        List<String> hosts = new ArrayList<>();
+        node.forEach(h -> hosts.add(h.asString()));
+        return hosts;
     }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {

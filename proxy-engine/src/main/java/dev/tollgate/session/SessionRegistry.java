@@ -20,24 +20,37 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The open agent sessions, ended on request, on shutdown, or after an idle timeout. */
+/**
+ * The open agent sessions, ended on request, on shutdown, or after an idle timeout; at most
+ * {@link SessionLimits#maxPerAgent()} per agent and {@link SessionLimits#maxTotal()} in all, so an agent that
+ * initializes in a loop and never ends its sessions cannot fill Tollgate's memory.
+ */
 public final class SessionRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ConcurrentMap<String, AgentSession> sessions = new ConcurrentHashMap<>();
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
-    private final Duration idleTimeout;
+    private final SessionLimits limits;
     private final Clock clock;
     private final ScheduledExecutorService reaper;
 
     public SessionRegistry(Duration idleTimeout) {
-        this(idleTimeout, Clock.systemUTC());
+        this(SessionLimits.idleAfter(idleTimeout), Clock.systemUTC());
     }
 
     public SessionRegistry(Duration idleTimeout, Clock clock) {
-        this.idleTimeout = idleTimeout;
+        this(SessionLimits.idleAfter(idleTimeout), clock);
+    }
+
+    public SessionRegistry(SessionLimits limits) {
+        this(limits, Clock.systemUTC());
+    }
+
+    public SessionRegistry(SessionLimits limits, Clock clock) {
+        this.limits = limits;
         this.clock = clock;
+        Duration idleTimeout = limits.idleTimeout();
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tollgate-session-reaper");
             t.setDaemon(true);
@@ -47,8 +60,20 @@ public final class SessionRegistry implements AutoCloseable {
         reaper.scheduleAtFixedRate(this::endIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
-    public AgentSession open(AgentIdentity agent, Credentials credentials, String transport, String protocolVersion,
-                             AgentChannel outbound) {
+    /** Opens a session, or refuses with a {@link SessionLimitException} saying which limit is reached. */
+    public synchronized AgentSession open(AgentIdentity agent, Credentials credentials, String transport,
+                                          String protocolVersion, AgentChannel outbound) {
+        if (sessions.size() >= limits.maxTotal()) {
+            throw new SessionLimitException("Tollgate has " + sessions.size() + " open sessions, its limit "
+                    + "(maxSessions); end unused sessions (HTTP DELETE) or wait until idle ones expire after "
+                    + idle(), false);
+        }
+        long own = sessions.values().stream().filter(s -> s.agent().agentId().equals(agent.agentId())).count();
+        if (own >= limits.maxPerAgent()) {
+            throw new SessionLimitException("agent " + agent.agentId() + " has " + own + " open sessions, its limit "
+                    + "(maxSessionsPerAgent); end unused sessions (HTTP DELETE) or wait until idle ones expire after "
+                    + idle(), true);
+        }
         String id = newId();
         AgentSession session = new AgentSession(id, agent, credentials, transport, protocolVersion, outbound,
                 clock.instant());
@@ -93,7 +118,7 @@ public final class SessionRegistry implements AutoCloseable {
 
     /** Ends every session idle for longer than the timeout. */
     public void endIdle() {
-        Instant cutoff = clock.instant().minus(idleTimeout);
+        Instant cutoff = clock.instant().minus(limits.idleTimeout());
         for (AgentSession session : active()) {
             if (session.lastActive().isBefore(cutoff)) {
                 LOG.info("ending idle session of agent {}", session.agent().agentId());
@@ -108,6 +133,15 @@ public final class SessionRegistry implements AutoCloseable {
         for (AgentSession session : active()) {
             end(session.id(), SessionEndReason.SHUTDOWN);
         }
+    }
+
+    /** The idle timeout as the configuration writes it: 30m, 90s, 500ms. */
+    private String idle() {
+        Duration d = limits.idleTimeout();
+        if (d.toMillis() % 60_000 == 0) {
+            return d.toMinutes() + "m";
+        }
+        return d.toMillis() % 1_000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** 256 random bits, base64url: unguessable and only visible ASCII, as the spec requires. */

@@ -11,6 +11,8 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -71,10 +73,22 @@ public final class Telemetry implements AutoCloseable {
     private static SdkTracerProvider tracerProvider(String serviceName, TelemetrySettings.Otlp otlp) {
         OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().setEndpoint(otlp.tracesUrl().toString());
         otlp.headers().forEach(exporter::addHeader);
-        Resource resource = Resource.getDefault().merge(
-                Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), serviceName)));
+        Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
+                AttributeKey.stringKey("service.name"), serviceName,
+                AttributeKey.stringKey("service.instance.id"), instanceId())));
         return SdkTracerProvider.builder().setResource(resource)
                 .addSpanProcessor(BatchSpanProcessor.builder(exporter.build()).build()).build();
+    }
+
+    /** Which of the team's instances sent a span: host and process. */
+    private static String instanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + "/" + ProcessHandle.current().pid();
     }
 
     /** The chain's first link when anything is on: spans and/or call metrics. */

@@ -12,6 +12,7 @@ import dev.tollgate.identity.Credentials;
 import dev.tollgate.json.Json;
 import dev.tollgate.session.AgentSession;
 import dev.tollgate.session.SessionEndReason;
+import dev.tollgate.session.SessionLimitException;
 import dev.tollgate.session.SessionRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,6 +128,11 @@ public final class McpHttpHandler extends Handler.Abstract {
             if (!origins.permits(request.getHeaders().get(HttpHeader.ORIGIN))) {
                 return reply(response, callback, 403, JsonRpc.error(null, JsonRpc.SERVER_ERROR,
                         "Forbidden: origin " + request.getHeaders().get(HttpHeader.ORIGIN) + " is not allowed"));
+            }
+            String host = request.getHeaders().get(HttpHeader.HOST);
+            if (!origins.permitsHost(host)) {
+                return reply(response, callback, 403, JsonRpc.error(null, JsonRpc.SERVER_ERROR,
+                        "Forbidden: host " + host + " is not allowed (see allowedHosts)"));
             }
             String method = request.getMethod();
             if (!method.equals("POST") && !method.equals("GET") && !method.equals("DELETE")) {
@@ -316,8 +322,15 @@ public final class McpHttpHandler extends Handler.Abstract {
             return reply(response, callback, 400, JsonRpc.error(message.get("id"), JsonRpc.INVALID_PARAMS,
                     "initialize needs params with protocolVersion, capabilities and clientInfo"));
         }
-        AgentSession session = sessions.open(agent, credentials, "http", ProtocolVersions.ASSUMED_WITHOUT_HEADER,
-                new HttpOutbox());
+        AgentSession session;
+        try {
+            session = sessions.open(agent, credentials, "http", ProtocolVersions.ASSUMED_WITHOUT_HEADER,
+                    new HttpOutbox());
+        } catch (SessionLimitException e) {
+            LOG.warn("refused a new session: {}", e.getMessage());
+            return reply(response, callback, e.perAgent() ? 429 : 503,
+                    JsonRpc.error(message.get("id"), JsonRpc.SERVER_ERROR, "Too many sessions: " + e.getMessage()));
+        }
         JsonNode result = gateway.initialize(session, params);
         response.getHeaders().put(SESSION_HEADER, session.id());
         LOG.info("agent {} opened session over HTTP with protocol {}", agent.agentId(), session.protocolVersion());

@@ -10,6 +10,7 @@ import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.session.AgentSession;
 import dev.tollgate.session.SessionEndReason;
+import dev.tollgate.session.SessionLimitException;
 import dev.tollgate.session.SessionRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +39,8 @@ import tools.jackson.databind.node.ArrayNode;
  */
 public final class StdioTransport {
     private static final Logger LOG = LoggerFactory.getLogger(StdioTransport.class);
+    /** How long requests read before the end of input may still run before the session ends and cancels them. */
+    static final Duration DRAIN_AT_END = Duration.ofSeconds(30);
 
     private final McpGateway gateway;
     private final SessionRegistry sessions;
@@ -61,7 +65,7 @@ public final class StdioTransport {
         this.out = new LineWriter(out);
     }
 
-    /** Serves until the input ends, then ends the session and lets in-flight requests finish briefly. */
+    /** Serves until the input ends, answers the requests still running, then ends the session. */
     public void run() {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
@@ -73,15 +77,22 @@ public final class StdioTransport {
         } catch (IOException e) {
             LOG.warn("reading stdin failed: {}", e.getMessage());
         } finally {
+            // The end of input is not a cancellation: a shell pipe closes stdin right behind the last request, and
+            // ending the session first cancelled the requests still running, so their answers never went out.
+            workers.shutdown();
+            awaitWorkers(DRAIN_AT_END);
             if (session != null) {
                 sessions.end(session.id(), SessionEndReason.CLIENT_CLOSED);
             }
-            workers.shutdown();
-            try {
-                workers.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            awaitWorkers(Duration.ofSeconds(5));
+        }
+    }
+
+    private void awaitWorkers(Duration atMost) {
+        try {
+            workers.awaitTermination(atMost.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -166,7 +177,11 @@ public final class StdioTransport {
             return JsonRpc.error(message.get("id"), JsonRpc.INVALID_PARAMS,
                     "initialize needs params with protocolVersion, capabilities and clientInfo");
         }
-        session = sessions.open(agent, credentials, "stdio", ProtocolVersions.LATEST, out);
+        try {
+            session = sessions.open(agent, credentials, "stdio", ProtocolVersions.LATEST, out);
+        } catch (SessionLimitException e) {
+            return JsonRpc.error(message.get("id"), JsonRpc.SERVER_ERROR, "Too many sessions: " + e.getMessage());
+        }
         LOG.info("agent {} connected over stdio", agent.agentId());
         return JsonRpc.result(message.get("id"), gateway.initialize(session, params));
     }

@@ -2,14 +2,14 @@ package dev.tollgate.upstream;
 
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.json.Json;
+import dev.tollgate.logging.RateLimitedWarnings;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.CancellationSignal;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Locale;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,10 +23,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okhttp3.sse.EventSource;
-import okhttp3.sse.EventSourceListener;
-import okhttp3.sse.EventSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -39,16 +35,18 @@ import tools.jackson.databind.node.ObjectNode;
  * everything the upstream sends before the response (progress, sampling or elicitation requests) goes to the
  * request's {@link RequestOptions#related()} channel unchanged. The {@code Mcp-Session-Id} from initialize and
  * the negotiated {@code MCP-Protocol-Version} go on every later request; a 404 on a session means the upstream
- * forgot it, so the connection initializes again once and retries. A GET stream carries messages the upstream
- * sends on its own (a 405 just means it has none); the session is DELETEd on close. Ids: see
- * {@link JsonRpcSession}.
+ * forgot it, so the connection initializes again once and retries. A request that broke on a stale pooled
+ * connection ({@link StaleConnectionProbe}) goes again once on a fresh one; any other I/O failure loses the
+ * session, and a {@link Reconnector} initializes again with backoff while requests fail at once saying when to
+ * retry. A GET stream carries messages the upstream sends on its own (a 405 just means it has none); the session
+ * is DELETEd on close. Ids: see {@link JsonRpcSession}.
  */
 public final class HttpUpstreamConnection implements UpstreamConnection {
     private static final Logger LOG = LoggerFactory.getLogger(HttpUpstreamConnection.class);
     private static final MediaType JSON = MediaType.get("application/json");
     private static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final String VERSION_HEADER = "MCP-Protocol-Version";
-    private static final Duration STREAM_RETRY_MAX = Duration.ofSeconds(30);
+    private static final RateLimitedWarnings WARNINGS = new RateLimitedWarnings(LOG);
     /**
      * Idle upstream connections kept for reuse. OkHttp's default of 5 is below the proxy's usual concurrency:
      * with more calls in flight than that, every burst closed the surplus connections and the next burst
@@ -60,12 +58,14 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     private final StateListeners stateListeners;
     private final HttpUrl url;
     private final OkHttpClient client;
+    private final OkHttpClient freshClient;
     private final JsonRpcSession rpc;
+    private final Reconnector reconnector;
+    private final ServerEventStream stream;
     private final Object initLock = new Object();
     private volatile Optional<String> sessionId = Optional.empty();
     private volatile String protocolVersion = McpProtocol.LATEST;
     private volatile JsonNode initializeResult;
-    private volatile EventSource stream;
     private volatile boolean alive;
     private volatile boolean closed;
 
@@ -78,7 +78,13 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             throw new IllegalArgumentException("server '" + config.name() + "' has an invalid url");
         }
         this.client = client;
+        // No idle connections kept: a retry after a stale socket must not pick another stale one from the pool.
+        this.freshClient = client.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
         this.rpc = new JsonRpcSession(config.name(), false, this::postAsync);
+        this.stream = new ServerEventStream(config.name(), client, this::streamRequest,
+                m -> rpc.dispatch(m, Optional.empty()));
+        this.reconnector = new Reconnector(ResilienceSettings.of(config).backoff(), stateListeners, this::reestablish,
+                () -> closed);
     }
 
     /** Connects and runs the initialize handshake within the server's timeout; fails with the reason. */
@@ -125,7 +131,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         JsonRpcSession.Pending p = rpc.begin("initialize", McpProtocol.initializeParams(), AgentChannel.DISCARD);
         Exchange answer;
         try {
-            answer = exchange(p, McpProtocol.initializeParams(), RequestOptions.of(config.timeout()), false);
+            answer = exchange(p, McpProtocol.initializeParams(), RequestOptions.of(config.timeout()), false, true);
         } finally {
             rpc.end(p);
         }
@@ -140,7 +146,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         initializeResult = result;
         postNotification(JsonRpcSession.notificationMessage("notifications/initialized", null));
         alive = true;
-        openStream(Duration.ofSeconds(1));
+        stream.open();
     }
 
     /** Initializes again after the upstream forgot {@code lostSession}, unless another thread already did. */
@@ -149,12 +155,39 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             if (!sessionId.equals(lostSession)) {
                 return;
             }
-            LOG.info("upstream '{}' forgot session; initializing again", server());
-            stateListeners.fire(UpstreamState.CONNECTING, "session expired; initializing again");
-            closeStream();
-            initialize();
+            stateListeners.fire(UpstreamState.CONNECTING, "session expired (HTTP 404); initializing again");
+            stream.cancel();
+            try {
+                initialize();
+            } catch (UpstreamException e) {
+                throw lost(e.getMessage(), e);
+            }
             stateListeners.fire(UpstreamState.CONNECTED, "session re-established");
         }
+    }
+
+    /** One reconnect attempt: a new session from scratch. */
+    private void reestablish() throws UpstreamException {
+        synchronized (initLock) {
+            if (closed) {
+                throw new UpstreamException("connection to upstream '" + server() + "' is closed", false, null);
+            }
+            stream.cancel();
+            initialize();
+        }
+    }
+
+    /** The session is lost: requests fail at once from now on and the reconnect loop starts (once). */
+    private UpstreamException lost(String why, Throwable cause) {
+        alive = false;
+        if (initializeResult != null) {
+            reconnector.lost(why);
+        }
+        return new UpstreamException(why + "; Tollgate is reconnecting" + retryHint(), false, cause);
+    }
+
+    private String retryHint() {
+        return reconnector.retryAt().map(at -> ", " + RetryHint.at(at)).orElse("");
     }
 
     @Override
@@ -162,9 +195,13 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         if (closed) {
             throw new UpstreamException("connection to upstream '" + server() + "' is closed", false, null);
         }
+        if (!alive) {
+            throw new UpstreamException("upstream '" + server() + "' is reconnecting after: "
+                    + reconnector.lastError() + retryHint(), false, null);
+        }
         JsonRpcSession.Pending p = rpc.begin(method, params, options.related());
         try {
-            return JsonRpcSession.toResponse(exchange(p, params, options, true).message());
+            return JsonRpcSession.toResponse(exchange(p, params, options, true, true).message());
         } finally {
             rpc.end(p);
         }
@@ -174,11 +211,13 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     private record Exchange(JsonNode message, Optional<String> sessionId) {}
 
     private Exchange exchange(JsonRpcSession.Pending p, JsonNode params, RequestOptions options,
-                              boolean mayReinitialize) throws UpstreamException {
+                              boolean mayReinitialize, boolean mayRetryStale) throws UpstreamException {
         Duration timeout = options.timeout();
         Optional<String> sentSession = sessionId;
         ObjectNode message = JsonRpcSession.requestMessage(p.id(), p.method(), params);
-        Call call = client.newCall(post(message, options.headers(), sentSession).build());
+        Call call = (mayRetryStale ? client : freshClient).newCall(post(message, options.headers(), sentSession).build());
+        StaleConnectionProbe probe = new StaleConnectionProbe();
+        call.addEventListener(probe);
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = Timers.SCHEDULER.schedule(() -> {
             timedOut.set(true);
@@ -188,12 +227,12 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             postAsync(JsonRpcSession.agentCancelledMessage(p.id(), reason));
             call.cancel();
         });
-        boolean retry = false;
+        boolean reinitialize = false;
         try (Response response = call.execute()) {
             if (response.code() == 404 && sentSession.isPresent() && mayReinitialize) {
-                retry = true;
+                reinitialize = true;
             } else {
-                return new Exchange(read(response, p, call, timedOut), Optional.ofNullable(response.header(SESSION_HEADER)));
+                return new Exchange(HttpAnswer.read(server(), response, rpc, p, call, timedOut), Optional.ofNullable(response.header(SESSION_HEADER)));
             }
         } catch (IOException e) {
             if (timedOut.get()) {
@@ -202,77 +241,22 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             if (options.cancellation().isCancelled()) {
                 throw rpc.cancelledByAgent(p, options.cancellation().reason().orElseThrow());
             }
-            alive = false;
-            throw new UpstreamException("upstream '" + server() + "' is unreachable at " + url.redact() + ": "
-                    + describe(e), false, e);
+            if (!(mayRetryStale && probe.failedOnIdleConnection())) {
+                String why = "upstream '" + server() + "' is unreachable at " + url.redact() + ": " + describe(e);
+                // A failed initialize is the caller's to handle (connect fails, the reconnect loop tries again).
+                throw "initialize".equals(p.method()) ? new UpstreamException(why, false, e) : lost(why, e);
+            }
+            LOG.debug("upstream '{}' had closed an idle connection ({}); sending {} again on a fresh one", server(),
+                    describe(e), p.method());
         } finally {
             deadline.cancel(false);
             watch.close();
         }
-        if (retry) {
+        if (reinitialize) {
             reinitialize(sentSession);
+            return exchange(p, params, options, false, mayRetryStale);
         }
-        return exchange(p, params, options, false);
-    }
-
-    private JsonNode read(Response response, JsonRpcSession.Pending p, Call call, AtomicBoolean timedOut)
-            throws IOException, UpstreamException {
-        ResponseBody body = response.body();
-        String type = Optional.ofNullable(response.header("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
-        if (!response.isSuccessful()) {
-            String text = body.string();
-            Optional<JsonNode> rpcError = parseQuietly(text).filter(m -> m.has("error"));
-            if (rpcError.isPresent()) {
-                return rpcError.get();
-            }
-            throw new UpstreamException("upstream '" + server() + "' answered " + p.method() + " with HTTP "
-                    + response.code() + (text.isBlank() ? "" : ": " + abbreviate(text)), false, null);
-        }
-        if (type.startsWith("text/event-stream")) {
-            EventSources.processResponse(response, new EventSourceListener() {
-                @Override
-                public void onEvent(EventSource source, String id, String event, String data) {
-                    if (event != null && !"message".equals(event)) {
-                        return;
-                    }
-                    Optional<JsonNode> message = parseQuietly(data);
-                    if (message.isEmpty()) {
-                        LOG.warn("upstream '{}' sent an SSE event that is not JSON", server());
-                        return;
-                    }
-                    rpc.dispatch(message.get(), Optional.of(p.related()));
-                    if (p.answer().isDone()) {
-                        source.cancel();
-                    }
-                }
-            });
-        } else if (type.startsWith("application/json")) {
-            String text = body.string();
-            JsonNode parsed = parseQuietly(text).orElseThrow(() -> new UpstreamException("upstream '" + server()
-                    + "' answered " + p.method() + " with something that is not JSON: " + abbreviate(text), false, null));
-            if (parsed.isArray()) {
-                for (JsonNode m : parsed) {
-                    rpc.dispatch(m, Optional.of(p.related()));
-                }
-            } else {
-                rpc.dispatch(parsed, Optional.of(p.related()));
-            }
-        } else {
-            throw new UpstreamException("upstream '" + server() + "' answered " + p.method() + " with HTTP "
-                    + response.code() + " and content type '" + type + "', not JSON or an event stream", false, null);
-        }
-        if (call.isCanceled()) {
-            throw new IOException(timedOut.get() ? "timed out" : "cancelled");
-        }
-        if (!p.answer().isDone()) {
-            throw new UpstreamException("upstream '" + server() + "' ended its answer to " + p.method()
-                    + " without a JSON-RPC response", false, null);
-        }
-        try {
-            return p.answer().join();
-        } catch (CompletionException e) {
-            throw new UpstreamException("upstream '" + server() + "' failed: " + e.getCause().getMessage(), false, e);
-        }
+        return exchange(p, params, options, mayReinitialize, false);
     }
 
     private UpstreamException timedOut(JsonRpcSession.Pending p, Duration timeout) {
@@ -312,6 +296,12 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         }
     }
 
+    private Request streamRequest() {
+        Request.Builder request = new Request.Builder().url(url).get().header("Accept", "text/event-stream");
+        addHeaders(request, Map.of(), sessionId);
+        return request.build();
+    }
+
     /** Sends a notification or response without waiting: the upstream answers those with 202 and nothing else. */
     private void postAsync(JsonNode message) {
         if (closed) {
@@ -320,14 +310,16 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         client.newCall(post(message, Map.of(), sessionId).build()).enqueue(new Callback() {
             @Override
             public void onFailure(Call call, IOException e) {
-                LOG.warn("could not send {} to upstream '{}': {}", kind(message), server(), describe(e));
+                WARNINGS.warn("send " + server(), "could not send {} to upstream '{}': {}", kind(message), server(),
+                        describe(e));
             }
 
             @Override
             public void onResponse(Call call, Response response) {
                 try (response) {
                     if (!response.isSuccessful()) {
-                        LOG.warn("upstream '{}' refused {} with HTTP {}", server(), kind(message), response.code());
+                        WARNINGS.warn("refused " + server(), "upstream '{}' refused {} with HTTP {}", server(),
+                                kind(message), response.code());
                     }
                 }
             }
@@ -363,53 +355,9 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         return alive && !closed;
     }
 
-    private void openStream(Duration retryDelay) {
-        if (closed) {
-            return;
-        }
-        Request.Builder request = new Request.Builder().url(url).get().header("Accept", "text/event-stream");
-        addHeaders(request, Map.of(), sessionId);
-        Optional<String> streamSession = sessionId;
-        stream = EventSources.createFactory(client).newEventSource(request.build(), new EventSourceListener() {
-            @Override
-            public void onEvent(EventSource source, String id, String event, String data) {
-                parseQuietly(data).ifPresent(m -> rpc.dispatch(m, Optional.empty()));
-            }
-
-            @Override
-            public void onClosed(EventSource source) {
-                retry();
-            }
-
-            @Override
-            public void onFailure(EventSource source, Throwable t, Response response) {
-                if (response != null && response.code() / 100 == 4) {
-                    LOG.debug("upstream '{}' offers no GET stream (HTTP {})", server(), response.code());
-                    return;
-                }
-                retry();
-            }
-
-            private void retry() {
-                if (closed || !sessionId.equals(streamSession)) {
-                    return;
-                }
-                Duration next = retryDelay.multipliedBy(2).compareTo(STREAM_RETRY_MAX) > 0
-                        ? STREAM_RETRY_MAX : retryDelay.multipliedBy(2);
-                Timers.SCHEDULER.schedule(() -> {
-                    if (sessionId.equals(streamSession)) {
-                        openStream(next);
-                    }
-                }, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        });
-    }
-
-    private void closeStream() {
-        EventSource current = stream;
-        if (current != null) {
-            current.cancel();
-        }
+    @Override
+    public Optional<Instant> retryAt() {
+        return reconnector.retryAt();
     }
 
     @Override
@@ -418,7 +366,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             return;
         }
         closed = true;
-        closeStream();
+        stream.close();
         rpc.failAll("connection to upstream '" + server() + "' closed");
         Optional<String> session = sessionId;
         if (session.isPresent()) {
@@ -435,22 +383,8 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         stateListeners.fire(UpstreamState.CLOSED, "closed");
     }
 
-    private static Optional<JsonNode> parseQuietly(String text) {
-        try {
-            JsonNode node = Json.parse(text);
-            return node == null || node.isMissingNode() ? Optional.empty() : Optional.of(node);
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
     static String describe(Throwable e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
-    private static String abbreviate(String text) {
-        String oneLine = text.strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tollgate.upstream;
 
 import dev.tollgate.json.Json;
+import dev.tollgate.logging.RateLimitedWarnings;
 import dev.tollgate.pipeline.AgentChannel;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class JsonRpcSession {
     private static final Logger LOG = LoggerFactory.getLogger(JsonRpcSession.class);
+    private static final RateLimitedWarnings WARNINGS = new RateLimitedWarnings(LOG);
 
     /** A request of ours waiting for its answer, and where messages about it go meanwhile. */
     record Pending(long id, String method, CompletableFuture<JsonNode> answer, AgentChannel related,
@@ -133,7 +135,8 @@ final class JsonRpcSession {
             return;
         }
         if (!message.has("method")) {
-            LOG.warn("upstream '{}' sent a message that is neither request, notification nor response", server);
+            WARNINGS.warn("not-json-rpc " + server, "upstream '{}' sent a message that is neither request, "
+                    + "notification nor response", server);
             return;
         }
         if ("ping".equals(message.path("method").asString()) && message.has("id")) {

@@ -2,6 +2,7 @@ package dev.tollgate.upstream;
 
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.json.Json;
+import dev.tollgate.logging.RateLimitedWarnings;
 import dev.tollgate.pipeline.CancellationSignal;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -10,6 +11,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
@@ -24,16 +26,17 @@ import tools.jackson.databind.JsonNode;
  * An MCP client session to an upstream started as a child process: newline-delimited JSON-RPC on its
  * stdin/stdout, its stderr lines logged under the server's name. The configured {@code env} (credentials)
  * is given to the process at spawn and never logged. When the process dies, requests in flight fail at once
- * and the process is started again with growing backoff and initialized again. Ids: see {@link JsonRpcSession}.
+ * and a {@link Reconnector} starts it again with growing backoff and initializes it again. Ids: see
+ * {@link JsonRpcSession}.
  */
 public final class StdioUpstreamConnection implements UpstreamConnection {
     private static final Logger LOG = LoggerFactory.getLogger(StdioUpstreamConnection.class);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final RateLimitedWarnings WARNINGS = new RateLimitedWarnings(LOG);
 
     private final ServerConfig config;
     private final StateListeners stateListeners;
     private final JsonRpcSession rpc;
+    private final Reconnector reconnector;
     private final Object writeLock = new Object();
     private volatile Process process;
     private volatile BufferedWriter stdin;
@@ -42,7 +45,6 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
     private volatile boolean closed;
     private volatile boolean restartOnExit;
     private volatile int generation;
-    private Duration backoff = FIRST_BACKOFF;
 
     private StdioUpstreamConnection(ServerConfig config) {
         if (config.command().isEmpty()) {
@@ -51,6 +53,8 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
         this.config = config;
         this.stateListeners = new StateListeners(config.name());
         this.rpc = new JsonRpcSession(config.name(), true, this::writeQuietly);
+        this.reconnector = new Reconnector(ResilienceSettings.of(config).backoff(), stateListeners, this::restart,
+                () -> closed);
     }
 
     /** Starts the process and runs the initialize handshake within the server's timeout; fails with the reason. */
@@ -135,7 +139,8 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
                 try {
                     message = Json.parse(line);
                 } catch (RuntimeException e) {
-                    LOG.warn("upstream '{}' wrote a line to stdout that is not JSON-RPC; ignoring it", server());
+                    WARNINGS.warn("not-json " + server(), "upstream '{}' wrote a line to stdout that is not JSON-RPC; "
+                            + "ignoring it", server());
                     continue;
                 }
                 rpc.dispatch(message, Optional.empty());
@@ -174,38 +179,19 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
         if (closed || !restartOnExit) {
             return;
         }
-        LOG.warn("{}; restarting in {} ms", reason, backoff.toMillis());
-        stateListeners.fire(UpstreamState.RESTARTING, reason);
-        scheduleRestart();
+        reconnector.lost(reason);
     }
 
-    private synchronized void scheduleRestart() {
-        Duration delay = backoff;
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-        Timers.SCHEDULER.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void restart() {
-        if (closed) {
-            return;
-        }
+    /** One restart attempt; a process that started but did not initialize is killed so no stray child is left. */
+    private void restart() throws UpstreamException {
         try {
             startAndInitialize();
-            synchronized (this) {
-                backoff = FIRST_BACKOFF;
-            }
-            LOG.info("upstream '{}' restarted", server());
-            stateListeners.fire(UpstreamState.CONNECTED, "restarted");
-        } catch (UpstreamException e) {
-            LOG.warn("restarting upstream '{}' failed: {}", server(), e.getMessage());
-            stateListeners.fire(UpstreamState.FAILED, e.getMessage());
+        } catch (UpstreamException | RuntimeException e) {
             Process p = process;
-            if (p == null || !p.isAlive()) {
-                scheduleRestart();
-            } else {
-                // The process is up but did not initialize: killing it lets exited() schedule the next try.
+            if (p != null && p.isAlive()) {
                 p.destroyForcibly();
             }
+            throw e;
         }
     }
 
@@ -215,7 +201,8 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
             throw new UpstreamException("connection to upstream '" + server() + "' is closed", false, null);
         }
         if (!alive) {
-            throw new UpstreamException("upstream '" + server() + "' is not running; restarting", false, null);
+            throw new UpstreamException("upstream '" + server() + "' is not running (" + reconnector.lastError()
+                    + "); restarting it" + reconnector.retryAt().map(at -> " at " + at).orElse(""), false, null);
         }
         return JsonRpcSession.toResponse(send(method, params, options));
     }
@@ -305,6 +292,11 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
     @Override
     public void onStateChange(UpstreamStateListener listener) {
         stateListeners.add(listener);
+    }
+
+    @Override
+    public Optional<Instant> retryAt() {
+        return reconnector.retryAt();
     }
 
     @Override

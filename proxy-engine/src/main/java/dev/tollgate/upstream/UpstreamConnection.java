@@ -1,5 +1,7 @@
 package dev.tollgate.upstream;
 
+import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
@@ -26,6 +28,11 @@ public interface UpstreamConnection extends AutoCloseable {
     void onUnsolicited(Consumer<JsonNode> listener);
 
     boolean isAlive();
+
+    /** While the connection is lost and re-establishing itself: when its next attempt is due. */
+    default Optional<Instant> retryAt() {
+        return Optional.empty();
+    }
 
     /**
      * Hears the connection die, restart and re-initialize by itself (a stdio process restarted, an HTTP session

@@ -5,14 +5,13 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.engine.UpstreamStatus;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
-import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.ToolRef;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,27 +24,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Every configured upstream server, connected in parallel, with what each lists (tools, resources, resource
- * templates, prompts; every page). A server that fails its handshake is reported (log line, an
- * {@link EngineEvent.UpstreamStateChanged}, its {@link UpstreamStatus}) and retried with backoff while the
- * others serve; calls to it fail with a clear {@link UpstreamException}. When a server announces
+ * templates, prompts; every page). A server that fails its handshake, or loses its connection later, is reported
+ * (one log line per change of state, an {@link EngineEvent.UpstreamStateChanged}, its {@link UpstreamStatus}) and
+ * retried with backoff while the others serve; calls to it fail at once with a {@link UpstreamException} saying
+ * why and when to retry. Each server's {@link CircuitBreaker} makes calls fail fast after repeated failures of a
+ * connection that still looks alive (hangs, errors). When a server announces
  * {@code notifications/*}{@code /list_changed}, or comes back after a restart, its lists are fetched again and
  * the {@link ListChange} listeners hear about it.
  */
 public final class UpstreamRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamRegistry.class);
-    private static final int MAX_PAGES = 1_000;
-    private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(60);
 
     /** Opens an initialized connection to one configured server. */
     @FunctionalInterface
@@ -73,10 +69,16 @@ public final class UpstreamRegistry implements AutoCloseable {
         volatile UpstreamState state = UpstreamState.CONNECTING;
         volatile String detail = "connecting";
         volatile UpstreamCatalog catalog = UpstreamCatalog.EMPTY;
-        Duration retry = FIRST_RETRY;
+        volatile Optional<String> lastError = Optional.empty();
+        volatile Optional<Instant> retryAt = Optional.empty();
+        final Backoff backoff;
+        final CircuitBreaker circuit;
 
         Entry(ServerConfig config) {
             this.config = config;
+            ResilienceSettings settings = ResilienceSettings.of(config);
+            this.backoff = settings.backoff();
+            this.circuit = new CircuitBreaker(settings.circuitFailures(), settings.circuitCoolDown(), Clock.systemUTC());
         }
     }
 
@@ -120,14 +122,10 @@ public final class UpstreamRegistry implements AutoCloseable {
         try {
             connection = connector.connect(e.config);
         } catch (UpstreamException | RuntimeException ex) {
-            Duration wait;
-            synchronized (e) {
-                wait = e.retry;
-                e.retry = e.retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : e.retry.multipliedBy(2);
-            }
-            LOG.warn("upstream '{}' handshake failed: {} (retrying in {} s)", e.config.name(), ex.getMessage(),
-                    wait.toSeconds());
-            setState(e, UpstreamState.FAILED, "handshake failed: " + ex.getMessage());
+            Duration wait = e.backoff.next();
+            Instant at = Instant.now().plus(wait);
+            setState(e, UpstreamState.DOWN, "handshake failed: " + ex.getMessage() + "; next attempt at " + at
+                    + " (in " + wait.toMillis() + " ms)", Optional.of(at));
             Timers.SCHEDULER.schedule(() -> {
                 if (!closed) {
                     workers.execute(() -> reconnect(e));
@@ -139,19 +137,17 @@ public final class UpstreamRegistry implements AutoCloseable {
             connection.close();
             return;
         }
-        synchronized (e) {
-            e.retry = FIRST_RETRY;
-        }
+        e.backoff.reset();
         connection.onUnsolicited(message -> {
             if (!closed) {
                 workers.execute(() -> onMessage(e, message));
             }
         });
-        connection.onStateChange((server, state, detail) -> onConnectionState(e, state, detail));
-        e.catalog = fetchCatalog(e.config, connection);
+        connection.onStateChange((server, state, detail) -> onConnectionState(e, connection, state, detail));
+        e.catalog = CatalogFetcher.fetch(e.config, connection);
         e.connection = Optional.of(connection);
-        LOG.info("upstream '{}' connected ({}): {} tools", e.config.name(), describe(e.config), e.catalog.tools().size());
-        setState(e, UpstreamState.CONNECTED, serverInfo(connection));
+        setState(e, UpstreamState.CONNECTED, serverInfo(connection) + " at " + describe(e.config) + ", "
+                + e.catalog.tools().size() + " tools", Optional.empty());
     }
 
     private void reconnect(Entry e) {
@@ -164,14 +160,17 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
     }
 
-    private void onConnectionState(Entry e, UpstreamState state, String detail) {
+    private void onConnectionState(Entry e, UpstreamConnection c, UpstreamState state, String detail) {
         if (closed || state == UpstreamState.CLOSED) {
             return;
         }
-        setState(e, state, detail);
+        if (state == UpstreamState.CONNECTED) {
+            e.circuit.succeeded();
+        }
+        setState(e, state, detail, state == UpstreamState.CONNECTED ? Optional.empty() : c.retryAt());
         if (state == UpstreamState.CONNECTED) {
             workers.execute(() -> {
-                e.connection.ifPresent(c -> e.catalog = fetchCatalog(e.config, c));
+                e.connection.ifPresent(live -> e.catalog = CatalogFetcher.fetch(e.config, live));
                 announce(e.config.name(), EnumSet.allOf(ListChange.Kind.class));
             });
         }
@@ -206,19 +205,22 @@ public final class UpstreamRegistry implements AutoCloseable {
 
     private void refreshTools(Entry e, UpstreamConnection c) {
         UpstreamCatalog old = e.catalog;
-        e.catalog = new UpstreamCatalog(tools(e.config, c), old.resources(), old.resourceTemplates(), old.prompts());
+        e.catalog = new UpstreamCatalog(CatalogFetcher.tools(e.config, c), old.resources(), old.resourceTemplates(),
+                old.prompts());
         announce(e.config.name(), EnumSet.of(ListChange.Kind.TOOLS));
     }
 
     private void refreshResources(Entry e, UpstreamConnection c) {
         UpstreamCatalog old = e.catalog;
-        e.catalog = new UpstreamCatalog(old.tools(), resources(e.config, c), templates(e.config, c), old.prompts());
+        e.catalog = new UpstreamCatalog(old.tools(), CatalogFetcher.resources(e.config, c),
+                CatalogFetcher.templates(e.config, c), old.prompts());
         announce(e.config.name(), EnumSet.of(ListChange.Kind.RESOURCES));
     }
 
     private void refreshPrompts(Entry e, UpstreamConnection c) {
         UpstreamCatalog old = e.catalog;
-        e.catalog = new UpstreamCatalog(old.tools(), old.resources(), old.resourceTemplates(), prompts(e.config, c));
+        e.catalog = new UpstreamCatalog(old.tools(), old.resources(), old.resourceTemplates(),
+                CatalogFetcher.prompts(e.config, c));
         announce(e.config.name(), EnumSet.of(ListChange.Kind.PROMPTS));
     }
 
@@ -235,74 +237,23 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
     }
 
-    private UpstreamCatalog fetchCatalog(ServerConfig config, UpstreamConnection c) {
-        return new UpstreamCatalog(tools(config, c), resources(config, c), templates(config, c), prompts(config, c));
-    }
-
-    private List<UpstreamTool> tools(ServerConfig config, UpstreamConnection c) {
-        return list(config, c, "tools", "tools/list", "tools", d -> UpstreamTool.of(config.name(), d));
-    }
-
-    private List<UpstreamResource> resources(ServerConfig config, UpstreamConnection c) {
-        return list(config, c, "resources", "resources/list", "resources",
-                d -> new UpstreamResource(config.name(), d.path("uri").asString(), d));
-    }
-
-    private List<UpstreamResourceTemplate> templates(ServerConfig config, UpstreamConnection c) {
-        return list(config, c, "resources", "resources/templates/list", "resourceTemplates",
-                d -> new UpstreamResourceTemplate(config.name(), d.path("uriTemplate").asString(), d));
-    }
-
-    private List<UpstreamPrompt> prompts(ServerConfig config, UpstreamConnection c) {
-        return list(config, c, "prompts", "prompts/list", "prompts",
-                d -> new UpstreamPrompt(config.name(), d.path("name").asString(), d));
-    }
-
-    /** Fetches every page of one list; a server without the capability lists nothing. */
-    private <T> List<T> list(ServerConfig config, UpstreamConnection c, String capability, String method,
-                             String key, Function<JsonNode, T> toRecord) {
-        List<T> items = new ArrayList<>();
-        if (!c.initializeResult().path("capabilities").has(capability)) {
-            return items;
-        }
-        Set<String> cursors = new HashSet<>();
-        Optional<String> cursor = Optional.empty();
-        for (int page = 0; page < MAX_PAGES; page++) {
-            ObjectNode params = Json.object();
-            cursor.ifPresent(value -> params.put("cursor", value));
-            UpstreamResponse response;
-            try {
-                response = c.request(method, params, RequestOptions.of(config.timeout()));
-            } catch (UpstreamException ex) {
-                LOG.warn("upstream '{}' {} failed: {}", config.name(), method, ex.getMessage());
-                return items;
-            }
-            if (response.error().isPresent()) {
-                LOG.warn("upstream '{}' answered {} with an error: {}", config.name(), method,
-                        response.error().get().path("message").asString());
-                return items;
-            }
-            JsonNode result = response.result().orElseThrow();
-            for (JsonNode item : result.path(key)) {
-                items.add(toRecord.apply(item));
-            }
-            JsonNode next = result.get("nextCursor");
-            if (next == null || next.isNull() || next.asString("").isEmpty()) {
-                return items;
-            }
-            if (!cursors.add(next.asString())) {
-                LOG.warn("upstream '{}' repeated {} cursor '{}'; stopping there", config.name(), method, next.asString());
-                return items;
-            }
-            cursor = Optional.of(next.asString());
-        }
-        LOG.warn("upstream '{}' {} has more than {} pages; stopping there", config.name(), method, MAX_PAGES);
-        return items;
-    }
-
     private void setState(Entry e, UpstreamState state, String detail) {
+        setState(e, state, detail, Optional.empty());
+    }
+
+    /** Records, logs (one line per change) and publishes where a server stands. */
+    private void setState(Entry e, UpstreamState state, String detail, Optional<Instant> retryAt) {
         e.state = state;
         e.detail = detail;
+        e.retryAt = retryAt;
+        switch (state) {
+            case RECONNECTING, DOWN -> {
+                e.lastError = Optional.of(detail);
+                LOG.warn("upstream '{}' {}: {}", e.config.name(), state.wire(), detail);
+            }
+            case CONNECTED -> LOG.info("upstream '{}' connected: {}", e.config.name(), detail);
+            default -> LOG.debug("upstream '{}' {}: {}", e.config.name(), state.wire(), detail);
+        }
         events.publish(new EngineEvent.UpstreamStateChanged(Instant.now(), e.config.name(), state.wire(), detail));
     }
 
@@ -380,16 +331,17 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
         Optional<UpstreamConnection> c = e.connection;
         if (c.isEmpty() || !c.get().isAlive()) {
-            throw new UpstreamException("upstream '" + server + "' is not available (" + e.state.wire() + ": "
-                    + e.detail + ")", false, null);
+            Optional<Instant> retryAt = c.flatMap(UpstreamConnection::retryAt).or(() -> e.retryAt);
+            throw new UpstreamException("upstream '" + server + "' is " + e.state.wire() + " (" + e.detail + ")"
+                    + retryAt.map(at -> "; " + RetryHint.at(at)).orElse(""), false, null);
         }
-        return c.get();
-    }
-
-    /** The live connection to a server, or empty while it is unknown, down or restarting. */
-    public Optional<UpstreamConnection> liveConnection(String server) {
-        Entry e = entries.get(server);
-        return e == null ? Optional.empty() : e.connection.filter(UpstreamConnection::isAlive);
+        return new GuardedConnection(c.get(), e.circuit, (opened, why) -> {
+            if (opened.isPresent()) {
+                setState(e, UpstreamState.DOWN, "circuit open: " + why + "; next probe at " + opened.get(), opened);
+            } else if (e.state != UpstreamState.CONNECTED) {
+                setState(e, UpstreamState.CONNECTED, "circuit closed: a call succeeded", Optional.empty());
+            }
+        });
     }
 
     /** Each server as the UI shows it. */
@@ -397,7 +349,7 @@ public final class UpstreamRegistry implements AutoCloseable {
         List<UpstreamStatus> all = new ArrayList<>();
         for (Entry e : entries.values()) {
             all.add(new UpstreamStatus(e.config.name(), e.config.isStdio() ? "stdio" : "http", e.state.wire(), e.detail,
-                    e.catalog.tools().size()));
+                    e.catalog.tools().size(), e.lastError, e.retryAt));
         }
         return all;
     }

@@ -154,6 +154,22 @@ class SharedLimitsEngineTest {
     }
 
     @Test
+    void whileRedisIsDownLimitedToolsAreRefusedWithAnAnswerSayingWhyAndOthersPass() throws Exception {
+        TollgateEngine engine = engine("a", redis.url(),
+                "roles: { billing: { allow: [\"crm.*\"], limits: { \"crm.charge\": \"3/h\" } } }\n");
+        redis.close();
+        try (AgentClient agent = AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
+            McpSchema.CallToolResult refused = agent.call("crm__charge", Map.of("amount", 120));
+            assertThat(refused.isError()).isTrue();
+            assertThat(AgentClient.text(refused)).contains("shared limit store redis://127.0.0.1:" + redis.port()
+                    + " is unreachable");
+            McpSchema.CallToolResult echoed = agent.call("crm__echo", Map.of("text", "no limit counts this"));
+            assertThat(echoed.isError()).isFalse();
+        }
+        assertThat(crm.chargeCount()).isZero();
+    }
+
+    @Test
     void aLimitStoreThatIsNeitherMemoryNorRedisIsAConfigError() {
         assertThatThrownBy(() -> engine("a", "memcached://127.0.0.1:1", "roles: {}\n"))
                 .isInstanceOf(ConfigException.class)

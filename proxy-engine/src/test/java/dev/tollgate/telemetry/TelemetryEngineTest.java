@@ -155,6 +155,7 @@ class TelemetryEngineTest {
         assertThat(echoes).hasSize(3);
         for (ReceivedSpan span : echoes) {
             assertThat(span.serviceName()).isEqualTo("tollgate-test");
+            assertThat(span.serviceInstance()).endsWith("/" + ProcessHandle.current().pid());
             assertThat(span.traceId()).isEqualTo(TRACE_ID);
             assertThat(span.parentSpanId()).isEqualTo(PARENT_SPAN);
             assertThat(span.attributes()).containsEntry("tollgate.agent", "billing-agent")

@@ -24,7 +24,7 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class OtlpReceiver implements AutoCloseable {
     /** One received span; ids are lower-case hex, {@code parentSpanId} empty for a root span. */
-    public record ReceivedSpan(String serviceName, String traceId, String spanId, String parentSpanId, String name,
+    public record ReceivedSpan(String serviceName, String serviceInstance, String traceId, String spanId, String parentSpanId, String name,
                                Map<String, Object> attributes) {}
 
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
@@ -77,27 +77,28 @@ public final class OtlpReceiver implements AutoCloseable {
             if (resourceSpans.number != 1) {
                 continue;
             }
-            String service = "";
+            Map<String, Object> resource = Map.of();
             for (Field f : fields(resourceSpans.bytes)) {
                 if (f.number == 1) {
-                    Object name = attributes(f.bytes, 1).get("service.name");
-                    service = name == null ? "" : name.toString();
+                    resource = attributes(f.bytes, 1);
                 }
             }
+            String service = String.valueOf(resource.getOrDefault("service.name", ""));
+            String instance = String.valueOf(resource.getOrDefault("service.instance.id", ""));
             for (Field scopeSpans : fields(resourceSpans.bytes)) {
                 if (scopeSpans.number != 2) {
                     continue;
                 }
                 for (Field span : fields(scopeSpans.bytes)) {
                     if (span.number == 2) {
-                        spans.add(span(service, span.bytes));
+                        spans.add(span(service, instance, span.bytes));
                     }
                 }
             }
         }
     }
 
-    private static ReceivedSpan span(String service, byte[] bytes) {
+    private static ReceivedSpan span(String service, String instance, byte[] bytes) {
         String trace = "";
         String id = "";
         String parent = "";
@@ -111,7 +112,7 @@ public final class OtlpReceiver implements AutoCloseable {
                 default -> { }
             }
         }
-        return new ReceivedSpan(service, trace, id, parent, name, attributes(bytes, 9));
+        return new ReceivedSpan(service, instance, trace, id, parent, name, attributes(bytes, 9));
     }
 
     /** The KeyValue list at field {@code number}: strings, integers, doubles and booleans. */

@@ -118,7 +118,7 @@ class ForwardingInterceptorTest {
         CallOutcome outcome = pipeline.execute(call("ghost", "echo", Map.of("text", "x"), Json.object()),
                 context(Duration.ofSeconds(10), new CopyOnWriteArrayList<>()));
         assertThat(outcome.status()).isEqualTo(CallStatus.ERROR);
-        assertThat(text(outcome)).contains("ghost").contains("not available");
+        assertThat(text(outcome)).contains("ghost").contains("is down").contains("retry in");
     }
 
     @Test

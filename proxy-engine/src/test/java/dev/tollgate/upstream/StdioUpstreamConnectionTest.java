@@ -84,7 +84,7 @@ class StdioUpstreamConnectionTest {
             assertThat(connection.pid().orElseThrow()).isNotEqualTo(firstPid);
             assertThat(text(connection.request("tools/call", call("echo", Map.of("text", "back")),
                     RequestOptions.of(Duration.ofSeconds(10))))).isEqualTo("back");
-            assertThat(states).containsSubsequence(UpstreamState.RESTARTING, UpstreamState.CONNECTED);
+            assertThat(states).containsSubsequence(UpstreamState.RECONNECTING, UpstreamState.CONNECTED);
         }
     }
 

@@ -68,15 +68,15 @@ class UpstreamRegistryTest {
                     UpstreamStatus::state).contains(
                     tuple("crm", "http", "connected"),
                     tuple("payments", "stdio", "connected"),
-                    tuple("ghost", "http", "failed"));
+                    tuple("ghost", "http", "down"));
             UpstreamStatus ghost = registry.statuses().stream().filter(s -> s.server().equals("ghost"))
                     .findFirst().orElseThrow();
             assertThat(ghost.detail()).contains("handshake failed").contains("unreachable");
             await().until(() -> stateEvents.stream().anyMatch(e -> e.server().equals("ghost")
-                    && e.state().equals("failed")));
+                    && e.state().equals("down")));
 
             assertThatThrownBy(() -> registry.connection("ghost")).isInstanceOf(UpstreamException.class)
-                    .hasMessageContaining("ghost").hasMessageContaining("not available");
+                    .hasMessageContaining("ghost").hasMessageContaining("is down").hasMessageContaining("retry in");
             assertThatThrownBy(() -> registry.connection("nobody")).isInstanceOf(UpstreamException.class)
                     .hasMessageContaining("no upstream server named 'nobody'");
             assertThat(registry.connection("crm").isAlive()).isTrue();
@@ -119,7 +119,7 @@ class UpstreamRegistryTest {
                 UpstreamTestConfigs.http("late", "http://127.0.0.1:" + port + "/mcp")), events)) {
             registry.onListChanged(changes::add);
             registry.start();
-            assertThat(registry.statuses().get(0).state()).isEqualTo("failed");
+            assertThat(registry.statuses().get(0).state()).isEqualTo("down");
             try (McpTestServer late = McpTestServer.builder().port(port).start()) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> registry.statuses().get(0).state()
                         .equals("connected"));

@@ -122,6 +122,7 @@ public final class TollgateShell implements AutoCloseable {
             }
         });
         agentsModel = new AgentsViewModel(engine, background);
+        dispatcher.addListener(agentsModel::onEvents);
         views.put(Section.AGENTS, new AgentsView(agentsModel));
         policyModel = engine.policy().map(control -> new PolicyViewModel(control, background));
         policyModel.ifPresent(m -> m.setShowCall(this::showCall));

@@ -25,6 +25,7 @@ public record LimitBackends(RateLimiter limiter, RepeatWindow repeats, Optional<
         } catch (IllegalArgumentException e) {
             throw config.sourceMap().error("/limitStore", e.getMessage());
         }
+        redis.tryConnect();
         RedisLimitStore store = new RedisLimitStore(redis);
         return new LimitBackends(new RateLimiter(store, settings.failure()), new RedisRepeatWindow(redis),
                 Optional.of(redis));

@@ -78,6 +78,15 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
+    /** Connects now, so an unreachable Redis is logged at start and the first call does not wait for the connection. */
+    public void tryConnect() {
+        try {
+            connection();
+        } catch (LimitStoreUnavailableException e) {
+            // Logged once by unavailable(); calls reconnect by themselves.
+        }
+    }
+
     /** Runs {@code script} with the given keys and arguments and returns its reply. */
     public <T> T eval(Script script, ScriptOutputType type, String[] keys, String... args) {
         StatefulRedisConnection<String, String> open = connection();

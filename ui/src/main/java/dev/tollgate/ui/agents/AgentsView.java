@@ -72,6 +72,8 @@ public final class AgentsView extends BorderPane {
         servers.getColumns().add(col("Transport", UpstreamStatus::transport));
         servers.getColumns().add(col("State", UpstreamStatus::state));
         servers.getColumns().add(col("Tools", u -> Integer.toString(u.toolCount())));
+        servers.getColumns().add(col("Last error", u -> u.lastError().orElse("")));
+        servers.getColumns().add(col("Next attempt", u -> u.retryAt().map(CallDetails.DATE_TIME::format).orElse("")));
         servers.getColumns().add(col("Detail", UpstreamStatus::detail));
         servers.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         servers.setPrefHeight(140);

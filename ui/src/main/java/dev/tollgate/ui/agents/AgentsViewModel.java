@@ -3,6 +3,7 @@ package dev.tollgate.ui.agents;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.engine.Engine;
 import dev.tollgate.engine.UpstreamStatus;
+import dev.tollgate.events.EngineEvent;
 import dev.tollgate.ui.HistoryRange;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
@@ -47,6 +48,13 @@ public final class AgentsViewModel {
     public ObjectProperty<UsageRow> selectedProperty() { return selected; }
     public ObservableList<UsageRow.ToolUsage> tools() { return tools; }
     public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
+
+    /** Keeps the servers table truthful: an upstream that changed state is shown as it is now. */
+    public void onEvents(List<EngineEvent> batch) {
+        if (batch.stream().anyMatch(e -> e instanceof EngineEvent.UpstreamStateChanged)) {
+            upstreams.setAll(engine.upstreams());
+        }
+    }
 
     /** Recounts the range from the store in the background (a streaming scan, never a full load). */
     public void refresh() {
