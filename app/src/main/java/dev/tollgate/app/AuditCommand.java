@@ -12,12 +12,11 @@ import dev.tollgate.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -26,6 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code tollgate audit}: query and verify the audit store from the command line. */
@@ -71,7 +71,7 @@ public final class AuditCommand implements Runnable {
         }
     }
 
-    /** A problem with what the user typed (exit 2) or with the store (exit 1), told in one line. */
+    /** A problem told in one line, with its exit code: 2 for what the user typed and for a missing store. */
     static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
         final int exitCode;
@@ -82,18 +82,17 @@ public final class AuditCommand implements Runnable {
         }
     }
 
+    /** Opens an existing store; a missing or unreachable store (or configuration file) is exit 2. */
     static JdbcAuditStore open(StoreOptions options) throws Failure {
         String url;
         try {
             url = options.url();
         } catch (ConfigException e) {
-            throw new Failure(FAILED, e.getMessage());
+            throw new Failure(USAGE, e.getMessage());
         }
         try {
             return AuditStores.openExisting(url);
-        } catch (AuditUnavailableException e) {
-            throw new Failure(FAILED, e.getMessage());
-        } catch (IllegalArgumentException e) {
+        } catch (AuditUnavailableException | IllegalArgumentException e) {
             throw new Failure(USAGE, e.getMessage());
         }
     }
@@ -106,8 +105,11 @@ public final class AuditCommand implements Runnable {
 
     /** {@code tollgate audit query}. */
     @Command(name = "query", mixinStandardHelpOptions = true,
-            description = "Print recorded calls, oldest first: one JSON object per line, or a table.")
+            description = {"Print recorded calls, newest first: a table on a terminal (the newest "
+                    + Query.TABLE_LIMIT + " unless --limit says otherwise),",
+                    "one JSON object per line when piped or with --format json."})
     static final class Query implements Callable<Integer> {
+        static final int TABLE_LIMIT = 100;
         private static final Set<String> DECISIONS = Set.of("allowed", "blocked");
         private static final Set<String> STATUSES = Set.of("success", "error", "timeout");
 
@@ -142,39 +144,49 @@ public final class AuditCommand implements Runnable {
                 description = "From this time on (2026-11-24T10:00:00Z; without an offset, UTC).")
         String from;
 
+        @Option(names = "--since", paramLabel = "DURATION",
+                description = "Only the last DURATION (90s, 15m, 2h, 7d); instead of --from.")
+        String since;
+
         @Option(names = "--to", paramLabel = "ISO-8601", description = "Up to, not including, this time.")
         String to;
 
-        @Option(names = "--limit", paramLabel = "N", description = "At most N records.")
+        @Option(names = "--limit", paramLabel = "N", description = "At most N records (the newest N).")
         String limit;
 
-        @Option(names = "--newest-first", description = "Newest records first.")
+        @Option(names = "--oldest-first", description = "Oldest records first.")
+        boolean oldestFirst;
+
+        @Option(names = "--newest-first", hidden = true, description = "Newest records first (the default).")
         boolean newestFirst;
 
-        @Option(names = "--format", paramLabel = "json|table", defaultValue = "json",
-                description = "json (one object per line, the default) or table.")
+        @Option(names = "--format", paramLabel = "json|table",
+                description = "table or json (default: table on a terminal, json when piped).")
         String format;
 
         @Override
         public Integer call() {
             try {
-                AuditQuery query = query();
-                String fmt = format.toLowerCase(Locale.ROOT);
-                if (!fmt.equals("json") && !fmt.equals("table")) {
-                    throw new Failure(USAGE, "--format must be json or table, not '" + format + "'");
+                if (oldestFirst && newestFirst) {
+                    throw new Failure(USAGE, "--oldest-first and --newest-first contradict each other");
                 }
+                boolean table = table();
+                OptionalInt explicitLimit = limit();
+                int shown = explicitLimit.orElse(table ? TABLE_LIMIT : Integer.MAX_VALUE);
+                AuditQuery query = query(shown);
                 try (JdbcAuditStore audit = open(store)) {
                     PrintWriter out = spec.commandLine().getOut();
-                    if (fmt.equals("json")) {
-                        audit.scan(query, r -> out.println(Json.write(json(r))));
-                    } else {
+                    if (table) {
                         List<AuditRecord> rows = new ArrayList<>();
                         audit.scan(query, rows::add);
-                        Table.print(out, rows);
+                        long matched = rows.size() < shown ? rows.size() : audit.count(query(Integer.MAX_VALUE));
+                        AuditTable.print(out, rows, footer(rows.size(), matched, explicitLimit.isPresent()));
+                    } else {
+                        audit.scan(query, r -> out.println(Json.write(json(r))));
                     }
                     out.flush();
                 } catch (IllegalStateException e) {
-                    throw new Failure(FAILED, e.getMessage());
+                    throw new Failure(USAGE, e.getMessage());
                 }
                 return OK;
             } catch (Failure f) {
@@ -182,9 +194,45 @@ public final class AuditCommand implements Runnable {
             }
         }
 
-        private AuditQuery query() throws Failure {
+        private boolean table() throws Failure {
+            if (format == null) {
+                return Terminal.interactive();
+            }
+            String fmt = format.toLowerCase(Locale.ROOT);
+            if (!fmt.equals("json") && !fmt.equals("table")) {
+                throw new Failure(USAGE, "--format must be json or table, not '" + format + "'");
+            }
+            return fmt.equals("table");
+        }
+
+        private String footer(int shown, long matched, boolean limited) {
+            String records = String.format(Locale.ROOT, "%,d %s", matched, matched == 1 ? "record" : "records");
+            if (shown >= matched) {
+                return records;
+            }
+            String order = oldestFirst ? "oldest" : "newest";
+            return String.format(Locale.ROOT, "%,d of %s (the %s; %s)", shown, records, order,
+                    limited ? "--limit N shows more" : "--limit N shows more, --format json all");
+        }
+
+        private OptionalInt limit() throws Failure {
+            if (limit == null) {
+                return OptionalInt.empty();
+            }
+            try {
+                int n = Integer.parseInt(limit.trim());
+                if (n < 1) {
+                    throw new NumberFormatException();
+                }
+                return OptionalInt.of(n);
+            } catch (NumberFormatException e) {
+                throw new Failure(USAGE, "--limit must be a positive whole number, not '" + limit + "'");
+            }
+        }
+
+        private AuditQuery query(int max) throws Failure {
             AuditQuery.Builder b = AuditQuery.builder().agent(agent).tool(tool).user(user).session(session)
-                    .conversation(conversation).newestFirst(newestFirst).limit(Integer.MAX_VALUE);
+                    .conversation(conversation).newestFirst(!oldestFirst).limit(max);
             if (decision != null) {
                 b.decision(oneOf("--decision", decision, DECISIONS));
             }
@@ -194,25 +242,25 @@ public final class AuditCommand implements Runnable {
             if (tool != null && tool.isBlank()) {
                 throw new Failure(USAGE, "--tool must be SERVER.TOOL, e.g. payments.issueRefund");
             }
-            Optional<Instant> start = time("--from", from);
+            if (since != null && from != null) {
+                throw new Failure(USAGE, "--since and --from both set where the range starts; give one");
+            }
+            Optional<Instant> start = since != null ? Optional.of(since(since)) : time("--from", from);
             Optional<Instant> end = time("--to", to);
             start.ifPresent(b::from);
             end.ifPresent(b::to);
             if (start.isPresent() && end.isPresent() && !start.get().isBefore(end.get())) {
                 throw new Failure(USAGE, "--from must be before --to");
             }
-            if (limit != null) {
-                try {
-                    int n = Integer.parseInt(limit.trim());
-                    if (n < 1) {
-                        throw new NumberFormatException();
-                    }
-                    b.limit(n);
-                } catch (NumberFormatException e) {
-                    throw new Failure(USAGE, "--limit must be a positive whole number, not '" + limit + "'");
-                }
-            }
             return b.build();
+        }
+
+        private static Instant since(String text) throws Failure {
+            try {
+                return Instant.now().minus(IsoTime.duration("--since", text));
+            } catch (IllegalArgumentException e) {
+                throw new Failure(USAGE, e.getMessage());
+            }
         }
 
         private static String oneOf(String option, String value, Set<String> allowed) throws Failure {
@@ -254,6 +302,8 @@ public final class AuditCommand implements Runnable {
             o.put("latencyMs", r.latencyMs());
             o.put("responseSize", r.responseSize());
             o.put("conversation", r.conversationId().orElse(null));
+            o.put("resultText", r.result().map(Query::text).orElse(null));
+            o.set("result", r.result().orElse(null));
             o.put("prevHash", r.prevHash());
             o.put("hash", r.hash());
             // PRODUCT.md names these "agent id", "MCP session id" and "conversation id"; scripts written
@@ -262,6 +312,17 @@ public final class AuditCommand implements Runnable {
             o.put("sessionId", r.sessionId());
             o.put("conversationId", r.conversationId().orElse(null));
             return o;
+        }
+
+        /** The text blocks of a tool result, one per line: what the agent read. */
+        private static String text(JsonNode result) {
+            List<String> parts = new ArrayList<>();
+            for (JsonNode block : result.path("content")) {
+                if ("text".equals(block.path("type").asString(""))) {
+                    parts.add(block.path("text").asString(""));
+                }
+            }
+            return String.join("\n", parts);
         }
     }
 
@@ -279,15 +340,12 @@ public final class AuditCommand implements Runnable {
         public Integer call() {
             try (JdbcAuditStore audit = open(store)) {
                 VerifyResult result;
-                PrintWriter err = spec.commandLine().getErr();
-                try {
-                    // Progress on stderr, so stdout stays the one-line answer scripts read.
-                    result = audit.verify(checked -> {
-                        err.println("checked " + checked + " records…");
-                        err.flush();
-                    });
+                String label = Terminal.interactive() ? String.format(Locale.ROOT,
+                        "verifying the hash chain of %,d records", audit.count(AuditQuery.all())) : "";
+                try (Terminal.Progress progress = Terminal.progress(label)) {
+                    result = audit.verify();
                 } catch (IllegalStateException e) {
-                    throw new Failure(FAILED, e.getMessage());
+                    throw new Failure(USAGE, e.getMessage());
                 }
                 PrintWriter out = spec.commandLine().getOut();
                 if (result.intact()) {
@@ -301,47 +359,6 @@ public final class AuditCommand implements Runnable {
             } catch (Failure f) {
                 return fail(spec, f);
             }
-        }
-    }
-
-    /** The human table: fixed columns, widths fitted to the rows. */
-    static final class Table {
-        private static final DateTimeFormatter TIME =
-                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-        private static final String[] HEADERS =
-                {"ID", "TIME (UTC)", "AGENT", "USER", "TOOL", "DECISION", "STATUS", "LATENCY", "RULE"};
-        private static final boolean[] RIGHT_ALIGNED = {true, false, false, false, false, false, false, true, false};
-
-        static void print(PrintWriter out, List<AuditRecord> records) {
-            List<String[]> rows = new ArrayList<>();
-            rows.add(HEADERS);
-            for (AuditRecord r : records) {
-                rows.add(new String[] {Long.toString(r.id()), TIME.format(r.timestamp()), r.agentId(),
-                        r.user().orElse("-"), r.qualifiedTool(), r.decision(), r.status(),
-                        String.format(Locale.ROOT, "%.1f ms", r.latencyMs()), clip(r.rule(), 48)});
-            }
-            int[] widths = new int[HEADERS.length];
-            for (String[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    widths[i] = Math.max(widths[i], row[i].length());
-                }
-            }
-            for (String[] row : rows) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < row.length; i++) {
-                    if (i > 0) {
-                        line.append("  ");
-                    }
-                    String pad = " ".repeat(widths[i] - row[i].length());
-                    line.append(RIGHT_ALIGNED[i] ? pad + row[i] : row[i] + pad);
-                }
-                out.println(line.toString().stripTrailing());
-            }
-            out.println(records.size() + (records.size() == 1 ? " record" : " records"));
-        }
-
-        private static String clip(String s, int max) {
-            return s.length() <= max ? s : s.substring(0, max - 1) + "…";
         }
     }
 }

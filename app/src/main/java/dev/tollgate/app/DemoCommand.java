@@ -3,12 +3,15 @@ package dev.tollgate.app;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.sample.agents.Pacing;
 import dev.tollgate.sample.demo.DemoOptions;
+import dev.tollgate.sample.demo.DemoRefusedException;
 import dev.tollgate.sample.demo.DemoSession;
 import dev.tollgate.sample.demo.DemoSummary;
 import dev.tollgate.ui.DesktopApp;
+import dev.tollgate.ui.DisplayCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,7 +50,8 @@ public final class DemoCommand implements Callable<Integer> {
     Optional<Long> history = Optional.empty();
 
     @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "Where the demo writes its configuration and audit store (default: ~/.tollgate/demo).")
+            description = "Where the demo writes its configuration and audit store (default: a new directory per run, "
+                    + "~/.tollgate/demo/<date>-<time>-<pid>). A directory another demo is using is refused.")
     Optional<Path> workDir = Optional.empty();
 
     @Override
@@ -60,26 +64,36 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("--calls and --history must be 0 or more");
             return 2;
         }
+        Optional<String> noWindow = headless ? Optional.empty() : DisplayCheck.whatIsMissing();
+        if (noWindow.isPresent()) {
+            err.println("tollgate demo: " + noWindow.get());
+            return 2;
+        }
         DemoOptions options = DemoOptions.defaults().withHistory(historyRecords);
         options = workDir.map(options::withWorkDir).orElse(options);
         options = db.map(options::withAuditUrl).orElse(options);
 
         DemoSession session;
-        try {
+        String label = String.format(Locale.ROOT, "starting the demo (writing %,d records of last month's history)",
+                historyRecords);
+        try (Terminal.Progress progress = Terminal.progress(historyRecords > 0 ? label : "starting the demo")) {
             session = DemoSession.start(options, TollgateEngine::start);
+        } catch (DemoRefusedException e) {
+            err.println("tollgate demo: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             err.println("tollgate demo could not start: " + e.getMessage());
             return 1;
         }
         try (session) {
-            out.println("Tollgate demo: listening on " + session.endpoint() + " (configuration "
-                    + options.workDir().resolve("tollgate-demo.yaml") + ")");
+            out.println("Tollgate demo: listening on " + session.endpoint());
+            out.println("configuration: " + session.workDir().resolve("tollgate-demo.yaml"));
+            out.println("audit store:   " + session.config().auditUrl());
             out.flush();
             if (headless) {
                 session.play(budget, Pacing.NONE);
                 DemoSummary summary = session.summary();
                 out.print(summary.render());
-                out.println("audit store: " + session.engine().audit().location());
                 out.flush();
             } else {
                 Thread agents = new Thread(() -> playAfterHeadstart(session, budget), "tollgate-demo-agents");

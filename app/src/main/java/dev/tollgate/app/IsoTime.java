@@ -1,5 +1,7 @@
 package dev.tollgate.app;
 
+import dev.tollgate.config.Durations;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -20,6 +22,19 @@ final class IsoTime {
             t -> LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC));
 
     private IsoTime() {}
+
+    /** A look-back such as {@code 90s}, {@code 15m}, {@code 2h} or {@code 7d}; unreadable is an IllegalArgumentException. */
+    static Duration duration(String option, String text) {
+        String t = text.trim();
+        try {
+            if (t.endsWith("d")) {
+                return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+            }
+            return Durations.parse(t);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " must be a duration such as 90s, 15m, 2h or 7d, not '" + text + "'");
+        }
+    }
 
     /** Parses {@code text}; an unreadable time is an IllegalArgumentException naming the option. */
     static Instant parse(String option, String text) {

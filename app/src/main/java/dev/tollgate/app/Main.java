@@ -1,7 +1,10 @@
 package dev.tollgate.app;
 
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code tollgate} command line; with no command it opens the desktop app on the demo configuration. */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "Tollgate 0.1.0",
@@ -14,8 +17,16 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Log what the proxy does (info level); without it only warnings and errors are logged.")
+    boolean verbose;
+
     /** Runs a command line and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
+        if (Arrays.asList(args).contains("--verbose")) {
+            // Before the first logger exists: slf4j-simple reads its level once.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
         return new CommandLine(new Main()).setExecutionExceptionHandler(Main::reportFailure).execute(args);
     }
 

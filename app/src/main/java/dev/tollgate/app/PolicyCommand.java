@@ -10,11 +10,14 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.policy.PolicyPreview;
+import dev.tollgate.policy.PolicyReferences;
 import dev.tollgate.policy.PreviewReport;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -54,8 +57,16 @@ public final class PolicyCommand implements Callable<Integer> {
         }).load(file);
     }
 
+    /** A configuration file that is not there is a usage error (exit 2), not a policy problem (exit 1). */
+    static int missing(PrintWriter err, Path file) {
+        err.println(file + ": no such configuration file");
+        err.flush();
+        return 2;
+    }
+
     /** {@code tollgate policy check --config FILE}. */
-    @Command(name = "check", description = "Validate a configuration's policy; prints file:line: message per problem.")
+    @Command(name = "check", description = {"Validate a configuration: unknown keys, policy rules, roles agents name but",
+            "nobody defines, servers tool patterns name but nobody defines. Prints file:line: message per problem, exit 1."})
     static final class Check implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -67,12 +78,17 @@ public final class PolicyCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            if (!Files.isRegularFile(config)) {
+                return missing(err, config);
+            }
             Set<String> unset = new TreeSet<>();
             List<ConfigException> problems = new ArrayList<>();
             TollgateConfig loaded = null;
             try {
                 loaded = loadForCheck(config, unset);
                 problems.addAll(CompiledPolicy.check(loaded));
+                problems.addAll(PolicyReferences.check(loaded));
+                problems.sort(Comparator.comparingInt(ConfigException::line));
             } catch (ConfigException e) {
                 problems.add(e);
             }
@@ -121,6 +137,9 @@ public final class PolicyCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            if (!Files.isRegularFile(config)) {
+                return missing(err, config);
+            }
             Set<String> unset = new TreeSet<>();
             CompiledPolicy candidate;
             AuditQuery range;
@@ -142,12 +161,13 @@ public final class PolicyCommand implements Callable<Integer> {
                 return 2;
             }
             PreviewReport report;
-            try (JdbcAuditStore store = AuditStores.openExisting(db)) {
+            try (JdbcAuditStore store = AuditStores.openExisting(db);
+                 Terminal.Progress progress = Terminal.progress("replaying recorded calls through " + config)) {
                 report = new PolicyPreview(candidate, tool -> ToolAnnotations.NONE, Math.max(0, sample)).run(store, range);
             } catch (AuditUnavailableException e) {
                 err.println("cannot open the audit store " + AuditStores.redactUrl(db) + ": " + e.getMessage());
                 err.flush();
-                return 1;
+                return 2;
             }
             print(report, out);
             out.flush();

@@ -4,7 +4,9 @@ import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.engine.TollgateEngine;
+import dev.tollgate.policy.PolicyReferences;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,9 +32,15 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!Files.isRegularFile(config)) {
+            return PolicyCommand.missing(err, config);
+        }
         TollgateEngine engine;
         try {
             TollgateConfig loaded = new ConfigLoader().load(config);
+            // Not fatal, since the proxy still fails closed, but almost certainly a typo the operator wants to see.
+            PolicyReferences.check(loaded).forEach(p -> err.println(p.file() + ":" + p.line() + ": warning: " + p.detail()));
+            err.flush();
             if (port != null) {
                 loaded = loaded.withListenPort(port);
             }

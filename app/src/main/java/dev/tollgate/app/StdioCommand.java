@@ -10,6 +10,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,7 +39,10 @@ public final class StdioCommand implements Callable<Integer> {
         if (key == null || key.isBlank()) {
             err.println("tollgate stdio: environment variable " + agentKeyEnv + " is not set");
             err.flush();
-            return 1;
+            return 2;
+        }
+        if (!Files.isRegularFile(config)) {
+            return PolicyCommand.missing(err, config);
         }
         // Only JSON-RPC may reach stdout: anything else printing there would corrupt the agent's stream.
         PrintStream protocolOut = new PrintStream(new FileOutputStream(FileDescriptor.out), true);

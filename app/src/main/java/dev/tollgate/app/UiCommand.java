@@ -7,12 +7,15 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.sample.demo.DemoOptions;
+import dev.tollgate.sample.demo.DemoRefusedException;
 import dev.tollgate.sample.demo.DemoSession;
 import dev.tollgate.ui.DesktopApp;
+import dev.tollgate.ui.DisplayCheck;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -47,6 +50,15 @@ public final class UiCommand implements Callable<Integer>, Runnable {
 
     @Override
     public Integer call() {
+        Optional<String> noWindow = DisplayCheck.whatIsMissing();
+        if (noWindow.isPresent()) {
+            System.err.println("tollgate ui: " + noWindow.get());
+            return 2;
+        }
+        if (config.isPresent() && !Files.isRegularFile(config.get())) {
+            System.err.println(config.get() + ": no such configuration file");
+            return 2;
+        }
         try {
             if (connect.isPresent()) {
                 return connect(connect.get());
@@ -57,16 +69,17 @@ public final class UiCommand implements Callable<Integer>, Runnable {
             } else {
                 DemoSession demo = DemoSession.start(DemoOptions.defaults().withAuditUrl(ConfigLoader.DEFAULT_AUDIT_URL),
                         TollgateEngine::start);
-                try {
+                try (demo) {
                     DesktopApp.launch(demo::engine);
-                } finally {
-                    demo.world().close();
                 }
             }
             return 0;
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 1;
+        } catch (DemoRefusedException e) {
+            System.err.println("tollgate ui: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             System.err.println("tollgate ui: " + e.getMessage());
             return 1;

@@ -92,9 +92,39 @@ class AuditCommandTest {
         assertThat(ids(run("audit", "query", "--db", audit.url(), "--status", "timeout"))).hasSize(1);
         assertThat(ids(run("audit", "query", "--db", audit.url(), "--tool", "payments.*"))).hasSize(3);
         assertThat(ids(run("audit", "query", "--db", audit.url(), "--tool", "payments.*", "--limit", "2")))
-                .containsExactly(refundAt1015, blockedRefund);
+                .containsExactly(refundAt1130, blockedRefund);
         assertThat(ids(run("audit", "query", "--db", audit.url(), "--from", "2026-11-24T11:00:00Z")))
                 .containsExactly(refundAt1130);
+    }
+
+    @Test
+    void queryListsNewestFirstUnlessAskedForOldestFirst() {
+        assertThat(ids(run("audit", "query", "--db", audit.url(), "--tool", "payments.*")))
+                .containsExactly(refundAt1130, blockedRefund, refundAt1015);
+        assertThat(ids(run("audit", "query", "--db", audit.url(), "--tool", "payments.*", "--oldest-first")))
+                .containsExactly(refundAt1015, blockedRefund, refundAt1130);
+    }
+
+    @Test
+    void sinceCountsBackFromNowAndJsonCarriesTheResultText() throws Exception {
+        long recent = record(audit.store(), "billing-agent", "crm.getAccount", Instant.now().minusSeconds(60), "{}",
+                Decision.allowed("role billing", Optional.empty()), CallStatus.SUCCESS);
+
+        Result r = run("audit", "query", "--db", audit.url(), "--since", "15m");
+
+        assertThat(ids(r)).containsExactly(recent);
+        assertThat(Json.parse(r.out.strip()).path("resultText").asString()).isEqualTo("account 7: Ada");
+        assertThat(ids(run("audit", "query", "--db", audit.url(), "--since", "1d"))).containsExactly(recent);
+        assertThat(run("audit", "query", "--db", audit.url(), "--since", "soon").code).isEqualTo(2);
+    }
+
+    @Test
+    void aTableCutShortSaysHowManyMoreMatched() {
+        Result r = run("audit", "query", "--db", audit.url(), "--format", "table", "--limit", "2");
+
+        assertThat(r.code).isZero();
+        assertThat(r.out.lines().toList()).hasSize(4).last()
+                .isEqualTo("2 of 4 records (the newest; --limit N shows more)");
     }
 
     @Test
@@ -107,6 +137,7 @@ class AuditCommandTest {
         assertThat(lines.get(0)).startsWith("ID").contains("AGENT", "TOOL", "DECISION", "STATUS", "LATENCY", "RULE");
         int toolColumn = lines.get(0).indexOf("TOOL");
         assertThat(lines.subList(1, 4)).allSatisfy(l -> assertThat(l.substring(toolColumn)).startsWith("payments.issueRefund"));
+        assertThat(lines.get(1)).contains("2026-11-24 11:30:00.000");
         assertThat(lines.get(2)).contains("support-agent", "blocked", "deny payments.issueRefund");
         assertThat(lines.get(4)).isEqualTo("3 records");
     }
@@ -139,13 +170,16 @@ class AuditCommandTest {
     }
 
     @Test
-    void anUnreachableStoreIsAOneLineErrorWithExitCodeOne(@TempDir Path dir) {
+    void aMissingOrUnreachableStoreIsAOneLineErrorWithExitCodeTwo(@TempDir Path dir) {
         Result missing = run("audit", "query", "--db", "jdbc:h2:file:" + dir.resolve("nothing-here"));
-        assertThat(missing.code).isEqualTo(1);
+        assertThat(missing.code).isEqualTo(2);
         assertThat(missing.err.strip()).startsWith("tollgate audit query: no audit store at").doesNotContain("\n");
 
+        Result missingVerify = run("audit", "verify", "--db", "jdbc:h2:file:" + dir.resolve("nothing-here"));
+        assertThat(missingVerify.code).isEqualTo(2);
+
         Result down = run("audit", "verify", "--db", "jdbc:postgresql://127.0.0.1:1/audit?connectTimeout=2");
-        assertThat(down.code).isEqualTo(1);
+        assertThat(down.code).isEqualTo(2);
         assertThat(down.err.strip()).startsWith("tollgate audit verify: cannot open the audit store").doesNotContain("\n");
     }
 
@@ -195,7 +229,8 @@ class AuditCommandTest {
                                Decision decision, CallStatus status) throws AuditUnavailableException {
         ToolCall call = call(agent, tool, Json.parse(args), at, "session-1", Optional.of("conv-1"));
         long id = store.recordAttempt(call);
-        store.recordOutcome(id, call, new CallOutcome(decision, status, Json.parse("{\"content\":[]}"), 21),
+        store.recordOutcome(id, call, new CallOutcome(decision, status,
+                Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"account 7: Ada\"}]}"), 21),
                 Duration.ofMillis(8));
         return id;
     }

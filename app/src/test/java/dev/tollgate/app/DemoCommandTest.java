@@ -6,13 +6,16 @@ import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
+import dev.tollgate.json.Json;
 import dev.tollgate.sample.agents.Transcript;
 import dev.tollgate.sample.agents.TranscriptLine;
 import dev.tollgate.sample.demo.DemoSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** {@code tollgate demo --headless} end to end: sample servers, the real engine, scripted agents, the H2 audit store. */
 class DemoCommandTest {
@@ -84,6 +88,18 @@ class DemoCommandTest {
         assertThat(storm.stream().filter(AuditRecord::blocked).allMatch(r ->
                 DemoSummary.guardOf(r) == DemoSummary.Guard.BREAKER || DemoSummary.guardOf(r) == DemoSummary.Guard.LIMIT))
                 .isTrue();
+
+        // The agents wrote their conversations down as they ran: today's times, beside the calls they caused.
+        Path recorded = dir.resolve("work").resolve("transcripts").resolve("conv-billing-2240.jsonl");
+        List<JsonNode> turns = Files.readAllLines(recorded).stream().map(Json::parse).toList();
+        Instant firstCall = storm.get(0).timestamp();
+        assertThat(turns).allSatisfy(t -> assertThat(t.path("conversationId").asString()).isEqualTo("conv-billing-2240"));
+        assertThat(turns).anySatisfy(t -> {
+            assertThat(t.path("role").asString()).isEqualTo("assistant");
+            assertThat(t.path("toolCalls").path(0).path("tool").asString()).isEqualTo("payments.issueRefund");
+            assertThat(Instant.parse(t.path("timestamp").asString())).isBetween(firstCall.minusSeconds(60), firstCall);
+        });
+        assertThat(turns).anySatisfy(t -> assertThat(t.path("text").asString()).startsWith(storm.size() + " attempts"));
     }
 
     @Test

@@ -64,7 +64,37 @@ class PolicyCommandTest {
         Files.writeString(bad, "roles:\n  billing: [unclosed\n");
         assertThat(run("policy", "check", "--config", bad.toString())).isEqualTo(1);
         assertThat(err.toString()).startsWith(bad + ":");
-        assertThat(run("policy", "check", "--config", dir.resolve("missing.yaml").toString())).isEqualTo(1);
+        assertThat(run("policy", "check", "--config", dir.resolve("missing.yaml").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("missing.yaml: no such configuration file");
+    }
+
+    @Test
+    void checkNamesUnknownKeysAtAnyLevelUndefinedRolesAndUnknownServers() throws Exception {
+        Path typos = dir.resolve("typos.yaml");
+        Files.writeString(typos, """
+                listn: 127.0.0.1:7070
+                servers:
+                  payments: { url: "http://127.0.0.1:9002/mcp", timout: 5s }
+                agents:
+                  support-agent: { keys: [k1], roles: [suport] }
+                roles:
+                  support:
+                    allow: ["crm.getAccount", "payment.getHistory"]
+                    limits: { "payments.getHistory": { rate: 10/min, brust: 3 } }
+                """);
+
+        assertThat(run("policy", "check", "--config", typos.toString())).isEqualTo(1);
+
+        assertThat(err.toString().lines()).containsExactly(
+                typos + ":1: unknown key 'listn' at the top level (did you mean 'listen'?)",
+                typos + ":3: unknown key 'timout' in servers.payments (did you mean 'timeout'?)",
+                typos + ":5: agent 'support-agent' has role 'suport', which is not defined under roles (defined: support)",
+                typos + ":8: tool pattern 'crm.getAccount' names server 'crm', which is not defined under servers"
+                        + " (defined: payments)",
+                typos + ":8: tool pattern 'payment.getHistory' names server 'payment', which is not defined under servers"
+                        + " (defined: payments)",
+                typos + ":9: unknown key 'brust' in roles.support.limits.payments.getHistory (did you mean 'burst'?)");
+        assertThat(out.toString()).isEmpty();
     }
 
     @Test
@@ -82,6 +112,14 @@ class PolicyCommandTest {
                 .contains("Changed calls (first 3):")
                 .contains("allowed -> blocked by role billing deny payments.issueRefund");
         assertThat(out.toString()).doesNotContain("crm.getAccount");
+    }
+
+    @Test
+    void previewOfAMissingStoreIsExitCodeTwo() {
+        int code = run("policy", "preview", "--config", SEED_AGENTS.toString(), "--db",
+                "jdbc:h2:file:" + dir.resolve("no-store"));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("cannot open the audit store").contains("no audit store at");
     }
 
     @Test

@@ -29,7 +29,7 @@ class ServeCommandTest {
     void servePrintsExactlyTheListeningLineOnAFreePortAndServesAgentsUntilTerminated() throws Exception {
         try (McpTestServer crm = McpTestServer.builder().tools("echo").start();
              TollgateProcess tollgate = TollgateProcess.start(Map.of(), "serve", "--config",
-                     config(crm.url()).toString(), "--port", "0")) {
+                     config(crm.url()).toString(), "--port", "0", "--verbose")) {
             String line = tollgate.readLine(60);
 
             assertThat(line).matches("listening on http://127\\.0\\.0\\.1:\\d+/mcp");
@@ -42,6 +42,20 @@ class ServeCommandTest {
             tollgate.terminate();
             tollgate.waitFor(30);
             assertThat(tollgate.stderr()).contains("Tollgate shutting down");
+        }
+    }
+
+    @Test
+    void serveIsQuietByDefaultAndWarnsAboutAnUndefinedRole() throws Exception {
+        Path file = config("http://127.0.0.1:1/mcp");
+        Files.writeString(file, Files.readString(file).replace("roles: [ops]", "roles: [ops, opps]"));
+        try (TollgateProcess tollgate = TollgateProcess.start(Map.of(), "serve", "--config", file.toString(),
+                "--port", "0")) {
+            assertThat(tollgate.readLine(60)).startsWith("listening on ");
+            tollgate.terminate();
+            tollgate.waitFor(30);
+            assertThat(tollgate.stderr()).contains(file + ":6: warning: agent 'ops' has role 'opps'")
+                    .doesNotContain("INFO", "Tollgate shutting down");
         }
     }
 

@@ -58,13 +58,13 @@ class StdioCommandTest {
     }
 
     @Test
-    void aMissingKeyVariableIsRefusedWithExitCode1() throws Exception {
+    void aMissingKeyVariableIsAUsageErrorWithExitCode2() throws Exception {
         Path file = dir.resolve("tollgate.yaml");
         Files.writeString(file, "agents:\n  desk: { keys: [\"desk-key\"], roles: [desk] }\n");
 
         try (TollgateProcess tollgate = TollgateProcess.start(Map.of(), "stdio", "--config", file.toString(),
                 "--agent-key-env", "TOLLGATE_TEST_UNSET_KEY")) {
-            assertThat(tollgate.waitFor(60)).isEqualTo(1);
+            assertThat(tollgate.waitFor(60)).isEqualTo(2);
             assertThat(tollgate.stderr()).contains("TOLLGATE_TEST_UNSET_KEY is not set");
             assertThat(tollgate.readLine(5)).isNull();
         }

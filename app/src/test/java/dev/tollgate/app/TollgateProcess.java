@@ -27,8 +27,12 @@ final class TollgateProcess implements AutoCloseable {
 
     /** The java command line that runs {@code tollgate ARGS} on this JVM's classpath, logging to stderr. */
     static List<String> command(String... args) {
+        return command(System.getProperty("user.home"), args);
+    }
+
+    private static List<String> command(String home, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", System.getProperty("java.class.path"), "-Duser.home=" + home,
                 "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider",
                 "-Dorg.slf4j.simpleLogger.logFile=System.err", Main.class.getName()));
         command.addAll(List.of(args));
@@ -36,7 +40,12 @@ final class TollgateProcess implements AutoCloseable {
     }
 
     static TollgateProcess start(Map<String, String> env, String... args) {
-        ProcessBuilder builder = new ProcessBuilder(command(args));
+        return start(Path.of(System.getProperty("user.home")), env, args);
+    }
+
+    /** As a user whose home directory is {@code home} (where ~/.tollgate lives). */
+    static TollgateProcess start(Path home, Map<String, String> env, String... args) {
+        ProcessBuilder builder = new ProcessBuilder(command(home.toString(), args));
         builder.environment().putAll(env);
         try {
             Path stderr = Files.createTempFile("tollgate-stderr", ".log");

@@ -2,11 +2,11 @@ package dev.tollgate.audit;
 
 import dev.tollgate.config.TollgateConfig;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -82,7 +82,7 @@ public final class AuditStores {
     }
 
     /** The H2 database file a URL names, if it names one. */
-    static Optional<Path> h2File(String url) {
+    public static Optional<Path> h2File(String url) {
         String lower = url.toLowerCase(Locale.ROOT);
         String rest;
         if (lower.startsWith("jdbc:h2:file:")) {

@@ -45,6 +45,11 @@ public record TollgateConfig(
                 allowedOrigins, callTimeout, maxBodyBytes, root, text, sourceMap);
     }
 
+    /** Where the agents' conversation transcripts (JSON Lines) are read from: {@code transcripts/} beside the file. */
+    public Optional<Path> transcriptsDirectory() {
+        return file.map(f -> f.toAbsolutePath().getParent().resolve("transcripts"));
+    }
+
     @Override
     public String toString() {
         return "TollgateConfig[" + file.map(Path::toString).orElse("<inline>") + ", listen=" + listenHost + ":"

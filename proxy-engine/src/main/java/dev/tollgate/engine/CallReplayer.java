@@ -10,8 +10,9 @@ import java.util.Optional;
  * decided by the policy in force, rate-limited and audited like any other call.
  *
  * <p>A re-sent call runs as the built-in agent {@value #AGENT_ID} holding the roles the original agent has in the
- * configuration now: policy still applies as it would to that agent, while the audit trail shows the call was a
- * replay. The original conversation id is kept; the call gets a fresh call id and session.
+ * configuration now: policy still applies as it would to that agent, and the call counts against that agent's
+ * rate limits and loop breaker (a re-send cannot get past a limit or a tripped breaker), while the audit trail
+ * shows the call was a replay. The original conversation id is kept; the call gets a fresh call id and session.
  */
 public interface CallReplayer {
     /** The agent id re-sent calls are recorded under. */

@@ -1,12 +1,15 @@
 package dev.tollgate.engine;
 
 import dev.tollgate.gateway.GatewayPipelines;
+import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
+import dev.tollgate.pipeline.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -50,14 +53,16 @@ final class Chains {
 
     /**
      * The chain a re-sent recorded call runs through: the governing chain without the identity link, since the
-     * replayer gives the call its built-in identity (there are no agent credentials to re-check).
+     * replayer gives the call its built-in identity (there are no agent credentials to re-check). The rate limit
+     * and loop breaker see the call as the {@code original} agent's, so a re-send cannot sidestep that agent's
+     * limits or a tripped breaker.
      */
-    static Pipeline replay(Links l, Supplier<CallSnapshot> snapshots) {
+    static Pipeline replay(Links l, Supplier<CallSnapshot> snapshots,
+                           Function<ToolCall, Optional<AgentIdentity>> original) {
         List<Interceptor> links = new ArrayList<>(List.of(
                 l.audit(),
                 l.policy(),
-                l.rateLimit(),
-                l.loopBreaker(),
+                new GovernedAs(original, List.of(l.rateLimit(), l.loopBreaker())),
                 l.history(),
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());

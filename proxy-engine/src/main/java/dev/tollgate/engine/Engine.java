@@ -4,6 +4,7 @@ import dev.tollgate.audit.AuditStore;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.policy.PolicyControl;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,6 +29,11 @@ public interface Engine extends AutoCloseable {
 
     /** Re-sends recorded calls through the governing chain; empty when no proxy is running (read-only store). */
     default Optional<CallReplayer> replayer() {
+        return Optional.empty();
+    }
+
+    /** Where conversation transcripts are read from (beside the configuration file); empty without one. */
+    default Optional<Path> transcripts() {
         return Optional.empty();
     }
 

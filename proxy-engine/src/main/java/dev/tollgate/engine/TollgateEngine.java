@@ -51,6 +51,7 @@ import dev.tollgate.upstream.ForwardingInterceptor;
 import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.upstream.UpstreamTool;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -183,9 +184,8 @@ public final class TollgateEngine implements Engine {
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
             McpGateway gateway = new McpGateway(upstreams, policy::live, () -> authenticator,
                     Chains.observed(Chains.build(links, snapshots), telemetry.link(), snapshots), sessions, settings);
-            CallReplayer replayer = new PipelineReplayer(
-                    Chains.observed(Chains.replay(links, snapshots), telemetry.link(), snapshots), policy, upstreams,
-                    audit, config.callTimeout());
+            CallReplayer replayer = new PipelineReplayer(links, snapshots, telemetry.link(), policy, upstreams, audit,
+                    config.callTimeout());
             policy.onChange((previous, next) -> gateway.policyChanged());
 
             Optional<AgentHttpServer> http = Optional.empty();
@@ -331,6 +331,11 @@ public final class TollgateEngine implements Engine {
     @Override
     public Optional<CallReplayer> replayer() {
         return Optional.of(replayer);
+    }
+
+    @Override
+    public Optional<Path> transcripts() {
+        return policy.get().config().transcriptsDirectory();
     }
 
     /** The hot-reloading policy holder, for wiring features that react to policy changes. */

@@ -2,6 +2,7 @@ package dev.tollgate.policy;
 
 import dev.tollgate.config.AgentConfig;
 import dev.tollgate.config.ConfigException;
+import dev.tollgate.config.ConfigKeys;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.history.CallHistory;
 import dev.tollgate.identity.AgentIdentity;
@@ -13,6 +14,8 @@ import dev.tollgate.pipeline.ToolCall;
 import dev.tollgate.pipeline.ToolRef;
 import dev.tollgate.ratelimit.LimitRule;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,20 +44,31 @@ public final class CompiledPolicy implements Policy {
         this.loopBreaker = loopBreaker;
     }
 
-    /** Compiles the policy sections of a loaded configuration; throws the first problem with its line. */
+    /**
+     * Compiles the policy sections of a loaded configuration; throws the first problem with its line (an
+     * unknown key anywhere in the file is one: a misspelt key must not be silently ignored).
+     */
     public static CompiledPolicy from(TollgateConfig config) {
         PolicyParser parser = new PolicyParser(config);
-        if (!parser.problems().isEmpty()) {
-            throw parser.problems().get(0);
+        List<ConfigException> problems = problems(config, parser);
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
         }
         Map<String, List<PolicyRule>> rules = new LinkedHashMap<>();
         parser.rulesByRole.forEach((role, list) -> rules.put(role, List.copyOf(list)));
         return new CompiledPolicy(config, Map.copyOf(rules), List.copyOf(parser.limits), parser.loopBreaker);
     }
 
-    /** Every problem of the policy sections, in file order; empty when the policy compiles. */
+    /** Every problem of the policy sections and every unknown key, in file order; empty when the policy compiles. */
     public static List<ConfigException> check(TollgateConfig config) {
-        return new PolicyParser(config).problems();
+        return problems(config, new PolicyParser(config));
+    }
+
+    private static List<ConfigException> problems(TollgateConfig config, PolicyParser parser) {
+        List<ConfigException> all = new ArrayList<>(ConfigKeys.unknownKeys(config));
+        all.addAll(parser.problems());
+        all.sort(Comparator.comparingInt(ConfigException::line));
+        return all;
     }
 
     public TollgateConfig config() {

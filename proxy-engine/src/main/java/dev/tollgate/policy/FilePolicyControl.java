@@ -54,6 +54,11 @@ public final class FilePolicyControl implements PolicyControl {
         holder.apply(candidateText);
     }
 
+    @Override
+    public void apply(String candidateText, String basedOn) throws ConfigException {
+        holder.apply(candidateText, basedOn);
+    }
+
     private TollgateConfig parse(String text) {
         return loader.parse(holder.file().map(Path::toString).orElse("<candidate>"), text);
     }

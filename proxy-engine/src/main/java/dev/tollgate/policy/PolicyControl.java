@@ -17,4 +17,17 @@ public interface PolicyControl {
 
     /** Validates, writes and hot-swaps the candidate; throws with the first problem and keeps the old policy. */
     void apply(String candidateText) throws ConfigException;
+
+    /**
+     * As {@link #apply(String)}, only if the configuration still is {@code basedOn} (the text the edit started
+     * from); otherwise throws and changes nothing, so a change made meanwhile is never overwritten. This default
+     * compares before applying; a control that owns the file compares and writes under one lock.
+     */
+    default void apply(String candidateText, String basedOn) throws ConfigException {
+        if (!currentText().equals(basedOn)) {
+            throw new ConfigException("<policy>", 0, "the policy changed since this edit began;"
+                    + " reload or merge that change first (nothing was saved)");
+        }
+        apply(candidateText);
+    }
 }

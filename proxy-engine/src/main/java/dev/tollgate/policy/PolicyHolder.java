@@ -86,6 +86,14 @@ public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseab
         return current.get();
     }
 
+    private static String onDisk(Path target) {
+        try {
+            return Files.readString(target, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(target.toString(), 0, "cannot read the policy file: " + e.getMessage());
+        }
+    }
+
     public Optional<Path> file() {
         return file;
     }
@@ -156,9 +164,26 @@ public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseab
      * Throws the first problem and changes nothing when the text is not valid.
      */
     public void apply(String text) throws ConfigException {
+        apply(text, Optional.empty());
+    }
+
+    /**
+     * As {@link #apply(String)}, but only when the file on disk still holds {@code basedOn}, the text the
+     * edit started from: an external change made meanwhile is never overwritten (the editor offers to
+     * reload or merge it instead).
+     */
+    public void apply(String text, String basedOn) throws ConfigException {
+        apply(text, Optional.of(basedOn));
+    }
+
+    private void apply(String text, Optional<String> basedOn) throws ConfigException {
         Path target = file.orElseThrow(() -> new ConfigException("<inline>", 0,
                 "this policy was not loaded from a file, so there is nowhere to save it"));
         synchronized (reloadLock) {
+            if (basedOn.isPresent() && !basedOn.get().equals(onDisk(target))) {
+                throw new ConfigException(target.toString(), 0, "the file changed on disk since this edit began;"
+                        + " reload or merge that change first (nothing was saved)");
+            }
             CompiledPolicy candidate = CompiledPolicy.from(loader.parse(target.toString(), text));
             try {
                 Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".tollgate-", ".yaml");

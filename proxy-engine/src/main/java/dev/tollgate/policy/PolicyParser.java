@@ -16,17 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
-/** Reads the policy sections ({@code roles}, {@code limits}, {@code loopBreaker}), collecting every problem with its line. */
+/**
+ * Reads the policy sections ({@code roles}, {@code limits}, {@code loopBreaker}), collecting every problem with its
+ * line; which keys may appear is {@link dev.tollgate.config.ConfigKeys}'s business.
+ */
 final class PolicyParser {
-    private static final Set<String> ROLE_KEYS = Set.of("allow", "deny", "limits", "description");
-    private static final Set<String> RULE_KEYS = Set.of("tool", "class", "when");
-    private static final Set<String> LIMIT_KEYS = Set.of("name", "tool", "per", "rate", "burst");
-    private static final Set<String> BREAKER_KEYS = Set.of("enabled", "maxRepeats", "window", "coolDown", "tools");
-    private static final Set<String> BREAKER_TOOL_KEYS = Set.of("maxRepeats", "window", "coolDown");
-
     private final SourceMap lines;
     private final List<ConfigException> problems = new ArrayList<>();
 
@@ -55,15 +51,6 @@ final class PolicyParser {
         return name.replace("~", "~0").replace("/", "~1");
     }
 
-    private void unknownKeys(JsonNode node, String pointer, Set<String> allowed, String what) {
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!allowed.contains(e.getKey())) {
-                problem(pointer + "/" + key(e.getKey()), "unknown key '" + e.getKey() + "' in " + what
-                        + " (expected one of " + String.join(", ", allowed.stream().sorted().toList()) + ")");
-            }
-        }
-    }
-
     private void roles(JsonNode roles) {
         if (roles.isMissingNode() || roles.isNull()) {
             return;
@@ -85,7 +72,6 @@ final class PolicyParser {
                 problem(pointer, "role '" + name + "' must be a mapping with allow, deny and limits");
                 continue;
             }
-            unknownKeys(body, pointer, ROLE_KEYS, "role '" + name + "'");
             rules(name, false, body.path("deny"), pointer + "/deny", rules);
             rules(name, true, body.path("allow"), pointer + "/allow", rules);
             roleLimits(name, body.path("limits"), pointer + "/limits");
@@ -119,7 +105,6 @@ final class PolicyParser {
             problem(pointer, "a rule is a tool pattern like \"payments.*\" or a mapping with tool, class and when");
             return Optional.empty();
         }
-        unknownKeys(item, pointer, RULE_KEYS, "a rule");
         Optional<Glob> tool = Optional.empty();
         if (item.has("tool")) {
             tool = glob(item.get("tool").asString(), pointer + "/tool");
@@ -200,11 +185,6 @@ final class PolicyParser {
             }
         }
         if (value.isObject()) {
-            for (Map.Entry<String, JsonNode> e : value.properties()) {
-                if (!e.getKey().equals("rate") && !e.getKey().equals("burst")) {
-                    problem(pointer + "/" + key(e.getKey()), "unknown key '" + e.getKey() + "' in a limit (expected rate, burst)");
-                }
-            }
             return rateAndBurst(value, pointer);
         }
         problem(pointer, "a limit is a rate like \"200/min\" or a mapping with rate and burst");
@@ -249,7 +229,6 @@ final class PolicyParser {
                 problem(p, "a limit is a mapping with tool, per, rate and optionally burst and name");
                 continue;
             }
-            unknownKeys(item, p, LIMIT_KEYS, "a limit");
             String pattern = item.path("tool").asString("*");
             Optional<Glob> glob = glob(pattern, p + "/tool");
             LimitScope scope = LimitScope.AGENT_TOOL;
@@ -279,7 +258,6 @@ final class PolicyParser {
             problem("/loopBreaker", "loopBreaker must be a mapping with maxRepeats, window, coolDown and tools");
             return;
         }
-        unknownKeys(node, "/loopBreaker", BREAKER_KEYS, "loopBreaker");
         boolean enabled = true;
         if (node.has("enabled")) {
             if (!node.get("enabled").isBoolean()) {
@@ -299,7 +277,6 @@ final class PolicyParser {
                 problem(p, "a tool's loop breaker is a mapping with maxRepeats, window and coolDown");
                 continue;
             }
-            unknownKeys(e.getValue(), p, BREAKER_TOOL_KEYS, "a tool's loop breaker");
             Optional<Glob> glob = glob(e.getKey(), p);
             LoopRule inherited = new LoopRule(defaults.maxRepeats(), defaults.window(), defaults.coolDown(),
                     lines.location(p));

@@ -78,8 +78,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             throw new IllegalArgumentException("server '" + config.name() + "' has an invalid url");
         }
         this.client = client;
-        // No idle connections kept: a retry after a stale socket must not pick another stale one from the pool.
-        this.freshClient = client.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
+        this.freshClient = freshConnections(client);
         this.rpc = new JsonRpcSession(config.name(), false, this::postAsync);
         this.stream = new ServerEventStream(config.name(), client, this::streamRequest,
                 m -> rpc.dispatch(m, Optional.empty()));
@@ -97,6 +96,14 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             throw e;
         }
         return connection;
+    }
+
+    /**
+     * The same client with a pool that keeps no idle connection, for the retry after a stale socket: it must not
+     * pick another stale one from the pool.
+     */
+    static OkHttpClient freshConnections(OkHttpClient client) {
+        return client.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
     }
 
     /** An OkHttp client suited to upstream calls: no read timeout (each call has its own deadline). */

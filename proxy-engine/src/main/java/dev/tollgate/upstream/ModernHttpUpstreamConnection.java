@@ -46,6 +46,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     private final ServerConfig config;
     private final HttpUrl url;
     private final OkHttpClient client;
+    private final OkHttpClient freshClient;
     private final JsonRpcSession rpc;
     private volatile JsonNode initializeResult = Json.object();
     private volatile boolean closed;
@@ -58,6 +59,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             throw new IllegalArgumentException("server '" + config.name() + "' has an invalid url");
         }
         this.client = client;
+        this.freshClient = HttpUpstreamConnection.freshConnections(client);
         this.rpc = new JsonRpcSession(config.name(), false, message -> { });
     }
 
@@ -131,19 +133,23 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         ObjectNode sent = withEnvelope(params);
         JsonRpcSession.Pending p = rpc.begin(method, sent, options.related());
         try {
-            return JsonRpcSession.toResponse(exchange(p, sent, options));
+            return JsonRpcSession.toResponse(exchange(p, sent, options, true));
         } finally {
             rpc.end(p);
         }
     }
 
-    private JsonNode exchange(JsonRpcSession.Pending p, ObjectNode params, RequestOptions options)
-            throws UpstreamException {
+    /** One POST; one that broke on a stale pooled connection ({@link StaleConnectionProbe}) goes again on a fresh one. */
+    private JsonNode exchange(JsonRpcSession.Pending p, ObjectNode params, RequestOptions options,
+                              boolean mayRetryStale) throws UpstreamException {
         Duration timeout = options.timeout();
         Request.Builder builder = post(JsonRpcSession.requestMessage(p.id(), p.method(), params), options.headers());
         ModernProtocol.nameValue(p.method(), params)
                 .ifPresent(name -> builder.header(ModernProtocol.NAME_HEADER, ModernProtocol.encodeHeaderValue(name)));
-        Call call = client.newCall(builder.header(ModernProtocol.METHOD_HEADER, p.method()).build());
+        Call call = (mayRetryStale ? client : freshClient)
+                .newCall(builder.header(ModernProtocol.METHOD_HEADER, p.method()).build());
+        StaleConnectionProbe probe = new StaleConnectionProbe();
+        call.addEventListener(probe);
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = Timers.SCHEDULER.schedule(() -> {
             timedOut.set(true);
@@ -165,12 +171,15 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             if (options.cancellation().isCancelled()) {
                 throw rpc.cancelledByAgent(p, options.cancellation().reason().orElseThrow());
             }
-            throw new UpstreamException("upstream '" + server() + "' is unreachable at " + url.redact() + ": "
-                    + HttpUpstreamConnection.describe(e), false, e);
+            if (!(mayRetryStale && probe.failedOnIdleConnection())) {
+                throw new UpstreamException("upstream '" + server() + "' is unreachable at " + url.redact() + ": "
+                        + HttpUpstreamConnection.describe(e), false, e);
+            }
         } finally {
             deadline.cancel(false);
             watch.close();
         }
+        return exchange(p, params, options, false);
     }
 
     private JsonNode read(Response response, JsonRpcSession.Pending p, Call call, AtomicBoolean timedOut)

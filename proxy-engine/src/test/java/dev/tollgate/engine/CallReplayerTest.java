@@ -41,7 +41,9 @@ class CallReplayerTest {
                 + "roles:\n"
                 + "  billing:\n"
                 + "    allow: [\"crm.*\"]\n"
-                + "    deny: [\"crm.charge\"]\n";
+                + "    deny: [\"crm.charge\"]\n"
+                + "    limits: { \"crm.echo\": \"5/min\" }\n"
+                + "loopBreaker: { maxRepeats: 2, window: 1m, coolDown: 5m }\n";
         engine = TollgateEngine.start(EngineConfigs.write(dir, config));
     }
 
@@ -84,6 +86,33 @@ class CallReplayerTest {
         assertThat(replay.conversationId()).contains("conv-7");
         assertThat(replay.decision()).isEqualTo("allowed");
         assertThat(replayer.annotations(original).orElseThrow().isReadOnly()).isTrue();
+    }
+
+    @Test
+    void aReSendCountsAgainstTheOriginalAgentsRateLimit() {
+        AuditRecord first = recorded("crm__echo", Map.of("text", "call 0"));
+        for (int i = 1; i < 5; i++) {
+            assertThat(recorded("crm__echo", Map.of("text", "call " + i)).blocked()).isFalse();
+        }
+
+        CallReplayer.Resent resent = engine.replayer().orElseThrow().resend(first);
+
+        assertThat(resent.outcome().decision().isBlocked()).isTrue();
+        AuditRecord replay = engine.audit().find(resent.auditRecordId().orElseThrow()).orElseThrow();
+        assertThat(replay.agentId()).isEqualTo(CallReplayer.AGENT_ID);
+        assertThat(replay.rule()).contains("limit crm.echo 5/min");
+    }
+
+    @Test
+    void aReSendAfterTheOriginalAgentsLoopBreakerTrippedIsStoppedByThatBreaker() {
+        AuditRecord first = recorded("crm__echo", Map.of("text", "same"));
+        recorded("crm__echo", Map.of("text", "same"));
+        assertThat(recorded("crm__echo", Map.of("text", "same")).rule()).startsWith("loop breaker");
+
+        CallReplayer.Resent resent = engine.replayer().orElseThrow().resend(first);
+
+        assertThat(resent.outcome().decision().isBlocked()).isTrue();
+        assertThat(engine.audit().find(resent.auditRecordId().orElseThrow()).orElseThrow().rule()).startsWith("loop breaker");
     }
 
     @Test

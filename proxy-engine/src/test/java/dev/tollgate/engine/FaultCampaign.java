@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -96,8 +97,12 @@ public final class FaultCampaign {
                      }
                  });
                  AgentClient agent = AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
-                Supplier<McpSchema.CallToolResult> echo = () -> agent.call("faulty__echo", Map.of("text", "x"));
-                Supplier<McpSchema.CallToolResult> evEcho = () -> agent.call("ev__echo", Map.of("message", "x"));
+                // Unique arguments on every call: identical ones would soon be stopped by the loop breaker.
+                AtomicInteger n = new AtomicInteger();
+                Supplier<McpSchema.CallToolResult> echo = () -> agent.call("faulty__echo",
+                        Map.of("text", "call " + n.incrementAndGet()));
+                Supplier<McpSchema.CallToolResult> evEcho = () -> agent.call("ev__echo",
+                        Map.of("message", "call " + n.incrementAndGet()));
 
                 row("baseline", "none", calls(200, echo, Duration.ZERO), "");
                 row("idle keep-alive close (fault server, 1 s)", "a pause of 1.2 s before each call",
@@ -110,14 +115,7 @@ public final class FaultCampaign {
                 Seen down = calls(10, echo, Duration.ofMillis(200));
                 long restartAt = System.nanoTime();
                 faulty.start();
-                long recovered = -1;
-                for (int i = 0; i < 200 && recovered < 0; i++) {
-                    if (!Boolean.TRUE.equals(echo.get().isError())) {
-                        recovered = (System.nanoTime() - restartAt) / 1_000_000;
-                    } else {
-                        Thread.sleep(100);
-                    }
-                }
+                long recovered = firstSuccess(echo, restartAt);
                 row("upstream killed, restarted on its port", "SIGKILL-like close of every socket; 10 calls while down",
                         down, "first success " + recovered + " ms after the restart; states: " + stateTrail(before, "faulty"));
 
@@ -128,18 +126,20 @@ public final class FaultCampaign {
                 faulty.fault(Fault.NONE);
                 row("hang", "tools/call never answered (server timeout 2 s, circuit 5 failures / 5 s)", hang,
                         (faulty.toolCalls() - reached) + " of the 12 calls reached the server; states: " + stateTrail(before, "faulty"));
-                Thread.sleep(5_500);
-                row("after the cool-down", "none", calls(20, echo, Duration.ZERO), "");
+                long probed = firstSuccess(echo, System.nanoTime());
+                row("hang cleared", "none", calls(20, echo, Duration.ZERO), "first success (the half-open probe) "
+                        + probed + " ms after the fault was cleared; states: " + stateTrail(before, "faulty"));
 
                 for (Fault f : List.of(Fault.GARBAGE, Fault.WRONG_ID, Fault.HTTP_500, Fault.CLOSE_MID_ANSWER)) {
                     before = states.size();
                     faulty.fault(f);
                     Seen bad = calls(3, echo, Duration.ZERO);
                     faulty.fault(Fault.NONE);
-                    Thread.sleep(1_500);
+                    long back = firstSuccess(echo, System.nanoTime());
                     Seen after = calls(20, echo, Duration.ZERO);
                     row(f.name().toLowerCase(Locale.ROOT).replace('_', ' '), "3 calls answered that way", bad,
-                            "then 20 calls: " + after.ok + " ok; states: " + stateTrail(before, "faulty"));
+                            "fault cleared: first success after " + back + " ms, then 20 calls: " + after.ok
+                                    + " ok; states: " + stateTrail(before, "faulty"));
                 }
                 Map<String, Integer> byStatus = new TreeMap<>();
                 List<AuditRecord> records = engine.audit().query(AuditQuery.all());
@@ -154,6 +154,17 @@ public final class FaultCampaign {
                         + (engine.audit().verify().firstBrokenId().isEmpty() ? "intact" : "BROKEN"));
             }
         }
+    }
+
+    /** Calls every 100 ms until one succeeds; the milliseconds from {@code since}, or -1 after 60 s. */
+    private static long firstSuccess(Supplier<McpSchema.CallToolResult> call, long since) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (!Boolean.TRUE.equals(call.get().isError())) {
+                return (System.nanoTime() - since) / 1_000_000;
+            }
+            Thread.sleep(100);
+        }
+        return -1;
     }
 
     private String stateTrail(int from, String server) {

@@ -131,7 +131,7 @@ class CompiledPolicyTest {
                 """));
         assertThat(problems).extracting(p -> p.line() + ": " + p.detail()).containsExactly(
                 "3: unknown tool class 'dangerous' (expected readOnly, destructive, idempotent or openWorld)",
-                "4: unknown key 'alow' in role 'billing' (expected one of allow, deny, description, limits)",
+                "4: unknown key 'alow' in roles.billing (did you mean 'allow'?)",
                 "5: expected a rate like 200/min, 10/s or 1000/h, got 'lots/min'",
                 "7: per must be agent-tool, agent, user or tool, got 'everyone'",
                 "9: maxRepeats must be a whole number ≥ 0 (0 turns the breaker off), got '-1'",

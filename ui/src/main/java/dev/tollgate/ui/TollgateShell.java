@@ -1,31 +1,31 @@
 package dev.tollgate.ui;
 
+import dev.tollgate.audit.AuditQuery;
+import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.engine.Engine;
+import dev.tollgate.ui.agents.AgentsView;
+import dev.tollgate.ui.agents.AgentsViewModel;
 import dev.tollgate.ui.alerts.AlertEntry;
 import dev.tollgate.ui.alerts.AlertsView;
 import dev.tollgate.ui.alerts.AlertsViewModel;
+import dev.tollgate.ui.export.Exporter;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.FxEventDispatcher;
-import dev.tollgate.ui.live.LiveView;
-import dev.tollgate.ui.live.LiveViewModel;
-import dev.tollgate.ui.agents.AgentsView;
-import dev.tollgate.ui.agents.AgentsViewModel;
-import dev.tollgate.ui.export.Exporter;
 import dev.tollgate.ui.limits.ConfiguredLimits;
 import dev.tollgate.ui.limits.LimitsView;
 import dev.tollgate.ui.limits.LimitsViewModel;
+import dev.tollgate.ui.live.LiveView;
+import dev.tollgate.ui.live.LiveViewModel;
 import dev.tollgate.ui.policy.PolicyView;
+import dev.tollgate.ui.policy.PolicyViewModel;
 import dev.tollgate.ui.replay.ReplayView;
 import dev.tollgate.ui.replay.ReplayViewModel;
 import dev.tollgate.ui.replay.SessionSummary;
-import dev.tollgate.audit.AuditQuery;
-import dev.tollgate.audit.AuditRecord;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.List;
-import dev.tollgate.ui.policy.PolicyViewModel;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -100,15 +100,21 @@ public final class TollgateShell implements AutoCloseable {
 
         dispatcher.addListener(alertsModel::onEvents);
         alertsModel.setNotifier(this::popup);
-        alertsModel.setNavigation(this::showCall, filter -> {
+        alertsModel.setNavigation((filter, select) -> {
             navigate(Section.LIVE);
-            liveModel.filterTextProperty().set(filter);
-            liveModel.applyFilter();
-        });
+            liveModel.showFiltered(filter, select);
+        }, this::openConversation);
 
         views.put(Section.LIVE, liveView);
         views.put(Section.ALERTS, new AlertsView(alertsModel));
-        replayModel = new ReplayViewModel(engine.audit(), engine.replayer(), background);
+        replayModel = new ReplayViewModel(engine.audit(), engine.replayer(), engine.transcripts(), background);
+        dispatcher.addListener(batch -> {
+            // Only while it is shown: Replay lists sessions from the newest 20,000 records, fresh on each visit.
+            if (current() == Section.REPLAY) {
+                replayModel.onEvents(batch);
+            }
+        });
+        liveView.setOnOpenConversation(this::openConversation);
         views.put(Section.REPLAY, new ReplayView(replayModel, this::exportSession));
         replayModel.loadSessions();
         limitsModel = new LimitsViewModel(engine.audit(), background);
@@ -125,7 +131,10 @@ public final class TollgateShell implements AutoCloseable {
         dispatcher.addListener(agentsModel::onEvents);
         views.put(Section.AGENTS, new AgentsView(agentsModel));
         policyModel = engine.policy().map(control -> new PolicyViewModel(control, background));
-        policyModel.ifPresent(m -> m.setShowCall(this::showCall));
+        policyModel.ifPresent(m -> {
+            m.setShowCall(this::showCall);
+            dispatcher.addListener(m::onEvents);
+        });
         views.put(Section.POLICY, policyModel.<Node>map(PolicyView::new)
                 .orElseGet(() -> notice("Opened read-only: there is no running policy to edit.")));
         for (Section s : Section.values()) {
@@ -188,6 +197,9 @@ public final class TollgateShell implements AutoCloseable {
         if (section == Section.AGENTS) {
             agentsModel.refresh();
         }
+        if (section == Section.REPLAY) {
+            replayModel.loadSessions();
+        }
         ToggleButton button = navButtons.get(section);
         if (!button.isSelected()) {
             button.setSelected(true);
@@ -213,6 +225,12 @@ public final class TollgateShell implements AutoCloseable {
 
     public Optional<PolicyViewModel> policyModel() {
         return policyModel;
+    }
+
+    /** Shows a conversation in Replay, its transcript beside its calls. */
+    public void openConversation(String conversationId) {
+        navigate(Section.REPLAY);
+        replayModel.openConversation(conversationId);
     }
 
     /** Shows one recorded call in the live timeline. */
@@ -276,7 +294,8 @@ public final class TollgateShell implements AutoCloseable {
         }
         Notifications.create()
                 .owner(root.getScene().getWindow())
-                .title(alert.kind() == AlertEntry.Kind.BLOCKED ? "Call blocked" : "Loop breaker tripped")
+                .title(alert.count() > 1 ? "Blocked calls: " + alert.tool()
+                        : alert.kind() == AlertEntry.Kind.BLOCKED ? "Call blocked" : "Loop breaker tripped")
                 .text(alert.message())
                 .hideAfter(Duration.seconds(6))
                 .onAction(e -> alertsModel.show(alert))

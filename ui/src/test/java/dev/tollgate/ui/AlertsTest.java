@@ -72,7 +72,7 @@ class AlertsTest {
     }
 
     @Test
-    void aBurstOfBlockedCallsBecomesOneAlertThatShowsItsNewestCall(FxRobot robot) {
+    void aBurstOfBlockedCallsBecomesOneIncidentThatFiltersTheTimelineToItsWindow(FxRobot robot) {
         AuditRecord last = null;
         for (int i = 0; i < 37; i++) {
             last = engine.call("billing-agent", "payments.issueRefund", "{\"order\":\"O-" + i + "\"}", true);
@@ -82,7 +82,8 @@ class AlertsTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> shell.alertsModel().alerts().size() == 1
                 && shell.alertsModel().alerts().get(0).count() == 37);
         AlertEntry alert = shell.alertsModel().alerts().get(0);
-        assertThat(alert.message()).matches("37 calls to payments\\.issueRefund blocked in \\d+ s");
+        assertThat(alert.message()).matches("billing-agent · payments\\.issueRefund: 37 blocked \\(rule 37\\)"
+                + " · 0 reached the server · \\d\\d:\\d\\d:\\d\\d–\\d\\d:\\d\\d:\\d\\d");
         assertThat(robot.lookup("#nav-alerts").queryLabeled().getText()).isEqualTo("Alerts (1)");
 
         robot.clickOn("#nav-alerts");
@@ -92,6 +93,8 @@ class AlertsTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getSelectionModel().getSelectedItem() != null
                 && table(robot).getSelectionModel().getSelectedItem().id() == newest.id());
+        assertThat(table(robot).getItems()).hasSize(37)
+                .allSatisfy(r -> assertThat(r.qualifiedTool()).isEqualTo("payments.issueRefund"));
         assertThat(robot.lookup("#nav-alerts").queryLabeled().getText()).isEqualTo("Alerts");
     }
 
@@ -106,6 +109,7 @@ class AlertsTest {
         robot.interact(() -> shell.alertsModel().show(shell.alertsModel().alerts().get(0)));
 
         assertThat(shell.current()).isEqualTo(Section.LIVE);
-        assertThat(shell.liveModel().filterTextProperty().get()).isEqualTo("agent:billing-agent tool:payments.issueRefund");
+        assertThat(shell.liveModel().filterTextProperty().get())
+                .startsWith("agent:billing-agent tool:payments.issueRefund time>=");
     }
 }

@@ -74,7 +74,7 @@ class LimitsAndAgentsTest {
     }
 
     @Test
-    void limitsChartShowsTheLastFiveMinutesFromTheStoreAgainstTheConfiguredLimit(FxRobot robot) {
+    void limitsChartShowsTheLastFiveMinutesInTheLimitsUnitAgainstTheConfiguredLimit(FxRobot robot) {
         robot.clickOn("#nav-limits");
         await().atMost(Duration.ofSeconds(10)).until(() -> shell.limitsModel().keys().contains(KEY));
 
@@ -82,17 +82,20 @@ class LimitsAndAgentsTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             LimitsViewModel.Series s = shell.limitsModel().seriesProperty().get();
-            return s != null && Arrays.stream(s.calls()).sum() == 4 && Arrays.stream(s.blocked()).sum() == 2
-                    && s.limit().isPresent();
+            return s != null && Arrays.stream(s.allowed()).max().orElse(0) == 2
+                    && Arrays.stream(s.blocked()).max().orElse(0) == 2 && s.limit().isPresent();
         });
-        assertThat(shell.limitsModel().seriesProperty().get().limit().getAsDouble()).isEqualTo(0.2);
+        assertThat(shell.limitsModel().seriesProperty().get().limit().getAsDouble()).isEqualTo(12);
+        assertThat(shell.limitsModel().seriesProperty().get().unit()).isEqualTo("minute");
         @SuppressWarnings("unchecked")
         LineChart<Number, Number> chart = robot.lookup("#limits-chart").queryAs(LineChart.class);
-        assertThat(chart.getData().get(2).getData()).allSatisfy(d -> assertThat(d.getYValue().doubleValue()).isEqualTo(0.2));
+        assertThat(chart.getData().get(2).getData()).allSatisfy(d -> assertThat(d.getYValue().doubleValue()).isEqualTo(12));
         assertThat(chart.getData().get(2).getName()).contains("12/min");
+        assertThat(chart.getYAxis().getLabel()).startsWith("calls per minute");
 
         engine.call("billing-agent", "payments.issueRefund", "{}", true);
-        await().atMost(Duration.ofSeconds(10)).until(() -> Arrays.stream(shell.limitsModel().seriesProperty().get().blocked()).sum() == 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Arrays.stream(shell.limitsModel().seriesProperty().get().blocked())
+                .max().orElse(0) == 3);
     }
 
     @Test

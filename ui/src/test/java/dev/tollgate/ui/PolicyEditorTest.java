@@ -45,6 +45,8 @@ class PolicyEditorTest {
             "  billing:",
             "    allow: [\"crm.getAccount\", \"payments.getHistory\", \"payments.issueRefund\"]",
             "");
+    /** What the editor shows: the agent's key is masked. */
+    private static final String SHOWN = POLICY.replace("billing-key", "«secret-1»");
 
     @RegisterExtension
     final TemporaryAuditStore audit = TemporaryAuditStore.create();
@@ -91,7 +93,7 @@ class PolicyEditorTest {
 
     @Test
     void typingAnInvalidRuleShowsTheErrorAtItsLineAndDisablesSave(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(POLICY));
+        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN));
         robot.clickOn("#policy-editor");
         robot.interact(() -> view().editor().moveTo(8, view().editor().getParagraph(8).length()));
         robot.write("\n    deny: [\"payments\"]");
@@ -107,7 +109,7 @@ class PolicyEditorTest {
         assertThat(view().lineMarked(9)).isFalse();
         assertThat(save(robot).isDisabled()).isTrue();
 
-        robot.interact(() -> view().editor().replaceText(POLICY.replace("]\n", ", \"crm.updateAccount\"]\n")));
+        robot.interact(() -> view().editor().replaceText(SHOWN.replace("]\n", ", \"crm.updateAccount\"]\n")));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !save(robot).isDisabled());
         assertThat(view().lineMarked(10)).isFalse();
@@ -115,9 +117,9 @@ class PolicyEditorTest {
 
     @Test
     void aPolicyThatDeniesRefundsShowsTheRecordedRefundsInThePreview(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(POLICY));
+        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN));
 
-        robot.interact(() -> view().editor().replaceText(POLICY + "    deny: [\"payments.issueRefund\"]\n"));
+        robot.interact(() -> view().editor().replaceText(SHOWN + "    deny: [\"payments.issueRefund\"]\n"));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> shell.policyModel().orElseThrow().reportProperty().get()
                 .map(r -> r.allowedToBlocked() == 3).orElse(false));
@@ -141,9 +143,9 @@ class PolicyEditorTest {
 
     @Test
     void saveShowsTheDiffAndAppliesThePolicy(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(POLICY));
+        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN));
         String candidate = POLICY + "    deny: [\"payments.issueRefund\"]\n";
-        robot.interact(() -> view().editor().replaceText(candidate));
+        robot.interact(() -> view().editor().replaceText(SHOWN + "    deny: [\"payments.issueRefund\"]\n"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !save(robot).isDisabled());
 
         robot.clickOn("#policy-save");
@@ -151,5 +153,64 @@ class PolicyEditorTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> holder.get().config().text().equals(candidate));
         await().atMost(Duration.ofSeconds(5)).until(() -> save(robot).isDisabled());
+    }
+
+    @Test
+    void secretsAreMaskedAndTheUneditedPolicyPreviewsNoChange(FxRobot robot) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN)
+                && shell.policyModel().orElseThrow().reportProperty().get().isPresent());
+
+        assertThat(view().editor().getText()).doesNotContain("billing-key");
+        PreviewReport report = shell.policyModel().orElseThrow().reportProperty().get().orElseThrow();
+        assertThat(report.allowedToBlocked() + report.blockedToAllowed()).isZero();
+        assertThat(save(robot).isDisabled()).isTrue();
+    }
+
+    @Test
+    void anExternalEditReloadsAnUneditedEditorAndIsMergedNotOverwrittenWhenEditing(FxRobot robot) throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN));
+        Path file = holder.file().orElseThrow();
+        String limited = POLICY + "    limits: { \"payments.issueRefund\": \"10/min\" }\n";
+        Files.writeString(file, limited);
+        holder.reload();
+        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().contains("10/min"));
+
+        String deny = "    deny: [\"payments.updatePaymentMethod\"]\n";
+        robot.interact(() -> view().editor().replaceText(view().editor().getText() + deny));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !save(robot).isDisabled());
+        String tightened = limited.replace("10/min", "5/min");
+        Files.writeString(file, tightened);
+        holder.reload();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> robot.lookup("#policy-external-change").query().isVisible());
+        assertThat(save(robot).isDisabled()).isTrue();
+        assertThat(view().editor().getText()).contains("10/min").contains("payments.updatePaymentMethod");
+
+        robot.clickOn("#policy-merge");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !save(robot).isDisabled());
+        assertThat(view().editor().getText()).contains("5/min").doesNotContain("10/min")
+                .contains("payments.updatePaymentMethod");
+        robot.clickOn("#policy-save");
+        robot.clickOn("Apply");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(file).equals(tightened + deny));
+        assertThat(holder.get().config().text()).isEqualTo(tightened + deny);
+    }
+
+    @Test
+    void saveNeverWritesOverAChangeTheEditorHasNotSeenYet(FxRobot robot) throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN));
+        robot.interact(() -> view().editor().replaceText(SHOWN + "    deny: [\"payments.issueRefund\"]\n"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !save(robot).isDisabled());
+        Path file = holder.file().orElseThrow();
+        String external = POLICY.replace("payments.getHistory", "payments.listCharges");
+        Files.writeString(file, external);
+
+        robot.clickOn("#policy-save");
+        robot.clickOn("Apply");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> shell.policyModel().orElseThrow().messageProperty().get()
+                .contains("changed on disk"));
+        assertThat(Files.readString(file)).isEqualTo(external);
     }
 }

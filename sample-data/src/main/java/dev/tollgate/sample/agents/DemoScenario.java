@@ -3,6 +3,7 @@ package dev.tollgate.sample.agents;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,15 +20,23 @@ public final class DemoScenario {
     private final ToolGateway gateway;
     private final Pacing pacing;
     private final List<Transcript> transcripts;
+    private final Optional<TranscriptRecorder> recorder;
 
     public DemoScenario(ToolGateway gateway, Pacing pacing) {
         this(gateway, pacing, Transcript.bundled());
     }
 
     public DemoScenario(ToolGateway gateway, Pacing pacing, List<Transcript> transcripts) {
+        this(gateway, pacing, transcripts, Optional.empty());
+    }
+
+    /** With a recorder, every conversation is written down as the agents play it. */
+    public DemoScenario(ToolGateway gateway, Pacing pacing, List<Transcript> transcripts,
+                        Optional<TranscriptRecorder> recorder) {
         this.gateway = gateway;
         this.pacing = pacing;
         this.transcripts = List.copyOf(transcripts);
+        this.recorder = recorder;
     }
 
     public List<Transcript> transcripts() {
@@ -51,13 +60,14 @@ public final class DemoScenario {
         try {
             List<Future<List<AgentCall>>> running = new ArrayList<>();
             for (Transcript t : everyday) {
-                running.add(pool.submit(() -> new ScriptedAgent(t.agentId(), gateway, pacing).play(t, budget)));
+                ScriptedAgent agent = new ScriptedAgent(t.agentId(), gateway, pacing, recorder);
+                running.add(pool.submit(() -> agent.play(t, budget)));
             }
             for (Future<List<AgentCall>> f : running) {
                 calls.addAll(f.get());
             }
             for (Transcript t : incidents) {
-                calls.addAll(new ScriptedAgent(t.agentId(), gateway, pacing).play(t, budget));
+                calls.addAll(new ScriptedAgent(t.agentId(), gateway, pacing, recorder).play(t, budget));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

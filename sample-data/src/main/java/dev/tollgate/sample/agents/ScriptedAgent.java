@@ -18,11 +18,18 @@ public final class ScriptedAgent {
     private final String agentId;
     private final ToolGateway gateway;
     private final Pacing pacing;
+    private final Optional<TranscriptRecorder> recorder;
 
     public ScriptedAgent(String agentId, ToolGateway gateway, Pacing pacing) {
+        this(agentId, gateway, pacing, Optional.empty());
+    }
+
+    /** With a recorder, the conversation is written down as it is played (real times, real tool results). */
+    public ScriptedAgent(String agentId, ToolGateway gateway, Pacing pacing, Optional<TranscriptRecorder> recorder) {
         this.agentId = agentId;
         this.gateway = gateway;
         this.pacing = pacing;
+        this.recorder = recorder;
     }
 
     public String agentId() {
@@ -37,26 +44,43 @@ public final class ScriptedAgent {
                 if (Thread.currentThread().isInterrupted()) {
                     return calls;
                 }
+                if (!line.role().equals("tool")) {
+                    // The script's tool lines are last month's answers; the real ones are recorded below.
+                    recorder.ifPresent(r -> r.turn(line));
+                }
                 for (TranscriptToolCall toolCall : line.toolCalls()) {
-                    int attempt = 0;
-                    AgentCall last;
-                    do {
-                        if (!budget.take()) {
-                            return calls;
-                        }
-                        if (attempt > 0) {
-                            pacing.pause(pacing.betweenRetries());
-                        }
-                        attempt++;
-                        last = call(connection, transcript.conversationId(), toolCall, attempt);
-                        calls.add(last);
-                    } while (toolCall.retryUntilConfirmed() && last.outcome() != AgentCall.Outcome.OK
-                            && !Thread.currentThread().isInterrupted());
+                    List<AgentCall> attempts = new ArrayList<>();
+                    boolean budgetLeft = attempts(connection, transcript.conversationId(), toolCall, budget, attempts);
+                    calls.addAll(attempts);
+                    if (!attempts.isEmpty()) {
+                        recorder.ifPresent(r -> r.result(transcript.conversationId(), attempts));
+                    }
+                    if (!budgetLeft) {
+                        return calls;
+                    }
                 }
                 pacing.pause(pacing.betweenTurns());
             }
         }
         return calls;
+    }
+
+    /** Calls once, or until confirmed for the incident's retry loop; false when the budget ran out. */
+    private boolean attempts(AgentConnection connection, String conversationId, TranscriptToolCall toolCall,
+                             CallBudget budget, List<AgentCall> into) {
+        AgentCall last;
+        do {
+            if (!budget.take()) {
+                return false;
+            }
+            if (!into.isEmpty()) {
+                pacing.pause(pacing.betweenRetries());
+            }
+            last = call(connection, conversationId, toolCall, into.size() + 1);
+            into.add(last);
+        } while (toolCall.retryUntilConfirmed() && last.outcome() != AgentCall.Outcome.OK
+                && !Thread.currentThread().isInterrupted());
+        return true;
     }
 
     @SuppressWarnings("unchecked")

@@ -13,13 +13,15 @@ public record UsageRow(String agentId, String server, long calls, long errors, l
 
     /** One tool's counts. */
     public record ToolUsage(String tool, long calls, long errors, long blocked, Instant lastUsed) {
+        /** Of the calls that reached the server (blocked ones never did), the share that failed. */
         public double errorRate() {
-            return calls == 0 ? 0 : errors / (double) calls;
+            return calls - blocked == 0 ? 0 : errors / (double) (calls - blocked);
         }
     }
 
+    /** Of the calls that reached the server (blocked ones never did), the share that failed. */
     public double errorRate() {
-        return calls == 0 ? 0 : errors / (double) calls;
+        return calls - blocked == 0 ? 0 : errors / (double) (calls - blocked);
     }
 
     public int toolsUsed() {

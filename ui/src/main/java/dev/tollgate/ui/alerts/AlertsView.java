@@ -1,6 +1,7 @@
 package dev.tollgate.ui.alerts;
 
 import dev.tollgate.ui.live.CallDetails;
+import javafx.beans.binding.Bindings;
 import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
@@ -9,8 +10,12 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 
-/** The alert list: newest first, acknowledge one or all, and a click (or "Show call") that jumps to the call. */
+/**
+ * The incident list, newest first: a double click (or "Show in timeline") filters the timeline to the incident,
+ * "Open conversation" shows its conversation in Replay; acknowledge one or all.
+ */
 public final class AlertsView extends BorderPane {
     private static final PseudoClass ACKNOWLEDGED = PseudoClass.getPseudoClass("acknowledged");
 
@@ -23,9 +28,7 @@ public final class AlertsView extends BorderPane {
             protected void updateItem(AlertEntry item, boolean empty) {
                 super.updateItem(item, empty);
                 pseudoClassStateChanged(ACKNOWLEDGED, !empty && item != null && item.acknowledgedProperty().get());
-                setText(empty || item == null ? null
-                        : CallDetails.TIME.format(item.lastAt()) + "   " + item.message()
-                                + (item.kind() == AlertEntry.Kind.LOOP_BREAKER ? "   [loop breaker]" : ""));
+                setText(empty || item == null ? null : CallDetails.DATE_TIME.format(item.lastAt()) + "   " + item.message());
             }
         });
         list.setOnMouseClicked(e -> {
@@ -35,10 +38,19 @@ public final class AlertsView extends BorderPane {
             }
         });
 
-        Button show = new Button("Show call");
+        Button show = new Button("Show in timeline");
         show.setId("alert-show");
+        show.setMinWidth(Region.USE_PREF_SIZE);
         show.disableProperty().bind(list.getSelectionModel().selectedItemProperty().isNull());
         show.setOnAction(e -> model.show(list.getSelectionModel().getSelectedItem()));
+        Button conversation = new Button("Open conversation");
+        conversation.setId("alert-conversation");
+        conversation.setMinWidth(Region.USE_PREF_SIZE);
+        conversation.disableProperty().bind(Bindings.createBooleanBinding(() -> {
+            AlertEntry selected = list.getSelectionModel().getSelectedItem();
+            return selected == null || selected.conversations().isEmpty();
+        }, list.getSelectionModel().selectedItemProperty(), model.alerts()));
+        conversation.setOnAction(e -> model.openConversation(list.getSelectionModel().getSelectedItem()));
         Button ack = new Button("Acknowledge");
         ack.setId("alert-ack");
         ack.disableProperty().bind(list.getSelectionModel().selectedItemProperty().isNull());
@@ -47,7 +59,7 @@ public final class AlertsView extends BorderPane {
         ackAll.setOnAction(e -> model.acknowledgeAll());
         Label title = new Label("Alerts");
         title.getStyleClass().add("section-title");
-        HBox bar = new HBox(8, title, show, ack, ackAll);
+        HBox bar = new HBox(8, title, show, conversation, ack, ackAll);
         bar.setPadding(new Insets(6));
         setTop(bar);
         setCenter(list);

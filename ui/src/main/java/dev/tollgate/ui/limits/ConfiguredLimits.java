@@ -4,6 +4,7 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.ratelimit.LimitRule;
+import dev.tollgate.ratelimit.Rate;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -39,6 +40,18 @@ public final class ConfiguredLimits {
                 .filter(l -> l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
                 .mapToDouble(ConfiguredLimits::perSecond)
                 .min();
+    }
+
+    /** That limit's rate (count per period), for charting in the limit's own unit. */
+    public Optional<Rate> rate(String agentId, String tool) {
+        if (policy.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> roles = policy.get().agent(agentId).map(AgentIdentity::roles).orElse(List.of());
+        return policy.get().limits().stream()
+                .filter(l -> l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
+                .min(java.util.Comparator.comparingDouble(ConfiguredLimits::perSecond))
+                .map(LimitRule::rate);
     }
 
     /** The name of that limit, for the chart legend. */

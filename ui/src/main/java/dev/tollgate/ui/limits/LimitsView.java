@@ -19,10 +19,11 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.stage.FileChooser;
 import javafx.util.StringConverter;
 
-/** Calls per second against the configured limit line, with blocked calls, for one agent and tool. */
+/** Allowed and blocked calls against the configured limit line, in the limit's unit, for one agent and tool. */
 public final class LimitsView extends BorderPane {
     private static final DateTimeFormatter TICK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final DateTimeFormatter INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
@@ -30,7 +31,7 @@ public final class LimitsView extends BorderPane {
     private final NumberAxis x = new NumberAxis();
     private final NumberAxis y = new NumberAxis();
     private final LineChart<Number, Number> chart = new LineChart<>(x, y);
-    private final XYChart.Series<Number, Number> calls = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> allowed = new XYChart.Series<>();
     private final XYChart.Series<Number, Number> blocked = new XYChart.Series<>();
     private final XYChart.Series<Number, Number> limit = new XYChart.Series<>();
 
@@ -63,6 +64,9 @@ public final class LimitsView extends BorderPane {
         message.textProperty().bind(model.messageProperty());
         Label title = new Label("Limits");
         title.getStyleClass().add("section-title");
+        for (Button b : new Button[] {range, liveButton, png}) {
+            b.setMinWidth(Region.USE_PREF_SIZE);
+        }
         HBox bar = new HBox(8, title, key, liveButton, new Label("From"), from, new Label("to"), to, range, png, message);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6));
@@ -85,14 +89,14 @@ public final class LimitsView extends BorderPane {
             }
         });
         y.setLabel("calls per second");
-        calls.setName("calls/s");
-        blocked.setName("blocked/s");
+        allowed.setName("allowed");
+        blocked.setName("blocked");
         limit.setName("limit");
         for (int i = 0; i < LimitsViewModel.POINTS; i++) {
-            calls.getData().add(new XYChart.Data<>(i, 0));
+            allowed.getData().add(new XYChart.Data<>(i, 0));
             blocked.getData().add(new XYChart.Data<>(i, 0));
         }
-        chart.getData().add(calls);
+        chart.getData().add(allowed);
         chart.getData().add(blocked);
         chart.getData().add(limit);
         setCenter(chart);
@@ -111,14 +115,17 @@ public final class LimitsView extends BorderPane {
         double step = s.bucket().toMillis() / 1000.0;
         for (int i = 0; i < LimitsViewModel.POINTS; i++) {
             double at = start + i * step;
-            XYChart.Data<Number, Number> c = calls.getData().get(i);
+            XYChart.Data<Number, Number> c = allowed.getData().get(i);
             c.setXValue(at);
-            c.setYValue(s.calls()[i]);
+            c.setYValue(s.allowed()[i]);
             XYChart.Data<Number, Number> b = blocked.getData().get(i);
             b.setXValue(at);
             b.setYValue(s.blocked()[i]);
         }
         double end = start + LimitsViewModel.POINTS * step;
+        y.setLabel("calls per " + s.unit() + (s.unit().equals("second") ? "" : " (trailing " + s.unit() + ")"));
+        allowed.setName("allowed per " + s.unit());
+        blocked.setName("blocked per " + s.unit());
         x.setLowerBound(start);
         x.setUpperBound(end);
         x.setTickUnit(Math.max(1, (end - start) / 6));

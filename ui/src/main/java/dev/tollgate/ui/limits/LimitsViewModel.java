@@ -3,6 +3,7 @@ package dev.tollgate.ui.limits;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.AuditStore;
+import dev.tollgate.ratelimit.Rate;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
@@ -23,16 +24,22 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * Calls per second against the configured limit, per agent and tool: the last five minutes live (counted
- * from the event batches), or a range from the store. The chart is a fixed set of points whose values
- * move, so updating it never rebuilds nodes (no flicker).
+ * Calls against the configured limit, per agent and tool, in the limit's own unit (for a 10/min limit: the
+ * calls of the trailing minute, so the limit is a line at 10 and the calls it let through are visible):
+ * allowed and blocked apart, the last five minutes live (counted from the event batches), or a range from the
+ * store. It opens on the pair most recently blocked by a limit or breaker. The chart is a fixed set of points
+ * whose values move, so updating it never rebuilds nodes (no flicker).
  */
 public final class LimitsViewModel {
     public static final int POINTS = 300;
     private static final String ALL = "all agents · all tools";
 
-    /** One chart's worth of values: start, bucket width and per-bucket rates. */
-    public record Series(Instant start, Duration bucket, double[] calls, double[] blocked, OptionalDouble limit, String limitName) {}
+    /**
+     * One chart's worth of values: start, bucket width, and per point the allowed and blocked calls of the
+     * trailing {@code unit} (a second without a limit), with the limit in calls per that unit.
+     */
+    public record Series(Instant start, Duration bucket, double[] allowed, double[] blocked, OptionalDouble limit,
+                         String limitName, String unit) {}
 
     private final AuditStore store;
     private final Latest queries;
@@ -44,6 +51,8 @@ public final class LimitsViewModel {
     private final ReadOnlyBooleanWrapper liveMode = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
     private ConfiguredLimits limits = ConfiguredLimits.none();
+    private boolean chosen;
+    private boolean following;
     private long newestSecond;
 
     public LimitsViewModel(AuditStore store, Background background) {
@@ -51,6 +60,9 @@ public final class LimitsViewModel {
         this.queries = new Latest(background);
         live.put(ALL, new long[2][POINTS]);
         selected.addListener((o, was, now) -> {
+            if (!following) {
+                chosen = true;
+            }
             if (now == null) {
                 selected.set(ALL);
             } else if (liveMode.get()) {
@@ -80,6 +92,12 @@ public final class LimitsViewModel {
                     keys.add(1 + knownKeys.headSet(key).size(), key);
                 }
                 count(key, second, r.blocked());
+                if (r.blocked() && !chosen && (r.rule().startsWith("loop breaker") || r.rule().contains("limit "))) {
+                    // Until the user picks a pair, follow the one a limit or the breaker is stopping now.
+                    following = true;
+                    selected.set(key);
+                    following = false;
+                }
             }
         }
     }
@@ -201,12 +219,44 @@ public final class LimitsViewModel {
         }, e -> message.set("Could not load the range: " + e.getMessage()));
     }
 
+    /** Turns per-second rates per bucket into calls per the limit's unit over a trailing window of that unit. */
     private Series withLimit(Instant start, Duration bucket, double[] calls, double[] blocked) {
         String key = selected.get();
-        if (key.equals(ALL)) {
-            return new Series(start, bucket, calls, blocked, OptionalDouble.empty(), "");
-        }
         String[] p = key.split(" · ", 2);
-        return new Series(start, bucket, calls, blocked, limits.perSecond(p[0], p[1]), limits.describe(p[0], p[1]).orElse(""));
+        Optional<Rate> rate = key.equals(ALL) ? Optional.empty() : limits.rate(p[0], p[1]);
+        Duration unit = rate.map(Rate::period).orElse(Duration.ofSeconds(1));
+        double bucketSeconds = bucket.toMillis() / 1000.0;
+        int window = (int) Math.max(1, Math.round(unit.toMillis() / (double) bucket.toMillis()));
+        double scale = unit.toMillis() / (double) (window * bucket.toMillis());
+        double[] allowed = new double[calls.length];
+        double[] stopped = new double[calls.length];
+        double allowedSum = 0;
+        double blockedSum = 0;
+        for (int i = 0; i < calls.length; i++) {
+            allowedSum += (calls[i] - blocked[i]) * bucketSeconds;
+            blockedSum += blocked[i] * bucketSeconds;
+            if (i >= window) {
+                allowedSum -= (calls[i - window] - blocked[i - window]) * bucketSeconds;
+                blockedSum -= blocked[i - window] * bucketSeconds;
+            }
+            allowed[i] = Math.max(0, allowedSum) * scale;
+            stopped[i] = Math.max(0, blockedSum) * scale;
+        }
+        OptionalDouble limit = rate.map(r -> OptionalDouble.of(r.count())).orElse(OptionalDouble.empty());
+        return new Series(start, bucket, allowed, stopped, limit,
+                key.equals(ALL) ? "" : limits.describe(p[0], p[1]).orElse(""), unitName(unit));
+    }
+
+    private static String unitName(Duration unit) {
+        if (unit.equals(Duration.ofSeconds(1))) {
+            return "second";
+        }
+        if (unit.equals(Duration.ofMinutes(1))) {
+            return "minute";
+        }
+        if (unit.equals(Duration.ofHours(1))) {
+            return "hour";
+        }
+        return unit.equals(Duration.ofDays(1)) ? "day" : unit.toSeconds() + " s";
     }
 }

@@ -3,21 +3,24 @@ package dev.tollgate.ui.live;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.policy.Glob;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A parsed timeline filter: field globs, decision/status, a latency bound and free-text words. It both
- * tests live records in memory and narrows store queries, so the table shows the same rows either way.
+ * A parsed timeline filter: field globs, decision/status, a latency bound, a time range ({@code from}
+ * inclusive, {@code to} exclusive) and free-text words. It both tests live records in memory and narrows
+ * store queries, so the table shows the same rows either way.
  */
 public record CallFilter(Optional<Glob> agent, Optional<Glob> user, Optional<Glob> tool, Optional<Glob> session,
                          Optional<Glob> conversation, Optional<String> decision, Optional<String> status,
-                         Optional<Double> minLatencyMs, Optional<Double> maxLatencyMs, List<String> words) {
+                         Optional<Double> minLatencyMs, Optional<Double> maxLatencyMs, Optional<Instant> from,
+                         Optional<Instant> to, List<String> words) {
 
     public static final CallFilter NONE = new CallFilter(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), List.of());
+            Optional.empty(), Optional.empty(), Optional.empty(), List.of());
 
     public CallFilter {
         words = List.copyOf(words);
@@ -37,6 +40,8 @@ public record CallFilter(Optional<Glob> agent, Optional<Glob> user, Optional<Glo
                 && status.map(s -> s.equals(r.status())).orElse(true)
                 && minLatencyMs.map(min -> r.latencyMs() > min).orElse(true)
                 && maxLatencyMs.map(max -> r.latencyMs() < max).orElse(true)
+                && from.map(f -> !r.timestamp().isBefore(f)).orElse(true)
+                && to.map(t -> r.timestamp().isBefore(t)).orElse(true)
                 && words.stream().allMatch(w -> haystack(r).contains(w.toLowerCase(Locale.ROOT)));
     }
 
@@ -53,10 +58,20 @@ public record CallFilter(Optional<Glob> agent, Optional<Glob> user, Optional<Glo
         tool.ifPresent(t -> q.tool(t.pattern()));
         decision.ifPresent(q::decision);
         status.ifPresent(q::status);
+        from.ifPresent(q::from);
+        to.ifPresent(q::to);
         if (!words.isEmpty()) {
             q.text(words.get(0));
         }
         return q;
+    }
+
+    /** Whether {@link #toQuery} selects exactly the matching records (no glob, latency or second word left over). */
+    public boolean exactInStore() {
+        return exact(agent).isPresent() == agent.isPresent() && exact(user).isPresent() == user.isPresent()
+                && exact(session).isPresent() == session.isPresent()
+                && exact(conversation).isPresent() == conversation.isPresent()
+                && minLatencyMs.isEmpty() && maxLatencyMs.isEmpty() && words.size() <= 1;
     }
 
     private static Optional<String> exact(Optional<Glob> glob) {

@@ -1,6 +1,12 @@
 package dev.tollgate.ui.live;
 
 import dev.tollgate.policy.Glob;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,17 +17,25 @@ import java.util.regex.Pattern;
 
 /**
  * Parses the timeline's filter language:
- * {@code agent:billing tool:payments.* decision:blocked status:error latency>500ms user:ann "some text"}.
- * Terms are ANDed; values may use {@code *} globs; a bare or quoted word searches every field.
+ * {@code agent:billing tool:payments.* decision:blocked status:error latency>500ms user:ann "some text"},
+ * and time terms: {@code time>=2026-11-30T10:15:00Z time<2026-11-30T10:20} (without an offset, local time)
+ * or {@code last:15m}. Terms are ANDed; values may use {@code *} globs; a bare or quoted word searches every field.
  */
 public final class FilterParser {
     private static final Set<String> DECISIONS = Set.of("allowed", "blocked");
     private static final Set<String> STATUSES = Set.of("success", "error", "timeout");
     private static final Pattern LATENCY = Pattern.compile("latency(>=|<=|>|<)(\\d+(?:\\.\\d+)?)(ms|s)?");
+    private static final Pattern TIME = Pattern.compile("time(>=|<=|>|<)(.+)");
+    private static final Pattern LAST = Pattern.compile("(\\d+)(s|m|h|d)");
 
     private FilterParser() {}
 
     public static CallFilter parse(String text) throws FilterSyntaxException {
+        return parse(text, Clock.systemUTC());
+    }
+
+    /** As {@link #parse(String)}; {@code last:15m} counts back from {@code clock}'s now. */
+    public static CallFilter parse(String text, Clock clock) throws FilterSyntaxException {
         Optional<Glob> agent = Optional.empty();
         Optional<Glob> user = Optional.empty();
         Optional<Glob> tool = Optional.empty();
@@ -31,6 +45,8 @@ public final class FilterParser {
         Optional<String> status = Optional.empty();
         Optional<Double> min = Optional.empty();
         Optional<Double> max = Optional.empty();
+        Optional<Instant> from = Optional.empty();
+        Optional<Instant> to = Optional.empty();
         List<String> words = new ArrayList<>();
 
         for (Token token : tokenize(text)) {
@@ -47,6 +63,17 @@ public final class FilterParser {
                     case ">=" -> min = Optional.of(ms - 1e-9);
                     case "<" -> max = Optional.of(ms);
                     default -> max = Optional.of(ms + 1e-9);
+                }
+                continue;
+            }
+            Matcher time = TIME.matcher(t);
+            if (time.matches()) {
+                Instant at = instant(token, time.group(2));
+                switch (time.group(1)) {
+                    case ">=" -> from = Optional.of(at);
+                    case ">" -> from = Optional.of(at.plusNanos(1));
+                    case "<" -> to = Optional.of(at);
+                    default -> to = Optional.of(at.plusNanos(1));
                 }
                 continue;
             }
@@ -72,11 +99,39 @@ public final class FilterParser {
                 case "conversation", "conv" -> conversation = Optional.of(Glob.of(value));
                 case "decision" -> decision = Optional.of(oneOf(token, colon, value, DECISIONS, "decision"));
                 case "status" -> status = Optional.of(oneOf(token, colon, value, STATUSES, "status"));
+                case "last" -> from = Optional.of(clock.instant().minus(lookBack(token, colon, value)));
                 default -> throw new FilterSyntaxException(token.start(), "unknown field '" + key
-                        + "' (use agent, user, tool, server, session, conversation, decision, status, latency)");
+                        + "' (use agent, user, tool, server, session, conversation, decision, status, latency, time, last)");
             }
         }
-        return new CallFilter(agent, user, tool, session, conversation, decision, status, min, max, words);
+        return new CallFilter(agent, user, tool, session, conversation, decision, status, min, max, from, to, words);
+    }
+
+    private static Instant instant(Token token, String text) throws FilterSyntaxException {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                return LocalDateTime.parse(text).atZone(ZoneId.systemDefault()).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new FilterSyntaxException(token.start(), "time needs an ISO-8601 time like 2026-11-30T10:15:00Z"
+                        + " or 2026-11-30T10:15, not '" + text + "'");
+            }
+        }
+    }
+
+    private static Duration lookBack(Token token, int colon, String value) throws FilterSyntaxException {
+        Matcher m = LAST.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new FilterSyntaxException(token.start() + colon + 1, "last: needs a duration like 90s, 15m, 2h or 7d");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     private static String oneOf(Token token, int colon, String value, Set<String> allowed, String key)

@@ -1,8 +1,12 @@
 package dev.tollgate.ui.live;
 
 import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.json.Json;
+import dev.tollgate.ui.export.Exporter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -11,6 +15,7 @@ import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
@@ -24,6 +29,8 @@ import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.skin.VirtualFlow;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.DataFormat;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -38,6 +45,7 @@ public final class LiveView extends BorderPane {
     private final TextField filterField = new TextField();
     private final TableView<AuditRecord> table = new TableView<>();
     private final TextArea detail = new TextArea();
+    private Consumer<String> openConversation = id -> { };
 
     public LiveView(LiveViewModel model) {
         this.model = model;
@@ -95,13 +103,15 @@ public final class LiveView extends BorderPane {
         table.setItems(model.rows());
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setTableMenuButtonVisible(true);
         table.setPlaceholder(new Label("No calls yet. Point an agent at the proxy endpoint in the status bar."));
-        table.getColumns().add(column("Time", 100, r -> CallDetails.TIME.format(r.timestamp())));
+        table.getColumns().add(column("Time", 150, r -> CallDetails.DATE_TIME.format(r.timestamp())));
         table.getColumns().add(column("Agent", 110, AuditRecord::agentId));
         table.getColumns().add(column("User", 60, r -> r.user().orElse("")));
         table.getColumns().add(column("Tool", 170, AuditRecord::qualifiedTool));
         table.getColumns().add(column("Decision", 70, AuditRecord::decision));
-        table.getColumns().add(column("Status", 65, AuditRecord::status));
+        table.getColumns().add(column("Status", 65, r -> r.blocked() ? "—" : r.status()));
+        table.getColumns().add(column("Reason", 200, Reason::describe));
         table.getColumns().add(column("Latency", 65, r -> String.format(Locale.ROOT, "%.0f ms", r.latencyMs())));
         table.getColumns().add(column("Conversation", 90, r -> r.conversationId().orElse("")));
         table.setRowFactory(t -> new TableRow<>() {
@@ -110,6 +120,7 @@ public final class LiveView extends BorderPane {
                 super.updateItem(item, empty);
                 pseudoClassStateChanged(BLOCKED, !empty && item != null && item.blocked());
                 pseudoClassStateChanged(FAILED, !empty && item != null && !item.blocked() && !"success".equals(item.status()));
+                setContextMenu(empty || item == null ? null : contextMenu(item));
             }
         });
         table.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
@@ -164,6 +175,22 @@ public final class LiveView extends BorderPane {
         } else {
             table.scrollTo(model.rows().size() - 1);
         }
+    }
+
+    /** Open conversation (when the call has one) and Copy as JSON, on a row's context menu. */
+    private ContextMenu contextMenu(AuditRecord record) {
+        MenuItem open = new MenuItem("Open conversation");
+        open.setDisable(record.conversationId().isEmpty());
+        open.setOnAction(e -> record.conversationId().ifPresent(openConversation));
+        MenuItem copy = new MenuItem("Copy as JSON");
+        copy.setOnAction(e -> Clipboard.getSystemClipboard().setContent(
+                Map.of(DataFormat.PLAIN_TEXT, Json.write(Exporter.toJson(record)))));
+        return new ContextMenu(open, copy);
+    }
+
+    /** What "Open conversation" does: the shell shows it in Replay. */
+    public void setOnOpenConversation(Consumer<String> action) {
+        openConversation = action;
     }
 
     /** Gives the filter field focus (Ctrl+F). */

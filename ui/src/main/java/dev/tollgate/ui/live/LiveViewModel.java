@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.prefs.Preferences;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -40,6 +42,9 @@ public final class LiveViewModel {
 
     private final AuditStore store;
     private final Latest queries;
+    private final Latest counts;
+    /** Stored calls the filter matches; -1 while unknown. */
+    private long matched = -1;
     private final Preferences prefs;
     private final ObservableList<AuditRecord> rows = FXCollections.observableArrayList();
     private final ObservableList<String> savedFilters = FXCollections.observableArrayList();
@@ -49,6 +54,7 @@ public final class LiveViewModel {
     private final ReadOnlyBooleanWrapper moreOlder = new ReadOnlyBooleanWrapper(true);
     private final BooleanProperty autoScroll = new SimpleBooleanProperty(true);
     private final ObjectProperty<AuditRecord> selected = new SimpleObjectProperty<>();
+    private OptionalLong selectAfterLoad = OptionalLong.empty();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private CallFilter filter = CallFilter.NONE;
     private final List<AuditRecord> heldWhileLoading = new ArrayList<>();
@@ -57,6 +63,7 @@ public final class LiveViewModel {
     public LiveViewModel(AuditStore store, Background background, Preferences prefs) {
         this.store = store;
         this.queries = new Latest(background);
+        this.counts = new Latest(background);
         this.prefs = prefs;
         String saved = prefs.get(SAVED_KEY, "");
         if (!saved.isEmpty()) {
@@ -91,11 +98,20 @@ public final class LiveViewModel {
         reload();
     }
 
+    /** Shows the calls a filter matches (an incident's window) and selects {@code select} among them when present. */
+    public void showFiltered(String filterText, OptionalLong select) {
+        autoScroll.set(false);
+        this.filterText.set(filterText);
+        selectAfterLoad = select;
+        applyFilter();
+    }
+
     /** Loads the newest page matching the current filter. */
     public void reload() {
         CallFilter f = filter;
         loading.set(true);
         heldWhileLoading.clear();
+        countMatches(f);
         queries.run(() -> newestPage(f, Optional.empty()), page -> {
             List<AuditRecord> ascending = new ArrayList<>(page);
             Collections.reverse(ascending);
@@ -107,6 +123,15 @@ public final class LiveViewModel {
             }
             heldWhileLoading.clear();
             rows.setAll(ascending);
+            OptionalLong wanted = selectAfterLoad;
+            selectAfterLoad = OptionalLong.empty();
+            if (wanted.isPresent()) {
+                ascending.stream().filter(r -> r.id() == wanted.getAsLong()).findFirst().ifPresent(selected::set);
+                scrollToSelected.run();
+            } else if (selected.get() != null && !ascending.contains(selected.get())) {
+                // The detail pane shows the selected row or nothing, never a call the filter hides.
+                selected.set(null);
+            }
             moreOlder.set(page.size() >= PAGE);
             loading.set(false);
             updateStatus();
@@ -147,6 +172,7 @@ public final class LiveViewModel {
         }
         filterText.set("");
         filter = CallFilter.NONE;
+        matched = -1;
         filterError.set("");
         loading.set(true);
         queries.run(() -> {
@@ -196,6 +222,9 @@ public final class LiveViewModel {
         } else {
             rows.addAll(matching);
         }
+        if (matched >= 0) {
+            matched += matching.size();
+        }
         updateStatus();
     }
 
@@ -240,6 +269,25 @@ public final class LiveViewModel {
     }
 
     private void updateStatus() {
-        status.set(rows.size() + " calls shown" + (filter.isEmpty() ? "" : " (filtered)"));
+        if (filter.isEmpty() || matched < 0) {
+            status.set(rows.size() + " calls shown" + (filter.isEmpty() ? "" : " (filtered)"));
+        } else {
+            status.set(String.format(Locale.ROOT, "%,d calls match%s; %,d shown", matched,
+                    filter.exactInStore() ? "" : " at most", rows.size()));
+        }
+    }
+
+    /** Counts every stored call the filter matches (not just the loaded page), in the background. */
+    private void countMatches(CallFilter f) {
+        matched = -1;
+        if (f.isEmpty()) {
+            return;
+        }
+        counts.run(() -> store.count(f.toQuery().limit(Integer.MAX_VALUE).build()), n -> {
+            if (f == filter) {
+                matched = n;
+                updateStatus();
+            }
+        }, e -> matched = -1);
     }
 }

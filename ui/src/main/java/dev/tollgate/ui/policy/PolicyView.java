@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -31,7 +30,6 @@ import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import javafx.scene.control.TextArea;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -109,12 +107,32 @@ public final class PolicyView extends BorderPane {
 
         VirtualizedScrollPane<CodeArea> scroller = new VirtualizedScrollPane<>(editor);
         VBox.setVgrow(scroller, Priority.ALWAYS);
-        VBox left = new VBox(toolbar, scroller, problems);
+        VBox left = new VBox(toolbar, externalChangeBanner(), scroller, problems);
 
         SplitPane split = new SplitPane(left, sidePanel());
         split.setDividerPositions(0.55);
         setCenter(split);
         editor.setStyleSpans(0, YamlHighlighter.highlight(editor.getText()));
+    }
+
+    /** Shown while the file changed on disk during an edit: reload it, or merge it with the edits. */
+    private Node externalChangeBanner() {
+        Label text = new Label("The policy file changed on disk while you were editing.");
+        Button reload = new Button("Reload (drop my edits)");
+        reload.setId("policy-reload");
+        reload.setMinWidth(Region.USE_PREF_SIZE);
+        reload.setOnAction(e -> model.reloadExternal());
+        Button merge = new Button("Merge with my edits");
+        merge.setId("policy-merge");
+        merge.setMinWidth(Region.USE_PREF_SIZE);
+        merge.setOnAction(e -> model.mergeExternal());
+        HBox banner = new HBox(8, text, reload, merge);
+        banner.setId("policy-external-change");
+        banner.setAlignment(Pos.CENTER_LEFT);
+        banner.getStyleClass().add("banner");
+        banner.visibleProperty().bind(model.externalChangeProperty().isNotEmpty());
+        banner.managedProperty().bind(banner.visibleProperty());
+        return banner;
     }
 
     public CodeArea editor() {
@@ -212,30 +230,21 @@ public final class PolicyView extends BorderPane {
         VBox preview = new VBox(6, head, summary, counts, new Label("Calls that would change (double-click to open):"), changes);
         preview.setPadding(new Insets(6));
 
-        TextArea diff = new TextArea();
+        DiffView diff = new DiffView();
         diff.setId("policy-diff");
-        diff.setEditable(false);
-        diff.getStyleClass().add("mono");
-        diff.textProperty().bind(Bindings.createStringBinding(this::diffText, model.textProperty(), model.runningProperty()));
+        Runnable refreshDiff = () -> diff.show(model.diff());
+        model.textProperty().addListener((o, was, now) -> refreshDiff.run());
+        model.runningProperty().addListener((o, was, now) -> refreshDiff.run());
+        refreshDiff.run();
 
         TabPane tabs = new TabPane(new Tab("Live preview", preview), new Tab("Diff vs running", diff));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;
     }
 
-    private String diffText() {
-        List<LineDiff.Line> lines = model.diff();
-        if (!LineDiff.changed(lines)) {
-            return "No changes against the running policy.";
-        }
-        return lines.stream().map(LineDiff.Line::toString)
-                .collect(Collectors.joining("\n"));
-    }
-
     private void confirmAndApply() {
-        TextArea diff = new TextArea(diffText());
-        diff.setEditable(false);
-        diff.getStyleClass().add("mono");
+        DiffView diff = new DiffView();
+        diff.show(model.diff());
         diff.setPrefSize(640, 360);
         ButtonType apply = new ButtonType("Apply", ButtonBar.ButtonData.OK_DONE);
         Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, "", apply, ButtonType.CANCEL);

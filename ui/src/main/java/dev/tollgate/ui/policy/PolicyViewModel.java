@@ -2,11 +2,13 @@ package dev.tollgate.ui.policy;
 
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.config.ConfigException;
+import dev.tollgate.events.EngineEvent;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PreviewReport;
 import dev.tollgate.ui.HistoryRange;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +34,9 @@ import javafx.collections.ObservableList;
 /**
  * The policy editor: the candidate text, its problems (checked as you type, debounced, in the
  * background), the live preview of decisions it would change over recorded history, the diff against
- * the running policy, and applying it.
+ * the running policy, and applying it. Secrets are masked on screen ({@link SecretMask}). A change of the
+ * file on disk is picked up: an unedited editor reloads it, an edited one offers to reload or merge, and
+ * Save never writes over it.
  */
 public final class PolicyViewModel {
     public static final javafx.util.Duration DEBOUNCE = javafx.util.Duration.millis(300);
@@ -53,6 +57,11 @@ public final class PolicyViewModel {
     private final ObjectProperty<PreviewReport.ChangeCount> selectedCount = new SimpleObjectProperty<>();
     private final ObservableList<PreviewReport.ChangedCall> shownChanges = FXCollections.observableArrayList();
     private final BooleanProperty dirty = new SimpleBooleanProperty();
+    private final SecretMask mask = new SecretMask();
+    private final ReadOnlyStringWrapper external = new ReadOnlyStringWrapper("");
+    /** The unmasked text this edit started from: what the file must still hold for Save to write. */
+    private String base = "";
+    private String pendingExternal;
     private final BooleanBinding canSave;
     private final PauseTransition debounce = new PauseTransition(DEBOUNCE);
     private Consumer<Long> showCall = id -> { };
@@ -63,8 +72,8 @@ public final class PolicyViewModel {
         this.checks = new Latest(background);
         this.previews = new Latest(background);
         canSave = Bindings.createBooleanBinding(
-                () -> problems.isEmpty() && !checking.get() && !applying.get() && dirty.get(),
-                problems, checking, applying, dirty);
+                () -> problems.isEmpty() && !checking.get() && !applying.get() && dirty.get() && external.get().isEmpty(),
+                problems, checking, applying, dirty, external);
         debounce.setOnFinished(e -> checkNow());
         text.addListener((o, was, now) -> {
             dirty.set(!now.equals(running.get()));
@@ -74,10 +83,8 @@ public final class PolicyViewModel {
         range.addListener((o, was, now) -> checkNow());
         selectedCount.addListener((o, was, now) -> refreshShownChanges());
         report.addListener((o, was, now) -> refreshShownChanges());
-        background.run(control::currentText, current -> {
-            running.set(current);
-            text.set(current);
-        }, e -> message.set("Could not read the running policy: " + e.getMessage()));
+        background.run(control::currentText, this::take,
+                e -> message.set("Could not read the running policy: " + e.getMessage()));
     }
 
     public StringProperty textProperty() { return text; }
@@ -91,6 +98,63 @@ public final class PolicyViewModel {
     public ObjectProperty<PreviewReport.ChangeCount> selectedCountProperty() { return selectedCount; }
     public ObservableList<PreviewReport.ChangedCall> shownChanges() { return shownChanges; }
     public BooleanBinding canSaveProperty() { return canSave; }
+    /** The file's new text when it changed on disk during an edit (masked); empty when there is none pending. */
+    public ReadOnlyStringProperty externalChangeProperty() { return external.getReadOnlyProperty(); }
+
+    /** A reload of the file (hot reload, or another editor's save): reload an unedited editor, else offer a choice. */
+    public void onEvents(List<EngineEvent> batch) {
+        if (batch.stream().noneMatch(e -> e instanceof EngineEvent.PolicyReloaded r && r.applied())) {
+            return;
+        }
+        background.run(control::currentText, current -> {
+            if (current.equals(base) || applying.get()) {
+                return;
+            }
+            if (!dirty.get()) {
+                take(current);
+                message.set("Reloaded: the file changed on disk.");
+            } else {
+                external.set(mask.mask(current));
+                pendingExternal = current;
+                message.set("The file changed on disk while you were editing. Reload it (dropping your edits) or"
+                        + " merge it with your edits; Save is off until you choose.");
+            }
+        }, e -> message.set("Could not read the running policy: " + e.getMessage()));
+    }
+
+    /** Takes the file's new text, dropping the edits. */
+    public void reloadExternal() {
+        if (pendingExternal != null) {
+            take(pendingExternal);
+            message.set("Reloaded the file's new text; your edits were dropped.");
+        }
+    }
+
+    /** Combines the file's change and the edits when they touch different lines; otherwise says so and keeps both apart. */
+    public void mergeExternal() {
+        if (pendingExternal == null) {
+            return;
+        }
+        String theirs = pendingExternal;
+        Optional<String> merged = ThreeWayMerge.merge(base, mask.unmask(text.get()), theirs);
+        if (merged.isEmpty()) {
+            message.set("Your edits and the file's change touch the same lines: reload, then make your edit again.");
+            return;
+        }
+        take(theirs);
+        text.set(mask.mask(merged.get()));
+        message.set("Merged the file's change with your edits. Review the diff, then Save.");
+    }
+
+    /** Makes {@code current} (unmasked) the running text and the editor's text, with no external change pending. */
+    private void take(String current) {
+        base = current;
+        pendingExternal = null;
+        external.set("");
+        String shown = mask.mask(current);
+        running.set(shown);
+        text.set(shown);
+    }
 
     public void setShowCall(Consumer<Long> showCall) {
         this.showCall = showCall;
@@ -115,15 +179,18 @@ public final class PolicyViewModel {
         if (!canSave.get()) {
             return;
         }
-        String candidate = text.get();
+        String shown = text.get();
+        String candidate = mask.unmask(shown);
+        String basedOn = base;
         applying.set(true);
         background.run(() -> {
-            control.apply(candidate);
+            control.apply(candidate, basedOn);
             return candidate;
         }, applied -> {
             applying.set(false);
-            running.set(applied);
-            dirty.set(!text.get().equals(applied));
+            base = applied;
+            running.set(shown);
+            dirty.set(!text.get().equals(shown));
             message.set("Policy applied.");
         }, e -> {
             applying.set(false);
@@ -136,13 +203,17 @@ public final class PolicyViewModel {
 
     private void checkNow() {
         debounce.stop();
-        String candidate = text.get();
+        String candidate = mask.unmask(text.get());
+        boolean edited = dirty.get();
         checking.set(true);
         checks.run(() -> control.check(candidate), found -> {
             problems.setAll(found);
             checking.set(false);
-            if (found.isEmpty()) {
-                message.set(dirty.get() ? "Valid. Review the preview and the diff, then Save." : "");
+            if (found.isEmpty() && !edited) {
+                // The running policy decided every recorded call already: nothing to preview, by definition.
+                report.set(Optional.of(new PreviewReport(0, 0, 0, List.of(), List.of(), Duration.ZERO)));
+            } else if (found.isEmpty()) {
+                message.set("Valid. Review the preview and the diff, then Save.");
                 previewNow(candidate);
             } else {
                 message.set(found.size() + (found.size() == 1 ? " problem" : " problems"));

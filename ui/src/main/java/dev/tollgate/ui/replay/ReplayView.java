@@ -29,6 +29,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 
@@ -211,8 +212,10 @@ public final class ReplayView extends BorderPane {
         if (model.needsConfirmation(record)) {
             Alert confirm = new Alert(Alert.AlertType.CONFIRMATION,
                     record.qualifiedTool() + " is not marked read-only: re-sending it may change data on server "
-                            + record.server() + ". It runs again with the recorded arguments, under the policy in force,"
-                            + " and is audited as agent " + CallReplayer.AGENT_ID + ".",
+                            + record.server() + ". It runs again with the recorded arguments, under the policy in force"
+                            + " and " + record.agentId() + "'s roles, counts against " + record.agentId() + "'s rate"
+                            + " limits and loop breaker (a limit spent or a tripped breaker blocks it), and is audited as"
+                            + " agent " + CallReplayer.AGENT_ID + ".",
                     ButtonType.CANCEL, ButtonType.OK);
             confirm.setTitle("Re-send " + record.qualifiedTool());
             confirm.setHeaderText("Re-send " + record.qualifiedTool() + "?");
@@ -228,9 +231,11 @@ public final class ReplayView extends BorderPane {
         return timeline;
     }
 
+    /** A toolbar button that keeps its label: the message beside the buttons shrinks instead. */
     private static Button button(String text, String id, Runnable action) {
         Button b = new Button(text);
         b.setId(id);
+        b.setMinWidth(Region.USE_PREF_SIZE);
         b.setOnAction(e -> action.run());
         return b;
     }

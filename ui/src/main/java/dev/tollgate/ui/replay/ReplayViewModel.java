@@ -5,22 +5,19 @@ import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.engine.CallReplayer;
 import dev.tollgate.engine.ResendRefusedException;
+import dev.tollgate.events.EngineEvent;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javafx.animation.PauseTransition;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
@@ -40,13 +37,15 @@ import javafx.collections.transformation.FilteredList;
 
 /**
  * Replay: pick a conversation or MCP session, see its transcript turns and tool calls on one time
- * line in timestamp order, step through it or play it at 1× or 10×, jump to the blocked calls.
+ * line, step through it or play it at 1× or 10×, jump to the blocked calls. The list follows new calls
+ * as they complete; transcripts come from the folder agents record them into, and from imports.
  */
 public final class ReplayViewModel {
     /** How many recent records the session list is built from; older sessions are found by searching the store. */
     public static final int RECENT_RECORDS = 20_000;
     public static final int MAX_CALLS_PER_SESSION = 50_000;
     private static final Duration MAX_PLAY_GAP = Duration.ofSeconds(2);
+    private static final javafx.util.Duration LIVE_REFRESH = javafx.util.Duration.seconds(2);
 
     private final AuditStore store;
     private final Optional<CallReplayer> replayer;
@@ -55,7 +54,11 @@ public final class ReplayViewModel {
     private final Background background;
     private final Latest sessionQueries;
     private final Latest timelineQueries;
-    private final Map<String, List<TranscriptTurn>> transcripts = new HashMap<>();
+    private final Optional<Path> transcriptFolder;
+    private final Map<String, List<TranscriptTurn>> imported = new HashMap<>();
+    private Map<String, List<TranscriptTurn>> transcripts = Map.of();
+    private final PauseTransition refresh = new PauseTransition(LIVE_REFRESH);
+    private Optional<String> opening = Optional.empty();
     private final ObservableList<SessionSummary> sessions = FXCollections.observableArrayList();
     private final FilteredList<SessionSummary> visibleSessions = new FilteredList<>(sessions);
     private final StringProperty search = new SimpleStringProperty("");
@@ -67,10 +70,15 @@ public final class ReplayViewModel {
     private final PauseTransition player = new PauseTransition();
     private double speed = 1;
 
-    /** {@code replayer} is empty when the store was opened read-only: calls can then be browsed, not re-sent. */
-    public ReplayViewModel(AuditStore store, Optional<CallReplayer> replayer, Background background) {
+    /**
+     * {@code replayer} is empty when the store was opened read-only: calls can then be browsed, not re-sent.
+     * {@code transcriptFolder} is where agents record their conversations ({@code *.jsonl}), read on every refresh.
+     */
+    public ReplayViewModel(AuditStore store, Optional<CallReplayer> replayer, Optional<Path> transcriptFolder,
+                           Background background) {
         this.store = store;
         this.replayer = replayer;
+        this.transcriptFolder = transcriptFolder;
         this.background = background;
         this.sessionQueries = new Latest(background);
         this.timelineQueries = new Latest(background);
@@ -78,8 +86,12 @@ public final class ReplayViewModel {
             String needle = now.trim().toLowerCase(Locale.ROOT);
             visibleSessions.setPredicate(needle.isEmpty() ? null
                     : s -> List.of(needle.split("\\s+")).stream().allMatch(w -> s.searchText().contains(w)));
+            // An id older than the recent records is looked up in the store.
+            refresh.playFromStart();
         });
-        session.addListener((o, was, now) -> loadTimeline(now));
+        refresh.setOnFinished(e -> loadSessions());
+        session.addListener((o, was, now) -> loadTimeline(now, was != null && now != null && was.kind() == now.kind()
+                && was.id().equals(now.id())));
         player.setOnFinished(e -> playStep());
     }
 
@@ -135,31 +147,90 @@ public final class ReplayViewModel {
         return p >= 0 && p < entries.size() ? Optional.of(entries.get(p)) : Optional.empty();
     }
 
-    /** Rebuilds the session list from the newest records and the imported transcripts. */
+    /**
+     * Rebuilds the session list from the newest records, the record folder's and the imported transcripts,
+     * and, when the search is one word, every conversation or session in the store with exactly that id.
+     */
     public void loadSessions() {
-        Map<String, List<TranscriptTurn>> turns = Map.copyOf(transcripts);
-        sessionQueries.run(() -> summarize(store.query(AuditQuery.builder().newestFirst(true).limit(RECENT_RECORDS).build()), turns),
-                found -> {
-                    SessionSummary keep = session.get();
-                    sessions.setAll(found);
-                    if (keep != null) {
-                        found.stream().filter(s -> s.kind() == keep.kind() && s.id().equals(keep.id())).findFirst()
-                                .ifPresent(session::set);
-                    }
-                }, e -> message.set("Could not list sessions: " + e.getMessage()));
+        Map<String, List<TranscriptTurn>> importedNow = copy(imported);
+        String needle = search.get().trim();
+        sessionQueries.run(() -> {
+            Map<String, List<TranscriptTurn>> turns = withRecorded(importedNow);
+            Map<Long, AuditRecord> records = new LinkedHashMap<>();
+            store.query(AuditQuery.builder().newestFirst(true).limit(RECENT_RECORDS).build())
+                    .forEach(r -> records.put(r.id(), r));
+            if (!needle.isEmpty() && !needle.contains(" ")) {
+                store.query(AuditQuery.builder().conversation(needle).limit(MAX_CALLS_PER_SESSION).build())
+                        .forEach(r -> records.put(r.id(), r));
+                store.query(AuditQuery.builder().session(needle).limit(MAX_CALLS_PER_SESSION).build())
+                        .forEach(r -> records.put(r.id(), r));
+            }
+            return new Listing(SessionIndex.summarize(List.copyOf(records.values()), turns), turns);
+        }, found -> {
+            transcripts = found.turns();
+            SessionSummary keep = opening.flatMap(id -> found.sessions().stream()
+                    .filter(s -> s.kind() == SessionSummary.Kind.CONVERSATION && s.id().equals(id)).findFirst())
+                    .orElse(session.get());
+            opening = Optional.empty();
+            sessions.setAll(found.sessions());
+            if (keep != null) {
+                found.sessions().stream().filter(s -> s.kind() == keep.kind() && s.id().equals(keep.id())).findFirst()
+                        .filter(now -> !now.equals(session.get())).ifPresent(session::set);
+            }
+        }, e -> message.set("Could not list sessions: " + e.getMessage()));
     }
+
+    /** Shows one conversation: searches the store for its id and selects it once found. */
+    public void openConversation(String conversationId) {
+        opening = Optional.of(conversationId);
+        if (search.get().equals(conversationId)) {
+            loadSessions();
+        } else {
+            search.set(conversationId);
+        }
+    }
+
+    /** New calls arrived: refresh the list (at most every two seconds) so Replay follows the proxy live. */
+    public void onEvents(List<EngineEvent> batch) {
+        if (batch.stream().anyMatch(EngineEvent.CallCompleted.class::isInstance)
+                && refresh.getStatus() != javafx.animation.Animation.Status.RUNNING) {
+            refresh.playFromStart();
+        }
+    }
+
+    private Map<String, List<TranscriptTurn>> withRecorded(Map<String, List<TranscriptTurn>> importedTurns)
+            throws IOException {
+        Map<String, List<TranscriptTurn>> all = new HashMap<>();
+        if (transcriptFolder.isPresent()) {
+            all.putAll(TranscriptImporter.readFolder(transcriptFolder.get()));
+        }
+        importedTurns.forEach((id, turns) -> all.merge(id, turns, (a, b) -> {
+            List<TranscriptTurn> both = new ArrayList<>(a);
+            both.addAll(b);
+            return both;
+        }));
+        return all;
+    }
+
+    private static Map<String, List<TranscriptTurn>> copy(Map<String, List<TranscriptTurn>> turns) {
+        Map<String, List<TranscriptTurn>> out = new HashMap<>();
+        turns.forEach((id, list) -> out.put(id, List.copyOf(list)));
+        return out;
+    }
+
+    /** One refresh's sessions and the transcripts they were built with. */
+    private record Listing(List<SessionSummary> sessions, Map<String, List<TranscriptTurn>> turns) {}
 
     /** Reads a JSONL transcript file and merges its turns into the conversations. */
     public void importTranscript(Path file) {
         background.run(() -> TranscriptImporter.read(file), result -> {
             for (TranscriptTurn t : result.turns()) {
-                transcripts.computeIfAbsent(t.conversationId(), k -> new ArrayList<>()).add(t);
+                imported.computeIfAbsent(t.conversationId(), k -> new ArrayList<>()).add(t);
             }
             message.set("Imported " + result.turns().size() + " turns from " + file.getFileName()
                     + (result.problems().isEmpty() ? "" : "; skipped " + result.problems().size() + " bad lines ("
                     + result.problems().get(0) + ")"));
             loadSessions();
-            loadTimeline(session.get());
         }, e -> message.set("Could not read " + file.getFileName() + ": " + (e instanceof IOException io ? io.getMessage() : e)));
     }
 
@@ -231,8 +302,11 @@ public final class ReplayViewModel {
         player.playFromStart();
     }
 
-    private void loadTimeline(SessionSummary s) {
-        pause();
+    /** Loads a session's steps; a refresh of the one being watched keeps the position (and playback). */
+    private void loadTimeline(SessionSummary s, boolean refreshing) {
+        if (!refreshing) {
+            pause();
+        }
         if (s == null) {
             entries.clear();
             position.set(-1);
@@ -249,66 +323,15 @@ public final class ReplayViewModel {
             }
             return merge(turns, store.query(q.build()));
         }, merged -> {
+            int keep = position.get();
             entries.setAll(merged);
-            position.set(merged.isEmpty() ? -1 : 0);
+            position.set(merged.isEmpty() ? -1 : refreshing ? Math.min(Math.max(keep, 0), merged.size() - 1) : 0);
             message.set(merged.size() + " steps");
         }, e -> message.set("Could not load the session: " + e.getMessage()));
     }
 
-    /** Turns and calls in timestamp order; at equal times the turn comes first (it prompted the call). */
+    /** Turns and calls of one conversation on one time line (see {@link TimelineMerge}). */
     static List<TimelineEntry> merge(List<TranscriptTurn> turns, List<AuditRecord> calls) {
-        List<TimelineEntry> all = new ArrayList<>(turns.size() + calls.size());
-        turns.forEach(t -> all.add(new TimelineEntry.Turn(t)));
-        calls.forEach(c -> all.add(new TimelineEntry.Call(c)));
-        all.sort(Comparator.comparing(TimelineEntry::at)
-                .thenComparing(e -> e instanceof TimelineEntry.Call ? 1 : 0)
-                .thenComparing(e -> e instanceof TimelineEntry.Call c ? c.record().id() : 0L));
-        return all;
-    }
-
-    private static List<SessionSummary> summarize(List<AuditRecord> records, Map<String, List<TranscriptTurn>> turns) {
-        final class Acc {
-            final Set<String> agents = new HashSet<>();
-            final Set<String> users = new HashSet<>();
-            Instant first = Instant.MAX;
-            Instant last = Instant.MIN;
-            long calls;
-            long blocked;
-            long turnCount;
-
-            void at(Instant t) {
-                if (t.isBefore(first)) {
-                    first = t;
-                }
-                if (t.isAfter(last)) {
-                    last = t;
-                }
-            }
-        }
-        Map<String, Acc> byKey = new LinkedHashMap<>();
-        for (AuditRecord r : records) {
-            String key = r.conversationId().map(c -> "C" + c).orElse("S" + r.sessionId());
-            Acc a = byKey.computeIfAbsent(key, k -> new Acc());
-            a.agents.add(r.agentId());
-            r.user().ifPresent(a.users::add);
-            a.at(r.timestamp());
-            a.calls++;
-            if (r.blocked()) {
-                a.blocked++;
-            }
-        }
-        for (Map.Entry<String, List<TranscriptTurn>> t : turns.entrySet()) {
-            Acc a = byKey.computeIfAbsent("C" + t.getKey(), k -> new Acc());
-            for (TranscriptTurn turn : t.getValue()) {
-                a.at(turn.timestamp());
-                a.turnCount++;
-            }
-        }
-        List<SessionSummary> out = new ArrayList<>();
-        byKey.forEach((key, a) -> out.add(new SessionSummary(
-                key.charAt(0) == 'C' ? SessionSummary.Kind.CONVERSATION : SessionSummary.Kind.SESSION,
-                key.substring(1), a.agents, a.users, a.first, a.last, a.calls, a.blocked, a.turnCount)));
-        out.sort(Comparator.comparing(SessionSummary::last).reversed());
-        return out;
+        return TimelineMerge.merge(turns, calls);
     }
 }

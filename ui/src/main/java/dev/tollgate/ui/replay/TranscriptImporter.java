@@ -4,12 +4,15 @@ import dev.tollgate.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -17,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads conversation transcripts as JSON Lines: one object per turn with {@code conversationId},
  * {@code timestamp} (ISO-8601 or epoch milliseconds), {@code role} and {@code text}; snake_case names
- * ({@code conversation_id}) are accepted too. Bad lines are reported by number and skipped.
+ * ({@code conversation_id}) are accepted too. An assistant turn's {@code toolCalls} ({@code [{"tool":
+ * "payments.issueRefund", …}]}) line it up with the calls it caused. Bad lines are reported by number and skipped.
  */
 public final class TranscriptImporter {
     /** The turns read and the problems of the lines that could not be read. */
@@ -29,6 +33,25 @@ public final class TranscriptImporter {
     }
 
     private TranscriptImporter() {}
+
+    /**
+     * Every {@code *.jsonl} transcript in {@code dir} (where agents record their conversations as they run),
+     * grouped by conversation; a missing directory has none.
+     */
+    public static Map<String, List<TranscriptTurn>> readFolder(Path dir) throws IOException {
+        Map<String, List<TranscriptTurn>> out = new HashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jsonl")) {
+            for (Path file : files) {
+                for (TranscriptTurn turn : read(file).turns()) {
+                    out.computeIfAbsent(turn.conversationId(), k -> new ArrayList<>()).add(turn);
+                }
+            }
+        }
+        return out;
+    }
 
     public static Result read(Path file) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -62,7 +85,12 @@ public final class TranscriptImporter {
         String stamp = field(node, "timestamp", "timestamp").orElseThrow(() -> new IllegalArgumentException("missing timestamp"));
         String role = field(node, "role", "role").orElse("unknown");
         String text = field(node, "text", "text").orElse("");
-        return new TranscriptTurn(conversation, instant(stamp), role, text);
+        List<String> tools = new ArrayList<>();
+        JsonNode calls = node.has("toolCalls") ? node.get("toolCalls") : node.path("tool_calls");
+        for (JsonNode call : calls) {
+            field(call, "tool", "tool").ifPresent(tools::add);
+        }
+        return new TranscriptTurn(conversation, instant(stamp), role, text, tools);
     }
 
     private static Optional<String> field(JsonNode node, String camel, String snake) {
