@@ -31,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code tollgate audit}: query and verify the audit store from the command line. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Query or verify the audit store.",
         subcommands = {AuditCommand.Query.class, AuditCommand.Verify.class, AuditPruneCommand.class})
-public final class AuditCommand implements Runnable {
+public final class AuditCommand implements Callable<Integer> {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
@@ -39,9 +39,11 @@ public final class AuditCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** {@code tollgate audit} without a subcommand is a usage error. */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
     }
 
     /** Which store to open: {@code --db} or the store a configuration file names (a mixin of both subcommands). */

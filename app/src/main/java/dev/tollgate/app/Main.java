@@ -1,6 +1,7 @@
 package dev.tollgate.app;
 
 import java.util.Arrays;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +12,7 @@ import picocli.CommandLine.ScopeType;
         description = "Governs and records the tool calls AI agents make over MCP.",
         subcommands = {UiCommand.class, ServeCommand.class, StdioCommand.class, AuditCommand.class,
                 PolicyCommand.class, DemoCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -41,7 +42,7 @@ public final class Main implements Runnable {
     }
 
     @Override
-    public void run() {
-        new UiCommand().run();
+    public Integer call() {
+        return new UiCommand().call();
     }
 }

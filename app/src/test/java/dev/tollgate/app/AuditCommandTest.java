@@ -181,6 +181,18 @@ class AuditCommandTest {
         Result down = run("audit", "verify", "--db", "jdbc:postgresql://127.0.0.1:1/audit?connectTimeout=2");
         assertThat(down.code).isEqualTo(2);
         assertThat(down.err.strip()).startsWith("tollgate audit verify: cannot open the audit store").doesNotContain("\n");
+
+        Path noConfig = dir.resolve("nope.yaml");
+        Result missingConfig = run("audit", "query", "--config", noConfig.toString());
+        assertThat(missingConfig.code).isEqualTo(2);
+        assertThat(missingConfig.err).contains(noConfig + ": no such configuration file").doesNotContain(":0:");
+    }
+
+    @Test
+    void auditWithoutASubcommandIsAUsageError() {
+        Result bare = run("audit");
+        assertThat(bare.code).isEqualTo(2);
+        assertThat(bare.err).contains("query").contains("verify");
     }
 
     @Test

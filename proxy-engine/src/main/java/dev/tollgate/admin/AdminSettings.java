@@ -3,7 +3,6 @@ package dev.tollgate.admin;
 import dev.tollgate.config.SourceMap;
 import dev.tollgate.config.TollgateConfig;
 import java.util.Optional;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -11,7 +10,6 @@ import tools.jackson.databind.JsonNode;
  * requires ({@code token}, at least 16 characters; read it from the environment). Off unless configured.
  */
 public record AdminSettings(String host, int port, String token) {
-    private static final Set<String> KEYS = Set.of("listen", "token");
     static final int MIN_TOKEN_LENGTH = 16;
 
     public static Optional<AdminSettings> from(TollgateConfig config) {
@@ -22,11 +20,6 @@ public record AdminSettings(String host, int port, String token) {
         }
         if (!node.isObject()) {
             throw lines.error("/admin", "admin must be a mapping with listen and token");
-        }
-        for (String key : node.propertyNames()) {
-            if (!KEYS.contains(key)) {
-                throw lines.error("/admin/" + key, "unknown key '" + key + "' in admin (expected one of listen, token)");
-            }
         }
         String listen = node.path("listen").asString("");
         int colon = listen.lastIndexOf(':');

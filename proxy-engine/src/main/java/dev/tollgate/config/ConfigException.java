@@ -8,7 +8,7 @@ public final class ConfigException extends RuntimeException {
     private final String detail;
 
     public ConfigException(String file, int line, String detail) {
-        super(file + ":" + line + ": " + detail);
+        super(line > 0 ? file + ":" + line + ": " + detail : file + ": " + detail);
         this.file = file;
         this.line = line;
         this.detail = detail;

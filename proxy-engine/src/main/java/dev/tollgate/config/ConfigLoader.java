@@ -38,6 +38,9 @@ public final class ConfigLoader {
 
     public TollgateConfig load(Path file) {
         String text;
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file.toString(), 0, "no such configuration file");
+        }
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -6,17 +6,15 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The {@code telemetry:} section: OTLP trace export ({@code otlp.endpoint}, optional {@code otlp.headers}), the
  * Prometheus scrape listener ({@code metrics.listen: host:port}) and the {@code serviceName} spans carry. Each part
- * is off unless configured. Problems are {@code file:line} errors.
+ * is off unless configured. Problems are {@code file:line} errors (unknown keys are {@code ConfigKeys}' to report).
  */
 public record TelemetrySettings(String serviceName, Optional<Otlp> otlp, Optional<Listen> metrics) {
     public static final String DEFAULT_SERVICE_NAME = "tollgate";
-    private static final Set<String> KEYS = Set.of("serviceName", "otlp", "metrics");
 
     /** Where spans go: an OTLP/HTTP collector's traces URL, and headers (an API key) to send with them. */
     public record Otlp(URI tracesUrl, Map<String, String> headers) {
@@ -40,12 +38,6 @@ public record TelemetrySettings(String serviceName, Optional<Otlp> otlp, Optiona
         }
         if (!node.isObject()) {
             throw lines.error("/telemetry", "telemetry must be a mapping with otlp, metrics or serviceName");
-        }
-        for (String key : node.propertyNames()) {
-            if (!KEYS.contains(key)) {
-                throw lines.error("/telemetry/" + key, "unknown key '" + key + "' in telemetry"
-                        + " (expected one of metrics, otlp, serviceName)");
-            }
         }
         String service = node.path("serviceName").asString(DEFAULT_SERVICE_NAME);
         return new TelemetrySettings(service, otlp(node.path("otlp"), lines), metrics(node.path("metrics"), lines));

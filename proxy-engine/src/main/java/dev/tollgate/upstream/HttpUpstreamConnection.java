@@ -8,6 +8,7 @@ import dev.tollgate.pipeline.CancellationSignal;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -34,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Each request is a POST accepting {@code application/json} and {@code text/event-stream}; on an SSE answer,
  * everything the upstream sends before the response (progress, sampling or elicitation requests) goes to the
  * request's {@link RequestOptions#related()} channel unchanged. The {@code Mcp-Session-Id} from initialize and
- * the negotiated {@code MCP-Protocol-Version} go on every later request; a 404 on a session means the upstream
+ * the negotiated {@code MCP-Protocol-Version} go on every later request; a 404 (or the TypeScript SDK's 400) on a session means the upstream
  * forgot it, so the connection initializes again once and retries. A request that broke on a stale pooled
  * connection ({@link StaleConnectionProbe}) goes again once on a fresh one; any other I/O failure loses the
  * session, and a {@link Reconnector} initializes again with backoff while requests fail at once saying when to
@@ -162,7 +163,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             if (!sessionId.equals(lostSession)) {
                 return;
             }
-            stateListeners.fire(UpstreamState.CONNECTING, "session expired (HTTP 404); initializing again");
+            stateListeners.fire(UpstreamState.CONNECTING, "upstream no longer knows our session; initializing again");
             stream.cancel();
             try {
                 initialize();
@@ -236,7 +237,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         });
         boolean reinitialize = false;
         try (Response response = call.execute()) {
-            if (response.code() == 404 && sentSession.isPresent() && mayReinitialize) {
+            if (sentSession.isPresent() && mayReinitialize && forgotSession(response)) {
                 reinitialize = true;
             } else {
                 return new Exchange(HttpAnswer.read(server(), response, rpc, p, call, timedOut), Optional.ofNullable(response.header(SESSION_HEADER)));
@@ -264,6 +265,18 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             return exchange(p, params, options, false, mayRetryStale);
         }
         return exchange(p, params, options, mayReinitialize, false);
+    }
+
+    /**
+     * Whether the upstream no longer knows the session we sent: the spec says 404, but the TypeScript SDK (and so
+     * server-everything) answers 400 "No valid session ID provided" once a restart has dropped its sessions.
+     */
+    private static boolean forgotSession(Response response) throws IOException {
+        if (response.code() == 404) {
+            return true;
+        }
+        return response.code() == 400
+                && response.peekBody(4096).string().toLowerCase(Locale.ROOT).contains("session");
     }
 
     private UpstreamException timedOut(JsonRpcSession.Pending p, Duration timeout) {

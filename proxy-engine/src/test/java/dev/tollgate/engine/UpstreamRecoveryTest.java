@@ -112,4 +112,20 @@ class UpstreamRecoveryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 3);
         assertThat(records()).extracting(AuditRecord::status).containsExactly("success", "error", "success");
     }
+
+    @Test
+    void aCallAfterAQuietRestartOfTheUpstreamStartsANewSessionThere() {
+        try (AgentClient agent = agent()) {
+            assertThat(echo(agent, "before").isError()).isNotEqualTo(Boolean.TRUE);
+            // No call while it is down: the first one after the restart carries a session id the new process
+            // never issued, which server-everything refuses with HTTP 400.
+            everything.kill();
+            everything.start();
+            McpSchema.CallToolResult after = echo(agent, "after");
+            assertThat(after.isError()).isNotEqualTo(Boolean.TRUE);
+            assertThat(AgentClient.text(after)).isEqualTo("Echo: after");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 2);
+        assertThat(records()).extracting(AuditRecord::status).containsOnly("success");
+    }
 }

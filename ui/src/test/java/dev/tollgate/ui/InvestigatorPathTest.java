@@ -103,8 +103,9 @@ class InvestigatorPathTest {
         // Opening it filters Live to exactly its pair and window.
         robot.clickOn("#alert-show");
         await().atMost(Duration.ofSeconds(10)).until(() -> shell.current() == Section.LIVE
-                && table(robot).getItems().size() == storm.size());
-        assertThat(table(robot).getItems()).allSatisfy(r -> assertThat(r.qualifiedTool()).isEqualTo("payments.issueRefund"));
+                && shell.liveModel().rows().size() == storm.size());
+        // Repeats of the storm are collapsed into counted rows, so the table shows fewer rows than calls.
+        assertThat(table(robot).getItems()).hasSizeLessThan(storm.size()).allSatisfy(r -> assertThat(r.qualifiedTool()).isEqualTo("payments.issueRefund"));
         await().atMost(Duration.ofSeconds(10)).until(() -> shell.liveModel().statusProperty().get()
                 .equals(storm.size() + " calls match; " + storm.size() + " shown"));
         shoot(robot, shots.resolve("live.png"));

@@ -45,13 +45,29 @@ class TestEngine implements Engine {
     /** Records a finished call in the store (allowed, or blocked by a policy rule) and returns it. */
     AuditRecord record(String agent, String tool, String arguments, Instant at, String session,
                        Optional<String> conversation, boolean blocked) {
+        return record(agent, tool, arguments, at, session, conversation,
+                blocked ? Optional.of(Decision.blocked(BlockReason.POLICY, "role billing deny " + tool,
+                        Optional.of("tollgate.yaml:14"), "Tollgate blocked " + tool + ": denied by role billing deny " + tool))
+                        : Optional.empty());
+    }
+
+    /** Records a call now that {@code guard} blocked under {@code rule} (a limit, the loop breaker) and publishes it. */
+    AuditRecord callBlocked(String agent, String tool, BlockReason guard, String rule) {
+        AuditRecord r = record(agent, tool, "{}", Instant.now(), "session-live", Optional.empty(),
+                Optional.of(Decision.blocked(guard, rule, Optional.of("tollgate.yaml:9"), "Tollgate blocked " + tool + ": " + rule)));
+        bus.publish(new EngineEvent.CallCompleted(Instant.now(), r));
+        return r;
+    }
+
+    private AuditRecord record(String agent, String tool, String arguments, Instant at, String session,
+                               Optional<String> conversation, Optional<Decision> blockedBy) {
+        boolean blocked = blockedBy.isPresent();
         ToolCall call = TemporaryAuditStore.call(agent, tool, Json.parse(arguments), at, session, conversation);
         try {
             long id = store.recordAttempt(call);
             CallOutcome outcome;
             if (blocked) {
-                outcome = CallOutcome.blocked(Decision.blocked(BlockReason.POLICY, "role billing deny " + tool,
-                        Optional.of("tollgate.yaml:14"), "Tollgate blocked " + tool + ": denied by role billing deny " + tool));
+                outcome = CallOutcome.blocked(blockedBy.get());
             } else {
                 ObjectNode result = Json.object();
                 result.putArray("content").addObject().put("type", "text").put("text", "ok " + tool);

@@ -5,6 +5,7 @@ import dev.tollgate.ui.HistoryRange;
 import dev.tollgate.ui.live.CallDetails;
 import java.util.Locale;
 import java.util.function.Function;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
@@ -41,7 +42,7 @@ public final class AgentsView extends BorderPane {
 
         TableView<UsageRow> pairs = new TableView<>(model.rows());
         pairs.setId("usage-table");
-        pairs.setPlaceholder(new Label("No calls in this range."));
+        pairs.setPlaceholder(placeholder(model, "No calls in this range.", "usage-placeholder"));
         pairs.getColumns().add(col("Agent", UsageRow::agentId));
         pairs.getColumns().add(col("Server", UsageRow::server));
         pairs.getColumns().add(col("Calls", r -> Long.toString(r.calls())));
@@ -67,7 +68,7 @@ public final class AgentsView extends BorderPane {
 
         TableView<UpstreamStatus> servers = new TableView<>(model.upstreams());
         servers.setId("upstream-table");
-        servers.setPlaceholder(new Label("No upstream servers (opened read-only)."));
+        servers.setPlaceholder(placeholder(model, "No upstream servers (opened read-only).", "upstream-placeholder"));
         servers.getColumns().add(col("Server", UpstreamStatus::server));
         servers.getColumns().add(col("Transport", UpstreamStatus::transport));
         servers.getColumns().add(col("State", UpstreamStatus::state));
@@ -84,6 +85,14 @@ public final class AgentsView extends BorderPane {
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.6);
         setCenter(split);
+    }
+
+    /** An empty table says so only once the count is in; while counting it says it is counting. */
+    private static Label placeholder(AgentsViewModel model, String empty, String id) {
+        Label label = new Label();
+        label.setId(id);
+        label.textProperty().bind(Bindings.when(model.countingProperty()).then("Counting…").otherwise(empty));
+        return label;
     }
 
     private static String percent(double rate) {

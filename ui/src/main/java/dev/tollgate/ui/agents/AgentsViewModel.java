@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -34,6 +36,7 @@ public final class AgentsViewModel {
     private final ObjectProperty<UsageRow> selected = new SimpleObjectProperty<>();
     private final ObservableList<UsageRow.ToolUsage> tools = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper counting = new ReadOnlyBooleanWrapper(false);
 
     public AgentsViewModel(Engine engine, Background background) {
         this.engine = engine;
@@ -48,6 +51,8 @@ public final class AgentsViewModel {
     public ObjectProperty<UsageRow> selectedProperty() { return selected; }
     public ObservableList<UsageRow.ToolUsage> tools() { return tools; }
     public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
+    /** True from a refresh until its count is published, so empty tables say "Counting…" rather than "none". */
+    public ReadOnlyBooleanProperty countingProperty() { return counting.getReadOnlyProperty(); }
 
     /** Keeps the servers table truthful: an upstream that changed state is shown as it is now. */
     public void onEvents(List<EngineEvent> batch) {
@@ -60,6 +65,7 @@ public final class AgentsViewModel {
     public void refresh() {
         AuditQuery query = range.get().query(Instant.now()).build();
         message.set("Counting…");
+        counting.set(true);
         queries.run(() -> {
             List<UpstreamStatus> up = engine.upstreams();
             Map<String, Integer> toolCounts = new HashMap<>();
@@ -105,6 +111,10 @@ public final class AgentsViewModel {
             rows.setAll(counted.rows());
             upstreams.setAll(counted.upstreams());
             message.set(counted.total() + " calls in range");
-        }, e -> message.set("Could not count: " + e.getMessage()));
+            counting.set(false);
+        }, e -> {
+            message.set("Could not count: " + e.getMessage());
+            counting.set(false);
+        });
     }
 }

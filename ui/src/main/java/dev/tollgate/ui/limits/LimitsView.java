@@ -8,6 +8,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.chart.LineChart;
@@ -32,8 +35,11 @@ public final class LimitsView extends BorderPane {
     private final NumberAxis y = new NumberAxis();
     private final LineChart<Number, Number> chart = new LineChart<>(x, y);
     private final XYChart.Series<Number, Number> allowed = new XYChart.Series<>();
-    private final XYChart.Series<Number, Number> blocked = new XYChart.Series<>();
     private final XYChart.Series<Number, Number> limit = new XYChart.Series<>();
+    /** Blocked calls stacked by cause: each line is the sum of its cause and those below it (limit, breaker, rule). */
+    private final List<XYChart.Series<Number, Number>> stacked = new ArrayList<>();
+    /** Breaker trips drawn as vertical markers: the line rises to the top at each trip and runs along zero between. */
+    private final XYChart.Series<Number, Number> trips = new XYChart.Series<>();
 
     public LimitsView(LimitsViewModel model) {
         getStyleClass().add("limits-view");
@@ -90,15 +96,21 @@ public final class LimitsView extends BorderPane {
         });
         y.setLabel("calls per second");
         allowed.setName("allowed");
-        blocked.setName("blocked");
         limit.setName("limit");
+        trips.setName("breaker trips");
+        for (LimitsViewModel.Cause cause : LimitsViewModel.Cause.values()) {
+            stacked.add(new XYChart.Series<>());
+        }
         for (int i = 0; i < LimitsViewModel.POINTS; i++) {
             allowed.getData().add(new XYChart.Data<>(i, 0));
-            blocked.getData().add(new XYChart.Data<>(i, 0));
+            for (XYChart.Series<Number, Number> band : stacked) {
+                band.getData().add(new XYChart.Data<>(i, 0));
+            }
         }
         chart.getData().add(allowed);
-        chart.getData().add(blocked);
         chart.getData().add(limit);
+        chart.getData().addAll(stacked);
+        chart.getData().add(trips);
         setCenter(chart);
         model.seriesProperty().addListener((o, was, now) -> show(now));
     }
@@ -118,14 +130,32 @@ public final class LimitsView extends BorderPane {
             XYChart.Data<Number, Number> c = allowed.getData().get(i);
             c.setXValue(at);
             c.setYValue(s.allowed()[i]);
-            XYChart.Data<Number, Number> b = blocked.getData().get(i);
-            b.setXValue(at);
-            b.setYValue(s.blocked()[i]);
+            double sum = 0;
+            for (LimitsViewModel.Cause cause : LimitsViewModel.Cause.values()) {
+                sum += s.blockedByCause().get(cause)[i];
+                XYChart.Data<Number, Number> b = stacked.get(cause.ordinal()).getData().get(i);
+                b.setXValue(at);
+                b.setYValue(sum);
+            }
         }
         double end = start + LimitsViewModel.POINTS * step;
         y.setLabel("calls per " + s.unit() + (s.unit().equals("second") ? "" : " (trailing " + s.unit() + ")"));
         allowed.setName("allowed per " + s.unit());
-        blocked.setName("blocked per " + s.unit());
+        String below = "";
+        for (LimitsViewModel.Cause cause : LimitsViewModel.Cause.values()) {
+            below = below.isEmpty() ? cause.name().toLowerCase(Locale.ROOT) : below + " + " + cause.name().toLowerCase(Locale.ROOT);
+            stacked.get(cause.ordinal()).setName("blocked by " + below);
+        }
+        double top = Math.max(1, Math.max(s.limit().orElse(0), Math.max(max(s.allowed()), max(s.blocked()))));
+        List<XYChart.Data<Number, Number>> marks = new ArrayList<>();
+        for (Instant trip : s.breakerTrips()) {
+            double t = trip.toEpochMilli() / 1000.0;
+            marks.add(new XYChart.Data<>(t, 0));
+            marks.add(new XYChart.Data<>(t, top));
+            marks.add(new XYChart.Data<>(t, 0));
+        }
+        trips.getData().setAll(marks);
+        trips.setName("breaker trips (" + s.breakerTrips().size() + ")");
         x.setLowerBound(start);
         x.setUpperBound(end);
         x.setTickUnit(Math.max(1, (end - start) / 6));
@@ -144,6 +174,14 @@ public final class LimitsView extends BorderPane {
             limit.getData().clear();
             limit.setName("limit (none configured)");
         }
+    }
+
+    private static double max(double[] values) {
+        double m = 0;
+        for (double v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
     }
 
     private static Instant parse(String text) {

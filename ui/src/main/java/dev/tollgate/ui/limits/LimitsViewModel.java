@@ -9,7 +9,12 @@ import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
 import java.time.Duration;
 import java.time.Instant;
+import dev.tollgate.ui.live.Reason;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -39,11 +44,30 @@ public final class LimitsViewModel {
      * trailing {@code unit} (a second without a limit), with the limit in calls per that unit.
      */
     public record Series(Instant start, Duration bucket, double[] allowed, double[] blocked, OptionalDouble limit,
-                         String limitName, String unit) {}
+                         String limitName, String unit, Map<Cause, double[]> blockedByCause, List<Instant> breakerTrips) {}
+
+    /** What stopped a blocked call, for the stacked bands: a rate limit, the loop breaker, or a rule (any other policy block). */
+    public enum Cause {
+        LIMIT, BREAKER, RULE;
+
+        static Cause of(AuditRecord r) {
+            return switch (Reason.of(r)) {
+                case LIMIT -> LIMIT;
+                case BREAKER -> BREAKER;
+                default -> RULE;
+            };
+        }
+    }
+
+    /** Ring rows: all calls, blocked calls, then blocked calls per {@link Cause}. */
+    private static final int ROWS = 2 + Cause.values().length;
 
     private final AuditStore store;
     private final Latest queries;
     private final Map<String, long[][]> live = new HashMap<>();
+    /** Per key, the instants the loop breaker started blocking (a breaker block after a call it did not block). */
+    private final Map<String, List<Instant>> trips = new HashMap<>();
+    private final Map<String, Boolean> lastWasBreaker = new HashMap<>();
     private final TreeSet<String> knownKeys = new TreeSet<>();
     private final ObservableList<String> keys = FXCollections.observableArrayList(ALL);
     private final ObjectProperty<String> selected = new SimpleObjectProperty<>(ALL);
@@ -58,7 +82,7 @@ public final class LimitsViewModel {
     public LimitsViewModel(AuditStore store, Background background) {
         this.store = store;
         this.queries = new Latest(background);
-        live.put(ALL, new long[2][POINTS]);
+        live.put(ALL, new long[ROWS][POINTS]);
         selected.addListener((o, was, now) -> {
             if (!following) {
                 chosen = true;
@@ -81,17 +105,18 @@ public final class LimitsViewModel {
         this.limits = limits;
     }
 
-    public void onEvents(java.util.List<EngineEvent> batch) {
+    public void onEvents(List<EngineEvent> batch) {
         for (EngineEvent e : batch) {
             if (e instanceof EngineEvent.CallCompleted done) {
                 AuditRecord r = done.record();
                 long second = done.at().getEpochSecond();
-                count(ALL, second, r.blocked());
+                count(ALL, second, r);
                 String key = r.agentId() + " · " + r.qualifiedTool();
                 if (knownKeys.add(key)) {
                     keys.add(1 + knownKeys.headSet(key).size(), key);
                 }
-                count(key, second, r.blocked());
+                count(key, second, r);
+                noteTrip(trips, lastWasBreaker, key, r);
                 if (r.blocked() && !chosen && (r.rule().startsWith("loop breaker") || r.rule().contains("limit "))) {
                     // Until the user picks a pair, follow the one a limit or the breaker is stopping now.
                     following = true;
@@ -102,8 +127,19 @@ public final class LimitsViewModel {
         }
     }
 
-    private void count(String key, long second, boolean blocked) {
-        long[][] ring = live.computeIfAbsent(key, k -> new long[2][POINTS]);
+    /** A trip is where a pair's calls turn from passing (or other blocks) to blocked by the breaker. */
+    private static void noteTrip(Map<String, List<Instant>> trips, Map<String, Boolean> lastWasBreaker, String key,
+                                 AuditRecord r) {
+        boolean breaker = r.blocked() && Cause.of(r) == Cause.BREAKER;
+        Boolean before = lastWasBreaker.put(key, breaker);
+        if (breaker && !Boolean.TRUE.equals(before)) {
+            trips.computeIfAbsent(key, k -> new ArrayList<>()).add(r.timestamp());
+        }
+    }
+
+    private void count(String key, long second, AuditRecord r) {
+        boolean blocked = r.blocked();
+        long[][] ring = live.computeIfAbsent(key, k -> new long[ROWS][POINTS]);
         if (second > newestSecond) {
             newestSecond = second;
         }
@@ -114,6 +150,8 @@ public final class LimitsViewModel {
         ring[0][slot] = encode(second, ring[0][slot]) + 1;
         if (blocked) {
             ring[1][slot] = encode(second, ring[1][slot]) + 1;
+            int row = 2 + Cause.of(r).ordinal();
+            ring[row][slot] = encode(second, ring[row][slot]) + 1;
         }
     }
 
@@ -132,16 +170,21 @@ public final class LimitsViewModel {
             return;
         }
         long end = now.getEpochSecond();
-        long[][] ring = live.getOrDefault(selected.get(), new long[2][POINTS]);
-        double[] calls = new double[POINTS];
-        double[] blocked = new double[POINTS];
+        long[][] ring = live.getOrDefault(selected.get(), new long[ROWS][POINTS]);
+        double[][] rates = new double[ROWS][POINTS];
         for (int i = 0; i < POINTS; i++) {
             long second = end - POINTS + i;
             int slot = (int) Math.floorMod(second, (long) POINTS);
-            calls[i] = value(second, ring[0][slot]);
-            blocked[i] = value(second, ring[1][slot]);
+            for (int row = 0; row < ROWS; row++) {
+                rates[row][i] = value(second, ring[row][slot]);
+            }
         }
-        series.set(withLimit(Instant.ofEpochSecond(end - POINTS), Duration.ofSeconds(1), calls, blocked));
+        Instant start = Instant.ofEpochSecond(end - POINTS);
+        trips.values().forEach(at -> at.removeIf(t -> t.isBefore(start)));
+        List<Instant> seen = selected.get().equals(ALL)
+                ? trips.values().stream().flatMap(List::stream).sorted().toList()
+                : trips.getOrDefault(selected.get(), List.of());
+        series.set(withLimit(start, Duration.ofSeconds(1), rates, List.copyOf(seen)));
     }
 
     /**
@@ -150,29 +193,36 @@ public final class LimitsViewModel {
      */
     public void seedFromStore(Instant now) {
         Instant from = now.minusSeconds(POINTS);
+        Map<String, List<Instant>> seededTrips = new HashMap<>();
         queries.run(() -> {
             Map<String, Map<Long, long[]>> counts = new HashMap<>();
+            Map<String, Boolean> breakerRun = new HashMap<>();
             store.scan(AuditQuery.builder().from(from).to(now).limit(Integer.MAX_VALUE).build(), r -> {
                 long second = r.timestamp().getEpochSecond();
-                for (String key : new String[] {ALL, r.agentId() + " · " + r.qualifiedTool()}) {
-                    long[] c = counts.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(second, k -> new long[2]);
+                String pair = r.agentId() + " · " + r.qualifiedTool();
+                noteTrip(seededTrips, breakerRun, pair, r);
+                for (String key : new String[] {ALL, pair}) {
+                    long[] c = counts.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(second, k -> new long[ROWS]);
                     c[0]++;
                     if (r.blocked()) {
                         c[1]++;
+                        c[2 + Cause.of(r).ordinal()]++;
                     }
                 }
             });
             return counts;
         }, counts -> {
+            seededTrips.forEach((key, at) -> trips.computeIfAbsent(key, k -> new ArrayList<>()).addAll(0, at));
             counts.forEach((key, bySecond) -> {
                 if (!key.equals(ALL) && knownKeys.add(key)) {
                     keys.add(1 + knownKeys.headSet(key).size(), key);
                 }
-                long[][] ring = live.computeIfAbsent(key, k -> new long[2][POINTS]);
+                long[][] ring = live.computeIfAbsent(key, k -> new long[ROWS][POINTS]);
                 bySecond.forEach((second, c) -> {
                     int slot = (int) Math.floorMod(second, (long) POINTS);
-                    ring[0][slot] = encode(second, ring[0][slot]) + c[0];
-                    ring[1][slot] = encode(second, ring[1][slot]) + c[1];
+                    for (int row = 0; row < ROWS; row++) {
+                        ring[row][slot] = encode(second, ring[row][slot]) + c[row];
+                    }
                     newestSecond = Math.max(newestSecond, second);
                 });
             });
@@ -200,19 +250,24 @@ public final class LimitsViewModel {
         parts.ifPresent(p -> q.agent(p[0]).tool(p[1]));
         message.set("Loading " + from + " – " + to + "…");
         queries.run(() -> {
-            double[] calls = new double[POINTS];
-            double[] blocked = new double[POINTS];
+            double[][] rates = new double[ROWS][POINTS];
             double seconds = bucket.toMillis() / 1000.0;
+            Map<String, List<Instant>> rangeTrips = new HashMap<>();
+            Map<String, Boolean> breakerRun = new HashMap<>();
             store.scan(q.build(), r -> {
                 int i = (int) (Duration.between(from, r.timestamp()).toMillis() / bucket.toMillis());
+                noteTrip(rangeTrips, breakerRun, r.agentId() + " · " + r.qualifiedTool(), r);
                 if (i >= 0 && i < POINTS) {
-                    calls[i] += 1 / seconds;
+                    rates[0][i] += 1 / seconds;
                     if (r.blocked()) {
-                        blocked[i] += 1 / seconds;
+                        rates[1][i] += 1 / seconds;
+                        rates[2 + Cause.of(r).ordinal()][i] += 1 / seconds;
                     }
                 }
             });
-            return withLimit(from, bucket, calls, blocked);
+            List<Instant> shown = key.equals(ALL) ? rangeTrips.values().stream().flatMap(List::stream).sorted().toList()
+                    : rangeTrips.getOrDefault(key, List.of());
+            return withLimit(from, bucket, rates, List.copyOf(shown));
         }, loaded -> {
             series.set(loaded);
             message.set("From the store, " + bucket.toSeconds() + " s per point");
@@ -220,31 +275,40 @@ public final class LimitsViewModel {
     }
 
     /** Turns per-second rates per bucket into calls per the limit's unit over a trailing window of that unit. */
-    private Series withLimit(Instant start, Duration bucket, double[] calls, double[] blocked) {
+    private Series withLimit(Instant start, Duration bucket, double[][] rates, List<Instant> breakerTrips) {
         String key = selected.get();
         String[] p = key.split(" · ", 2);
         Optional<Rate> rate = key.equals(ALL) ? Optional.empty() : limits.rate(p[0], p[1]);
         Duration unit = rate.map(Rate::period).orElse(Duration.ofSeconds(1));
+        double[] passed = new double[rates[0].length];
+        for (int i = 0; i < passed.length; i++) {
+            passed[i] = rates[0][i] - rates[1][i];
+        }
+        Map<Cause, double[]> byCause = new EnumMap<>(Cause.class);
+        for (Cause c : Cause.values()) {
+            byCause.put(c, trailing(rates[2 + c.ordinal()], bucket, unit));
+        }
+        OptionalDouble limit = rate.map(r -> OptionalDouble.of(r.count())).orElse(OptionalDouble.empty());
+        return new Series(start, bucket, trailing(passed, bucket, unit), trailing(rates[1], bucket, unit), limit,
+                key.equals(ALL) ? "" : limits.describe(p[0], p[1]).orElse(""), unitName(unit),
+                Collections.unmodifiableMap(byCause), breakerTrips);
+    }
+
+    /** Sums a per-second rate over the trailing {@code unit}, so a 10/min limit reads against calls per minute. */
+    private static double[] trailing(double[] perSecond, Duration bucket, Duration unit) {
         double bucketSeconds = bucket.toMillis() / 1000.0;
         int window = (int) Math.max(1, Math.round(unit.toMillis() / (double) bucket.toMillis()));
         double scale = unit.toMillis() / (double) (window * bucket.toMillis());
-        double[] allowed = new double[calls.length];
-        double[] stopped = new double[calls.length];
-        double allowedSum = 0;
-        double blockedSum = 0;
-        for (int i = 0; i < calls.length; i++) {
-            allowedSum += (calls[i] - blocked[i]) * bucketSeconds;
-            blockedSum += blocked[i] * bucketSeconds;
+        double[] out = new double[perSecond.length];
+        double sum = 0;
+        for (int i = 0; i < perSecond.length; i++) {
+            sum += perSecond[i] * bucketSeconds;
             if (i >= window) {
-                allowedSum -= (calls[i - window] - blocked[i - window]) * bucketSeconds;
-                blockedSum -= blocked[i - window] * bucketSeconds;
+                sum -= perSecond[i - window] * bucketSeconds;
             }
-            allowed[i] = Math.max(0, allowedSum) * scale;
-            stopped[i] = Math.max(0, blockedSum) * scale;
+            out[i] = Math.max(0, sum) * scale;
         }
-        OptionalDouble limit = rate.map(r -> OptionalDouble.of(r.count())).orElse(OptionalDouble.empty());
-        return new Series(start, bucket, allowed, stopped, limit,
-                key.equals(ALL) ? "" : limits.describe(p[0], p[1]).orElse(""), unitName(unit));
+        return out;
     }
 
     private static String unitName(Duration unit) {

@@ -8,7 +8,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.time.Instant;
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.control.TableCell;
+import javafx.util.Duration;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.css.PseudoClass;
@@ -45,6 +53,9 @@ public final class LiveView extends BorderPane {
     private final TextField filterField = new TextField();
     private final TableView<AuditRecord> table = new TableView<>();
     private final TextArea detail = new TextArea();
+    private final Repeats repeats;
+    /** Ticks every second so the relative times ("12 s ago") stay true while the table is open. */
+    private final ObjectProperty<Instant> now = new SimpleObjectProperty<>(Instant.now());
     private Consumer<String> openConversation = id -> { };
 
     public LiveView(LiveViewModel model) {
@@ -100,12 +111,18 @@ public final class LiveView extends BorderPane {
         setTop(top);
 
         table.setId("call-table");
-        table.setItems(model.rows());
+        repeats = new Repeats(model.rows());
+        table.setItems(repeats.shown());
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setTableMenuButtonVisible(true);
         table.setPlaceholder(new Label("No calls yet. Point an agent at the proxy endpoint in the status bar."));
+        table.getColumns().add(repeatsColumn());
         table.getColumns().add(column("Time", 150, r -> CallDetails.DATE_TIME.format(r.timestamp())));
+        TableColumn<AuditRecord, String> ago = column("Ago", 70, r -> "");
+        ago.setCellValueFactory(cell -> Bindings.createStringBinding(
+                () -> RelativeTime.ago(cell.getValue().timestamp(), now.get()), now));
+        table.getColumns().add(ago);
         table.getColumns().add(column("Agent", 110, AuditRecord::agentId));
         table.getColumns().add(column("User", 60, r -> r.user().orElse("")));
         table.getColumns().add(column("Tool", 170, AuditRecord::qualifiedTool));
@@ -130,6 +147,7 @@ public final class LiveView extends BorderPane {
         });
         model.selectedProperty().addListener((o, was, now) -> {
             if (now != null && table.getSelectionModel().getSelectedItem() != now) {
+                repeats.reveal(now);
                 table.getSelectionModel().clearSelection();
                 table.getSelectionModel().select(now);
             }
@@ -140,8 +158,8 @@ public final class LiveView extends BorderPane {
                 table.scrollTo(Math.max(0, index - 3));
             }
         });
-        model.rows().addListener((ListChangeListener<AuditRecord>) c -> {
-            if (model.autoScrollProperty().get() && !model.rows().isEmpty()) {
+        repeats.shown().addListener((ListChangeListener<AuditRecord>) c -> {
+            if (model.autoScrollProperty().get() && !repeats.shown().isEmpty()) {
                 followNewest();
             }
         });
@@ -159,6 +177,10 @@ public final class LiveView extends BorderPane {
                         .orElse("Select a call to see its arguments, result and the rule that decided it."),
                 model.selectedProperty()));
 
+        Timeline tick = new Timeline(new KeyFrame(Duration.seconds(1), e -> now.set(Instant.now())));
+        tick.setCycleCount(Animation.INDEFINITE);
+        tick.play();
+
         SplitPane split = new SplitPane(table, detail);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.68);
@@ -173,7 +195,7 @@ public final class LiveView extends BorderPane {
         if (table.lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
             flow.setPosition(1.0);
         } else {
-            table.scrollTo(model.rows().size() - 1);
+            table.scrollTo(repeats.shown().size() - 1);
         }
     }
 
@@ -185,7 +207,42 @@ public final class LiveView extends BorderPane {
         MenuItem copy = new MenuItem("Copy as JSON");
         copy.setOnAction(e -> Clipboard.getSystemClipboard().setContent(
                 Map.of(DataFormat.PLAIN_TEXT, Json.write(Exporter.toJson(record)))));
-        return new ContextMenu(open, copy);
+        MenuItem expand = new MenuItem(repeats.isExpanded(record) ? "Collapse repeats" : "Expand repeats");
+        expand.setDisable(repeats.runSize(record).get() < 2);
+        expand.setOnAction(e -> repeats.toggle(record));
+        return new ContextMenu(open, copy, expand);
+    }
+
+    /** "×N" on the first row of a run of repeats; clicking it expands the run into its N rows, or collapses it. */
+    private TableColumn<AuditRecord, String> repeatsColumn() {
+        TableColumn<AuditRecord, String> c = column("×", 55, r -> "");
+        c.setId("col-repeats");
+        c.setCellValueFactory(cell -> Bindings.createStringBinding(() -> {
+            int n = repeats.runSize(cell.getValue()).get();
+            return n < 2 ? "" : "×" + n + (repeats.isExpanded(cell.getValue()) ? " ▾" : " ▸");
+        }, repeats.runSize(cell.getValue())));
+        c.setCellFactory(col -> new TableCell<>() {
+            {
+                getStyleClass().add("repeat-count");
+                setOnMouseClicked(e -> {
+                    if (getTableRow() != null && getTableRow().getItem() != null && !isEmpty()) {
+                        repeats.toggle(getTableRow().getItem());
+                    }
+                });
+            }
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+            }
+        });
+        return c;
+    }
+
+    /** The live rows as displayed, repeats collapsed. */
+    public Repeats repeats() {
+        return repeats;
     }
 
     /** What "Open conversation" does: the shell shows it in Replay. */
