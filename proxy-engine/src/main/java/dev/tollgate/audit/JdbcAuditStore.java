@@ -48,7 +48,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class JdbcAuditStore implements AuditStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAuditStore.class);
 
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
     static final int MAX_RESULT_CHARS = 64 * 1024;
     static final String INTERRUPTED = "interrupted: Tollgate stopped before the call completed";
     private static final int MAX_BATCH = 512;
@@ -61,7 +61,10 @@ public final class JdbcAuditStore implements AuditStore {
 
     static final String COLUMNS = "id, ts_us, agent_id, session_id, user_id, server_name, tool_name, arguments_json, "
             + "conversation_id, writer_id, decision, rule_name, rule_source, reason, status, latency_us, "
-            + "response_size, result_json, seq, prev_hash, record_hash";
+            + "response_size, result_json, seq, prev_hash, record_hash, shadow_decision, shadow_rule";
+    /** What a reader selects from a version-1 store, which it must not migrate: no shadow columns yet. */
+    private static final String COLUMNS_V1 = COLUMNS.replace("shadow_decision, shadow_rule",
+            "NULL AS shadow_decision, NULL AS shadow_rule");
 
     private final String url;
     private final SqlDialect dialect;
@@ -73,6 +76,7 @@ public final class JdbcAuditStore implements AuditStore {
     private final Map<Long, StoredRow> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Connection> idleReaders = new ConcurrentLinkedDeque<>();
     private final boolean readOnly;
+    private final String selectColumns;
     /** Null for a store opened read-only. */
     private final Thread writer;
     private Connection writerConnection;
@@ -88,11 +92,12 @@ public final class JdbcAuditStore implements AuditStore {
         try {
             first = connect();
             if (readOnly) {
-                Schema.requireReadable(first);
+                selectColumns = Schema.requireReadable(first) >= 2 ? COLUMNS : COLUMNS_V1;
                 release(first);
                 writer = null;
                 return;
             }
+            selectColumns = COLUMNS;
             writerConnection = first;
             Schema.ensure(writerConnection, dialect);
             for (String sql : dialect.writerSetup()) {
@@ -122,7 +127,7 @@ public final class JdbcAuditStore implements AuditStore {
                 clip(call.sessionId(), 256), call.user().map(u -> clip(u.subject(), 256)).orElse(null),
                 clip(call.tool().server(), 256), clip(call.tool().tool(), 256), argumentsJson(call.arguments()),
                 call.conversationId().map(c -> clip(c, 256)).orElse(null), writerId,
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
         return submit(new Insert(row, new CompletableFuture<>())).id();
     }
 
@@ -153,7 +158,9 @@ public final class JdbcAuditStore implements AuditStore {
         StoredRow.Completion completion = new StoredRow.Completion(outcome.decision().verdict().wire(),
                 clip(outcome.decision().rule(), 1024), outcome.decision().source().map(s -> clip(s, 1024)).orElse(null),
                 clip(redactor.redactText(outcome.decision().message()), 4096), outcome.status().wire(),
-                latency.toNanos() / 1000, outcome.responseBytes(), resultJson(outcome.result()));
+                latency.toNanos() / 1000, outcome.responseBytes(), resultJson(outcome.result()),
+                outcome.shadow().map(d -> d.verdict().wire()).orElse(null),
+                outcome.shadow().map(d -> clip(d.rule(), 1024)).orElse(null));
         String agent = call.agent().isPresent() ? clip(call.agentId(), 256) : null;
         String user = call.user().map(u -> clip(u.subject(), 256)).orElse(null);
         return new Complete(id, agent, user, completion, new CompletableFuture<>());
@@ -208,7 +215,8 @@ public final class JdbcAuditStore implements AuditStore {
                         .orElse(null), writerId, r.decision(), clip(r.rule(), 1024),
                         r.ruleSource().map(s -> clip(s, 1024)).orElse(null), clip(redactor.redactText(r.reason()), 4096),
                         r.status(), Math.round(r.latencyMs() * 1000), r.responseSize(),
-                        r.result().map(this::resultJson).orElse(null), null, null, null));
+                        r.result().map(this::resultJson).orElse(null), null, null, null,
+                        r.shadowDecision().orElse(null), r.shadowRule().map(v -> clip(v, 1024)).orElse(null)));
             }
             Head head = lockHead(c);
             List<StoredRow> chained = new ArrayList<>(rows.size());
@@ -359,8 +367,8 @@ public final class JdbcAuditStore implements AuditStore {
         if (!updated.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE tollgate_audit SET agent_id = ?, user_id = ?, "
                     + "decision = ?, rule_name = ?, rule_source = ?, reason = ?, status = ?, latency_us = ?, "
-                    + "response_size = ?, result_json = ?, seq = ?, prev_hash = ?, record_hash = ? "
-                    + "WHERE id = ? AND seq IS NULL")) {
+                    + "response_size = ?, result_json = ?, seq = ?, prev_hash = ?, record_hash = ?, "
+                    + "shadow_decision = ?, shadow_rule = ? WHERE id = ? AND seq IS NULL")) {
                 for (StoredRow r : updated) {
                     int i = 1;
                     ps.setString(i++, r.agentId());
@@ -376,6 +384,8 @@ public final class JdbcAuditStore implements AuditStore {
                     ps.setLong(i++, r.seq());
                     ps.setString(i++, r.prevHash());
                     ps.setString(i++, r.hash());
+                    setString(ps, i++, r.shadowDecision());
+                    setString(ps, i++, r.shadowRule());
                     ps.setLong(i, r.id());
                     ps.addBatch();
                 }
@@ -393,7 +403,7 @@ public final class JdbcAuditStore implements AuditStore {
 
     private void insertRows(Connection c, List<StoredRow> rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO tollgate_audit (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (StoredRow r : rows) {
                 int i = 1;
                 ps.setLong(i++, r.id());
@@ -416,7 +426,9 @@ public final class JdbcAuditStore implements AuditStore {
                 setString(ps, i++, r.resultJson());
                 setLong(ps, i++, r.seq());
                 setString(ps, i++, r.prevHash());
-                setString(ps, i, r.hash());
+                setString(ps, i++, r.hash());
+                setString(ps, i++, r.shadowDecision());
+                setString(ps, i, r.shadowRule());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -467,7 +479,7 @@ public final class JdbcAuditStore implements AuditStore {
         List<StoredRow> orphans = new ArrayList<>();
         long remoteCutoff = StoredRow.micros(Instant.now().minus(REMOTE_WRITER_GRACE));
         try (PreparedStatement ps = writerConnection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM tollgate_audit WHERE seq IS NULL ORDER BY id")) {
+                "SELECT " + selectColumns + " FROM tollgate_audit WHERE seq IS NULL ORDER BY id")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     StoredRow row = read(rs);
@@ -485,7 +497,7 @@ public final class JdbcAuditStore implements AuditStore {
         for (StoredRow row : orphans) {
             inFlight.put(row.id(), row);
             ops.add(new Complete(row.id(), null, null, new StoredRow.Completion("allowed", "", null, INTERRUPTED,
-                    "error", 0, 0, null), new CompletableFuture<>()));
+                    "error", 0, 0, null, null, null), new CompletableFuture<>()));
         }
         List<Runnable> acks = completeAll(writerConnection, ops);
         writerConnection.commit();
@@ -571,7 +583,7 @@ public final class JdbcAuditStore implements AuditStore {
             return;
         }
         Sql sql = Sql.where(query);
-        String text = "SELECT " + COLUMNS + " FROM tollgate_audit" + sql.where() + " ORDER BY id "
+        String text = "SELECT " + selectColumns + " FROM tollgate_audit" + sql.where() + " ORDER BY id "
                 + (query.newestFirst() ? "DESC" : "ASC") + " LIMIT " + limit;
         try {
             withReader(c -> {
@@ -607,7 +619,7 @@ public final class JdbcAuditStore implements AuditStore {
         long afterSeq = 0;
         while (true) {
             int got = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + selectColumns
                     + " FROM tollgate_audit WHERE seq > ? ORDER BY seq LIMIT " + SCAN_PAGE)) {
                 ps.setLong(1, afterSeq);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -652,7 +664,7 @@ public final class JdbcAuditStore implements AuditStore {
     }
 
     private Optional<StoredRow> load(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tollgate_audit WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + selectColumns + " FROM tollgate_audit WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -664,7 +676,8 @@ public final class JdbcAuditStore implements AuditStore {
         return new StoredRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
                 rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), nullableLong(rs, 16),
-                nullableLong(rs, 17), rs.getString(18), nullableLong(rs, 19), rs.getString(20), rs.getString(21));
+                nullableLong(rs, 17), rs.getString(18), nullableLong(rs, 19), rs.getString(20), rs.getString(21),
+                rs.getString(22), rs.getString(23));
     }
 
     // ---------------------------------------------------------------- housekeeping
