@@ -313,6 +313,8 @@ public final class AuditCommand implements Callable<Integer> {
             o.put("agentId", r.agentId());
             o.put("sessionId", r.sessionId());
             o.put("conversationId", r.conversationId().orElse(null));
+            r.shadowDecision().ifPresent(v -> o.put("shadowDecision", v));
+            r.shadowRule().ifPresent(v -> o.put("shadowRule", v));
             return o;
         }
 

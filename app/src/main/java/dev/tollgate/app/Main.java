@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "Tollgate 0.1.0",
         description = "Governs and records the tool calls AI agents make over MCP.",
         subcommands = {UiCommand.class, ServeCommand.class, StdioCommand.class, AuditCommand.class,
-                PolicyCommand.class, DemoCommand.class})
+                PolicyCommand.class, DemoCommand.class, ToolsCommand.class, ApprovalsCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

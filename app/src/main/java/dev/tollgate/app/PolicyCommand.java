@@ -8,6 +8,7 @@ import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.engine.SecuritySections;
 import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.policy.PolicyPreview;
 import dev.tollgate.policy.PolicyReferences;
@@ -30,8 +31,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tollgate policy check|preview}: validate a policy file, or replay recorded calls through it. */
-@Command(name = "policy", description = "Check a policy file, or preview it against recorded calls.",
-        subcommands = {PolicyCommand.Check.class, PolicyCommand.Preview.class})
+@Command(name = "policy", description = "Check a policy file, preview it against recorded calls, or report where "
+        + "its shadow candidate disagreed.",
+        subcommands = {PolicyCommand.Check.class, PolicyCommand.Preview.class, ShadowReport.class})
 public final class PolicyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -88,6 +90,7 @@ public final class PolicyCommand implements Callable<Integer> {
                 loaded = loadForCheck(config, unset);
                 problems.addAll(CompiledPolicy.check(loaded));
                 problems.addAll(PolicyReferences.check(loaded));
+                problems.addAll(SecuritySections.check(loaded));
                 problems.sort(Comparator.comparingInt(ConfigException::line));
             } catch (ConfigException e) {
                 problems.add(e);

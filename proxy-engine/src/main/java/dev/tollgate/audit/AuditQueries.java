@@ -26,17 +26,19 @@ final class AuditQueries implements AutoCloseable {
     }
 
     private final String url;
+    private final String columns;
     private final Runnable beforeRead;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
-    AuditQueries(String url, Runnable beforeRead) {
+    AuditQueries(String url, String columns, Runnable beforeRead) {
         this.url = url;
+        this.columns = columns;
         this.beforeRead = beforeRead;
     }
 
     Optional<AuditRecord> find(long id) {
-        return read(c -> Rows.load(c, id).map(StoredRow::toRecord));
+        return read(c -> Rows.load(c, id, columns).map(StoredRow::toRecord));
     }
 
     List<AuditRecord> query(AuditQuery query) {
@@ -82,7 +84,7 @@ final class AuditQueries implements AutoCloseable {
             return;
         }
         Sql sql = Sql.where(query);
-        String text = "SELECT " + Rows.COLUMNS + " FROM tollgate_audit" + sql.where() + " ORDER BY id "
+        String text = "SELECT " + columns + " FROM tollgate_audit" + sql.where() + " ORDER BY id "
                 + (query.newestFirst() ? "DESC" : "ASC") + " LIMIT " + limit;
         read(c -> {
             try (PreparedStatement ps = c.prepareStatement(text)) {

@@ -37,6 +37,11 @@ final class ChainHash {
         field(canonical, "latencyUs", row.latencyMicros() == null ? null : Long.toString(row.latencyMicros()));
         field(canonical, "responseSize", row.responseSize() == null ? null : Long.toString(row.responseSize()));
         field(canonical, "result", row.resultJson());
+        if (row.shadowDecision() != null) {
+            // Only records a shadow disagreed on carry these, so every earlier record keeps its hash.
+            field(canonical, "shadowDecision", row.shadowDecision());
+            field(canonical, "shadowRule", row.shadowRule());
+        }
         field(canonical, "prev", prevHash);
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

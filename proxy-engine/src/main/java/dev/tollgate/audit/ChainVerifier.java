@@ -19,9 +19,11 @@ final class ChainVerifier {
     static final long PROGRESS_EVERY = 100_000;
 
     private final Optional<Anchor> anchor;
+    private final String columns;
 
-    ChainVerifier(Optional<Anchor> anchor) {
+    ChainVerifier(Optional<Anchor> anchor, String columns) {
         this.anchor = anchor;
+        this.columns = columns;
     }
 
     VerifyResult verify(Connection c, LongConsumer progress) throws SQLException {
@@ -33,7 +35,7 @@ final class ChainVerifier {
         long lastId = 0;
         while (true) {
             int got = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.COLUMNS
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + columns
                     + " FROM tollgate_audit WHERE seq >= ? ORDER BY seq LIMIT " + PAGE)) {
                 ps.setLong(1, expectedSeq);
                 try (ResultSet rs = ps.executeQuery()) {

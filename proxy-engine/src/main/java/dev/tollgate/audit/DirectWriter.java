@@ -60,7 +60,7 @@ final class DirectWriter extends QueuedWriter {
                 if (op instanceof WriteOp.Complete done) {
                     head = head == null ? Rows.lockHead(c) : head;
                     StoredRow base = inFlight.containsKey(done.id()) ? inFlight.get(done.id())
-                            : Rows.load(c, done.id()).orElse(null);
+                            : Rows.load(c, done.id(), Rows.COLUMNS).orElse(null);
                     if (base == null || base.complete()) {
                         String problem = base == null ? "no audit record " + done.id()
                                 : "audit record " + done.id() + " is already complete";

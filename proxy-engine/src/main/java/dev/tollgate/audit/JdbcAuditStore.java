@@ -43,7 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class JdbcAuditStore implements AuditStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAuditStore.class);
 
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
     static final int MAX_RESULT_CHARS = 64 * 1024;
     static final String INTERRUPTED = QueuedWriter.INTERRUPTED;
     /** How long a bulk append may wait for the database to take what came before it. */
@@ -75,10 +75,11 @@ public final class JdbcAuditStore implements AuditStore {
         this.health = new StoreHealth(AuditStores.redactUrl(url));
         Connection first = null;
         QueuedWriter opened = null;
+        String columns = Rows.COLUMNS;
         try {
             first = DriverManager.getConnection(url);
             if (readOnly) {
-                Schema.requireReadable(first);
+                columns = Schema.requireReadable(first) >= 2 ? Rows.COLUMNS : Rows.COLUMNS_V1;
                 JdbcSupport.closeQuietly(first);
                 if (h2.isPresent()) {
                     JournalWriter.applyAbandoned(url, sibling(h2.get(), ".journal"));
@@ -105,8 +106,8 @@ public final class JdbcAuditStore implements AuditStore {
         if (opened != null && file.isPresent()) {
             LOCAL_WRITERS.put(file.get(), opened);
         }
-        this.queries = new AuditQueries(url, this::awaitWrites);
-        this.verifier = new ChainVerifier(anchor);
+        this.queries = new AuditQueries(url, columns, this::awaitWrites);
+        this.verifier = new ChainVerifier(anchor, columns);
         if (opened != null) {
             try {
                 recoverInterrupted(opened);
@@ -132,7 +133,7 @@ public final class JdbcAuditStore implements AuditStore {
                 clip(call.sessionId(), 256), call.user().map(u -> clip(u.subject(), 256)).orElse(null),
                 clip(call.tool().server(), 256), clip(call.tool().tool(), 256), argumentsJson(call.arguments()),
                 call.conversationId().map(c -> clip(c, 256)).orElse(null), writerId,
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
         return await(writing().attempt(row), ACK_TIMEOUT).id();
     }
 
@@ -141,7 +142,9 @@ public final class JdbcAuditStore implements AuditStore {
         StoredRow.Completion completion = new StoredRow.Completion(outcome.decision().verdict().wire(),
                 clip(outcome.decision().rule(), 1024), outcome.decision().source().map(s -> clip(s, 1024)).orElse(null),
                 clip(redactor.redactText(outcome.decision().message()), 4096), outcome.status().wire(),
-                latency.toNanos() / 1000, outcome.responseBytes(), resultJson(outcome.result()));
+                latency.toNanos() / 1000, outcome.responseBytes(), resultJson(outcome.result()),
+                outcome.shadow().map(d -> d.verdict().wire()).orElse(null),
+                outcome.shadow().map(d -> clip(d.rule(), 1024)).orElse(null));
         String agent = call.agent().isPresent() ? clip(call.agentId(), 256) : null;
         String user = call.user().map(u -> clip(u.subject(), 256)).orElse(null);
         try {
@@ -168,7 +171,8 @@ public final class JdbcAuditStore implements AuditStore {
                     .orElse(null), writerId, r.decision(), clip(r.rule(), 1024),
                     r.ruleSource().map(s -> clip(s, 1024)).orElse(null), clip(redactor.redactText(r.reason()), 4096),
                     r.status(), Math.round(r.latencyMs() * 1000), r.responseSize(),
-                    r.result().map(this::resultJson).orElse(null), null, null, null));
+                    r.result().map(this::resultJson).orElse(null), null, null, null,
+                    r.shadowDecision().orElse(null), r.shadowRule().map(v -> clip(v, 1024)).orElse(null)));
         }
         await(writing().append(rows), BULK_TIMEOUT);
     }

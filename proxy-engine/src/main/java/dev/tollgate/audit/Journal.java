@@ -224,6 +224,8 @@ final class Journal implements AutoCloseable {
             o.put("seq", r.seq());
             o.put("prev", r.prevHash());
             o.put("hash", r.hash());
+            o.put("shadowDecision", r.shadowDecision());
+            o.put("shadowRule", r.shadowRule());
         }
         return o;
     }
@@ -233,7 +235,7 @@ final class Journal implements AutoCloseable {
                 text(o, "session"), text(o, "user"), text(o, "server"), text(o, "tool"), text(o, "args"),
                 text(o, "conv"), text(o, "writer"), text(o, "decision"), text(o, "rule"), text(o, "ruleSource"),
                 text(o, "reason"), text(o, "status"), number(o, "latencyUs"), number(o, "size"), text(o, "result"),
-                number(o, "seq"), text(o, "prev"), text(o, "hash"));
+                number(o, "seq"), text(o, "prev"), text(o, "hash"), text(o, "shadowDecision"), text(o, "shadowRule"));
         return new Entry(row, Kind.of(o.path("k").asString()));
     }
 

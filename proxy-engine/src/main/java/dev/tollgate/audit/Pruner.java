@@ -82,7 +82,7 @@ final class Pruner {
         StoredRow checkpoint = new StoredRow(0, StoredRow.micros(Instant.now()), "tollgate", "tollgate-prune", null,
                 SERVER, TOOL, Json.write(args), null, writerId, "allowed", "audit prune", null,
                 "pruned " + (through - first + 1) + " records before " + before, "success", 0L, 0L, null, null, null,
-                null);
+                null, null, null);
         List<StoredRow> written = await(writer.append(List.of(checkpoint)));
         queries.read(c -> {
             delete(c, through);

@@ -22,7 +22,7 @@ abstract class QueuedWriter implements AutoCloseable {
     static final int MAX_BATCH = 1024;
     static final String INTERRUPTED = "interrupted: Tollgate stopped before the call completed";
     static final StoredRow.Completion INTERRUPTED_COMPLETION =
-            new StoredRow.Completion("allowed", "", null, INTERRUPTED, "error", 0, 0, null);
+            new StoredRow.Completion("allowed", "", null, INTERRUPTED, "error", 0, 0, null, null, null);
 
     private record Queued(WriteOp op, long number) {}
 

@@ -12,7 +12,10 @@ import java.util.Optional;
 final class Rows {
     static final String COLUMNS = "id, ts_us, agent_id, session_id, user_id, server_name, tool_name, arguments_json, "
             + "conversation_id, writer_id, decision, rule_name, rule_source, reason, status, latency_us, "
-            + "response_size, result_json, seq, prev_hash, record_hash";
+            + "response_size, result_json, seq, prev_hash, record_hash, shadow_decision, shadow_rule";
+    /** What a reader selects from a version-1 store, which it must not migrate: no shadow columns yet. */
+    static final String COLUMNS_V1 = COLUMNS.replace("shadow_decision, shadow_rule",
+            "NULL AS shadow_decision, NULL AS shadow_rule");
 
     private Rows() {}
 
@@ -26,7 +29,7 @@ final class Rows {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO tollgate_audit (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (StoredRow r : rows) {
                 int i = 1;
                 ps.setLong(i++, r.id());
@@ -49,7 +52,9 @@ final class Rows {
                 setString(ps, i++, r.resultJson());
                 setLong(ps, i++, r.seq());
                 setString(ps, i++, r.prevHash());
-                setString(ps, i, r.hash());
+                setString(ps, i++, r.hash());
+                setString(ps, i++, r.shadowDecision());
+                setString(ps, i, r.shadowRule());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -63,8 +68,8 @@ final class Rows {
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE tollgate_audit SET agent_id = ?, user_id = ?, "
                 + "decision = ?, rule_name = ?, rule_source = ?, reason = ?, status = ?, latency_us = ?, "
-                + "response_size = ?, result_json = ?, seq = ?, prev_hash = ?, record_hash = ? "
-                + "WHERE id = ? AND seq IS NULL")) {
+                + "response_size = ?, result_json = ?, seq = ?, prev_hash = ?, record_hash = ?, "
+                + "shadow_decision = ?, shadow_rule = ? WHERE id = ? AND seq IS NULL")) {
             for (StoredRow r : rows) {
                 int i = 1;
                 ps.setString(i++, r.agentId());
@@ -80,6 +85,8 @@ final class Rows {
                 ps.setLong(i++, r.seq());
                 ps.setString(i++, r.prevHash());
                 ps.setString(i++, r.hash());
+                setString(ps, i++, r.shadowDecision());
+                setString(ps, i++, r.shadowRule());
                 ps.setLong(i, r.id());
                 ps.addBatch();
             }
@@ -92,8 +99,8 @@ final class Rows {
         }
     }
 
-    static Optional<StoredRow> load(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tollgate_audit WHERE id = ?")) {
+    static Optional<StoredRow> load(Connection c, long id, String columns) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM tollgate_audit WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -105,7 +112,8 @@ final class Rows {
         return new StoredRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
                 rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), nullableLong(rs, 16),
-                nullableLong(rs, 17), rs.getString(18), nullableLong(rs, 19), rs.getString(20), rs.getString(21));
+                nullableLong(rs, 17), rs.getString(18), nullableLong(rs, 19), rs.getString(20), rs.getString(21),
+                rs.getString(22), rs.getString(23));
     }
 
     /** Reads the head under a row lock, so writers sharing one database chain one after another. */

@@ -23,7 +23,12 @@ final class Schema {
         }
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
-            for (String sql : version1(dialect)) {
+            if (version < 1) {
+                for (String sql : version1(dialect)) {
+                    st.execute(sql);
+                }
+            }
+            for (String sql : version2()) {
                 st.execute(sql);
             }
             c.commit();
@@ -35,8 +40,8 @@ final class Schema {
         }
     }
 
-    /** For readers: the tables must exist and be a version this Tollgate reads. */
-    static void requireReadable(Connection c) throws SQLException {
+    /** For readers: the tables must exist and be a version this Tollgate reads; returns that version. */
+    static int requireReadable(Connection c) throws SQLException {
         int version = currentVersion(c);
         if (version == 0) {
             throw new SQLException("the database holds no Tollgate audit records");
@@ -45,6 +50,7 @@ final class Schema {
             throw new SQLException("the audit store has schema version " + version
                     + ", newer than this Tollgate understands (" + JdbcAuditStore.SCHEMA_VERSION + ")");
         }
+        return version;
     }
 
     private static int currentVersion(Connection c) throws SQLException {
@@ -67,6 +73,14 @@ final class Schema {
             }
         }
         return false;
+    }
+
+    /** Additive: how a shadow candidate would have decided the calls where it disagreed (null elsewhere). */
+    private static List<String> version2() {
+        return List.of(
+                "ALTER TABLE tollgate_audit ADD COLUMN IF NOT EXISTS shadow_decision VARCHAR(16)",
+                "ALTER TABLE tollgate_audit ADD COLUMN IF NOT EXISTS shadow_rule VARCHAR(1024)",
+                "INSERT INTO tollgate_audit_schema (version) VALUES (2)");
     }
 
     private static List<String> version1(SqlDialect dialect) {

@@ -41,6 +41,10 @@ public final class ConfigKeys {
             "limitStoreFailure",
             "telemetry", keys("serviceName", "otlp", keys("endpoint", "headers"), "metrics", keys("listen")),
             "admin", keys("listen", "token"),
+            "pinning", keys("mode", "file"),
+            "approvals", keys("timeout"),
+            "shadow",
+            "auditServer", keys("roles"),
             "servers", named(keys(
                     "url",
                     "command",
@@ -58,6 +62,7 @@ public final class ConfigKeys {
                     "description",
                     "allow", items(RULE),
                     "deny", items(RULE),
+                    "approve", items(RULE),
                     "limits", named(keys("rate", "burst")))),
             "limits", items(keys("name", "tool", "per", "rate", "burst")),
             "loopBreaker", keys("enabled", "maxRepeats", "window", "coolDown", "tools", named(LOOP_RULE)),

@@ -14,16 +14,18 @@ import java.util.function.Supplier;
 
 /**
  * The one place the governing chain is put together, in the order the product promises: the attempt is
- * recorded first, then identity, policy, limits and the loop breaker decide, then the call joins the session's
- * history, credentials are added and the call is forwarded (with the end user's or Tollgate's own upstream token
- * where the server asks for one). Names no upstream offers run audit and identity, then are blocked. Every chain
- * takes its calls' snapshot (policy, limits, breaker, authenticator) from {@code snapshots} once per call; a new
- * link reads it from {@code chain.snapshot()}.
+ * recorded first, then identity, policy, limits and the loop breaker decide (a shadow candidate, if any, decides
+ * beside them and enforces nothing), then a person approves the call where
+ * an approve rule asks for that, the call joins the session's history, credentials are added and the call is
+ * forwarded (with the end user's or Tollgate's own upstream token where the server asks for one). Names no upstream
+ * offers run audit and identity, then are blocked. Every chain takes its calls' snapshot (policy, limits, breaker,
+ * authenticator) from {@code snapshots} once per call; a new link reads it from {@code chain.snapshot()}.
  */
 final class Chains {
     /** The links, one per concern, as the engine built them from the configuration. */
-    record Links(Interceptor audit, Interceptor identity, Interceptor policy, Interceptor rateLimit,
-                 Interceptor loopBreaker, Interceptor history, Interceptor credentialInjection, List<Interceptor> upstreamTokens,
+    record Links(Interceptor audit, Interceptor identity, Interceptor shadow, Interceptor policy, Interceptor rateLimit,
+                 Interceptor loopBreaker, Interceptor approval, Interceptor history,
+                 Interceptor credentialInjection, List<Interceptor> upstreamTokens,
                  Interceptor forwarding, Interceptor unknownTool) {
         Links {
             upstreamTokens = List.copyOf(upstreamTokens);
@@ -36,9 +38,11 @@ final class Chains {
         List<Interceptor> links = new ArrayList<>(List.of(
                 l.audit(),
                 l.identity(),
+                l.shadow(),
                 l.policy(),
                 l.rateLimit(),
                 l.loopBreaker(),
+                l.approval(),
                 l.history(),
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());
@@ -63,6 +67,7 @@ final class Chains {
                 l.audit(),
                 l.policy(),
                 new GovernedAs(original, List.of(l.rateLimit(), l.loopBreaker())),
+                l.approval(),
                 l.history(),
                 l.credentialInjection()));
         links.addAll(l.upstreamTokens());

@@ -1,8 +1,11 @@
 package dev.tollgate.engine;
 
+import dev.tollgate.approval.ApprovalDesk;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.events.EventBus;
+import dev.tollgate.pinning.ToolPins;
 import dev.tollgate.policy.PolicyControl;
+import dev.tollgate.shadow.ShadowControl;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +32,21 @@ public interface Engine extends AutoCloseable {
 
     /** Re-sends recorded calls through the governing chain; empty when no proxy is running (read-only store). */
     default Optional<CallReplayer> replayer() {
+        return Optional.empty();
+    }
+
+    /** The pinned tool definitions of a running proxy; empty when read-only. */
+    default Optional<ToolPins> pins() {
+        return Optional.empty();
+    }
+
+    /** The calls a running proxy holds for a person's approval; empty when read-only. */
+    default Optional<ApprovalDesk> approvals() {
+        return Optional.empty();
+    }
+
+    /** The shadow candidate a running proxy evaluates on every call; empty when there is none or read-only. */
+    default Optional<ShadowControl> shadow() {
         return Optional.empty();
     }
 

@@ -3,6 +3,8 @@ package dev.tollgate.engine;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.identity.Authenticator;
 import dev.tollgate.pipeline.CallSnapshot;
+import dev.tollgate.policy.CompiledPolicy;
+import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyHolder;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -16,15 +18,30 @@ import java.util.function.Supplier;
 final class Snapshots implements Supplier<CallSnapshot> {
     private final PolicyHolder policy;
     private final Function<TollgateConfig, Authenticator> authenticators;
+    private final Function<CompiledPolicy, Policy> governing;
     private final AtomicReference<CallSnapshot> current;
 
-    /** Registers with {@code policy} before anyone else, so listeners after it already see the new snapshot. */
+    /** Calls are decided with the compiled policy itself. */
     Snapshots(PolicyHolder policy, Function<TollgateConfig, Authenticator> authenticators) {
+        this(policy, authenticators, compiled -> compiled);
+    }
+
+    /**
+     * Registers with {@code policy} before anyone else, so listeners after it already see the new snapshot.
+     * {@code governing} is the policy calls are decided with, made from the compiled one (the pins applied to it).
+     */
+    Snapshots(PolicyHolder policy, Function<TollgateConfig, Authenticator> authenticators,
+              Function<CompiledPolicy, Policy> governing) {
         this.policy = policy;
         this.authenticators = authenticators;
-        this.current = new AtomicReference<>(
-                CallSnapshot.of(policy.get(), authenticators.apply(policy.get().config())));
-        policy.onChange((previous, next) -> current.set(CallSnapshot.of(next, authenticators.apply(next.config()))));
+        this.governing = governing;
+        this.current = new AtomicReference<>(snapshot(policy.get()));
+        policy.onChange((previous, next) -> current.set(snapshot(next)));
+    }
+
+    private CallSnapshot snapshot(CompiledPolicy compiled) {
+        return new CallSnapshot(authenticators.apply(compiled.config()), governing.apply(compiled), compiled.limits(),
+                compiled.loopBreaker());
     }
 
     @Override
@@ -39,6 +56,6 @@ final class Snapshots implements Supplier<CallSnapshot> {
 
     /** Rebuilds the snapshot of the policy in force (the listening port, part of the JWT audience, became known). */
     void refresh() {
-        current.set(CallSnapshot.of(policy.get(), authenticators.apply(policy.get().config())));
+        current.set(snapshot(policy.get()));
     }
 }

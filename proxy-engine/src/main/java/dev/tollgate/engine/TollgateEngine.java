@@ -2,7 +2,12 @@ package dev.tollgate.engine;
 
 import dev.tollgate.admin.AdminServer;
 import dev.tollgate.admin.AdminSettings;
+import dev.tollgate.approval.ApprovalDesk;
+import dev.tollgate.approval.ApprovalInterceptor;
+import dev.tollgate.approval.ApprovalSettings;
 import dev.tollgate.audit.AuditInterceptor;
+import dev.tollgate.auditserver.AuditServerConnection;
+import dev.tollgate.auditserver.AuditServerSettings;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
@@ -31,7 +36,12 @@ import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.UserTokenVerifier;
 import dev.tollgate.loopbreaker.LoopBreakerInterceptor;
 import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.pinning.PinnedPolicy;
+import dev.tollgate.pinning.PinningSettings;
+import dev.tollgate.pinning.ToolPins;
 import dev.tollgate.policy.FilePolicyControl;
+import dev.tollgate.policy.CompiledPolicy;
+import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
@@ -43,11 +53,15 @@ import dev.tollgate.session.SessionListener;
 import dev.tollgate.session.SessionEndRecorder;
 import dev.tollgate.session.SessionLimits;
 import dev.tollgate.session.SessionRegistry;
+import dev.tollgate.shadow.ShadowControl;
+import dev.tollgate.shadow.ShadowInterceptor;
+import dev.tollgate.shadow.ShadowPolicy;
 import dev.tollgate.transport.AgentHttpServer;
 import dev.tollgate.transport.McpHttpHandler;
 import dev.tollgate.transport.OriginPolicy;
 import dev.tollgate.upstream.CredentialInjectionInterceptor;
 import dev.tollgate.upstream.ForwardingInterceptor;
+import dev.tollgate.upstream.ListChange;
 import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.upstream.UpstreamTool;
 import java.net.URI;
@@ -62,6 +76,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,11 +102,15 @@ public final class TollgateEngine implements Engine {
     private final Optional<AgentHttpServer> http;
     private final PolicyControl policyControl;
     private final CallReplayer replayer;
+    private final ToolPins pins;
+    private final ApprovalDesk approvals;
+    private final Optional<ShadowPolicy> shadow;
     private final Deque<AutoCloseable> resources;
 
     private TollgateEngine(EventBus events, AuditStore audit, PolicyHolder policy, UpstreamRegistry upstreams,
                            SessionRegistry sessions, McpGateway gateway, Snapshots snapshots,
-                           Optional<AgentHttpServer> http, CallReplayer replayer, Deque<AutoCloseable> resources) {
+                           Optional<AgentHttpServer> http, CallReplayer replayer, ToolPins pins,
+                           ApprovalDesk approvals, Optional<ShadowPolicy> shadow, Deque<AutoCloseable> resources) {
         this.events = events;
         this.audit = audit;
         this.policy = policy;
@@ -102,6 +121,9 @@ public final class TollgateEngine implements Engine {
         this.http = http;
         this.resources = resources;
         this.replayer = replayer;
+        this.pins = pins;
+        this.approvals = approvals;
+        this.shadow = shadow;
         this.policyControl = new FilePolicyControl(policy, new ConfigLoader(), audit,
                 ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
     }
@@ -144,15 +166,30 @@ public final class TollgateEngine implements Engine {
             IdentityServices identityServices = IdentityServices.create(config, boundBase::get, clock);
             IdentityConfig identity = identityServices.config();
             AtomicReference<Integer> boundPort = new AtomicReference<>(config.listenPort());
-            Snapshots snapshots = new Snapshots(policy, loaded -> {
-                TollgateConfig bound = loaded.withListenPort(boundPort.get());
-                return IdentityConfig.from(bound).authenticator(bound);
-            });
-            Authenticator authenticator = snapshots.authenticator();
 
             UpstreamRegistry upstreams = push(opened, UpstreamRegistry.fromConfig(config, events));
             registry.set(upstreams);
+            AuditServerSettings.from(config).ifPresent(on -> upstreams.addBuiltIn(new AuditServerConnection(audit)));
+            ToolPins pins = push(opened, ToolPins.open(PinningSettings.from(config), upstreams::tool, events, clock));
+            upstreams.onListChanged(change -> {
+                if (change.kind() == ListChange.Kind.TOOLS) {
+                    pins.observe(upstreams.tools(change.server()));
+                }
+            });
             upstreams.start();
+            pins.observe(upstreams.tools());
+            pins.watch();
+            Policy governing = new PinnedPolicy(policy.live(), pins);
+            Snapshots snapshots = new Snapshots(policy, loaded -> {
+                TollgateConfig bound = loaded.withListenPort(boundPort.get());
+                return IdentityConfig.from(bound).authenticator(bound);
+            }, compiled -> new PinnedPolicy(compiled, pins));
+            Authenticator authenticator = snapshots.authenticator();
+            Optional<ShadowPolicy> shadow = ShadowPolicy.open(config, new ConfigLoader(), clock);
+            shadow.ifPresent(s -> push(opened, s));
+            Supplier<Optional<CompiledPolicy>> candidate = () -> shadow.flatMap(ShadowPolicy::current);
+            ApprovalDesk approvals = push(opened, new ApprovalDesk(ApprovalSettings.from(config), events, clock));
+            approvals.clearStale();
             Optional<AdminSettings> admin = AdminSettings.from(config);
             if (admin.isPresent()) {
                 PolicyControl control = new FilePolicyControl(policy, new ConfigLoader(), audit,
@@ -174,19 +211,26 @@ public final class TollgateEngine implements Engine {
             Chains.Links links = new Chains.Links(
                     new AuditInterceptor(audit, events, clock),
                     new IdentityInterceptor(identity.userToken().map(UserTokenVerifier::new)),
+                    new ShadowInterceptor(candidate, history, events, clock),
                     new PolicyInterceptor(history),
                     new RateLimitInterceptor(limitBackends.limiter(), clock),
                     new LoopBreakerInterceptor(limitBackends.repeats(), events, clock),
-                    new HistoryInterceptor(history, audit.redactor(), () -> policy.get().usesHistory()),
+                    new ApprovalInterceptor(history, approvals, audit.redactor(), clock),
+                    new HistoryInterceptor(history, audit.redactor(), () -> policy.get().usesHistory()
+                            || candidate.get().map(CompiledPolicy::usesHistory).orElse(false)),
                     new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
-            McpGateway gateway = new McpGateway(upstreams, policy::live, () -> authenticator,
+            McpGateway gateway = new McpGateway(upstreams, () -> governing, () -> authenticator,
                     Chains.observed(Chains.build(links, snapshots), telemetry.link(), snapshots), sessions, settings);
+            pins.onChange(gateway::policyChanged);
             CallReplayer replayer = new PipelineReplayer(links, snapshots, telemetry.link(), policy, upstreams, audit,
                     config.callTimeout());
-            policy.onChange((previous, next) -> gateway.policyChanged());
+            policy.onChange((previous, next) -> {
+                shadow.ifPresent(s -> s.follow(next.config()));
+                gateway.policyChanged();
+            });
 
             Optional<AgentHttpServer> http = Optional.empty();
             if (withHttp) {
@@ -226,7 +270,7 @@ public final class TollgateEngine implements Engine {
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
             return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, snapshots, http, replayer,
-                    opened);
+                    pins, approvals, shadow, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -346,6 +390,34 @@ public final class TollgateEngine implements Engine {
     @Override
     public List<UpstreamStatus> upstreams() {
         return upstreams.statuses();
+    }
+
+    /** The pinned tool definitions: what changed, and approving a new definition. */
+    @Override
+    public Optional<ToolPins> pins() {
+        return Optional.of(pins);
+    }
+
+    /** The calls held for a person's approval, and answering them. */
+    @Override
+    public Optional<ApprovalDesk> approvals() {
+        return Optional.of(approvals);
+    }
+
+    /** The shadow candidate, when the configuration names one: its file, and promoting it. */
+    @Override
+    public Optional<ShadowControl> shadow() {
+        return shadow.map(s -> new ShadowControl() {
+            @Override
+            public Path candidate() {
+                return s.file();
+            }
+
+            @Override
+            public void promote() {
+                s.promote(policy);
+            }
+        });
     }
 
     public McpGateway gateway() {

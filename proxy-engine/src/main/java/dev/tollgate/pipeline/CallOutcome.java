@@ -12,11 +12,17 @@ import tools.jackson.databind.node.ObjectNode;
  * settled it ({@link CallState#settle}), it also carries the call as finally identified and its audit record's id.
  */
 public record CallOutcome(Decision decision, CallStatus status, JsonNode result, long responseBytes,
-                          Optional<ToolCall> call, OptionalLong auditId) {
+                          Optional<ToolCall> call, OptionalLong auditId, Optional<Decision> shadow) {
 
     /** An outcome as a link produces it, before the chain settles it. */
     public CallOutcome(Decision decision, CallStatus status, JsonNode result, long responseBytes) {
         this(decision, status, result, responseBytes, Optional.empty(), OptionalLong.empty());
+    }
+
+    /** A settled outcome on which no shadow candidate disagreed. */
+    public CallOutcome(Decision decision, CallStatus status, JsonNode result, long responseBytes,
+                       Optional<ToolCall> call, OptionalLong auditId) {
+        this(decision, status, result, responseBytes, call, auditId, Optional.empty());
     }
 
     /** A blocked call answered as MCP says a tool failure is answered: a result with isError. */
@@ -48,7 +54,7 @@ public record CallOutcome(Decision decision, CallStatus status, JsonNode result,
         String text = "cancelled by the agent: " + why;
         Decision cancelled = new Decision(decision.verdict(), decision.reason(), decision.rule(), decision.source(),
                 decision.message() + "; " + text, decision.retryAfter());
-        return new CallOutcome(cancelled, CallStatus.ERROR, errorResult(text), 0, call, auditId);
+        return new CallOutcome(cancelled, CallStatus.ERROR, errorResult(text), 0, call, auditId, shadow);
     }
 
     public static ObjectNode errorResult(String text) {

@@ -17,6 +17,7 @@ public final class CallState {
     private Decision allowedBy;
     private Decision blockedBy;
     private volatile long auditId = -1;
+    private volatile Decision shadow;
 
     CallState(CallSnapshot snapshot, ToolCall call) {
         this.snapshot = snapshot;
@@ -35,6 +36,20 @@ public final class CallState {
         if (blockedBy != null || allowedBy != null) {
             throw new IllegalStateException("the call was already decided by " + decision().orElseThrow().rule()
                     + "; " + decision.rule() + " cannot decide it again");
+        }
+        allowedBy = decision;
+    }
+
+    /**
+     * Records that a person approved the call the policy allowed: the approval (naming the approve rule, who, when,
+     * after how long) becomes the allowing decision. Throws unless an allow is recorded and nothing blocked the call.
+     */
+    public synchronized void approved(Decision decision) {
+        if (decision.isBlocked()) {
+            throw new IllegalArgumentException("approved() takes an allowing decision, not " + decision.rule());
+        }
+        if (allowedBy == null || blockedBy != null) {
+            throw new IllegalStateException("only a call the policy allowed and nothing blocked can be approved");
         }
         allowedBy = decision;
     }
@@ -79,6 +94,16 @@ public final class CallState {
         return id < 0 ? OptionalLong.empty() : OptionalLong.of(id);
     }
 
+    /** Records how the shadow candidate would have decided, when it disagreed with the chain. */
+    public void shadow(Decision decision) {
+        shadow = decision;
+    }
+
+    /** The shadow candidate's disagreeing decision, if one was recorded. */
+    public Optional<Decision> shadow() {
+        return Optional.ofNullable(shadow);
+    }
+
     /**
      * The outcome as it ends: the recorded decision (the links' own only when no link recorded one, in chains
      * without a deciding link), the final call and the audit id.
@@ -86,6 +111,6 @@ public final class CallState {
     public CallOutcome settle(CallOutcome fromLinks) {
         Decision decision = decision().orElse(fromLinks.decision());
         return new CallOutcome(decision, fromLinks.status(), fromLinks.result(), fromLinks.responseBytes(),
-                Optional.of(call()), auditId());
+                Optional.of(call()), auditId(), shadow());
     }
 }

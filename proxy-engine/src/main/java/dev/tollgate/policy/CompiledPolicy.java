@@ -1,5 +1,6 @@
 package dev.tollgate.policy;
 
+import dev.tollgate.auditserver.AuditServerSettings;
 import dev.tollgate.config.AgentConfig;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigKeys;
@@ -33,13 +34,18 @@ import java.util.Optional;
 public final class CompiledPolicy implements Policy {
     private final TollgateConfig config;
     private final Map<String, List<PolicyRule>> rulesByRole;
+    private final Map<String, List<ApprovalRule>> approvalsByRole;
     private final List<LimitRule> limits;
     private final LoopBreakerSettings loopBreaker;
+    private final Optional<AuditServerSettings> auditServer;
 
-    private CompiledPolicy(TollgateConfig config, Map<String, List<PolicyRule>> rulesByRole, List<LimitRule> limits,
-                           LoopBreakerSettings loopBreaker) {
+    private CompiledPolicy(TollgateConfig config, Map<String, List<PolicyRule>> rulesByRole,
+                           Map<String, List<ApprovalRule>> approvalsByRole, List<LimitRule> limits,
+                           LoopBreakerSettings loopBreaker, Optional<AuditServerSettings> auditServer) {
+        this.auditServer = auditServer;
         this.config = config;
         this.rulesByRole = rulesByRole;
+        this.approvalsByRole = approvalsByRole;
         this.limits = limits;
         this.loopBreaker = loopBreaker;
     }
@@ -56,7 +62,8 @@ public final class CompiledPolicy implements Policy {
         }
         Map<String, List<PolicyRule>> rules = new LinkedHashMap<>();
         parser.rulesByRole.forEach((role, list) -> rules.put(role, List.copyOf(list)));
-        return new CompiledPolicy(config, Map.copyOf(rules), List.copyOf(parser.limits), parser.loopBreaker);
+        return new CompiledPolicy(config, Map.copyOf(rules), Map.copyOf(parser.approvalsByRole),
+                List.copyOf(parser.limits), parser.loopBreaker, parser.auditServer);
     }
 
     /** Every problem of the policy sections and every unknown key, in file order; empty when the policy compiles. */
@@ -97,7 +104,36 @@ public final class CompiledPolicy implements Policy {
     /** Whether some condition asks about earlier calls, so the engine must keep their tallies. */
     public boolean usesHistory() {
         return rulesByRole.values().stream().flatMap(List::stream)
-                .anyMatch(rule -> rule.when().map(Condition::usesHistory).orElse(false));
+                .anyMatch(rule -> rule.when().map(Condition::usesHistory).orElse(false))
+                || approvalsByRole.values().stream().flatMap(List::stream)
+                .anyMatch(rule -> rule.match().when().map(Condition::usesHistory).orElse(false));
+    }
+
+    /**
+     * The first {@code approve:} rule of the agent's roles that matches the call, if any. A condition that cannot
+     * be evaluated counts as matching: when in doubt a human looks at the call.
+     */
+    @Override
+    public Optional<ApprovalRule> approval(ToolCall call, CallHistory history) {
+        if (call.agent().isEmpty()) {
+            return Optional.empty();
+        }
+        String name = call.tool().qualified();
+        for (String role : call.agent().get().roles()) {
+            for (ApprovalRule rule : approvalsByRole.getOrDefault(role, List.of())) {
+                if (!rule.match().targets(name, call.annotations())) {
+                    continue;
+                }
+                try {
+                    if (rule.match().when().isEmpty() || rule.match().when().get().test(call, call.receivedAt(), history)) {
+                        return Optional.of(rule);
+                    }
+                } catch (ConditionException e) {
+                    return Optional.of(rule);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -113,6 +149,12 @@ public final class CompiledPolicy implements Policy {
         }
         ToolRef tool = call.tool();
         String name = tool.qualified();
+        if (!mayUseAuditServer(call.agent().get(), tool)) {
+            AuditServerSettings settings = auditServer.orElseThrow();
+            return Decision.blocked(BlockReason.POLICY, "auditServer roles", Optional.of(settings.source()),
+                    "Tollgate blocked " + name + ": only agents with one of the roles " + settings.roles() + " ("
+                            + settings.source() + ") may use the audit server.");
+        }
         Instant now = call.receivedAt();
         PolicyRule patternDeny = null;
         PolicyRule classDeny = null;
@@ -165,6 +207,17 @@ public final class CompiledPolicy implements Policy {
                         + ") to call it (default deny).");
     }
 
+    /** The audit server's tools are for its roles only, whatever broader allows (such as {@code *}) say. */
+    private boolean mayUseAuditServer(AgentIdentity agent, ToolRef tool) {
+        return auditServer.isEmpty() || !tool.server().equals(AuditServerSettings.SERVER)
+                || agent.roles().stream().anyMatch(auditServer.get().roles()::contains);
+    }
+
+    /** The {@code auditServer} section, when the virtual server {@code tollgate} is on. */
+    public Optional<AuditServerSettings> auditServer() {
+        return auditServer;
+    }
+
     private static Decision allowed(PolicyRule rule) {
         return Decision.allowed(rule.describe(), Optional.of(rule.source()));
     }
@@ -180,6 +233,9 @@ public final class CompiledPolicy implements Policy {
      */
     @Override
     public boolean visible(AgentIdentity agent, ToolRef tool, ToolAnnotations annotations) {
+        if (!mayUseAuditServer(agent, tool)) {
+            return false;
+        }
         boolean patternDeny = false;
         boolean classDeny = false;
         boolean exactAllow = false;

@@ -6,6 +6,7 @@ import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.pipeline.ToolCall;
 import dev.tollgate.pipeline.ToolRef;
+import java.util.Optional;
 
 /** The rules half of governance: who may call which tool (limits and the loop breaker are separate links). */
 public interface Policy {
@@ -15,6 +16,11 @@ public interface Policy {
     /** As {@link #decide(ToolCall)}, with conditions seeing the earlier calls in {@code history}. */
     default Decision decide(ToolCall call, CallHistory history) {
         return decide(call);
+    }
+
+    /** The {@code approve:} rule that holds this (allowed) call for a human, if one matches. */
+    default Optional<ApprovalRule> approval(ToolCall call, CallHistory history) {
+        return Optional.empty();
     }
 
     /** Whether the agent should see the tool in tools/list at all. */

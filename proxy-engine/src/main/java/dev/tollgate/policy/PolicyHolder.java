@@ -112,6 +112,11 @@ public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseab
             }
 
             @Override
+            public Optional<ApprovalRule> approval(ToolCall call, CallHistory history) {
+                return current.get().approval(call, history);
+            }
+
+            @Override
             public boolean visible(AgentIdentity agent, ToolRef tool, ToolAnnotations annotations) {
                 return current.get().visible(agent, tool, annotations);
             }

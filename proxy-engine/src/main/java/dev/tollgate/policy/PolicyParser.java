@@ -1,5 +1,6 @@
 package dev.tollgate.policy;
 
+import dev.tollgate.auditserver.AuditServerSettings;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.Durations;
 import dev.tollgate.config.SourceMap;
@@ -27,8 +28,10 @@ final class PolicyParser {
     private final List<ConfigException> problems = new ArrayList<>();
 
     final Map<String, List<PolicyRule>> rulesByRole = new LinkedHashMap<>();
+    final Map<String, List<ApprovalRule>> approvalsByRole = new LinkedHashMap<>();
     final List<LimitRule> limits = new ArrayList<>();
     LoopBreakerSettings loopBreaker = LoopBreakerSettings.builtIn();
+    Optional<AuditServerSettings> auditServer = Optional.empty();
 
     PolicyParser(TollgateConfig config) {
         this.lines = config.sourceMap();
@@ -36,6 +39,24 @@ final class PolicyParser {
         roles(root.path("roles"));
         topLevelLimits(root.path("limits"));
         loopBreaker(root.path("loopBreaker"));
+        auditServer(config);
+    }
+
+    /** The audit server's roles may use its tools: each gets an allow of {@code tollgate.*} written at the roles. */
+    private void auditServer(TollgateConfig config) {
+        try {
+            auditServer = AuditServerSettings.from(config);
+        } catch (ConfigException e) {
+            problems.add(e);
+            return;
+        }
+        auditServer.ifPresent(settings -> {
+            for (String role : settings.roles()) {
+                rulesByRole.computeIfAbsent(role, r -> new ArrayList<>()).add(new PolicyRule(role, true,
+                        Optional.of(Glob.of(AuditServerSettings.SERVER + ".*")), Optional.empty(), Optional.empty(),
+                        settings.source()));
+            }
+        });
     }
 
     /** In file order, as a compiler lists them. */
@@ -74,6 +95,9 @@ final class PolicyParser {
             }
             rules(name, false, body.path("deny"), pointer + "/deny", rules);
             rules(name, true, body.path("allow"), pointer + "/allow", rules);
+            List<PolicyRule> approve = new ArrayList<>();
+            rules(name, true, body.path("approve"), pointer + "/approve", approve);
+            approvalsByRole.put(name, approve.stream().map(ApprovalRule::new).toList());
             roleLimits(name, body.path("limits"), pointer + "/limits");
         }
     }
@@ -86,7 +110,8 @@ final class PolicyParser {
             if (list.isString() || list.isObject()) {
                 rule(role, allow, list, pointer).ifPresent(into::add);
             } else {
-                problem(pointer, (allow ? "allow" : "deny") + " must be a list of tool patterns or rules");
+                problem(pointer, pointer.substring(pointer.lastIndexOf('/') + 1)
+                        + " must be a list of tool patterns or rules");
             }
             return;
         }

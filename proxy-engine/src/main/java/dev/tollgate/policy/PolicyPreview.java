@@ -7,14 +7,11 @@ import dev.tollgate.history.CallLedger;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.identity.UserIdentity;
 import dev.tollgate.json.Json;
-import dev.tollgate.loopbreaker.LoopBreaker;
 import dev.tollgate.pipeline.BlockReason;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.pipeline.ToolCall;
 import dev.tollgate.pipeline.ToolRef;
-import dev.tollgate.ratelimit.InMemoryLimitStore;
-import dev.tollgate.ratelimit.RateLimiter;
 import dev.tollgate.upstream.UpstreamAuth;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +37,7 @@ public final class PolicyPreview {
     private static final Set<String> OUTSIDE_POLICY = Set.of(BlockReason.AUTHENTICATION.name(),
             BlockReason.UNKNOWN_TOOL.name(), BlockReason.AUDIT_UNAVAILABLE.name(),
             BlockReason.UPSTREAM_UNAVAILABLE.name(), BlockReason.PROTOCOL.name());
-    private static final Set<String> OUTSIDE_POLICY_RULES = Set.of("identity", "audit store", "unknown tool");
+    private static final Set<String> OUTSIDE_POLICY_RULES = Set.of("identity", "audit store", "unknown tool", "pinning");
 
     private final CompiledPolicy candidate;
     private final Function<ToolRef, ToolAnnotations> annotations;
@@ -66,8 +63,7 @@ public final class PolicyPreview {
     /** One pass over records in time order; feed it with {@link #accept} and read the report at the end. */
     public final class Run implements Consumer<AuditRecord> {
         private final long started = System.nanoTime();
-        private final RateLimiter limiter = new RateLimiter(new InMemoryLimitStore());
-        private final LoopBreaker breaker = new LoopBreaker();
+        private final CandidateDecider decider = new CandidateDecider();
         private final CallLedger history = new CallLedger(CallLedger.NO_SEED, Integer.MAX_VALUE);
         private final Map<String, long[]> counts = new HashMap<>();
         private final List<PreviewReport.ChangedCall> sample = new ArrayList<>();
@@ -103,11 +99,14 @@ public final class PolicyPreview {
             }
         }
 
-        /** Blocked before policy had a say: no identity, or a link that is not about rules or limits. */
+        /**
+         * Blocked before policy had a say (no identity, a link that is not about rules or limits), or after it by a
+         * person's denial, which no candidate can replay.
+         */
         private boolean outsidePolicy(AuditRecord record) {
             String agent = record.agentId();
             return agent == null || agent.isBlank() || "anonymous".equals(agent)
-                    || OUTSIDE_POLICY_RULES.contains(record.rule())
+                    || OUTSIDE_POLICY_RULES.contains(record.rule()) || record.rule().contains(" approve ")
                     || OUTSIDE_POLICY.contains(record.reason().toUpperCase(Locale.ROOT));
         }
 
@@ -122,19 +121,10 @@ public final class PolicyPreview {
                     Credentials.NONE, agent, record.user().map(u -> new UserIdentity(u, List.of(), List.of())), tool,
                     record.arguments() == null ? Json.object() : record.arguments(), annotations.apply(tool),
                     record.conversationId(), Json.object(), UpstreamAuth.NONE);
-            Decision decision = candidate.decide(call, history);
-            if (decision.isBlocked()) {
-                return decision;
+            Decision decision = decider.decide(candidate, call, history, record.timestamp());
+            if (!decision.isBlocked()) {
+                history.record(call.sessionId(), call.conversationId(), tool.qualified(), call.arguments());
             }
-            Optional<Decision> limited = limiter.check(call, candidate.limits(), record.timestamp());
-            if (limited.isPresent()) {
-                return limited.get();
-            }
-            Optional<Decision> refused = breaker.check(call, candidate.loopBreaker(), record.timestamp()).refusal();
-            if (refused.isPresent()) {
-                return refused.get();
-            }
-            history.record(call.sessionId(), call.conversationId(), tool.qualified(), call.arguments());
             return decision;
         }
 

@@ -5,6 +5,7 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.engine.UpstreamStatus;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
+import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.ToolRef;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +60,7 @@ public final class UpstreamRegistry implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Map<String, UpstreamConnection> builtIn = new ConcurrentHashMap<>();
     private final List<Consumer<ListChange>> listListeners = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<String, JsonNode>> messageListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -96,6 +99,17 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a server Tollgate answers itself, in process (the audit server): listed, routed and governed like a
+     * configured one. Call before {@link #start()}.
+     */
+    public void addBuiltIn(UpstreamConnection connection) {
+        ServerConfig config = new ServerConfig(connection.server(), Optional.empty(), List.of("built-in"), Map.of(),
+                Map.of(), Duration.ofSeconds(30), Json.object());
+        builtIn.put(connection.server(), connection);
+        entries.put(connection.server(), new Entry(config));
+    }
+
     public static UpstreamRegistry fromConfig(TollgateConfig config, EventBus events) {
         return new UpstreamRegistry(config.servers().values(), events);
     }
@@ -120,7 +134,8 @@ public final class UpstreamRegistry implements AutoCloseable {
         setState(e, UpstreamState.CONNECTING, "connecting to " + describe(e.config));
         UpstreamConnection connection;
         try {
-            connection = connector.connect(e.config);
+            UpstreamConnection own = builtIn.get(e.config.name());
+            connection = own != null ? own : connector.connect(e.config);
         } catch (UpstreamException | RuntimeException ex) {
             Duration wait = e.backoff.next();
             Instant at = Instant.now().plus(wait);

@@ -9,7 +9,8 @@ public enum Section {
     POLICY("Policy", KeyCode.DIGIT3),
     LIMITS("Limits", KeyCode.DIGIT4),
     AGENTS("Agents & Servers", KeyCode.DIGIT5),
-    ALERTS("Alerts", KeyCode.DIGIT6);
+    ALERTS("Alerts", KeyCode.DIGIT6),
+    SECURITY("Approvals & Pins", KeyCode.DIGIT7);
 
     private final String title;
     private final KeyCode key;

@@ -1,5 +1,6 @@
 package dev.tollgate.ui;
 
+import dev.tollgate.approval.HeldCall;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.engine.Engine;
@@ -20,6 +21,9 @@ import dev.tollgate.ui.policy.PolicyView;
 import dev.tollgate.ui.policy.PolicyViewModel;
 import dev.tollgate.ui.replay.ReplayView;
 import dev.tollgate.ui.replay.ReplayViewModel;
+import dev.tollgate.ui.security.SecurityView;
+import dev.tollgate.ui.shadow.ShadowPane;
+import dev.tollgate.ui.shadow.ShadowViewModel;
 import dev.tollgate.ui.replay.SessionSummary;
 import java.io.File;
 import java.nio.file.Path;
@@ -59,7 +63,7 @@ import javafx.util.Duration;
 import org.controlsfx.control.Notifications;
 
 /**
- * The main window's content over one {@link Engine}: menu, left navigation, the six views and the
+ * The main window's content over one {@link Engine}: menu, left navigation, the seven views and the
  * status bar. Owns the event dispatcher and background executor of that window; {@link #close()} releases them.
  */
 public final class TollgateShell implements AutoCloseable {
@@ -135,7 +139,8 @@ public final class TollgateShell implements AutoCloseable {
             m.setShowCall(this::showCall);
             dispatcher.addListener(m::onEvents);
         });
-        views.put(Section.POLICY, policyModel.<Node>map(PolicyView::new)
+        views.put(Section.SECURITY, SecurityView.forEngine(engine, dispatcher, background, this::promptApproval));
+        views.put(Section.POLICY, policyModel.<Node>map(this::policyView)
                 .orElseGet(() -> notice("Opened read-only: there is no running policy to edit.")));
         for (Section s : Section.values()) {
             views.computeIfAbsent(s, missing -> new Label(missing.title()));
@@ -286,6 +291,30 @@ public final class TollgateShell implements AutoCloseable {
         StackPane pane = new StackPane(label);
         pane.setPadding(new Insets(24));
         return pane;
+    }
+
+    /** The policy editor, with the shadow candidate's live disagreements as a tab when one runs. */
+    private PolicyView policyView(PolicyViewModel model) {
+        PolicyView view = new PolicyView(model);
+        engine.shadow().ifPresent(control -> {
+            ShadowViewModel shadow = new ShadowViewModel(control, background);
+            dispatcher.addListener(shadow::onEvents);
+            view.addTab("Shadow", new ShadowPane(shadow));
+        });
+        return view;
+    }
+
+    private void promptApproval(HeldCall call) {
+        if (root.getScene() == null || root.getScene().getWindow() == null || !root.getScene().getWindow().isShowing()) {
+            return;
+        }
+        Notifications.create()
+                .owner(root.getScene().getWindow())
+                .title("Approval needed")
+                .text(call.agentId() + " wants to call " + call.tool() + " (" + call.rule() + ")")
+                .hideAfter(Duration.seconds(10))
+                .onAction(e -> navigate(Section.SECURITY))
+                .showInformation();
     }
 
     private void popup(AlertEntry alert) {

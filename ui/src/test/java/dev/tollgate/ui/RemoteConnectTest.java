@@ -94,9 +94,11 @@ class RemoteConnectTest {
                 agent.call("crm__add", Map.of("a", 40, "b", 2));
             }
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> table.getItems().size() == 14
+        // Repeated identical calls share a counted row in the table, so the calls are counted in the live model.
+        await().atMost(Duration.ofSeconds(20)).until(() -> shell.liveModel().rows().size() == 14
                 && !shell.alertsModel().alerts().isEmpty());
-        assertThat(table.getItems()).filteredOn(r -> r.decision().equals("blocked")).extracting(AuditRecord::tool)
+        assertThat(table.getItems()).hasSizeLessThan(14);
+        assertThat(shell.liveModel().rows()).filteredOn(r -> r.decision().equals("blocked")).extracting(AuditRecord::tool)
                 .containsExactlyInAnyOrder("charge", "add", "add");
         assertThat(status.getText()).contains("1/1 upstreams up");
 

@@ -44,7 +44,15 @@ import org.fxmisc.richtext.LineNumberFactory;
 public final class PolicyView extends BorderPane {
     private final PolicyViewModel model;
     private final CodeArea editor = new CodeArea();
+    private final TabPane tabs = new TabPane();
     private final SimpleObjectProperty<Map<Integer, String>> problemLines = new SimpleObjectProperty<>(Map.of());
+
+    /** Adds a tab beside the preview and the diff (the shadow candidate's disagreements). */
+    public void addTab(String title, Node content) {
+        Tab tab = new Tab(title, content);
+        tab.setId("policy-tab-" + title.toLowerCase(Locale.ROOT));
+        tabs.getTabs().add(tab);
+    }
 
     public PolicyView(PolicyViewModel model) {
         this.model = model;
@@ -237,7 +245,7 @@ public final class PolicyView extends BorderPane {
         model.runningProperty().addListener((o, was, now) -> refreshDiff.run());
         refreshDiff.run();
 
-        TabPane tabs = new TabPane(new Tab("Live preview", preview), new Tab("Diff vs running", diff));
+        tabs.getTabs().addAll(new Tab("Live preview", preview), new Tab("Diff vs running", diff));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;
     }
