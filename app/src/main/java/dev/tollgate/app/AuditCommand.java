@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** {@code tollgate audit}: query and verify the audit store from the command line. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Query or verify the audit store.",
-        subcommands = {AuditCommand.Query.class, AuditCommand.Verify.class})
+        subcommands = {AuditCommand.Query.class, AuditCommand.Verify.class, AuditPruneCommand.class})
 public final class AuditCommand implements Callable<Integer> {
     static final int OK = 0;
     static final int FAILED = 1;

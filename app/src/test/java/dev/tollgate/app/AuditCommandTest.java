@@ -212,9 +212,11 @@ class AuditCommandTest {
         assertThat(broken.out).contains("record " + blockedRefund);
     }
 
-    private record Result(int code, String out, String err) {}
+    /** What one run of the command line printed, and its exit code. */
+    record Result(int code, String out, String err) {}
 
-    private static synchronized Result run(String... args) {
+    /** Runs {@code tollgate ARGS} in this JVM, capturing what it prints. */
+    static synchronized Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

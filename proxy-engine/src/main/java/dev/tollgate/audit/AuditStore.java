@@ -2,13 +2,16 @@ package dev.tollgate.audit;
 
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.ToolCall;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** The tamper-evident record of every call attempt (H2 file by default, PostgreSQL for teams). */
@@ -71,6 +74,21 @@ public interface AuditStore extends AutoCloseable {
     void scan(AuditQuery query, Consumer<AuditRecord> consumer);
 
     VerifyResult verify();
+
+    /** Whether the store takes records now; while it does not, calls are blocked. */
+    boolean available();
+
+    /**
+     * Tells {@code listener} when the store goes down ({@code false} and the reason) and when it takes records
+     * again ({@code true}); it runs on the store's writer thread and must not block.
+     */
+    void onAvailability(BiConsumer<Boolean, String> listener);
+
+    /**
+     * Removes the records older than {@code before} (a prefix of the chain), after appending a checkpoint record that
+     * states what was removed, so {@link #verify()} stays meaningful; writes them to {@code archive} first when given.
+     */
+    PruneResult prune(Instant before, Optional<Path> archive) throws AuditUnavailableException;
 
     /** Where the store lives, for the status bar ("~/.tollgate/audit.mv.db"). */
     String location();

@@ -112,14 +112,12 @@ final class Schema {
                         + "record_hash VARCHAR(64))",
                 "CREATE UNIQUE INDEX IF NOT EXISTS tollgate_audit_seq ON tollgate_audit (seq)",
                 "CREATE INDEX IF NOT EXISTS tollgate_audit_ts ON tollgate_audit (ts_us)",
-                "CREATE INDEX IF NOT EXISTS tollgate_audit_agent_ts ON tollgate_audit (agent_id, ts_us)",
                 "CREATE INDEX IF NOT EXISTS tollgate_audit_tool_ts ON tollgate_audit (server_name, tool_name, ts_us)",
                 "CREATE INDEX IF NOT EXISTS tollgate_audit_agent_tool_ts "
                         + "ON tollgate_audit (agent_id, server_name, tool_name, ts_us)",
                 "CREATE INDEX IF NOT EXISTS tollgate_audit_session ON tollgate_audit (session_id, id)",
                 "CREATE INDEX IF NOT EXISTS tollgate_audit_conversation ON tollgate_audit (conversation_id, id)",
                 "CREATE INDEX IF NOT EXISTS tollgate_audit_user_ts ON tollgate_audit (user_id, ts_us)",
-                "CREATE INDEX IF NOT EXISTS tollgate_audit_decision_ts ON tollgate_audit (decision, ts_us)",
                 "CREATE TABLE IF NOT EXISTS tollgate_audit_chain ("
                         + "id INT PRIMARY KEY, head_seq BIGINT NOT NULL, head_hash VARCHAR(64) NOT NULL)",
                 "INSERT INTO tollgate_audit_chain (id, head_seq, head_hash) VALUES (1, 0, '" + ChainHash.GENESIS + "')",

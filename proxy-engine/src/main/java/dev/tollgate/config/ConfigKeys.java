@@ -27,7 +27,7 @@ public final class ConfigKeys {
     /** The whole file: one top-level key per line, so additions from different changes merge cleanly. */
     static final Spec ROOT = keys(
             "listen",
-            "audit", keys("url", "redact"),
+            "audit", keys("url", "redact", "retention"),
             "toolNameSeparator",
             "callTimeout",
             "maxRequestBytes",

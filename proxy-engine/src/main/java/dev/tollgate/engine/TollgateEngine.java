@@ -13,8 +13,11 @@ import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.audit.HeaderMismatchRecorder;
 import dev.tollgate.audit.RefusedCredentialsRecorder;
+import dev.tollgate.audit.Retention;
 import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.Durations;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.gateway.GatewaySettings;
 import dev.tollgate.gateway.McpGateway;
@@ -64,6 +67,7 @@ import dev.tollgate.upstream.UpstreamTool;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -148,6 +152,8 @@ public final class TollgateEngine implements Engine {
             Clock clock = Clock.systemUTC();
             EventBus events = push(opened, new EventBus());
             AuditStore audit = push(opened, openAudit(config));
+            audit.onAvailability((up, detail) -> events.publish(new EngineEvent.AuditStoreChanged(clock.instant(), up,
+                    detail)));
             PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
             LimitBackends limitBackends = push(opened, LimitBackends.open(config));
             AtomicReference<UpstreamRegistry> registry = new AtomicReference<>();
@@ -192,6 +198,10 @@ public final class TollgateEngine implements Engine {
                         audit, clock));
             }
             SessionRegistry sessions = push(opened, new SessionRegistry(SessionLimits.from(config)));
+            Optional<Duration> retention = auditRetention(config);
+            if (retention.isPresent()) {
+                push(opened, Retention.start(audit, retention.get(), clock));
+            }
             sessions.addListener(identityServices.sessionListener());
             sessions.addListener(new SessionEndRecorder(audit, events, clock));
 
@@ -276,6 +286,19 @@ public final class TollgateEngine implements Engine {
         } catch (AuditUnavailableException e) {
             throw new IllegalStateException("cannot open the audit store " + AuditStores.redactUrl(config.auditUrl())
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code audit.retention}: how long records are kept (e.g. {@code 90d}); empty keeps them for ever. */
+    public static Optional<Duration> auditRetention(TollgateConfig config) {
+        JsonNode node = config.root().path("audit").path("retention");
+        if (node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Durations.parse(node.asString()));
+        } catch (IllegalArgumentException e) {
+            throw config.sourceMap().error("/audit/retention", e.getMessage());
         }
     }
 

@@ -27,6 +27,9 @@ public sealed interface EngineEvent {
     /** A new policy took effect, or a candidate was refused (then {@code problem} says why). */
     record PolicyReloaded(Instant at, boolean applied, String problem) implements EngineEvent {}
 
+    /** The audit store stopped taking records ({@code up=false}, with the reason) or takes them again. */
+    record AuditStoreChanged(Instant at, boolean up, String detail) implements EngineEvent {}
+
     /**
      * A server offers a tool whose definition differs from the one pinned in the lock file (a possible rug-pull);
      * {@code withheld} when pinning blocks it until an operator approves the new definition.

@@ -190,6 +190,74 @@ class JdbcAuditStoreTest {
     }
 
     @Test
+    void removingTheNewestRecordsIsReportedEvenWhenTheHeadRowIsRewrittenToMatch() throws Exception {
+        JdbcAuditStore store = audit.store();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(record(store, "billing-agent", "payments.issueRefund", T0.plusSeconds(i), "s",
+                    Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+        }
+        audit.closeStore();
+        try (Connection c = audit.sql()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tollgate_audit WHERE id > ?")) {
+                ps.setLong(1, ids.get(6));
+                assertThat(ps.executeUpdate()).isEqualTo(3);
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tollgate_audit_chain SET head_seq = "
+                    + "(SELECT seq FROM tollgate_audit WHERE id = ?), head_hash = "
+                    + "(SELECT record_hash FROM tollgate_audit WHERE id = ?) WHERE id = 1")) {
+                ps.setLong(1, ids.get(6));
+                ps.setLong(2, ids.get(6));
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+
+        try (JdbcAuditStore reader = AuditStores.openExisting(audit.url())) {
+            VerifyResult result = reader.verify();
+
+            assertThat(result.intact()).isFalse();
+            assertThat(result.recordsChecked()).isEqualTo(7);
+            assertThat(result.firstBrokenId()).contains(ids.get(6));
+            assertThat(result.message()).contains("newest records were removed").contains("anchor");
+        }
+    }
+
+    @Test
+    void pruningLeavesACheckpointSoTheChainStillVerifiesAndTheArchiveKeepsWhatWasRemoved() throws Exception {
+        JdbcAuditStore store = audit.store();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(record(store, "billing-agent", "payments.issueRefund", T0.plusSeconds(i), "s",
+                    Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+        }
+        java.nio.file.Path archive = audit.directory().resolve("pruned.jsonl.gz");
+
+        PruneResult result = store.prune(T0.plusSeconds(6), Optional.of(archive));
+
+        assertThat(result.pruned()).isEqualTo(6);
+        assertThat(store.query(AuditQuery.builder().tool("payments.issueRefund").build())).extracting(AuditRecord::id)
+                .containsExactlyElementsOf(ids.subList(6, 10));
+        AuditRecord checkpoint = store.find(result.checkpointId().orElseThrow()).orElseThrow();
+        assertThat(checkpoint.qualifiedTool()).isEqualTo("tollgate.prune");
+        assertThat(checkpoint.arguments().path("pruned").asLong()).isEqualTo(6);
+        VerifyResult verified = store.verify();
+        assertThat(verified.intact()).as(verified.message()).isTrue();
+        assertThat(verified.recordsChecked()).isEqualTo(5);
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(archive)),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(lines.lines().map(Json::parse).map(j -> j.path("id").asLong()).toList())
+                    .containsExactlyElementsOf(ids.subList(0, 6));
+        }
+
+        try (Connection c = audit.sql(); PreparedStatement ps = c.prepareStatement("DELETE FROM tollgate_audit WHERE id = ?")) {
+            ps.setLong(1, ids.get(6));
+            ps.executeUpdate();
+        }
+        assertThat(store.verify().firstBrokenId()).contains(ids.get(7));
+    }
+
+    @Test
     void deletingARecordBreaksTheChainAtTheNextOne() throws Exception {
         JdbcAuditStore store = audit.store();
         List<Long> ids = new ArrayList<>();

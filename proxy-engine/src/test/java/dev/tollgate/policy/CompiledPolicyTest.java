@@ -135,7 +135,7 @@ class CompiledPolicyTest {
                 "5: expected a rate like 200/min, 10/s or 1000/h, got 'lots/min'",
                 "7: per must be agent-tool, agent, user or tool, got 'everyone'",
                 "9: maxRepeats must be a whole number ≥ 0 (0 turns the breaker off), got '-1'",
-                "10: expected a duration like 500ms, 30s, 2m or 1h, got 'soon'");
+                "10: expected a duration like 500ms, 30s, 2m, 1h or 90d, got 'soon'");
     }
 
     @Test

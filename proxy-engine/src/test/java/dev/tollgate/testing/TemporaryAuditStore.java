@@ -1,5 +1,6 @@
 package dev.tollgate.testing;
 
+import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.audit.JdbcAuditStore;
@@ -91,8 +92,14 @@ public final class TemporaryAuditStore implements AutoCloseable, AfterEachCallba
         return directory;
     }
 
-    /** A plain JDBC connection to the same database, for tests that tamper with rows behind the store's back. */
-    public Connection sql() throws SQLException {
+    /**
+     * A plain JDBC connection to the same database, for tests that tamper with rows behind the store's back. The
+     * open store's writes reach the tables first (a read through the store waits for them).
+     */
+    public synchronized Connection sql() throws SQLException {
+        if (store != null) {
+            store.count(AuditQuery.builder().limit(1).build());
+        }
         return DriverManager.getConnection(url + ";AUTO_SERVER=TRUE");
     }
 

@@ -21,6 +21,7 @@ public final class StatusViewModel {
     private final ReadOnlyStringWrapper rates = new ReadOnlyStringWrapper("0 calls/s · 0 blocked/s");
     private final ReadOnlyStringWrapper store = new ReadOnlyStringWrapper();
     private String lastPolicyEvent = "";
+    private volatile String storeDown = "";
     private final java.util.Map<String, String> upstreamStates = new java.util.TreeMap<>();
 
     public StatusViewModel(Engine engine, Background background) {
@@ -46,6 +47,9 @@ public final class StatusViewModel {
             } else if (e instanceof EngineEvent.UpstreamStateChanged changed) {
                 upstreamStates.put(changed.server(), changed.state());
                 updateProxy();
+            } else if (e instanceof EngineEvent.AuditStoreChanged changed) {
+                storeDown = changed.up() ? "" : " · DOWN, calls blocked: " + changed.detail();
+                store.set("Audit " + engine.audit().location() + storeDown);
             } else if (e instanceof EngineEvent.PolicyReloaded reloaded) {
                 lastPolicyEvent = reloaded.applied() ? " · policy reloaded" : " · policy refused: " + reloaded.problem();
                 updateProxy();
@@ -62,7 +66,7 @@ public final class StatusViewModel {
     public void refreshStoreSize() {
         AuditStore audit = engine.audit();
         background.run(audit::sizeBytes, size -> store.set("Audit " + audit.location()
-                + (size >= 0 ? " · " + humanBytes(size) : "")), e -> store.set("Audit " + audit.location() + " · unavailable"));
+                + (size >= 0 ? " · " + humanBytes(size) : "") + storeDown), e -> store.set("Audit " + audit.location() + " · unavailable"));
     }
 
     private void updateProxy() {

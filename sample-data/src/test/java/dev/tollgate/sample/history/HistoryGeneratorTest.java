@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.JdbcAuditStore;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.pipeline.ToolAnnotations;
+import dev.tollgate.policy.CompiledPolicy;
+import dev.tollgate.policy.PolicyPreview;
+import dev.tollgate.policy.PreviewReport;
 import dev.tollgate.testing.TemporaryAuditStore;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +65,21 @@ class HistoryGeneratorTest {
             assertThat(incident.stream().filter(AuditRecord::blocked).count()).isGreaterThan(incident.size() / 2);
             assertThat(store.query(AuditQuery.builder().tool("payments.updatePaymentMethod").limit(1).build()).get(0)
                     .arguments().path("cardNumber").asString()).isEqualTo("[REDACTED]");
+        }
+    }
+
+    @Test
+    void theDemoPolicyPreviewedOverTheHistoryItMadeChangesNothing() throws Exception {
+        try (TemporaryAuditStore temp = TemporaryAuditStore.create()) {
+            HistoryGenerator.generate(temp.store(), HistoryGenerator.Options.of(10_000, 7), n -> { });
+            CompiledPolicy demo = CompiledPolicy.from(new ConfigLoader(name -> Optional.of(""))
+                    .load(Path.of("policies/incident.yaml")));
+
+            PreviewReport report = new PolicyPreview(demo, tool -> ToolAnnotations.NONE, 5)
+                    .run(temp.store(), AuditQuery.builder().limit(Integer.MAX_VALUE).build());
+
+            assertThat(report.evaluated()).isEqualTo(10_000);
+            assertThat(report.allowedToBlocked() + report.blockedToAllowed()).as("%s", report.changes()).isZero();
         }
     }
 
