@@ -1,7 +1,8 @@
 package dev.tollgate.audit;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Consumer;
 
 /**
@@ -18,23 +18,31 @@ import java.util.function.Consumer;
  */
 final class AuditQueries implements AutoCloseable {
     private static final int SCAN_PAGE = 5_000;
-    private static final int IDLE_READERS = 4;
+    /** Reader connections at most: PostgreSQL counts them against max_connections for every instance. */
+    private static final int READERS = 8;
 
     /** Work done with one reader connection. */
     interface SqlWork<T> {
         T run(Connection c) throws SQLException;
     }
 
-    private final String url;
     private final String columns;
     private final Runnable beforeRead;
-    private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    private final HikariDataSource readers;
     private volatile boolean closed;
 
     AuditQueries(String url, String columns, Runnable beforeRead) {
-        this.url = url;
         this.columns = columns;
         this.beforeRead = beforeRead;
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(url);
+        pool.setPoolName("tollgate-audit-readers");
+        pool.setMaximumPoolSize(READERS);
+        pool.setMinimumIdle(0);
+        // The store is already open (the writer's connection proved it); a reader connects when first needed.
+        pool.setInitializationFailTimeout(-1);
+        pool.setConnectionTimeout(10_000);
+        this.readers = new HikariDataSource(pool);
     }
 
     Optional<AuditRecord> find(long id) {
@@ -121,35 +129,18 @@ final class AuditQueries implements AutoCloseable {
     }
 
     Connection borrow() throws SQLException {
-        Connection c;
-        while ((c = idle.poll()) != null) {
-            if (c.isValid(2)) {
-                return c;
-            }
-            JdbcSupport.closeQuietly(c);
-        }
-        return DriverManager.getConnection(url);
+        return readers.getConnection();
     }
 
+    /** Hands the connection back to the pool (HikariCP rolls back what a reader left open). */
     void release(Connection c) throws SQLException {
-        if (!c.getAutoCommit()) {
-            c.rollback();
-            c.setAutoCommit(true);
-        }
-        if (closed || idle.size() >= IDLE_READERS) {
-            JdbcSupport.closeQuietly(c);
-        } else {
-            idle.push(c);
-        }
+        c.close();
     }
 
     @Override
     public void close() {
         closed = true;
-        Connection c;
-        while ((c = idle.poll()) != null) {
-            JdbcSupport.closeQuietly(c);
-        }
+        readers.close();
     }
 
     /** Translates a query into a WHERE clause and its parameters. */

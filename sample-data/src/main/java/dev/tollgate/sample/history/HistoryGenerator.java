@@ -228,6 +228,11 @@ public final class HistoryGenerator {
         }
         c.remaining()[0]--;
         String tool = pickTool(c.agent());
+        if (tool.equals("payments.issueRefund") && c.agent().equals("billing-agent") && duringStorm(at)) {
+            // The billing agent is stuck in its loop: no other refunds of its own, so the storm alone meets the
+            // refund limit, as it did on the day (and the demo policy previews no change over this history).
+            tool = "payments.getHistory";
+        }
         int dot = tool.indexOf('.');
         String server = tool.substring(0, dot);
         String name = tool.substring(dot + 1);
@@ -269,6 +274,12 @@ public final class HistoryGenerator {
         String session = "mcp-" + Long.toHexString(random.nextLong() & 0xffffffffffffL);
         String id = String.format(Locale.ROOT, "conv-%s-%06d", agent.substring(0, agent.indexOf('-')), conversationCounter);
         return new Conversation(agent, user, session, id, new int[] {3 + random.nextInt(10)});
+    }
+
+    /** From a minute before the storm (the limit's window) to the end of its breaker's cool-down. */
+    private boolean duringStorm(Instant at) {
+        return !at.isBefore(incidentStart.minus(Duration.ofMinutes(1)))
+                && at.isBefore(incidentStart.plus(INCIDENT_LENGTH).plus(Duration.ofMinutes(6)));
     }
 
     private String pickTool(String agent) {

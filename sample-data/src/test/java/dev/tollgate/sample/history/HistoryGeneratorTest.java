@@ -71,14 +71,15 @@ class HistoryGeneratorTest {
     @Test
     void theDemoPolicyPreviewedOverTheHistoryItMadeChangesNothing() throws Exception {
         try (TemporaryAuditStore temp = TemporaryAuditStore.create()) {
-            HistoryGenerator.generate(temp.store(), HistoryGenerator.Options.of(10_000, 7), n -> { });
+            // The size the windowed demo generates.
+            HistoryGenerator.generate(temp.store(), HistoryGenerator.Options.of(20_000, 7), n -> { });
             CompiledPolicy demo = CompiledPolicy.from(new ConfigLoader(name -> Optional.of(""))
                     .load(Path.of("policies/incident.yaml")));
 
             PreviewReport report = new PolicyPreview(demo, tool -> ToolAnnotations.NONE, 5)
                     .run(temp.store(), AuditQuery.builder().limit(Integer.MAX_VALUE).build());
 
-            assertThat(report.evaluated()).isEqualTo(10_000);
+            assertThat(report.evaluated()).isEqualTo(20_000);
             assertThat(report.allowedToBlocked() + report.blockedToAllowed()).as("%s", report.changes()).isZero();
         }
     }
