@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
  * {@code tollgate approvals list|approve|deny}: the calls a running Tollgate holds for a person, and answering one.
  * Talks to the instance through the {@code tollgate-approvals} directory next to the configuration file.
  */
-@Command(name = "approvals", description = "List the calls held for a person's approval, or approve or deny one.",
+@Command(
+        name = "approvals",
+        description = "List the calls held for a person's approval, or approve or deny one.",
         subcommands = {ApprovalsCommand.ListHeld.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Deny.class})
 public final class ApprovalsCommand implements Callable<Integer> {
     /** How long approve/deny waits for the running instance to take the answer. */
@@ -39,7 +41,8 @@ public final class ApprovalsCommand implements Callable<Integer> {
     }
 
     private static Path directory(Path config) {
-        return ApprovalSettings.directoryFor(PolicyCommand.loadForCheck(config, new TreeSet<>())).orElseThrow();
+        return ApprovalSettings.directoryFor(PolicyCommand.loadForCheck(config, new TreeSet<>()))
+                .orElseThrow();
     }
 
     /** {@code tollgate approvals list --config FILE}: one held call per line, its id first. */
@@ -64,10 +67,18 @@ public final class ApprovalsCommand implements Callable<Integer> {
                 return 2;
             }
             for (HeldCall call : held) {
-                out.printf("%s  %s  %s%s  %s  %s  conversation=%s  rule=\"%s\" (%s)  deadline=%s%n", call.id(),
-                        call.heldAt(), call.agentId(), call.user().map(u -> " (user " + u + ")").orElse(""),
-                        call.tool(), Json.write(call.arguments()), call.conversationId().orElse("-"), call.rule(),
-                        call.ruleSource(), call.deadline());
+                out.printf(
+                        "%s  %s  %s%s  %s  %s  conversation=%s  rule=\"%s\" (%s)  deadline=%s%n",
+                        call.id(),
+                        call.heldAt(),
+                        call.agentId(),
+                        call.user().map(u -> " (user " + u + ")").orElse(""),
+                        call.tool(),
+                        Json.write(call.arguments()),
+                        call.conversationId().orElse("-"),
+                        call.rule(),
+                        call.ruleSource(),
+                        call.deadline());
             }
             out.flush();
             return 0;
@@ -103,8 +114,8 @@ public final class ApprovalsCommand implements Callable<Integer> {
                     err.flush();
                     return 1;
                 }
-                ApprovalDesk.writeAnswer(dir, id, approved(), System.getProperty("user.name", "someone") + " (cli)",
-                        note);
+                ApprovalDesk.writeAnswer(
+                        dir, id, approved(), System.getProperty("user.name", "someone") + " (cli)", note);
             } catch (ConfigException | IOException e) {
                 err.println(e.getMessage());
                 err.flush();

@@ -29,7 +29,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code tollgate audit}: query and verify the audit store from the command line. */
-@Command(name = "audit", mixinStandardHelpOptions = true, description = "Query or verify the audit store.",
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        description = "Query or verify the audit store.",
         subcommands = {AuditCommand.Query.class, AuditCommand.Verify.class, AuditPruneCommand.class})
 public final class AuditCommand implements Callable<Integer> {
     static final int OK = 0;
@@ -52,11 +55,16 @@ public final class AuditCommand implements Callable<Integer> {
         Source source;
 
         static final class Source {
-            @Option(names = "--db", paramLabel = "JDBC_URL", description = "Audit database URL (default: "
-                    + ConfigLoader.DEFAULT_AUDIT_URL + ").")
+            @Option(
+                    names = "--db",
+                    paramLabel = "JDBC_URL",
+                    description = "Audit database URL (default: " + ConfigLoader.DEFAULT_AUDIT_URL + ").")
             String db;
 
-            @Option(names = "--config", paramLabel = "FILE", description = "Read the audit URL from this configuration file.")
+            @Option(
+                    names = "--config",
+                    paramLabel = "FILE",
+                    description = "Read the audit URL from this configuration file.")
             Path config;
         }
 
@@ -66,8 +74,10 @@ public final class AuditCommand implements Callable<Integer> {
             }
             if (source != null && source.config != null) {
                 // Reading the audit URL must not need the agents' and servers' secrets in the environment.
-                return new ConfigLoader(name -> Optional.of(Optional.ofNullable(System.getenv(name)).orElse("")))
-                        .load(source.config).auditUrl();
+                return new ConfigLoader(name -> Optional.of(
+                                Optional.ofNullable(System.getenv(name)).orElse("")))
+                        .load(source.config)
+                        .auditUrl();
             }
             return ConfigLoader.DEFAULT_AUDIT_URL;
         }
@@ -106,10 +116,14 @@ public final class AuditCommand implements Callable<Integer> {
     }
 
     /** {@code tollgate audit query}. */
-    @Command(name = "query", mixinStandardHelpOptions = true,
-            description = {"Print recorded calls, newest first: a table on a terminal (the newest "
-                    + Query.TABLE_LIMIT + " unless --limit says otherwise),",
-                    "one JSON object per line when piped or with --format json."})
+    @Command(
+            name = "query",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Print recorded calls, newest first: a table on a terminal (the newest " + Query.TABLE_LIMIT
+                        + " unless --limit says otherwise),",
+                "one JSON object per line when piped or with --format json."
+            })
     static final class Query implements Callable<Integer> {
         static final int TABLE_LIMIT = 100;
         private static final Set<String> DECISIONS = Set.of("allowed", "blocked");
@@ -124,7 +138,10 @@ public final class AuditCommand implements Callable<Integer> {
         @Option(names = "--agent", paramLabel = "A", description = "Only calls by this agent id.")
         String agent;
 
-        @Option(names = "--tool", paramLabel = "SERVER.TOOL", description = "Only this tool; * globs allowed (payments.*).")
+        @Option(
+                names = "--tool",
+                paramLabel = "SERVER.TOOL",
+                description = "Only this tool; * globs allowed (payments.*).")
         String tool;
 
         @Option(names = "--user", paramLabel = "U", description = "Only calls made for this user.")
@@ -136,17 +153,24 @@ public final class AuditCommand implements Callable<Integer> {
         @Option(names = "--conversation", paramLabel = "C", description = "Only this conversation.")
         String conversation;
 
-        @Option(names = "--decision", paramLabel = "allowed|blocked", description = "Only allowed or only blocked calls.")
+        @Option(
+                names = "--decision",
+                paramLabel = "allowed|blocked",
+                description = "Only allowed or only blocked calls.")
         String decision;
 
         @Option(names = "--status", paramLabel = "success|error|timeout", description = "Only calls that ended so.")
         String status;
 
-        @Option(names = "--from", paramLabel = "ISO-8601",
+        @Option(
+                names = "--from",
+                paramLabel = "ISO-8601",
                 description = "From this time on (2026-11-24T10:00:00Z; without an offset, UTC).")
         String from;
 
-        @Option(names = "--since", paramLabel = "DURATION",
+        @Option(
+                names = "--since",
+                paramLabel = "DURATION",
                 description = "Only the last DURATION (90s, 15m, 2h, 7d); instead of --from.")
         String since;
 
@@ -162,7 +186,9 @@ public final class AuditCommand implements Callable<Integer> {
         @Option(names = "--newest-first", hidden = true, description = "Newest records first (the default).")
         boolean newestFirst;
 
-        @Option(names = "--format", paramLabel = "json|table",
+        @Option(
+                names = "--format",
+                paramLabel = "json|table",
                 description = "table or json (default: table on a terminal, json when piped).")
         String format;
 
@@ -213,7 +239,12 @@ public final class AuditCommand implements Callable<Integer> {
                 return records;
             }
             String order = oldestFirst ? "oldest" : "newest";
-            return String.format(Locale.ROOT, "%,d of %s (the %s; %s)", shown, records, order,
+            return String.format(
+                    Locale.ROOT,
+                    "%,d of %s (the %s; %s)",
+                    shown,
+                    records,
+                    order,
                     limited ? "--limit N shows more" : "--limit N shows more, --format json all");
         }
 
@@ -233,8 +264,14 @@ public final class AuditCommand implements Callable<Integer> {
         }
 
         private AuditQuery query(int max) throws Failure {
-            AuditQuery.Builder b = AuditQuery.builder().agent(agent).tool(tool).user(user).session(session)
-                    .conversation(conversation).newestFirst(!oldestFirst).limit(max);
+            AuditQuery.Builder b = AuditQuery.builder()
+                    .agent(agent)
+                    .tool(tool)
+                    .user(user)
+                    .session(session)
+                    .conversation(conversation)
+                    .newestFirst(!oldestFirst)
+                    .limit(max);
             if (decision != null) {
                 b.decision(oneOf("--decision", decision, DECISIONS));
             }
@@ -268,8 +305,10 @@ public final class AuditCommand implements Callable<Integer> {
         private static String oneOf(String option, String value, Set<String> allowed) throws Failure {
             String v = value.toLowerCase(Locale.ROOT);
             if (!allowed.contains(v)) {
-                throw new Failure(USAGE, option + " must be " + String.join(" or ", allowed.stream().sorted().toList())
-                        + ", not '" + value + "'");
+                throw new Failure(
+                        USAGE,
+                        option + " must be "
+                                + String.join(" or ", allowed.stream().sorted().toList()) + ", not '" + value + "'");
             }
             return v;
         }
@@ -331,7 +370,9 @@ public final class AuditCommand implements Callable<Integer> {
     }
 
     /** {@code tollgate audit verify}. */
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
             description = "Check the tamper-evident hash chain: exit 0 when intact, 1 naming the first broken record.")
     static final class Verify implements Callable<Integer> {
         @Spec
@@ -344,8 +385,10 @@ public final class AuditCommand implements Callable<Integer> {
         public Integer call() {
             try (JdbcAuditStore audit = open(store)) {
                 VerifyResult result;
-                String label = Terminal.interactive() ? String.format(Locale.ROOT,
-                        "verifying the hash chain of %,d records", audit.count(AuditQuery.all())) : "";
+                String label = Terminal.interactive()
+                        ? String.format(
+                                Locale.ROOT, "verifying the hash chain of %,d records", audit.count(AuditQuery.all()))
+                        : "";
                 try (Terminal.Progress progress = Terminal.progress(label)) {
                     result = audit.verify();
                 } catch (IllegalStateException e) {

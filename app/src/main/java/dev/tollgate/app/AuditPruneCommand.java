@@ -21,11 +21,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tollgate audit prune}: removes old records, leaving a checkpoint record in the chain. */
-@Command(name = "prune", mixinStandardHelpOptions = true,
-        description = "Remove the records older than --before (default: now minus the configuration's audit.retention). "
-                + "A checkpoint record states what was removed, so audit verify stays meaningful; --archive keeps the "
-                + "removed records (gzipped JSON lines, hashes included). Stop the Tollgate writing the store first, "
-                + "or let its audit.retention prune while it runs.")
+@Command(
+        name = "prune",
+        mixinStandardHelpOptions = true,
+        description =
+                "Remove the records older than --before (default: now minus the configuration's audit.retention). "
+                        + "A checkpoint record states what was removed, so audit verify stays meaningful; --archive keeps the "
+                        + "removed records (gzipped JSON lines, hashes included). Stop the Tollgate writing the store first, "
+                        + "or let its audit.retention prune while it runs.")
 final class AuditPruneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -71,14 +74,16 @@ final class AuditPruneCommand implements Callable<Integer> {
             return AuditCommand.Query.time("--before", before).orElseThrow();
         }
         if (store.source == null || store.source.config == null) {
-            throw new AuditCommand.Failure(AuditCommand.USAGE,
-                    "say --before, or --config with a file that sets audit.retention");
+            throw new AuditCommand.Failure(
+                    AuditCommand.USAGE, "say --before, or --config with a file that sets audit.retention");
         }
         try {
-            TollgateConfig config = new ConfigLoader(name -> Optional.of(Optional.ofNullable(System.getenv(name))
-                    .orElse(""))).load(store.source.config);
-            Duration keep = TollgateEngine.auditRetention(config).orElseThrow(() -> new AuditCommand.Failure(
-                    AuditCommand.USAGE, store.source.config + " sets no audit.retention; say --before"));
+            TollgateConfig config = new ConfigLoader(name ->
+                            Optional.of(Optional.ofNullable(System.getenv(name)).orElse("")))
+                    .load(store.source.config);
+            Duration keep = TollgateEngine.auditRetention(config)
+                    .orElseThrow(() -> new AuditCommand.Failure(
+                            AuditCommand.USAGE, store.source.config + " sets no audit.retention; say --before"));
             return Instant.now().minus(keep);
         } catch (ConfigException e) {
             throw new AuditCommand.Failure(AuditCommand.FAILED, e.getMessage());

@@ -12,8 +12,9 @@ import java.util.Locale;
 final class AuditTable {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-    private static final String[] HEADERS =
-            {"ID", "TIME (UTC)", "AGENT", "USER", "TOOL", "DECISION", "STATUS", "LATENCY", "RULE"};
+    private static final String[] HEADERS = {
+        "ID", "TIME (UTC)", "AGENT", "USER", "TOOL", "DECISION", "STATUS", "LATENCY", "RULE"
+    };
     private static final boolean[] RIGHT_ALIGNED = {true, false, false, false, false, false, false, true, false};
 
     private AuditTable() {}
@@ -23,9 +24,17 @@ final class AuditTable {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADERS);
         for (AuditRecord r : records) {
-            rows.add(new String[] {Long.toString(r.id()), TIME.format(r.timestamp()), r.agentId(),
-                    r.user().orElse("-"), r.qualifiedTool(), r.decision(), r.status(),
-                    String.format(Locale.ROOT, "%.1f ms", r.latencyMs()), clip(r.rule(), 48)});
+            rows.add(new String[] {
+                Long.toString(r.id()),
+                TIME.format(r.timestamp()),
+                r.agentId(),
+                r.user().orElse("-"),
+                r.qualifiedTool(),
+                r.decision(),
+                r.status(),
+                String.format(Locale.ROOT, "%.1f ms", r.latencyMs()),
+                clip(r.rule(), 48)
+            });
         }
         int[] widths = new int[HEADERS.length];
         for (String[] row : rows) {

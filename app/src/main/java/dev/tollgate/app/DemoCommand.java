@@ -20,9 +20,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tollgate demo}: the refund storm, replayed against Tollgate, live in the window or as a printed summary. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start the sample MCP servers, Tollgate in front of them and the desktop app; scripted agents",
-                "replay everyday conversations and then the refund storm, which the rate limit and loop breaker stop."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start the sample MCP servers, Tollgate in front of them and the desktop app; scripted agents",
+            "replay everyday conversations and then the refund storm, which the rate limit and loop breaker stop."
+        })
 public final class DemoCommand implements Callable<Integer> {
     private static final int WINDOW_CALLS = 400;
     private static final int HEADLESS_CALLS = 200;
@@ -35,21 +39,29 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--headless", description = "Run without a window and print a summary of the calls.")
     boolean headless;
 
-    @Option(names = "--calls", paramLabel = "N",
+    @Option(
+            names = "--calls",
+            paramLabel = "N",
             description = "How many tool calls the agents make in all; the refund loop runs until they are spent "
                     + "(default: " + WINDOW_CALLS + " with a window, " + HEADLESS_CALLS + " headless).")
     Optional<Integer> calls = Optional.empty();
 
-    @Option(names = "--db", paramLabel = "JDBC_URL",
+    @Option(
+            names = "--db",
+            paramLabel = "JDBC_URL",
             description = "The audit store to record into (default: a fresh H2 file, ~/.tollgate/demo/audit).")
     Optional<String> db = Optional.empty();
 
-    @Option(names = "--history", paramLabel = "N",
+    @Option(
+            names = "--history",
+            paramLabel = "N",
             description = "Records of last month's generated traffic to put in the store first, for search, replay "
                     + "and policy preview (default: " + WINDOW_HISTORY + " with a window, 0 headless).")
     Optional<Long> history = Optional.empty();
 
-    @Option(names = "--work-dir", paramLabel = "DIR",
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
             description = "Where the demo writes its configuration and audit store (default: a new directory per run, "
                     + "~/.tollgate/demo/<date>-<time>-<pid>). A directory another demo is using is refused.")
     Optional<Path> workDir = Optional.empty();
@@ -74,8 +86,8 @@ public final class DemoCommand implements Callable<Integer> {
         options = db.map(options::withAuditUrl).orElse(options);
 
         DemoSession session;
-        String label = String.format(Locale.ROOT, "starting the demo (writing %,d records of last month's history)",
-                historyRecords);
+        String label = String.format(
+                Locale.ROOT, "starting the demo (writing %,d records of last month's history)", historyRecords);
         try (Terminal.Progress progress = Terminal.progress(historyRecords > 0 ? label : "starting the demo")) {
             session = DemoSession.start(options, TollgateEngine::start);
         } catch (DemoRefusedException e) {

@@ -28,11 +28,13 @@ final class IsoTime {
         String t = text.trim();
         try {
             if (t.endsWith("d")) {
-                return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+                return Duration.ofDays(
+                        Long.parseLong(t.substring(0, t.length() - 1).trim()));
             }
             return Durations.parse(t);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " must be a duration such as 90s, 15m, 2h or 7d, not '" + text + "'");
+            throw new IllegalArgumentException(
+                    option + " must be a duration such as 90s, 15m, 2h or 7d, not '" + text + "'");
         }
     }
 
@@ -46,7 +48,7 @@ final class IsoTime {
                 // the next shape may fit
             }
         }
-        throw new IllegalArgumentException(option + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z, not '"
-                + text + "'");
+        throw new IllegalArgumentException(
+                option + " must be an ISO-8601 instant such as 2026-11-24T10:00:00Z, not '" + text + "'");
     }
 }

@@ -7,8 +7,8 @@ import dev.tollgate.audit.JdbcAuditStore;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
-import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.engine.SecuritySections;
+import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.policy.PolicyPreview;
 import dev.tollgate.policy.PolicyReferences;
@@ -31,8 +31,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tollgate policy check|preview}: validate a policy file, or replay recorded calls through it. */
-@Command(name = "policy", description = "Check a policy file, preview it against recorded calls, or report where "
-        + "its shadow candidate disagreed.",
+@Command(
+        name = "policy",
+        description = "Check a policy file, preview it against recorded calls, or report where "
+                + "its shadow candidate disagreed.",
         subcommands = {PolicyCommand.Check.class, PolicyCommand.Preview.class, ShadowReport.class})
 public final class PolicyCommand implements Callable<Integer> {
     @Spec
@@ -50,13 +52,14 @@ public final class PolicyCommand implements Callable<Integer> {
      */
     static TollgateConfig loadForCheck(Path file, Set<String> unsetVariables) {
         return new ConfigLoader(name -> {
-            String value = System.getenv(name);
-            if (value == null) {
-                unsetVariables.add(name);
-                return Optional.of("");
-            }
-            return Optional.of(value);
-        }).load(file);
+                    String value = System.getenv(name);
+                    if (value == null) {
+                        unsetVariables.add(name);
+                        return Optional.of("");
+                    }
+                    return Optional.of(value);
+                })
+                .load(file);
     }
 
     /** A configuration file that is not there is a usage error (exit 2), not a policy problem (exit 1). */
@@ -67,8 +70,12 @@ public final class PolicyCommand implements Callable<Integer> {
     }
 
     /** {@code tollgate policy check --config FILE}. */
-    @Command(name = "check", description = {"Validate a configuration: unknown keys, policy rules, roles agents name but",
-            "nobody defines, servers tool patterns name but nobody defines. Prints file:line: message per problem, exit 1."})
+    @Command(
+            name = "check",
+            description = {
+                "Validate a configuration: unknown keys, policy rules, roles agents name but",
+                "nobody defines, servers tool patterns name but nobody defines. Prints file:line: message per problem, exit 1."
+            })
     static final class Check implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -108,15 +115,22 @@ public final class PolicyCommand implements Callable<Integer> {
             }
             CompiledPolicy policy = CompiledPolicy.from(loaded);
             long rules = loaded.root().path("roles").size();
-            out.printf(Locale.ROOT, "%s: OK (%d roles, %d agents, %d limits)%n", config, rules,
-                    loaded.agents().size(), policy.limits().size());
+            out.printf(
+                    Locale.ROOT,
+                    "%s: OK (%d roles, %d agents, %d limits)%n",
+                    config,
+                    rules,
+                    loaded.agents().size(),
+                    policy.limits().size());
             out.flush();
             return 0;
         }
     }
 
     /** {@code tollgate policy preview --config FILE [--db URL] [--from T] [--to T]}. */
-    @Command(name = "preview", description = "Replay recorded calls through the policy in FILE and print which decisions would change.")
+    @Command(
+            name = "preview",
+            description = "Replay recorded calls through the policy in FILE and print which decisions would change.")
     static final class Preview implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -124,7 +138,10 @@ public final class PolicyCommand implements Callable<Integer> {
         @Option(names = "--config", required = true, paramLabel = "FILE", description = "the candidate configuration")
         Path config;
 
-        @Option(names = "--db", paramLabel = "JDBC_URL", description = "the audit store (default: the configuration's audit.url)")
+        @Option(
+                names = "--db",
+                paramLabel = "JDBC_URL",
+                description = "the audit store (default: the configuration's audit.url)")
         String db;
 
         @Option(names = "--from", paramLabel = "ISO-8601", description = "first recorded time to replay")
@@ -133,7 +150,11 @@ public final class PolicyCommand implements Callable<Integer> {
         @Option(names = "--to", paramLabel = "ISO-8601", description = "last recorded time to replay")
         String to;
 
-        @Option(names = "--sample", paramLabel = "N", defaultValue = "20", description = "changed calls to list (default 20)")
+        @Option(
+                names = "--sample",
+                paramLabel = "N",
+                defaultValue = "20",
+                description = "changed calls to list (default 20)")
         int sample;
 
         @Override
@@ -149,8 +170,11 @@ public final class PolicyCommand implements Callable<Integer> {
             try {
                 TollgateConfig loaded = loadForCheck(config, unset);
                 candidate = CompiledPolicy.from(loaded);
-                range = AuditQuery.builder().limit(Integer.MAX_VALUE).from(instant(from, "--from"))
-                        .to(instant(to, "--to")).build();
+                range = AuditQuery.builder()
+                        .limit(Integer.MAX_VALUE)
+                        .from(instant(from, "--from"))
+                        .to(instant(to, "--to"))
+                        .build();
                 if (db == null) {
                     db = loaded.auditUrl();
                 }
@@ -165,8 +189,9 @@ public final class PolicyCommand implements Callable<Integer> {
             }
             PreviewReport report;
             try (JdbcAuditStore store = AuditStores.openExisting(db);
-                 Terminal.Progress progress = Terminal.progress("replaying recorded calls through " + config)) {
-                report = new PolicyPreview(candidate, tool -> ToolAnnotations.NONE, Math.max(0, sample)).run(store, range);
+                    Terminal.Progress progress = Terminal.progress("replaying recorded calls through " + config)) {
+                report = new PolicyPreview(candidate, tool -> ToolAnnotations.NONE, Math.max(0, sample))
+                        .run(store, range);
             } catch (AuditUnavailableException e) {
                 err.println("cannot open the audit store " + AuditStores.redactUrl(db) + ": " + e.getMessage());
                 err.flush();
@@ -182,26 +207,54 @@ public final class PolicyCommand implements Callable<Integer> {
         }
 
         private void print(PreviewReport report, PrintWriter out) {
-            out.printf(Locale.ROOT, "Replayed %d recorded calls through %s in %.2f s.%n", report.evaluated(), config,
+            out.printf(
+                    Locale.ROOT,
+                    "Replayed %d recorded calls through %s in %.2f s.%n",
+                    report.evaluated(),
+                    config,
                     report.took().toMillis() / 1000.0);
             if (report.allowedToBlocked() == 0 && report.blockedToAllowed() == 0) {
                 out.println("No recorded decision would change.");
                 return;
             }
-            out.printf(Locale.ROOT, "%d would now be blocked (allowed -> blocked), %d would now be allowed (blocked -> allowed).%n%n",
-                    report.allowedToBlocked(), report.blockedToAllowed());
-            int agentWidth = Math.max(5, report.counts().stream().mapToInt(c -> c.agentId().length()).max().orElse(5));
-            int toolWidth = Math.max(4, report.counts().stream().mapToInt(c -> c.tool().length()).max().orElse(4));
+            out.printf(
+                    Locale.ROOT,
+                    "%d would now be blocked (allowed -> blocked), %d would now be allowed (blocked -> allowed).%n%n",
+                    report.allowedToBlocked(),
+                    report.blockedToAllowed());
+            int agentWidth = Math.max(
+                    5,
+                    report.counts().stream()
+                            .mapToInt(c -> c.agentId().length())
+                            .max()
+                            .orElse(5));
+            int toolWidth = Math.max(
+                    4,
+                    report.counts().stream()
+                            .mapToInt(c -> c.tool().length())
+                            .max()
+                            .orElse(4));
             String row = "%-" + agentWidth + "s  %-" + toolWidth + "s  %15s  %15s%n";
             out.printf(Locale.ROOT, row, "AGENT", "TOOL", "ALLOWED->BLOCKED", "BLOCKED->ALLOWED");
             for (PreviewReport.ChangeCount c : report.counts()) {
                 out.printf(Locale.ROOT, row, c.agentId(), c.tool(), c.allowedToBlocked(), c.blockedToAllowed());
             }
             if (!report.changes().isEmpty()) {
-                out.printf(Locale.ROOT, "%nChanged calls (first %d):%n", report.changes().size());
+                out.printf(
+                        Locale.ROOT,
+                        "%nChanged calls (first %d):%n",
+                        report.changes().size());
                 for (PreviewReport.ChangedCall c : report.changes()) {
-                    out.printf(Locale.ROOT, "  #%d %s %s %s: %s -> %s by %s%n", c.recordId(), c.timestamp(), c.agentId(),
-                            c.tool(), c.before(), c.after(), c.newRule());
+                    out.printf(
+                            Locale.ROOT,
+                            "  #%d %s %s %s: %s -> %s by %s%n",
+                            c.recordId(),
+                            c.timestamp(),
+                            c.agentId(),
+                            c.tool(),
+                            c.before(),
+                            c.after(),
+                            c.newRule());
                 }
             }
         }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tollgate serve}: the proxy without a window, until the process is killed. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Runs the proxy headless until killed; prints 'listening on URL' once ready.")
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the Tollgate configuration (YAML)")
@@ -39,7 +41,8 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             TollgateConfig loaded = new ConfigLoader().load(config);
             // Not fatal, since the proxy still fails closed, but almost certainly a typo the operator wants to see.
-            PolicyReferences.check(loaded).forEach(p -> err.println(p.file() + ":" + p.line() + ": warning: " + p.detail()));
+            PolicyReferences.check(loaded)
+                    .forEach(p -> err.println(p.file() + ":" + p.line() + ": warning: " + p.detail()));
             err.flush();
             if (port != null) {
                 loaded = loaded.withListenPort(port);
@@ -55,10 +58,13 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            engine.close();
-            stopped.countDown();
-        }, "tollgate-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            engine.close();
+                            stopped.countDown();
+                        },
+                        "tollgate-shutdown"));
         out.println("listening on " + engine.endpoint().orElseThrow());
         out.flush();
         stopped.await();

@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tollgate policy shadow-report --config FILE [--from T]}: where the shadow candidate disagreed, from the store. */
-@Command(name = "shadow-report", description = "Summarise the recorded calls where the shadow candidate disagreed "
-        + "with the running policy.")
+@Command(
+        name = "shadow-report",
+        description = "Summarise the recorded calls where the shadow candidate disagreed " + "with the running policy.")
 final class ShadowReport implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,7 +37,11 @@ final class ShadowReport implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "ISO-8601", description = "first recorded time to look at")
     String from;
 
-    @Option(names = "--sample", paramLabel = "N", defaultValue = "20", description = "disagreements to list (default 20)")
+    @Option(
+            names = "--sample",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "disagreements to list (default 20)")
     int sample;
 
     /** Per agent and tool: how many the candidate would block, and allow. */
@@ -66,30 +71,49 @@ final class ShadowReport implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        String candidate = ShadowSettings.candidate(loaded).map(p -> p.getFileName().toString())
+        String candidate = ShadowSettings.candidate(loaded)
+                .map(p -> p.getFileName().toString())
                 .orElse("(the configuration names no shadow now)");
         long[] total = new long[1];
         Map<Pair, long[]> counts = new TreeMap<>();
         List<String> listed = new ArrayList<>();
         try (JdbcAuditStore store = AuditStores.openExisting(loaded.auditUrl())) {
-            scan(store, AuditQuery.builder().limit(Integer.MAX_VALUE).from(since).build(), total, counts, listed);
+            scan(
+                    store,
+                    AuditQuery.builder().limit(Integer.MAX_VALUE).from(since).build(),
+                    total,
+                    counts,
+                    listed);
         } catch (AuditUnavailableException e) {
-            err.println("cannot open the audit store " + AuditStores.redactUrl(loaded.auditUrl()) + ": " + e.getMessage());
+            err.println(
+                    "cannot open the audit store " + AuditStores.redactUrl(loaded.auditUrl()) + ": " + e.getMessage());
             err.flush();
             return 2;
         }
         long wouldBlock = counts.values().stream().mapToLong(c -> c[0]).sum();
         long wouldAllow = counts.values().stream().mapToLong(c -> c[1]).sum();
-        out.printf(Locale.ROOT, "Shadow %s disagreed on %d of %d recorded calls%s.%n", candidate,
-                wouldBlock + wouldAllow, total[0], since == null ? "" : " since " + since);
+        out.printf(
+                Locale.ROOT,
+                "Shadow %s disagreed on %d of %d recorded calls%s.%n",
+                candidate,
+                wouldBlock + wouldAllow,
+                total[0],
+                since == null ? "" : " since " + since);
         if (wouldBlock + wouldAllow == 0) {
             out.flush();
             return 0;
         }
-        out.printf(Locale.ROOT, "%d the running policy allowed would be blocked; %d it blocked would be allowed.%n%n",
-                wouldBlock, wouldAllow);
-        int agentWidth = Math.max(5, counts.keySet().stream().mapToInt(p -> p.agent().length()).max().orElse(5));
-        int toolWidth = Math.max(4, counts.keySet().stream().mapToInt(p -> p.tool().length()).max().orElse(4));
+        out.printf(
+                Locale.ROOT,
+                "%d the running policy allowed would be blocked; %d it blocked would be allowed.%n%n",
+                wouldBlock,
+                wouldAllow);
+        int agentWidth = Math.max(
+                5,
+                counts.keySet().stream().mapToInt(p -> p.agent().length()).max().orElse(5));
+        int toolWidth = Math.max(
+                4,
+                counts.keySet().stream().mapToInt(p -> p.tool().length()).max().orElse(4));
         String row = "%-" + agentWidth + "s  %-" + toolWidth + "s  %11s  %11s%n";
         out.printf(Locale.ROOT, row, "AGENT", "TOOL", "WOULD-BLOCK", "WOULD-ALLOW");
         counts.forEach((pair, c) -> out.printf(Locale.ROOT, row, pair.agent(), pair.tool(), c[0], c[1]));
@@ -109,8 +133,16 @@ final class ShadowReport implements Callable<Integer> {
             long[] c = counts.computeIfAbsent(new Pair(r.agentId(), r.qualifiedTool()), k -> new long[2]);
             c["blocked".equals(shadow) ? 0 : 1]++;
             if (listed.size() < sample) {
-                listed.add(String.format(Locale.ROOT, "#%d %s %s %s: %s by %s; candidate: %s by %s", r.id(),
-                        r.timestamp(), r.agentId(), r.qualifiedTool(), r.decision(), r.rule(), shadow,
+                listed.add(String.format(
+                        Locale.ROOT,
+                        "#%d %s %s %s: %s by %s; candidate: %s by %s",
+                        r.id(),
+                        r.timestamp(),
+                        r.agentId(),
+                        r.qualifiedTool(),
+                        r.decision(),
+                        r.rule(),
+                        shadow,
                         r.shadowRule().orElse("")));
             }
         });

@@ -19,13 +19,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tollgate stdio}: serves one agent over stdin/stdout; stdout carries nothing but JSON-RPC. */
-@Command(name = "stdio", mixinStandardHelpOptions = true,
+@Command(
+        name = "stdio",
+        mixinStandardHelpOptions = true,
         description = "Serves one agent over stdin/stdout (MCP stdio transport); logs go to stderr.")
 public final class StdioCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the Tollgate configuration (YAML)")
     Path config;
 
-    @Option(names = "--agent-key-env", required = true, paramLabel = "VAR",
+    @Option(
+            names = "--agent-key-env",
+            required = true,
+            paramLabel = "VAR",
             description = "the environment variable holding the agent's key")
     String agentKeyEnv;
 
@@ -67,8 +72,13 @@ public final class StdioCommand implements Callable<Integer> {
                 err.flush();
                 return 1;
             }
-            new StdioTransport(engine.gateway(), engine.sessions(),
-                    ((Authenticator.AuthResult.Authenticated) auth).identity(), credentials, System.in, protocolOut)
+            new StdioTransport(
+                            engine.gateway(),
+                            engine.sessions(),
+                            ((Authenticator.AuthResult.Authenticated) auth).identity(),
+                            credentials,
+                            System.in,
+                            protocolOut)
                     .run();
             return 0;
         } finally {

@@ -18,22 +18,25 @@ final class Terminal {
      */
     static Progress progress(String label) {
         if (!interactive()) {
-            return () -> { };
+            return () -> {};
         }
         PrintStream err = System.err;
         long started = System.nanoTime();
-        Thread ticker = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(250);
-                    long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
-                    err.print("\r" + label + "… " + seconds + " s\u001b[K");
-                    err.flush();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "tollgate-progress");
+        Thread ticker = new Thread(
+                () -> {
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            Thread.sleep(250);
+                            long seconds = Duration.ofNanos(System.nanoTime() - started)
+                                    .toSeconds();
+                            err.print("\r" + label + "… " + seconds + " s\u001b[K");
+                            err.flush();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "tollgate-progress");
         ticker.setDaemon(true);
         ticker.start();
         return () -> {

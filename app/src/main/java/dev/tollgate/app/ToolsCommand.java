@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
  * {@code tollgate tools diff|approve}: the pinned tool definitions of a configuration's lock file against the
  * changed ones a running Tollgate recorded there, and re-pinning one (the running instance watches the file).
  */
-@Command(name = "tools", description = "Show changed tool definitions against their pins, or approve one.",
+@Command(
+        name = "tools",
+        description = "Show changed tool definitions against their pins, or approve one.",
         subcommands = {ToolsCommand.Diff.class, ToolsCommand.Approve.class})
 public final class ToolsCommand implements Callable<Integer> {
     @Spec
@@ -48,7 +50,9 @@ public final class ToolsCommand implements Callable<Integer> {
     }
 
     /** {@code tollgate tools diff --config FILE}: exit 0 when every pin holds, 1 when some tool changed. */
-    @Command(name = "diff", description = "Show each tool whose offered definition differs from its pin; exit 1 if any.")
+    @Command(
+            name = "diff",
+            description = "Show each tool whose offered definition differs from its pin; exit 1 if any.")
     static final class Diff implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -81,8 +85,9 @@ public final class ToolsCommand implements Callable<Integer> {
                 }
                 changed++;
                 LockFile.Offer offer = pin.offered().orElseThrow();
-                out.printf("%s: definition changed%n  pinned  %s  sha256 %s%n  offered %s  sha256 %s%n", e.getKey(),
-                        pin.pinnedAt(), pin.sha256(), offer.seenAt(), offer.sha256());
+                out.printf(
+                        "%s: definition changed%n  pinned  %s  sha256 %s%n  offered %s  sha256 %s%n",
+                        e.getKey(), pin.pinnedAt(), pin.sha256(), offer.seenAt(), offer.sha256());
                 for (String line : DefinitionDiff.lines(pin.definition(), offer.definition())) {
                     out.println("  " + line);
                 }
@@ -91,8 +96,10 @@ public final class ToolsCommand implements Callable<Integer> {
             if (changed == 0) {
                 out.printf("%s: all %d pinned tool definitions hold.%n", lock, pins.size());
             } else {
-                out.printf("%d of %d pinned tools changed; approve one with: tollgate tools approve --config %s "
-                        + "SERVER.TOOL%n", changed, pins.size(), config);
+                out.printf(
+                        "%d of %d pinned tools changed; approve one with: tollgate tools approve --config %s "
+                                + "SERVER.TOOL%n",
+                        changed, pins.size(), config);
             }
             out.flush();
             return changed == 0 ? 0 : 1;
@@ -100,7 +107,9 @@ public final class ToolsCommand implements Callable<Integer> {
     }
 
     /** {@code tollgate tools approve --config FILE SERVER.TOOL}. */
-    @Command(name = "approve", description = "Pin the changed definition of SERVER.TOOL that a running Tollgate recorded.")
+    @Command(
+            name = "approve",
+            description = "Pin the changed definition of SERVER.TOOL that a running Tollgate recorded.")
     static final class Approve implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -108,7 +117,10 @@ public final class ToolsCommand implements Callable<Integer> {
         @Option(names = "--config", required = true, paramLabel = "FILE", description = "the configuration file")
         Path config;
 
-        @Parameters(index = "0", paramLabel = "SERVER.TOOL", description = "the tool to re-pin, e.g. payments.issueRefund")
+        @Parameters(
+                index = "0",
+                paramLabel = "SERVER.TOOL",
+                description = "the tool to re-pin, e.g. payments.issueRefund")
         String tool;
 
         @Override
@@ -121,8 +133,9 @@ public final class ToolsCommand implements Callable<Integer> {
                     return fail(err, 2, "no lock file at " + lock);
                 }
                 LockFile.Pin pin = LockFile.approveOffered(lock, tool, Instant.now());
-                out.printf("%s re-pinned (sha256 %s) in %s; a running Tollgate lists it again.%n", tool, pin.sha256(),
-                        lock);
+                out.printf(
+                        "%s re-pinned (sha256 %s) in %s; a running Tollgate lists it again.%n",
+                        tool, pin.sha256(), lock);
                 out.flush();
                 return 0;
             } catch (ConfigException e) {

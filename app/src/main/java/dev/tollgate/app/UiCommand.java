@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
  * audit store under {@code ~/.tollgate/}. With {@code --connect URL} it starts nothing and watches a remote
  * {@code tollgate serve} through its admin listener instead.
  */
-@Command(name = "ui", mixinStandardHelpOptions = true,
+@Command(
+        name = "ui",
+        mixinStandardHelpOptions = true,
         description = "Start the proxy and open the desktop app (the demo configuration without --config),"
                 + " or watch a remote serve through its admin listener (--connect).")
 public final class UiCommand implements Callable<Integer>, Runnable {
@@ -36,15 +38,22 @@ public final class UiCommand implements Callable<Integer>, Runnable {
     @Option(names = "--config", paramLabel = "FILE", description = "Tollgate configuration (YAML).")
     Optional<Path> config = Optional.empty();
 
-    @Option(names = "--connect", paramLabel = "URL",
+    @Option(
+            names = "--connect",
+            paramLabel = "URL",
             description = "Watch a remote `tollgate serve` through its admin listener, e.g. http://host:7071.")
     Optional<URI> connect = Optional.empty();
 
-    @Option(names = "--admin-token-env", paramLabel = "VAR", defaultValue = "TOLLGATE_ADMIN_TOKEN",
+    @Option(
+            names = "--admin-token-env",
+            paramLabel = "VAR",
+            defaultValue = "TOLLGATE_ADMIN_TOKEN",
             description = "Environment variable holding the admin token (default ${DEFAULT-VALUE}).")
     String adminTokenEnv;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL",
+    @Option(
+            names = "--db",
+            paramLabel = "JDBC_URL",
             description = "The team's audit store, opened read-only (default: the URL the instance names).")
     Optional<String> db = Optional.empty();
 
@@ -67,8 +76,8 @@ public final class UiCommand implements Callable<Integer>, Runnable {
                 TollgateConfig loaded = new ConfigLoader().load(config.get());
                 DesktopApp.launch(() -> TollgateEngine.start(loaded));
             } else {
-                DemoSession demo = DemoSession.start(DemoOptions.defaults().withAuditUrl(ConfigLoader.DEFAULT_AUDIT_URL),
-                        TollgateEngine::start);
+                DemoSession demo = DemoSession.start(
+                        DemoOptions.defaults().withAuditUrl(ConfigLoader.DEFAULT_AUDIT_URL), TollgateEngine::start);
                 try (demo) {
                     DesktopApp.launch(demo::engine);
                 }

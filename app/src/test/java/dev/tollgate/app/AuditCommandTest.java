@@ -41,22 +41,56 @@ class AuditCommandTest {
     @BeforeEach
     void recordSomeTraffic() throws Exception {
         JdbcAuditStore store = audit.store();
-        refundAt1015 = record(store, "billing-agent", "payments.issueRefund", TEN.plusSeconds(900),
-                "{\"orderId\":\"A-1\",\"token\":\"secret-value\"}", Decision.allowed("role billing", Optional.of("t.yaml:4")),
+        refundAt1015 = record(
+                store,
+                "billing-agent",
+                "payments.issueRefund",
+                TEN.plusSeconds(900),
+                "{\"orderId\":\"A-1\",\"token\":\"secret-value\"}",
+                Decision.allowed("role billing", Optional.of("t.yaml:4")),
                 CallStatus.SUCCESS);
-        record(store, "billing-agent", "crm.getAccount", TEN.plusSeconds(1000), "{\"id\":7}",
-                Decision.allowed("role billing", Optional.empty()), CallStatus.TIMEOUT);
-        blockedRefund = record(store, "support-agent", "payments.issueRefund", TEN.plusSeconds(1200), "{}",
-                Decision.blocked(BlockReason.POLICY, "deny payments.issueRefund", Optional.of("t.yaml:9"), "no refunds"),
+        record(
+                store,
+                "billing-agent",
+                "crm.getAccount",
+                TEN.plusSeconds(1000),
+                "{\"id\":7}",
+                Decision.allowed("role billing", Optional.empty()),
+                CallStatus.TIMEOUT);
+        blockedRefund = record(
+                store,
+                "support-agent",
+                "payments.issueRefund",
+                TEN.plusSeconds(1200),
+                "{}",
+                Decision.blocked(
+                        BlockReason.POLICY, "deny payments.issueRefund", Optional.of("t.yaml:9"), "no refunds"),
                 CallStatus.ERROR);
-        refundAt1130 = record(store, "billing-agent", "payments.issueRefund", TEN.plusSeconds(5400), "{\"orderId\":\"A-2\"}",
-                Decision.allowed("role billing", Optional.empty()), CallStatus.SUCCESS);
+        refundAt1130 = record(
+                store,
+                "billing-agent",
+                "payments.issueRefund",
+                TEN.plusSeconds(5400),
+                "{\"orderId\":\"A-2\"}",
+                Decision.allowed("role billing", Optional.empty()),
+                CallStatus.SUCCESS);
     }
 
     @Test
     void queryPrintsOneJsonObjectPerMatchingCallWithEveryAuditField() {
-        Result r = run("audit", "query", "--db", audit.url(), "--agent", "billing-agent", "--tool", "payments.issueRefund",
-                "--from", "2026-11-24T10:00:00Z", "--to", "2026-11-24T11:00:00Z");
+        Result r = run(
+                "audit",
+                "query",
+                "--db",
+                audit.url(),
+                "--agent",
+                "billing-agent",
+                "--tool",
+                "payments.issueRefund",
+                "--from",
+                "2026-11-24T10:00:00Z",
+                "--to",
+                "2026-11-24T11:00:00Z");
 
         assertThat(r.code).isZero();
         List<String> lines = r.out.lines().toList();
@@ -88,9 +122,12 @@ class AuditCommandTest {
 
     @Test
     void queryFiltersByDecisionStatusGlobAndLimit() {
-        assertThat(ids(run("audit", "query", "--db", audit.url(), "--decision", "blocked"))).containsExactly(blockedRefund);
-        assertThat(ids(run("audit", "query", "--db", audit.url(), "--status", "timeout"))).hasSize(1);
-        assertThat(ids(run("audit", "query", "--db", audit.url(), "--tool", "payments.*"))).hasSize(3);
+        assertThat(ids(run("audit", "query", "--db", audit.url(), "--decision", "blocked")))
+                .containsExactly(blockedRefund);
+        assertThat(ids(run("audit", "query", "--db", audit.url(), "--status", "timeout")))
+                .hasSize(1);
+        assertThat(ids(run("audit", "query", "--db", audit.url(), "--tool", "payments.*")))
+                .hasSize(3);
         assertThat(ids(run("audit", "query", "--db", audit.url(), "--tool", "payments.*", "--limit", "2")))
                 .containsExactly(refundAt1130, blockedRefund);
         assertThat(ids(run("audit", "query", "--db", audit.url(), "--from", "2026-11-24T11:00:00Z")))
@@ -107,15 +144,23 @@ class AuditCommandTest {
 
     @Test
     void sinceCountsBackFromNowAndJsonCarriesTheResultText() throws Exception {
-        long recent = record(audit.store(), "billing-agent", "crm.getAccount", Instant.now().minusSeconds(60), "{}",
-                Decision.allowed("role billing", Optional.empty()), CallStatus.SUCCESS);
+        long recent = record(
+                audit.store(),
+                "billing-agent",
+                "crm.getAccount",
+                Instant.now().minusSeconds(60),
+                "{}",
+                Decision.allowed("role billing", Optional.empty()),
+                CallStatus.SUCCESS);
 
         Result r = run("audit", "query", "--db", audit.url(), "--since", "15m");
 
         assertThat(ids(r)).containsExactly(recent);
         assertThat(Json.parse(r.out.strip()).path("resultText").asString()).isEqualTo("account 7: Ada");
-        assertThat(ids(run("audit", "query", "--db", audit.url(), "--since", "1d"))).containsExactly(recent);
-        assertThat(run("audit", "query", "--db", audit.url(), "--since", "soon").code).isEqualTo(2);
+        assertThat(ids(run("audit", "query", "--db", audit.url(), "--since", "1d")))
+                .containsExactly(recent);
+        assertThat(run("audit", "query", "--db", audit.url(), "--since", "soon").code)
+                .isEqualTo(2);
     }
 
     @Test
@@ -123,7 +168,9 @@ class AuditCommandTest {
         Result r = run("audit", "query", "--db", audit.url(), "--format", "table", "--limit", "2");
 
         assertThat(r.code).isZero();
-        assertThat(r.out.lines().toList()).hasSize(4).last()
+        assertThat(r.out.lines().toList())
+                .hasSize(4)
+                .last()
                 .isEqualTo("2 of 4 records (the newest; --limit N shows more)");
     }
 
@@ -136,7 +183,8 @@ class AuditCommandTest {
         assertThat(lines).hasSize(5);
         assertThat(lines.get(0)).startsWith("ID").contains("AGENT", "TOOL", "DECISION", "STATUS", "LATENCY", "RULE");
         int toolColumn = lines.get(0).indexOf("TOOL");
-        assertThat(lines.subList(1, 4)).allSatisfy(l -> assertThat(l.substring(toolColumn)).startsWith("payments.issueRefund"));
+        assertThat(lines.subList(1, 4))
+                .allSatisfy(l -> assertThat(l.substring(toolColumn)).startsWith("payments.issueRefund"));
         assertThat(lines.get(1)).contains("2026-11-24 11:30:00.000");
         assertThat(lines.get(2)).contains("support-agent", "blocked", "deny payments.issueRefund");
         assertThat(lines.get(4)).isEqualTo("3 records");
@@ -145,7 +193,9 @@ class AuditCommandTest {
     @Test
     void queryReadsTheStoreNamedInTheConfigurationFile(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(config, "audit:\n  url: " + audit.url() + "\nagents:\n  a: { keys: [\"${env:TOLLGATE_TEST_UNSET_KEY}\"] }\n");
+        Files.writeString(
+                config,
+                "audit:\n  url: " + audit.url() + "\nagents:\n  a: { keys: [\"${env:TOLLGATE_TEST_UNSET_KEY}\"] }\n");
 
         Result r = run("audit", "query", "--config", config.toString(), "--decision", "blocked");
 
@@ -173,19 +223,25 @@ class AuditCommandTest {
     void aMissingOrUnreachableStoreIsAOneLineErrorWithExitCodeTwo(@TempDir Path dir) {
         Result missing = run("audit", "query", "--db", "jdbc:h2:file:" + dir.resolve("nothing-here"));
         assertThat(missing.code).isEqualTo(2);
-        assertThat(missing.err.strip()).startsWith("tollgate audit query: no audit store at").doesNotContain("\n");
+        assertThat(missing.err.strip())
+                .startsWith("tollgate audit query: no audit store at")
+                .doesNotContain("\n");
 
         Result missingVerify = run("audit", "verify", "--db", "jdbc:h2:file:" + dir.resolve("nothing-here"));
         assertThat(missingVerify.code).isEqualTo(2);
 
         Result down = run("audit", "verify", "--db", "jdbc:postgresql://127.0.0.1:1/audit?connectTimeout=2");
         assertThat(down.code).isEqualTo(2);
-        assertThat(down.err.strip()).startsWith("tollgate audit verify: cannot open the audit store").doesNotContain("\n");
+        assertThat(down.err.strip())
+                .startsWith("tollgate audit verify: cannot open the audit store")
+                .doesNotContain("\n");
 
         Path noConfig = dir.resolve("nope.yaml");
         Result missingConfig = run("audit", "query", "--config", noConfig.toString());
         assertThat(missingConfig.code).isEqualTo(2);
-        assertThat(missingConfig.err).contains(noConfig + ": no such configuration file").doesNotContain(":0:");
+        assertThat(missingConfig.err)
+                .contains(noConfig + ": no such configuration file")
+                .doesNotContain(":0:");
     }
 
     @Test
@@ -201,8 +257,9 @@ class AuditCommandTest {
         assertThat(intact.code).isZero();
         assertThat(intact.out.strip()).isEqualTo("intact (4 records)");
 
-        try (Connection c = audit.sql(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE tollgate_audit SET arguments_json = '{\"orderId\":\"A-999\"}' WHERE id = ?")) {
+        try (Connection c = audit.sql();
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE tollgate_audit SET arguments_json = '{\"orderId\":\"A-999\"}' WHERE id = ?")) {
             ps.setLong(1, blockedRefund);
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
@@ -237,12 +294,25 @@ class AuditCommandTest {
         return r.out.lines().map(l -> Json.parse(l).path("id").asLong()).toList();
     }
 
-    private static long record(JdbcAuditStore store, String agent, String tool, Instant at, String args,
-                               Decision decision, CallStatus status) throws AuditUnavailableException {
+    private static long record(
+            JdbcAuditStore store,
+            String agent,
+            String tool,
+            Instant at,
+            String args,
+            Decision decision,
+            CallStatus status)
+            throws AuditUnavailableException {
         ToolCall call = call(agent, tool, Json.parse(args), at, "session-1", Optional.of("conv-1"));
         long id = store.recordAttempt(call);
-        store.recordOutcome(id, call, new CallOutcome(decision, status,
-                Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"account 7: Ada\"}]}"), 21),
+        store.recordOutcome(
+                id,
+                call,
+                new CallOutcome(
+                        decision,
+                        status,
+                        Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"account 7: Ada\"}]}"),
+                        21),
                 Duration.ofMillis(8));
         return id;
     }

@@ -30,17 +30,32 @@ class AuditPruneCommandTest {
     void pruneRemovesTheOldRecordsArchivesThemAndVerifyStillSaysIntact() throws Exception {
         JdbcAuditStore store = audit.store();
         for (int minutes : List.of(5, 20, 40, 90)) {
-            ToolCall c = call("billing-agent", "payments.issueRefund", Json.object(), TEN.plusSeconds(60L * minutes),
-                    "s", Optional.empty());
+            ToolCall c = call(
+                    "billing-agent",
+                    "payments.issueRefund",
+                    Json.object(),
+                    TEN.plusSeconds(60L * minutes),
+                    "s",
+                    Optional.empty());
             long id = store.recordAttempt(c);
-            store.recordOutcome(id, c, new CallOutcome(Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS,
-                    Json.object(), 2), Duration.ofMillis(3));
+            store.recordOutcome(
+                    id,
+                    c,
+                    new CallOutcome(Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS, Json.object(), 2),
+                    Duration.ofMillis(3));
         }
         audit.closeStore();
         Path archive = audit.directory().resolve("old.jsonl.gz");
 
-        AuditCommandTest.Result pruned = run("audit", "prune", "--db", audit.url(), "--before", "2026-11-24T11:00:00Z",
-                "--archive", archive.toString());
+        AuditCommandTest.Result pruned = run(
+                "audit",
+                "prune",
+                "--db",
+                audit.url(),
+                "--before",
+                "2026-11-24T11:00:00Z",
+                "--archive",
+                archive.toString());
         AuditCommandTest.Result verified = run("audit", "verify", "--db", audit.url());
         AuditCommandTest.Result left = run("audit", "query", "--db", audit.url(), "--tool", "payments.issueRefund");
 

@@ -38,8 +38,15 @@ class DemoCommandTest {
     void theHeadlessDemoBlocksDeniedToolsByRuleAndStopsTheRefundStorm() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/');
 
-        String output = runCapturingOutput("demo", "--headless", "--calls", Integer.toString(CALLS),
-                "--db", url, "--work-dir", dir.resolve("work").toString());
+        String output = runCapturingOutput(
+                "demo",
+                "--headless",
+                "--calls",
+                Integer.toString(CALLS),
+                "--db",
+                url,
+                "--work-dir",
+                dir.resolve("work").toString());
 
         assertThat(output).contains("listening on http://127.0.0.1:");
         assertThat(count(output, "calls")).isEqualTo(CALLS);
@@ -62,38 +69,52 @@ class DemoCommandTest {
         assertThat(count(output, "allowed") + count(output, "blocked by rule") + blockedByLimit + blockedByBreaker)
                 .isEqualTo(CALLS);
 
-        Map<String, Set<String>> toolsByConversation = Transcript.bundled().stream().collect(Collectors.toMap(
-                Transcript::conversationId,
-                t -> t.toolCalls().stream().map(c -> c.tool()).collect(Collectors.toSet())));
+        Map<String, Set<String>> toolsByConversation = Transcript.bundled().stream()
+                .collect(Collectors.toMap(
+                        Transcript::conversationId,
+                        t -> t.toolCalls().stream().map(c -> c.tool()).collect(Collectors.toSet())));
         Set<String> transcriptConversations = new HashSet<>();
-        Transcript.bundled().forEach(t -> t.lines().stream().map(TranscriptLine::conversationId)
-                .forEach(transcriptConversations::add));
+        Transcript.bundled()
+                .forEach(t ->
+                        t.lines().stream().map(TranscriptLine::conversationId).forEach(transcriptConversations::add));
         assertThat(records).allSatisfy(r -> {
-            assertThat(r.conversationId()).as("conversation of record %d", r.id()).isPresent();
+            assertThat(r.conversationId())
+                    .as("conversation of record %d", r.id())
+                    .isPresent();
             assertThat(transcriptConversations).contains(r.conversationId().get());
             assertThat(toolsByConversation.get(r.conversationId().get())).contains(r.qualifiedTool());
         });
 
         assertBlockedByRule(records, "support-agent", "payments.getHistory", "role support deny payments.*");
         assertBlockedByRule(records, "support-agent", "payments.issueRefund", "role support deny payments.*");
-        assertBlockedByRule(records, "billing-agent", "payments.updatePaymentMethod",
+        assertBlockedByRule(
+                records,
+                "billing-agent",
+                "payments.updatePaymentMethod",
                 "role billing deny payments.updatePaymentMethod");
         assertBlockedByRule(records, "onboarding-agent", "payments.updatePaymentMethod", "default deny");
 
         List<AuditRecord> storm = records.stream()
-                .filter(r -> r.qualifiedTool().equals("payments.issueRefund") && r.agentId().equals("billing-agent"))
+                .filter(r -> r.qualifiedTool().equals("payments.issueRefund")
+                        && r.agentId().equals("billing-agent"))
                 .collect(Collectors.toList());
         assertThat(storm.stream().filter(r -> !r.blocked()).count()).isEqualTo(paidOut);
-        assertThat(storm).filteredOn(r -> DemoSummary.guardOf(r) == DemoSummary.Guard.BREAKER).isNotEmpty();
-        assertThat(storm.stream().filter(AuditRecord::blocked).allMatch(r ->
-                DemoSummary.guardOf(r) == DemoSummary.Guard.BREAKER || DemoSummary.guardOf(r) == DemoSummary.Guard.LIMIT))
+        assertThat(storm)
+                .filteredOn(r -> DemoSummary.guardOf(r) == DemoSummary.Guard.BREAKER)
+                .isNotEmpty();
+        assertThat(storm.stream()
+                        .filter(AuditRecord::blocked)
+                        .allMatch(r -> DemoSummary.guardOf(r) == DemoSummary.Guard.BREAKER
+                                || DemoSummary.guardOf(r) == DemoSummary.Guard.LIMIT))
                 .isTrue();
 
         // The agents wrote their conversations down as they ran: today's times, beside the calls they caused.
         Path recorded = dir.resolve("work").resolve("transcripts").resolve("conv-billing-2240.jsonl");
-        List<JsonNode> turns = Files.readAllLines(recorded).stream().map(Json::parse).toList();
+        List<JsonNode> turns =
+                Files.readAllLines(recorded).stream().map(Json::parse).toList();
         Instant firstCall = storm.get(0).timestamp();
-        assertThat(turns).allSatisfy(t -> assertThat(t.path("conversationId").asString()).isEqualTo("conv-billing-2240"));
+        assertThat(turns)
+                .allSatisfy(t -> assertThat(t.path("conversationId").asString()).isEqualTo("conv-billing-2240"));
         assertThat(turns).anySatisfy(t -> {
             assertThat(t.path("role").asString()).isEqualTo("assistant");
             assertThat(t.path("toolCalls").path(0).path("tool").asString()).isEqualTo("payments.issueRefund");
@@ -106,8 +127,17 @@ class DemoCommandTest {
     void lastMonthsHistoryIsWrittenFirstAndLeftOutOfTheRunsSummary() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("with-history").toString().replace('\\', '/');
 
-        String output = runCapturingOutput("demo", "--headless", "--calls", "20", "--history", "300",
-                "--db", url, "--work-dir", dir.resolve("work").toString());
+        String output = runCapturingOutput(
+                "demo",
+                "--headless",
+                "--calls",
+                "20",
+                "--history",
+                "300",
+                "--db",
+                url,
+                "--work-dir",
+                dir.resolve("work").toString());
 
         assertThat(count(output, "calls")).isEqualTo(20);
         try (AuditStore store = AuditStores.openExisting(url)) {
@@ -118,7 +148,13 @@ class DemoCommandTest {
 
     @Test
     void aNegativeCallBudgetIsRefusedBeforeAnythingStarts() {
-        assertThat(Main.run("demo", "--headless", "--calls", "-1", "--work-dir", dir.resolve("work").toString()))
+        assertThat(Main.run(
+                        "demo",
+                        "--headless",
+                        "--calls",
+                        "-1",
+                        "--work-dir",
+                        dir.resolve("work").toString()))
                 .isEqualTo(2);
         assertThat(dir.resolve("work")).doesNotExist();
     }
@@ -135,7 +171,8 @@ class DemoCommandTest {
     }
 
     private static long count(String output, String label) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(label) + ": (\\d+)$").matcher(output);
+        Matcher m =
+                Pattern.compile("(?m)^" + Pattern.quote(label) + ": (\\d+)$").matcher(output);
         assertThat(m.find()).as("'" + label + "' in:\n" + output).isTrue();
         return Long.parseLong(m.group(1));
     }

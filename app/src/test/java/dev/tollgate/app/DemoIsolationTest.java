@@ -25,8 +25,10 @@ class DemoIsolationTest {
 
     @Test
     void twoHeadlessDemosSideBySideKeepTheirOwnConfigurationAndStore() throws Exception {
-        try (TollgateProcess first = TollgateProcess.start(home, Map.of(), "demo", "--headless", "--calls", "" + CALLS);
-             TollgateProcess second = TollgateProcess.start(home, Map.of(), "demo", "--headless", "--calls", "" + CALLS)) {
+        try (TollgateProcess first =
+                        TollgateProcess.start(home, Map.of(), "demo", "--headless", "--calls", "" + CALLS);
+                TollgateProcess second =
+                        TollgateProcess.start(home, Map.of(), "demo", "--headless", "--calls", "" + CALLS)) {
             Started a = Started.read(first);
             Started b = Started.read(second);
 
@@ -35,9 +37,11 @@ class DemoIsolationTest {
             assertThat(a.configuration).isNotEqualTo(b.configuration);
             assertThat(a.store).isNotEqualTo(b.store);
             for (Started demo : new Started[] {a, b}) {
-                assertThat(demo.configuration).startsWith(home.resolve(".tollgate").resolve("demo").toString());
+                assertThat(demo.configuration)
+                        .startsWith(home.resolve(".tollgate").resolve("demo").toString());
                 assertThat(Path.of(demo.configuration)).isRegularFile();
-                assertThat(new ConfigLoader().load(Path.of(demo.configuration)).auditUrl()).isEqualTo(demo.store);
+                assertThat(new ConfigLoader().load(Path.of(demo.configuration)).auditUrl())
+                        .isEqualTo(demo.store);
                 try (AuditStore store = AuditStores.openExisting(demo.store)) {
                     assertThat(store.query(AuditQuery.all())).as(demo.store).hasSize(CALLS);
                 }
@@ -54,17 +58,25 @@ class DemoIsolationTest {
             Path store = work.resolve("audit.mv.db");
             assertThat(store).isRegularFile();
 
-            try (TollgateProcess sameDir = TollgateProcess.start(home, Map.of(), "demo", "--headless",
-                    "--work-dir", work.toString())) {
+            try (TollgateProcess sameDir =
+                    TollgateProcess.start(home, Map.of(), "demo", "--headless", "--work-dir", work.toString())) {
                 assertThat(sameDir.waitFor(120)).isEqualTo(2);
-                assertThat(sameDir.stderr()).contains("tollgate demo: another Tollgate demo (process "
-                        + ProcessHandle.current().pid() + ") is running in " + work);
+                assertThat(sameDir.stderr())
+                        .contains("tollgate demo: another Tollgate demo (process "
+                                + ProcessHandle.current().pid() + ") is running in " + work);
             }
-            try (TollgateProcess sameStore = TollgateProcess.start(home, Map.of(), "demo", "--headless",
-                    "--work-dir", home.resolve("other").toString(), "--db", running.config().auditUrl())) {
+            try (TollgateProcess sameStore = TollgateProcess.start(
+                    home,
+                    Map.of(),
+                    "demo",
+                    "--headless",
+                    "--work-dir",
+                    home.resolve("other").toString(),
+                    "--db",
+                    running.config().auditUrl())) {
                 assertThat(sameStore.waitFor(120)).isEqualTo(2);
-                assertThat(sameStore.stderr()).contains("tollgate demo: the audit store " + store
-                        + " is open in another process");
+                assertThat(sameStore.stderr())
+                        .contains("tollgate demo: the audit store " + store + " is open in another process");
             }
 
             assertThat(Files.readString(config)).isEqualTo(configText);
@@ -82,8 +94,8 @@ class DemoIsolationTest {
             String store = demo.readLine(10);
             assertThat(configuration).startsWith("configuration: ");
             assertThat(store).startsWith("audit store:   ");
-            return new Started(configuration.substring("configuration: ".length()),
-                    store.substring("audit store:   ".length()));
+            return new Started(
+                    configuration.substring("configuration: ".length()), store.substring("audit store:   ".length()));
         }
     }
 }

@@ -42,12 +42,14 @@ class KilledUnderLoadTest {
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService agents = Executors.newFixedThreadPool(AGENTS);
         try (McpTestServer crm = McpTestServer.builder().tools("echo").start()) {
-            Files.writeString(config, "audit: { url: \"" + url + "\" }\n"
-                    + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
-                    + "agents:\n  ops: { keys: [\"ops-key\"], roles: [ops] }\n"
-                    + "roles:\n  ops: { allow: [\"crm.*\"] }\n");
-            try (TollgateProcess tollgate = TollgateProcess.start(Map.of(), "serve", "--config", config.toString(),
-                    "--port", "0")) {
+            Files.writeString(
+                    config,
+                    "audit: { url: \"" + url + "\" }\n"
+                            + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
+                            + "agents:\n  ops: { keys: [\"ops-key\"], roles: [ops] }\n"
+                            + "roles:\n  ops: { allow: [\"crm.*\"] }\n");
+            try (TollgateProcess tollgate =
+                    TollgateProcess.start(Map.of(), "serve", "--config", config.toString(), "--port", "0")) {
                 String endpoint = tollgate.readLine(60).substring("listening on ".length());
                 for (int a = 0; a < AGENTS; a++) {
                     String name = "agent" + a;
@@ -65,7 +67,11 @@ class KilledUnderLoadTest {
 
         Map<String, AuditRecord> recorded = new HashMap<>();
         try (JdbcAuditStore store = AuditStores.openExisting(url)) {
-            store.scan(AuditQuery.builder().tool("crm.echo").limit(Integer.MAX_VALUE).build(),
+            store.scan(
+                    AuditQuery.builder()
+                            .tool("crm.echo")
+                            .limit(Integer.MAX_VALUE)
+                            .build(),
                     r -> recorded.put(r.arguments().path("text").asString(), r));
         }
         assertThat(answered).hasSizeGreaterThanOrEqualTo(ANSWERED_BEFORE_KILL);
@@ -81,10 +87,12 @@ class KilledUnderLoadTest {
     }
 
     /** Calls until stopped; keeps the outcome of every call whose answer arrived (calls cut by the kill are not). */
-    private static void callUntilStopped(String endpoint, String name, Map<String, String> answered,
-                                         AtomicBoolean stop) {
-        try (AgentClient agent = AgentClient.builder(endpoint).bearer("ops-key")
-                .requestTimeout(Duration.ofSeconds(30)).connect()) {
+    private static void callUntilStopped(
+            String endpoint, String name, Map<String, String> answered, AtomicBoolean stop) {
+        try (AgentClient agent = AgentClient.builder(endpoint)
+                .bearer("ops-key")
+                .requestTimeout(Duration.ofSeconds(30))
+                .connect()) {
             for (int i = 0; !stop.get(); i++) {
                 String text = name + "-" + i;
                 McpSchema.CallToolResult result = agent.call("crm__echo", Map.of("text", text));

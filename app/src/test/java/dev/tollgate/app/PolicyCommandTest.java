@@ -28,7 +28,9 @@ class PolicyCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        return new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        return new CommandLine(new Main())
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
                 .execute(args);
     }
 
@@ -51,11 +53,14 @@ class PolicyCommandTest {
                     deny: [{ class: explosive }]
                 """);
         assertThat(run("policy", "check", "--config", broken.toString())).isEqualTo(1);
-        assertThat(err.toString().lines()).containsExactly(
-                broken + ":6: condition 'args.amount <=' does not compile: ERROR: <input>:1:15: mismatched input '<EOF>'"
-                        + " expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT,"
-                        + " STRING, BYTES, IDENTIFIER} | args.amount <= | ..............^",
-                broken + ":7: unknown tool class 'explosive' (expected readOnly, destructive, idempotent or openWorld)");
+        assertThat(err.toString().lines())
+                .containsExactly(
+                        broken
+                                + ":6: condition 'args.amount <=' does not compile: ERROR: <input>:1:15: mismatched input '<EOF>'"
+                                + " expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT,"
+                                + " STRING, BYTES, IDENTIFIER} | args.amount <= | ..............^",
+                        broken
+                                + ":7: unknown tool class 'explosive' (expected readOnly, destructive, idempotent or openWorld)");
     }
 
     @Test
@@ -64,7 +69,12 @@ class PolicyCommandTest {
         Files.writeString(bad, "roles:\n  billing: [unclosed\n");
         assertThat(run("policy", "check", "--config", bad.toString())).isEqualTo(1);
         assertThat(err.toString()).startsWith(bad + ":");
-        assertThat(run("policy", "check", "--config", dir.resolve("missing.yaml").toString())).isEqualTo(2);
+        assertThat(run(
+                        "policy",
+                        "check",
+                        "--config",
+                        dir.resolve("missing.yaml").toString()))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("missing.yaml: no such configuration file");
     }
 
@@ -85,15 +95,20 @@ class PolicyCommandTest {
 
         assertThat(run("policy", "check", "--config", typos.toString())).isEqualTo(1);
 
-        assertThat(err.toString().lines()).containsExactly(
-                typos + ":1: unknown key 'listn' at the top level (did you mean 'listen'?)",
-                typos + ":3: unknown key 'timout' in servers.payments (did you mean 'timeout'?)",
-                typos + ":5: agent 'support-agent' has role 'suport', which is not defined under roles (defined: support)",
-                typos + ":8: tool pattern 'crm.getAccount' names server 'crm', which is not defined under servers"
-                        + " (defined: payments)",
-                typos + ":8: tool pattern 'payment.getHistory' names server 'payment', which is not defined under servers"
-                        + " (defined: payments)",
-                typos + ":9: unknown key 'brust' in roles.support.limits.payments.getHistory (did you mean 'burst'?)");
+        assertThat(err.toString().lines())
+                .containsExactly(
+                        typos + ":1: unknown key 'listn' at the top level (did you mean 'listen'?)",
+                        typos + ":3: unknown key 'timout' in servers.payments (did you mean 'timeout'?)",
+                        typos
+                                + ":5: agent 'support-agent' has role 'suport', which is not defined under roles (defined: support)",
+                        typos
+                                + ":8: tool pattern 'crm.getAccount' names server 'crm', which is not defined under servers"
+                                + " (defined: payments)",
+                        typos
+                                + ":8: tool pattern 'payment.getHistory' names server 'payment', which is not defined under servers"
+                                + " (defined: payments)",
+                        typos
+                                + ":9: unknown key 'brust' in roles.support.limits.payments.getHistory (did you mean 'burst'?)");
         assertThat(out.toString()).isEmpty();
     }
 
@@ -116,7 +131,12 @@ class PolicyCommandTest {
 
     @Test
     void previewOfAMissingStoreIsExitCodeTwo() {
-        int code = run("policy", "preview", "--config", SEED_AGENTS.toString(), "--db",
+        int code = run(
+                "policy",
+                "preview",
+                "--config",
+                SEED_AGENTS.toString(),
+                "--db",
                 "jdbc:h2:file:" + dir.resolve("no-store"));
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("cannot open the audit store").contains("no audit store at");
@@ -127,13 +147,31 @@ class PolicyCommandTest {
         RecordedHistory.appendSeedTraffic(audit.store(), Instant.parse("2026-11-24T00:00:00Z"), 700);
         audit.closeStore();
 
-        int code = run("policy", "preview", "--config", SEED_AGENTS.toString(), "--db", audit.url(),
-                "--from", "2026-11-24T00:00:00Z", "--to", "2026-11-24T00:00:69Z");
+        int code = run(
+                "policy",
+                "preview",
+                "--config",
+                SEED_AGENTS.toString(),
+                "--db",
+                audit.url(),
+                "--from",
+                "2026-11-24T00:00:00Z",
+                "--to",
+                "2026-11-24T00:00:69Z");
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("--to must be an ISO-8601 instant");
 
-        code = run("policy", "preview", "--config", SEED_AGENTS.toString(), "--db", audit.url(),
-                "--from", "2026-11-24T00:00:00Z", "--to", "2026-11-24T00:01:10Z");
+        code = run(
+                "policy",
+                "preview",
+                "--config",
+                SEED_AGENTS.toString(),
+                "--db",
+                audit.url(),
+                "--from",
+                "2026-11-24T00:00:00Z",
+                "--to",
+                "2026-11-24T00:01:10Z");
         assertThat(code).isZero();
         assertThat(out.toString()).contains("Replayed 70 recorded calls").contains("10 would now be blocked");
     }

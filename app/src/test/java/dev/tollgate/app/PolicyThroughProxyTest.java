@@ -31,8 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * tickets and calendar servers as upstreams, the demo policy files as written, a real H2 audit store.
  */
 class PolicyThroughProxyTest {
-    private static final Map<String, String> KEYS = Map.of("BILLING_AGENT_KEY", "billing-key",
-            "ONBOARDING_AGENT_KEY", "onboarding-key", "SUPPORT_AGENT_KEY", "support-key");
+    private static final Map<String, String> KEYS = Map.of(
+            "BILLING_AGENT_KEY",
+            "billing-key",
+            "ONBOARDING_AGENT_KEY",
+            "onboarding-key",
+            "SUPPORT_AGENT_KEY",
+            "support-key");
     private static final Path SAMPLE_POLICIES = Path.of("../sample-data/policies");
 
     @TempDir
@@ -61,8 +66,10 @@ class PolicyThroughProxyTest {
     private void startOn(Path file) {
         Map<String, String> env = new HashMap<>(world.environment());
         env.putAll(KEYS);
-        TollgateConfig config = new ConfigLoader(name -> Optional.ofNullable(env.get(name))).load(file)
-                .withListenPort(0).withAuditUrl("jdbc:h2:file:" + dir.resolve("audit").toAbsolutePath());
+        TollgateConfig config = new ConfigLoader(name -> Optional.ofNullable(env.get(name)))
+                .load(file)
+                .withListenPort(0)
+                .withAuditUrl("jdbc:h2:file:" + dir.resolve("audit").toAbsolutePath());
         engine = TollgateEngine.start(config);
         engine.events().subscribe(events::add);
     }
@@ -88,7 +95,9 @@ class PolicyThroughProxyTest {
     }
 
     private AgentClient agent(String key) {
-        AgentClient client = AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer(key).connect();
+        AgentClient client = AgentClient.builder(engine.endpoint().orElseThrow().toString())
+                .bearer(key)
+                .connect();
         clients.add(client);
         return client;
     }
@@ -98,8 +107,9 @@ class PolicyThroughProxyTest {
     }
 
     private AuditRecord awaitRecords(int count) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> records().size() >= count
-                && records().stream().noneMatch(r -> r.decision().equals("pending")));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> records().size() >= count
+                        && records().stream().noneMatch(r -> r.decision().equals("pending")));
         return records().get(count - 1);
     }
 
@@ -126,37 +136,67 @@ class PolicyThroughProxyTest {
         AgentClient support = agent("support-key");
 
         assertThat(billing.toolNames()).containsExactlyInAnyOrder("crm__getAccount", "payments__getHistory");
-        assertThat(onboarding.toolNames()).containsExactlyInAnyOrder("crm__getAccount", "crm__updateAccount",
-                "calendar__schedule");
-        assertThat(support.toolNames()).containsExactlyInAnyOrder("crm__getAccount", "tickets__create",
-                "tickets__escalate");
+        assertThat(onboarding.toolNames())
+                .containsExactlyInAnyOrder("crm__getAccount", "crm__updateAccount", "calendar__schedule");
+        assertThat(support.toolNames())
+                .containsExactlyInAnyOrder("crm__getAccount", "tickets__create", "tickets__escalate");
 
-        assertThat(billing.call("crm__getAccount", Map.of("customerId", "C-1001")).isError()).isFalse();
-        assertThat(billing.call("payments__getHistory", Map.of("customerId", "C-1001")).isError()).isFalse();
+        assertThat(billing.call("crm__getAccount", Map.of("customerId", "C-1001"))
+                        .isError())
+                .isFalse();
+        assertThat(billing.call("payments__getHistory", Map.of("customerId", "C-1001"))
+                        .isError())
+                .isFalse();
         McpSchema.CallToolResult refund = billing.call("payments__issueRefund", refund("O-5003", 50));
         assertThat(refund.isError()).isTrue();
-        assertThat(AgentClient.text(refund)).contains("role billing deny payments.issueRefund")
-                .contains("seed-agents.yaml:" + lineOf(SAMPLE_POLICIES.resolve("seed-agents.yaml"), "\"payments.issueRefund\"]"));
-        assertThat(onboarding.call("crm__updateAccount", Map.of("customerId", "C-1001",
-                "changes", Map.of("plan", "enterprise"))).isError()).isFalse();
-        assertThat(onboarding.call("calendar__schedule", Map.of("title", "Kick-off", "start", "2026-12-01T10:00:00Z",
-                "attendees", List.of("ada@analytical.example"))).isError()).isFalse();
+        assertThat(AgentClient.text(refund))
+                .contains("role billing deny payments.issueRefund")
+                .contains("seed-agents.yaml:"
+                        + lineOf(SAMPLE_POLICIES.resolve("seed-agents.yaml"), "\"payments.issueRefund\"]"));
+        assertThat(onboarding
+                        .call(
+                                "crm__updateAccount",
+                                Map.of("customerId", "C-1001", "changes", Map.of("plan", "enterprise")))
+                        .isError())
+                .isFalse();
+        assertThat(onboarding
+                        .call(
+                                "calendar__schedule",
+                                Map.of(
+                                        "title",
+                                        "Kick-off",
+                                        "start",
+                                        "2026-12-01T10:00:00Z",
+                                        "attendees",
+                                        List.of("ada@analytical.example")))
+                        .isError())
+                .isFalse();
         assertThat(AgentClient.text(onboarding.call("payments__getHistory", Map.of("customerId", "C-1001"))))
                 .contains("default deny");
         assertThat(support.call("tickets__create", Map.of("customerId", "C-1001", "subject", "Export fails"))
-                .isError()).isFalse();
+                        .isError())
+                .isFalse();
         assertThat(AgentClient.text(support.call("payments__getHistory", Map.of("customerId", "C-1001"))))
                 .contains("role support deny payments.*");
 
         assertThat(world.payments().refundsIssued()).isZero();
         awaitRecords(8);
-        assertThat(records()).filteredOn(AuditRecord::blocked).extracting(AuditRecord::qualifiedTool, AuditRecord::rule)
+        assertThat(records())
+                .filteredOn(AuditRecord::blocked)
+                .extracting(AuditRecord::qualifiedTool, AuditRecord::rule)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("payments.issueRefund", "role billing deny payments.issueRefund"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "payments.issueRefund", "role billing deny payments.issueRefund"),
                         org.assertj.core.groups.Tuple.tuple("payments.getHistory", "default deny"),
                         org.assertj.core.groups.Tuple.tuple("payments.getHistory", "role support deny payments.*"));
-        assertThat(records().stream().filter(AuditRecord::blocked).findFirst().orElseThrow().ruleSource().orElseThrow())
-                .endsWith("seed-agents.yaml:" + lineOf(SAMPLE_POLICIES.resolve("seed-agents.yaml"), "\"payments.issueRefund\"]"));
+        assertThat(records().stream()
+                        .filter(AuditRecord::blocked)
+                        .findFirst()
+                        .orElseThrow()
+                        .ruleSource()
+                        .orElseThrow())
+                .endsWith("seed-agents.yaml:"
+                        + lineOf(SAMPLE_POLICIES.resolve("seed-agents.yaml"), "\"payments.issueRefund\"]"));
     }
 
     @Test
@@ -175,10 +215,13 @@ class PolicyThroughProxyTest {
 
         assertThat(small.isError()).as(AgentClient.text(small)).isFalse();
         assertThat(large.isError()).isTrue();
-        assertThat(AgentClient.text(large)).contains("Tollgate blocked payments.issueRefund").contains("default deny");
+        assertThat(AgentClient.text(large))
+                .contains("Tollgate blocked payments.issueRefund")
+                .contains("default deny");
         assertThat(world.payments().refundsIssued()).isEqualTo(1);
         awaitRecords(2);
-        assertThat(records().get(0).rule()).isEqualTo("role billing allow payments.issueRefund when args.amount <= 100");
+        assertThat(records().get(0).rule())
+                .isEqualTo("role billing allow payments.issueRefund when args.amount <= 100");
         assertThat(records().get(1).decision()).isEqualTo("blocked");
     }
 
@@ -192,12 +235,16 @@ class PolicyThroughProxyTest {
                 """));
         AgentClient billing = agent("billing-key");
 
-        assertThat(billing.toolNames()).containsExactlyInAnyOrder("crm__getAccount", "crm__search",
-                "crm__updateAccount", "payments__getHistory");
+        assertThat(billing.toolNames())
+                .containsExactlyInAnyOrder(
+                        "crm__getAccount", "crm__search", "crm__updateAccount", "payments__getHistory");
         McpSchema.CallToolResult refund = billing.call("payments__issueRefund", refund("O-5003", 10));
         assertThat(AgentClient.text(refund)).contains("role billing deny class destructive");
-        assertThat(billing.call("crm__updateAccount", Map.of("customerId", "C-1001",
-                "changes", Map.of("plan", "business"))).isError()).isFalse();
+        assertThat(billing.call(
+                                "crm__updateAccount",
+                                Map.of("customerId", "C-1001", "changes", Map.of("plan", "business")))
+                        .isError())
+                .isFalse();
         assertThat(world.payments().refundsIssued()).isZero();
     }
 
@@ -212,13 +259,18 @@ class PolicyThroughProxyTest {
         AgentClient billing = agent("billing-key");
 
         for (int i = 1; i <= 3; i++) {
-            assertThat(billing.call("payments__issueRefund", refund("O-5003", i)).isError()).as("refund %d", i).isFalse();
+            assertThat(billing.call("payments__issueRefund", refund("O-5003", i))
+                            .isError())
+                    .as("refund %d", i)
+                    .isFalse();
         }
         McpSchema.CallToolResult fourth = billing.call("payments__issueRefund", refund("O-5003", 4));
 
         assertThat(fourth.isError()).isTrue();
-        assertThat(AgentClient.text(fourth)).contains("Tollgate rate-limited payments.issueRefund")
-                .contains("role billing limit payments.issueRefund 1/min burst 3").containsPattern("Retry after \\d+\\.\\d s");
+        assertThat(AgentClient.text(fourth))
+                .contains("Tollgate rate-limited payments.issueRefund")
+                .contains("role billing limit payments.issueRefund 1/min burst 3")
+                .containsPattern("Retry after \\d+\\.\\d s");
         assertThat(world.payments().refundsIssued()).isEqualTo(3);
         AuditRecord limited = awaitRecords(4);
         assertThat(limited.decision()).isEqualTo("blocked");
@@ -236,7 +288,10 @@ class PolicyThroughProxyTest {
         AgentClient billing = agent("billing-key");
 
         for (int i = 1; i <= 5; i++) {
-            assertThat(billing.call("payments__issueRefund", refund("O-5003", 1)).isError()).as("call %d", i).isFalse();
+            assertThat(billing.call("payments__issueRefund", refund("O-5003", 1))
+                            .isError())
+                    .as("call %d", i)
+                    .isFalse();
         }
         McpSchema.CallToolResult sixth = billing.call("payments__issueRefund", refund("O-5003", 1.0));
         McpSchema.CallToolResult other = billing.call("payments__issueRefund", refund("O-5003", 2));
@@ -245,9 +300,11 @@ class PolicyThroughProxyTest {
         assertThat(AgentClient.text(sixth)).contains("Tollgate stopped a loop").contains("Retry after 60.0 s");
         assertThat(other.isError()).isFalse();
         assertThat(world.payments().refundsIssued()).isEqualTo(6);
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
-                .anyMatch(e -> e instanceof EngineEvent.LoopBreakerTripped t && t.tool().equals("payments.issueRefund")
-                        && t.agentId().equals("billing-agent")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.stream()
+                        .anyMatch(e -> e instanceof EngineEvent.LoopBreakerTripped t
+                                && t.tool().equals("payments.issueRefund")
+                                && t.agentId().equals("billing-agent")));
         assertThat(awaitRecords(7)).satisfies(r -> assertThat(r.decision()).isEqualTo("allowed"));
         assertThat(records().get(5).rule()).isEqualTo("loop breaker: more than 5 identical calls in 1 min");
     }
@@ -260,20 +317,34 @@ class PolicyThroughProxyTest {
 
         int blocked = 0;
         for (int i = 0; i < attempts; i++) {
-            blocked += billing.call("payments__issueRefund", refund("O-5004", 19.99)).isError() ? 1 : 0;
+            blocked += billing.call("payments__issueRefund", refund("O-5004", 19.99))
+                            .isError()
+                    ? 1
+                    : 0;
         }
 
-        assertThat(world.payments().refundsIssued()).as("the agent's retry loop ends at the breaker's fifth repeat")
+        assertThat(world.payments().refundsIssued())
+                .as("the agent's retry loop ends at the breaker's fifth repeat")
                 .isEqualTo(5);
         assertThat(blocked).isEqualTo(attempts - 5);
         awaitRecords(attempts);
         assertThat(records()).hasSize(attempts);
-        assertThat(engine.audit().count(AuditQuery.builder().decision("blocked").limit(Integer.MAX_VALUE).build()))
+        assertThat(engine.audit()
+                        .count(AuditQuery.builder()
+                                .decision("blocked")
+                                .limit(Integer.MAX_VALUE)
+                                .build()))
                 .isEqualTo(attempts - 5);
         assertThat(records().get(5).rule()).isEqualTo("loop breaker: more than 5 identical calls in 1 min");
-        assertThat(records()).filteredOn(AuditRecord::blocked).extracting(AuditRecord::rule).containsOnly(
-                "loop breaker: more than 5 identical calls in 1 min", "role billing limit payments.issueRefund 10/min");
-        assertThat(records()).filteredOn(AuditRecord::blocked).extracting(AuditRecord::rule)
+        assertThat(records())
+                .filteredOn(AuditRecord::blocked)
+                .extracting(AuditRecord::rule)
+                .containsOnly(
+                        "loop breaker: more than 5 identical calls in 1 min",
+                        "role billing limit payments.issueRefund 10/min");
+        assertThat(records())
+                .filteredOn(AuditRecord::blocked)
+                .extracting(AuditRecord::rule)
                 .as("the refund limit takes over once its ten tokens are spent")
                 .contains("role billing limit payments.issueRefund 10/min");
     }
@@ -288,11 +359,15 @@ class PolicyThroughProxyTest {
                 """);
         startOn(file);
         List<List<McpSchema.Tool>> toolChanges = new CopyOnWriteArrayList<>();
-        AgentClient billing = AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer("billing-key")
-                .onToolsChanged(toolChanges::add).connect();
+        AgentClient billing = AgentClient.builder(
+                        engine.endpoint().orElseThrow().toString())
+                .bearer("billing-key")
+                .onToolsChanged(toolChanges::add)
+                .connect();
         clients.add(billing);
         assertThat(billing.toolNames()).containsExactly("crm__getAccount");
-        assertThat(billing.call("payments__issueRefund", refund("O-5003", 5)).isError()).isTrue();
+        assertThat(billing.call("payments__issueRefund", refund("O-5003", 5)).isError())
+                .isTrue();
 
         Files.writeString(file, configText("""
                 roles:
@@ -301,9 +376,10 @@ class PolicyThroughProxyTest {
                 """));
 
         // Wait for the reload itself: polling with the same refund would trip the loop breaker.
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.stream()
-                .anyMatch(e -> e instanceof EngineEvent.PolicyReloaded r && r.applied()));
-        assertThat(billing.call("payments__issueRefund", refund("O-5003", 5)).isError()).isFalse();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> events.stream().anyMatch(e -> e instanceof EngineEvent.PolicyReloaded r && r.applied()));
+        assertThat(billing.call("payments__issueRefund", refund("O-5003", 5)).isError())
+                .isFalse();
         await().atMost(Duration.ofSeconds(20)).until(() -> !toolChanges.isEmpty());
         assertThat(billing.toolNames()).containsExactlyInAnyOrder("crm__getAccount", "payments__issueRefund");
 
@@ -312,11 +388,16 @@ class PolicyThroughProxyTest {
                   billing:
                     allow: [crm.getAccount, { tool: payments.issueRefund, when: "args.amount <" }]
                 """));
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.stream()
-                .anyMatch(e -> e instanceof EngineEvent.PolicyReloaded r && !r.applied()));
-        EngineEvent.PolicyReloaded refused = events.stream().filter(e -> e instanceof EngineEvent.PolicyReloaded r
-                && !r.applied()).map(EngineEvent.PolicyReloaded.class::cast).findFirst().orElseThrow();
-        assertThat(refused.problem()).startsWith(file.toAbsolutePath() + ":11: condition 'args.amount <' does not compile");
-        assertThat(billing.call("payments__issueRefund", refund("O-5003", 6)).isError()).isFalse();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> events.stream().anyMatch(e -> e instanceof EngineEvent.PolicyReloaded r && !r.applied()));
+        EngineEvent.PolicyReloaded refused = events.stream()
+                .filter(e -> e instanceof EngineEvent.PolicyReloaded r && !r.applied())
+                .map(EngineEvent.PolicyReloaded.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertThat(refused.problem())
+                .startsWith(file.toAbsolutePath() + ":11: condition 'args.amount <' does not compile");
+        assertThat(billing.call("payments__issueRefund", refund("O-5003", 6)).isError())
+                .isFalse();
     }
 }

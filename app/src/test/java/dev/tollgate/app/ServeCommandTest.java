@@ -17,19 +17,22 @@ class ServeCommandTest {
 
     private Path config(String crmUrl) throws Exception {
         Path file = dir.resolve("tollgate.yaml");
-        Files.writeString(file, "listen: 127.0.0.1:7070\n"
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                + "servers:\n  crm: { url: \"" + crmUrl + "\" }\n"
-                + "agents:\n  ops: { keys: [\"ops-key\"], roles: [ops] }\n"
-                + "roles:\n  ops: { allow: [\"crm.*\"] }\n");
+        Files.writeString(
+                file,
+                "listen: 127.0.0.1:7070\n"
+                        + "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                        + "servers:\n  crm: { url: \"" + crmUrl + "\" }\n"
+                        + "agents:\n  ops: { keys: [\"ops-key\"], roles: [ops] }\n"
+                        + "roles:\n  ops: { allow: [\"crm.*\"] }\n");
         return file;
     }
 
     @Test
     void servePrintsExactlyTheListeningLineOnAFreePortAndServesAgentsUntilTerminated() throws Exception {
         try (McpTestServer crm = McpTestServer.builder().tools("echo").start();
-             TollgateProcess tollgate = TollgateProcess.start(Map.of(), "serve", "--config",
-                     config(crm.url()).toString(), "--port", "0", "--verbose")) {
+                TollgateProcess tollgate = TollgateProcess.start(
+                        Map.of(), "serve", "--config", config(crm.url()).toString(), "--port", "0", "--verbose")) {
             String line = tollgate.readLine(60);
 
             assertThat(line).matches("listening on http://127\\.0\\.0\\.1:\\d+/mcp");
@@ -49,12 +52,13 @@ class ServeCommandTest {
     void serveLogsOnlyItsOwnLinesByDefaultAndWarnsAboutAnUndefinedRole() throws Exception {
         Path file = config("http://127.0.0.1:1/mcp");
         Files.writeString(file, Files.readString(file).replace("roles: [ops]", "roles: [ops, opps]"));
-        try (TollgateProcess tollgate = TollgateProcess.start(Map.of(), "serve", "--config", file.toString(),
-                "--port", "0")) {
+        try (TollgateProcess tollgate =
+                TollgateProcess.start(Map.of(), "serve", "--config", file.toString(), "--port", "0")) {
             assertThat(tollgate.readLine(60)).startsWith("listening on ");
             tollgate.terminate();
             tollgate.waitFor(30);
-            assertThat(tollgate.stderr()).contains(file + ":6: warning: agent 'ops' has role 'opps'")
+            assertThat(tollgate.stderr())
+                    .contains(file + ":6: warning: agent 'ops' has role 'opps'")
                     .contains("Tollgate shutting down")
                     .doesNotContain("jetty-12");
         }

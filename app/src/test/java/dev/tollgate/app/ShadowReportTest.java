@@ -27,13 +27,16 @@ class ShadowReportTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        return new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        return new CommandLine(new Main())
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
                 .execute(args);
     }
 
     private String config(String url, String extra) {
         return "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                + "audit: { url: \"jdbc:h2:file:"
+                + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
                 + "servers:\n  payments: { url: \"" + url + "\" }\n"
                 + "agents:\n  billing-agent: { keys: [billing-key], roles: [billing] }\n"
                 + "roles:\n  billing:\n    allow: [\"payments.*\"]\n"
@@ -43,12 +46,15 @@ class ShadowReportTest {
     @Test
     void theReportCountsAndListsWhereTheCandidateWouldHaveBlocked() throws Exception {
         Path config = dir.resolve("tollgate.yaml");
-        try (McpTestServer payments = McpTestServer.builder().serverName("payments").tools("charge").start()) {
-            Files.writeString(dir.resolve("candidate.yaml"), config(payments.url(),
-                    "    deny: [{ tool: payments.charge, when: \"args.amount > 100\" }]\n"));
+        try (McpTestServer payments =
+                McpTestServer.builder().serverName("payments").tools("charge").start()) {
+            Files.writeString(
+                    dir.resolve("candidate.yaml"),
+                    config(payments.url(), "    deny: [{ tool: payments.charge, when: \"args.amount > 100\" }]\n"));
             Files.writeString(config, config(payments.url(), "shadow: candidate.yaml\n"));
             try (TollgateEngine engine = TollgateEngine.start(new ConfigLoader().load(config));
-                 AgentClient agent = AgentClient.connect(engine.endpoint().orElseThrow().toString(), "billing-key")) {
+                    AgentClient agent =
+                            AgentClient.connect(engine.endpoint().orElseThrow().toString(), "billing-key")) {
                 agent.call("payments__charge", Map.of("amount", 40));
                 agent.call("payments__charge", Map.of("amount", 400));
                 await().atMost(Duration.ofSeconds(10))
@@ -56,14 +62,18 @@ class ShadowReportTest {
             }
         }
 
-        assertThat(run("policy", "shadow-report", "--config", config.toString())).isZero();
+        assertThat(run("policy", "shadow-report", "--config", config.toString()))
+                .isZero();
 
-        assertThat(out.toString()).contains("Shadow candidate.yaml disagreed on 1 of 2 recorded calls.")
+        assertThat(out.toString())
+                .contains("Shadow candidate.yaml disagreed on 1 of 2 recorded calls.")
                 .contains("1 the running policy allowed would be blocked; 0 it blocked would be allowed.")
                 .containsPattern("billing-agent\\s+payments\\.charge\\s+1\\s+0")
                 .contains("candidate: blocked by role billing deny payments.charge when args.amount > 100");
-        assertThat(run("audit", "query", "--config", config.toString(), "--format", "json")).isZero();
-        assertThat(out.toString()).contains("\"shadowDecision\":\"blocked\"")
+        assertThat(run("audit", "query", "--config", config.toString(), "--format", "json"))
+                .isZero();
+        assertThat(out.toString())
+                .contains("\"shadowDecision\":\"blocked\"")
                 .contains("\"shadowRule\":\"role billing deny payments.charge when args.amount > 100\"");
         assertThat(run("policy", "shadow-report", "--config", config.toString(), "--from", "2099-01-01T00:00:00Z"))
                 .isZero();

@@ -24,32 +24,44 @@ class StdioCommandTest {
 
     @Test
     void anSdkStdioClientListsAndCallsGovernedToolsThroughTollgateStdio() throws Exception {
-        try (McpTestServer crm = McpTestServer.builder().tools("echo", "add", "charge").start()) {
+        try (McpTestServer crm =
+                McpTestServer.builder().tools("echo", "add", "charge").start()) {
             Path file = dir.resolve("tollgate.yaml");
-            Files.writeString(file, "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/')
-                    + "\" }\n"
-                    + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
-                    + "agents:\n  desk: { keys: [\"desk-key\"], roles: [desk] }\n"
-                    + "roles:\n  desk: { allow: [\"crm.*\"], deny: [\"crm.charge\"] }\n");
-            List<String> command = TollgateProcess.command("stdio", "--config", file.toString(),
-                    "--agent-key-env", "DESK_KEY");
-            ServerParameters params = ServerParameters.builder(command.get(0)).args(command.subList(1, command.size()))
-                    .addEnvVar("DESK_KEY", "desk-key").build();
+            Files.writeString(
+                    file,
+                    "audit: { url: \"jdbc:h2:file:"
+                            + dir.resolve("audit").toString().replace('\\', '/')
+                            + "\" }\n"
+                            + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
+                            + "agents:\n  desk: { keys: [\"desk-key\"], roles: [desk] }\n"
+                            + "roles:\n  desk: { allow: [\"crm.*\"], deny: [\"crm.charge\"] }\n");
+            List<String> command =
+                    TollgateProcess.command("stdio", "--config", file.toString(), "--agent-key-env", "DESK_KEY");
+            ServerParameters params = ServerParameters.builder(command.get(0))
+                    .args(command.subList(1, command.size()))
+                    .addEnvVar("DESK_KEY", "desk-key")
+                    .build();
             McpSyncClient client = McpClient.sync(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
-                    .requestTimeout(Duration.ofSeconds(60)).initializationTimeout(Duration.ofSeconds(60)).build();
+                    .requestTimeout(Duration.ofSeconds(60))
+                    .initializationTimeout(Duration.ofSeconds(60))
+                    .build();
             try {
                 client.initialize();
 
-                List<String> names = client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
-                McpSchema.CallToolResult sum = client.callTool(new McpSchema.CallToolRequest("crm__add",
-                        Map.of("a", 20, "b", 22)));
-                McpSchema.CallToolResult denied = client.callTool(new McpSchema.CallToolRequest("crm__charge",
-                        Map.of("amount", 1)));
+                List<String> names = client.listTools().tools().stream()
+                        .map(McpSchema.Tool::name)
+                        .toList();
+                McpSchema.CallToolResult sum =
+                        client.callTool(new McpSchema.CallToolRequest("crm__add", Map.of("a", 20, "b", 22)));
+                McpSchema.CallToolResult denied =
+                        client.callTool(new McpSchema.CallToolRequest("crm__charge", Map.of("amount", 1)));
 
                 assertThat(names).containsExactlyInAnyOrder("crm__echo", "crm__add");
-                assertThat(((McpSchema.TextContent) sum.content().get(0)).text()).isEqualTo("42");
+                assertThat(((McpSchema.TextContent) sum.content().get(0)).text())
+                        .isEqualTo("42");
                 assertThat(denied.isError()).isTrue();
-                assertThat(((McpSchema.TextContent) denied.content().get(0)).text()).contains("crm.charge");
+                assertThat(((McpSchema.TextContent) denied.content().get(0)).text())
+                        .contains("crm.charge");
                 assertThat(crm.chargeCount()).isZero();
             } finally {
                 client.closeGracefully();
@@ -62,8 +74,8 @@ class StdioCommandTest {
         Path file = dir.resolve("tollgate.yaml");
         Files.writeString(file, "agents:\n  desk: { keys: [\"desk-key\"], roles: [desk] }\n");
 
-        try (TollgateProcess tollgate = TollgateProcess.start(Map.of(), "stdio", "--config", file.toString(),
-                "--agent-key-env", "TOLLGATE_TEST_UNSET_KEY")) {
+        try (TollgateProcess tollgate = TollgateProcess.start(
+                Map.of(), "stdio", "--config", file.toString(), "--agent-key-env", "TOLLGATE_TEST_UNSET_KEY")) {
             assertThat(tollgate.waitFor(60)).isEqualTo(2);
             assertThat(tollgate.stderr()).contains("TOLLGATE_TEST_UNSET_KEY is not set");
             assertThat(tollgate.readLine(5)).isNull();

@@ -31,10 +31,14 @@ final class TollgateProcess implements AutoCloseable {
     }
 
     private static List<String> command(String home, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Duser.home=" + home,
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Duser.home=" + home,
                 "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider",
-                "-Dorg.slf4j.simpleLogger.logFile=System.err", Main.class.getName()));
+                "-Dorg.slf4j.simpleLogger.logFile=System.err",
+                Main.class.getName()));
         command.addAll(List.of(args));
         return command;
     }
@@ -60,12 +64,13 @@ final class TollgateProcess implements AutoCloseable {
     /** The next line of stdout, waiting at most the given seconds. */
     String readLine(long seconds) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
-            try {
-                return stdout.readLine();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).get(seconds, TimeUnit.SECONDS);
+                    try {
+                        return stdout.readLine();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .get(seconds, TimeUnit.SECONDS);
     }
 
     int waitFor(long seconds) throws InterruptedException {

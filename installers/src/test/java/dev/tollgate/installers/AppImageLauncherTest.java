@@ -48,17 +48,22 @@ class AppImageLauncherTest {
         assertThat(launcher).isExecutable();
         Path config = dir.resolve("tollgate.yaml");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(config, String.join("\n",
-                "listen: 127.0.0.1:7070",
-                "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }",
-                "servers:",
-                "  crm: { command: [" + quote(java) + ", \"-cp\", " + quote(System.getProperty("tollgate.jar"))
-                        + ", \"dev.tollgate.sample.servers.SampleServerMain\", \"crm\", \"--stdio\"] }",
-                "agents:",
-                "  billing-agent: { keys: [\"launcher-test-key\"], roles: [billing] }",
-                "roles:",
-                "  billing: { allow: [\"crm.getAccount\"] }",
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "listen: 127.0.0.1:7070",
+                        "audit: { url: \"jdbc:h2:file:"
+                                + dir.resolve("audit").toString().replace('\\', '/') + "\" }",
+                        "servers:",
+                        "  crm: { command: [" + quote(java) + ", \"-cp\", " + quote(System.getProperty("tollgate.jar"))
+                                + ", \"dev.tollgate.sample.servers.SampleServerMain\", \"crm\", \"--stdio\"] }",
+                        "agents:",
+                        "  billing-agent: { keys: [\"launcher-test-key\"], roles: [billing] }",
+                        "roles:",
+                        "  billing: { allow: [\"crm.getAccount\"] }",
+                        ""),
+                StandardCharsets.UTF_8);
 
         process = new ProcessBuilder(launcher.toString(), "serve", "--port", "0", "--config", config.toString())
                 .redirectErrorStream(true)
@@ -68,20 +73,21 @@ class AppImageLauncherTest {
         reader.setDaemon(true);
         reader.start();
 
-        await().atMost(Duration.ofSeconds(90))
-                .until(() -> listening(output).isPresent() || !process.isAlive());
-        Matcher m = listening(output).orElseThrow(() -> new AssertionError(
-                "the launcher exited without a 'listening on' line:\n" + String.join("\n", output)));
+        await().atMost(Duration.ofSeconds(90)).until(() -> listening(output).isPresent() || !process.isAlive());
+        Matcher m = listening(output)
+                .orElseThrow(() -> new AssertionError(
+                        "the launcher exited without a 'listening on' line:\n" + String.join("\n", output)));
         assertThat(Integer.parseInt(m.group(2))).isPositive();
 
-        HttpResponse<String> unauthenticated = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(m.group(1)))
-                        .header("Content-Type", "application/json")
-                        .header("Accept", "application/json, text/event-stream")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unauthenticated = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(m.group(1)))
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/json, text/event-stream")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(unauthenticated.statusCode()).isEqualTo(401);
     }
 
@@ -96,8 +102,8 @@ class AppImageLauncherTest {
     }
 
     private static void collect(Process process, List<String> output) {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             in.lines().forEach(output::add);
         } catch (IOException e) {
             output.add("(reading the launcher's output failed: " + e.getMessage() + ")");

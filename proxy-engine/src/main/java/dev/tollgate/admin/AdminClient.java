@@ -27,7 +27,9 @@ final class AdminClient {
         String text = base.toString().replaceAll("/+$", "");
         this.base = URI.create(text.endsWith("/admin") ? text.substring(0, text.length() - "/admin".length()) : text);
         this.token = token;
-        this.http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(30))
+        this.http = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(30))
                 .build();
     }
 
@@ -53,9 +55,14 @@ final class AdminClient {
 
     /** Opens the event stream; the listener hears each {@code data:} line and the stream's end or failure. */
     EventSource events(EventSourceListener listener) {
-        OkHttpClient streaming = http.newBuilder().readTimeout(Duration.ofSeconds(60)).build();
-        return EventSources.createFactory(streaming).newEventSource(request("/admin/events")
-                .header("Accept", "text/event-stream").build(), listener);
+        OkHttpClient streaming =
+                http.newBuilder().readTimeout(Duration.ofSeconds(60)).build();
+        return EventSources.createFactory(streaming)
+                .newEventSource(
+                        request("/admin/events")
+                                .header("Accept", "text/event-stream")
+                                .build(),
+                        listener);
     }
 
     void close() {
@@ -72,9 +79,11 @@ final class AdminClient {
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
             if (!response.isSuccessful()) {
-                throw new AdminException(response.code(), response.code() == 401
-                        ? "the admin listener at " + base + " refused the admin token"
-                        : path + " answered " + response.code() + ": " + text.strip());
+                throw new AdminException(
+                        response.code(),
+                        response.code() == 401
+                                ? "the admin listener at " + base + " refused the admin token"
+                                : path + " answered " + response.code() + ": " + text.strip());
             }
             return text;
         }

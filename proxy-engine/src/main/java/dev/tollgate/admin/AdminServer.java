@@ -53,8 +53,13 @@ public final class AdminServer implements AutoCloseable {
     private final PolicyApplyRecorder recorder;
     private final Set<BlockingQueue<String>> streams = ConcurrentHashMap.newKeySet();
 
-    private AdminServer(AdminSettings settings, EventBus events, Supplier<JsonNode> status, PolicyControl policy,
-                        AuditStore audit, Clock clock) {
+    private AdminServer(
+            AdminSettings settings,
+            EventBus events,
+            Supplier<JsonNode> status,
+            PolicyControl policy,
+            AuditStore audit,
+            Clock clock) {
         this.token = settings.token().getBytes(StandardCharsets.UTF_8);
         this.events = events;
         this.status = status;
@@ -77,14 +82,19 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** Starts the listener the configuration's {@code admin:} section describes. */
-    public static AdminServer start(AdminSettings settings, EventBus events, Supplier<JsonNode> status,
-                                    PolicyControl policy, AuditStore audit, Clock clock) {
+    public static AdminServer start(
+            AdminSettings settings,
+            EventBus events,
+            Supplier<JsonNode> status,
+            PolicyControl policy,
+            AuditStore audit,
+            Clock clock) {
         AdminServer admin = new AdminServer(settings, events, status, policy, audit, clock);
         try {
             admin.server.start();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen for admin on " + settings.host() + ":" + settings.port()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot listen for admin on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         LOG.info("admin listener on http://{}:{}/admin", settings.host(), admin.connector.getLocalPort());
         return admin;
@@ -108,8 +118,8 @@ public final class AdminServer implements AutoCloseable {
             case "GET /admin/events" -> stream(response, callback);
             case "GET /admin/status" -> json(response, callback, 200, status.get());
             case "GET /admin/policy" -> text(response, callback, 200, policy.currentText());
-            case "POST /admin/policy/check" -> check(Content.Source.asString(request, StandardCharsets.UTF_8),
-                    response, callback);
+            case "POST /admin/policy/check" ->
+                check(Content.Source.asString(request, StandardCharsets.UTF_8), response, callback);
             case "PUT /admin/policy" -> apply(request, response, callback);
             default -> text(response, callback, 404, "no admin resource " + method + " " + path);
         };
@@ -164,8 +174,8 @@ public final class AdminServer implements AutoCloseable {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         BlockingQueue<String> queue = new LinkedBlockingQueue<>(10_000);
         streams.add(queue);
-        AutoCloseable subscription = events.subscribe(event -> EventCodec.toJson(event)
-                .ifPresent(json -> queue.offer("data: " + Json.write(json) + "\n\n")));
+        AutoCloseable subscription = events.subscribe(
+                event -> EventCodec.toJson(event).ifPresent(json -> queue.offer("data: " + Json.write(json) + "\n\n")));
         try {
             write(response, ": tollgate admin events\n\n");
             while (true) {

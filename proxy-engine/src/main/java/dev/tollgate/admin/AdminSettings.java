@@ -34,8 +34,10 @@ public record AdminSettings(String host, int port, String token) {
         }
         String token = node.path("token").asString("");
         if (token.length() < MIN_TOKEN_LENGTH) {
-            throw lines.error("/admin", "admin.token must be at least " + MIN_TOKEN_LENGTH
-                    + " characters (e.g. \"${env:TOLLGATE_ADMIN_TOKEN}\")");
+            throw lines.error(
+                    "/admin",
+                    "admin.token must be at least " + MIN_TOKEN_LENGTH
+                            + " characters (e.g. \"${env:TOLLGATE_ADMIN_TOKEN}\")");
         }
         return Optional.of(new AdminSettings(listen.substring(0, colon), port, token));
     }

@@ -49,13 +49,24 @@ public final class EventCodec {
         Instant at = Instant.parse(json.path("at").asString());
         return switch (json.path("type").asString("")) {
             case "call" -> Optional.of(new EngineEvent.CallCompleted(at, record(json.path("record"))));
-            case "loopBreakerTripped" -> Optional.of(new EngineEvent.LoopBreakerTripped(at,
-                    json.path("agentId").asString(), json.path("tool").asString(), json.path("repeats").asInt(),
-                    json.path("window").asString()));
-            case "policyReloaded" -> Optional.of(new EngineEvent.PolicyReloaded(at, json.path("applied").asBoolean(),
-                    json.path("problem").asString("")));
-            case "upstreamStateChanged" -> Optional.of(new EngineEvent.UpstreamStateChanged(at,
-                    json.path("server").asString(), json.path("state").asString(), json.path("detail").asString("")));
+            case "loopBreakerTripped" ->
+                Optional.of(new EngineEvent.LoopBreakerTripped(
+                        at,
+                        json.path("agentId").asString(),
+                        json.path("tool").asString(),
+                        json.path("repeats").asInt(),
+                        json.path("window").asString()));
+            case "policyReloaded" ->
+                Optional.of(new EngineEvent.PolicyReloaded(
+                        at,
+                        json.path("applied").asBoolean(),
+                        json.path("problem").asString("")));
+            case "upstreamStateChanged" ->
+                Optional.of(new EngineEvent.UpstreamStateChanged(
+                        at,
+                        json.path("server").asString(),
+                        json.path("state").asString(),
+                        json.path("detail").asString("")));
             default -> Optional.empty();
         };
     }
@@ -85,13 +96,25 @@ public final class EventCodec {
     }
 
     static AuditRecord record(JsonNode j) {
-        return new AuditRecord(j.path("id").asLong(), Instant.parse(j.path("timestamp").asString()),
-                j.path("agentId").asString(), j.path("sessionId").asString(), text(j, "user"),
-                j.path("server").asString(), j.path("tool").asString(), j.path("arguments"),
-                j.path("decision").asString(), j.path("rule").asString(), text(j, "ruleSource"),
-                j.path("reason").asString(), j.path("status").asString(), j.path("latencyMs").asDouble(),
-                j.path("responseSize").asLong(), text(j, "conversationId"),
-                j.has("result") ? Optional.of(j.get("result")) : Optional.empty(), j.path("prevHash").asString(),
+        return new AuditRecord(
+                j.path("id").asLong(),
+                Instant.parse(j.path("timestamp").asString()),
+                j.path("agentId").asString(),
+                j.path("sessionId").asString(),
+                text(j, "user"),
+                j.path("server").asString(),
+                j.path("tool").asString(),
+                j.path("arguments"),
+                j.path("decision").asString(),
+                j.path("rule").asString(),
+                text(j, "ruleSource"),
+                j.path("reason").asString(),
+                j.path("status").asString(),
+                j.path("latencyMs").asDouble(),
+                j.path("responseSize").asLong(),
+                text(j, "conversationId"),
+                j.has("result") ? Optional.of(j.get("result")) : Optional.empty(),
+                j.path("prevHash").asString(),
                 j.path("hash").asString());
     }
 

@@ -54,11 +54,21 @@ final class PolicyApplyRecorder {
         arguments.put("sha256", sha256(after));
         arguments.set("removed", lines(before, after));
         arguments.set("added", lines(after, before));
-        ToolCall call = new ToolCall(UUID.randomUUID().toString(), clock.instant(), "admin", Credentials.NONE,
-                Optional.of(new AgentIdentity("admin", List.of(), "admin token")), Optional.empty(), APPLY_POLICY, arguments, ToolAnnotations.NONE, Optional.empty(),
-                Json.object(), UpstreamAuth.NONE);
-        CallOutcome outcome = new CallOutcome(Decision.allowed("admin token", Optional.empty()), CallStatus.SUCCESS,
-                Json.object(), 0);
+        ToolCall call = new ToolCall(
+                UUID.randomUUID().toString(),
+                clock.instant(),
+                "admin",
+                Credentials.NONE,
+                Optional.of(new AgentIdentity("admin", List.of(), "admin token")),
+                Optional.empty(),
+                APPLY_POLICY,
+                arguments,
+                ToolAnnotations.NONE,
+                Optional.empty(),
+                Json.object(),
+                UpstreamAuth.NONE);
+        CallOutcome outcome = new CallOutcome(
+                Decision.allowed("admin token", Optional.empty()), CallStatus.SUCCESS, Json.object(), 0);
         long id = store.recordAttempt(call);
         store.recordOutcome(id, call, outcome, Duration.ZERO);
         store.find(id).ifPresent(r -> events.publish(new EngineEvent.CallCompleted(clock.instant(), r)));
@@ -78,8 +88,8 @@ final class PolicyApplyRecorder {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
         }

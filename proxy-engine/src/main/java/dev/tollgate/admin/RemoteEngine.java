@@ -72,8 +72,10 @@ public final class RemoteEngine implements Engine {
         AuditStore audit;
         try {
             if (store.contains("***")) {
-                throw new AuditUnavailableException("the instance's audit store URL needs credentials: give its"
-                        + " JDBC URL (" + store + ") with the password", null);
+                throw new AuditUnavailableException(
+                        "the instance's audit store URL needs credentials: give its" + " JDBC URL (" + store
+                                + ") with the password",
+                        null);
             }
             audit = AuditStores.openExisting(store);
         } catch (AuditUnavailableException e) {
@@ -136,9 +138,13 @@ public final class RemoteEngine implements Engine {
 
     private static List<UpstreamStatus> statuses(JsonNode status) {
         List<UpstreamStatus> out = new ArrayList<>();
-        status.path("upstreams").forEach(s -> out.add(new UpstreamStatus(s.path("server").asString(),
-                s.path("transport").asString(), s.path("state").asString(), s.path("detail").asString(""),
-                s.path("toolCount").asInt())));
+        status.path("upstreams")
+                .forEach(s -> out.add(new UpstreamStatus(
+                        s.path("server").asString(),
+                        s.path("transport").asString(),
+                        s.path("state").asString(),
+                        s.path("detail").asString(""),
+                        s.path("toolCount").asInt())));
         return List.copyOf(out);
     }
 

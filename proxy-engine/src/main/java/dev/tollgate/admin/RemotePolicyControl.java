@@ -55,15 +55,17 @@ final class RemotePolicyControl implements PolicyControl {
             return List.of(new ConfigException(REMOTE, 0, "cannot check on the remote instance: " + e.getMessage()));
         }
         List<ConfigException> problems = new ArrayList<>();
-        answer.path("problems").forEach(p -> problems.add(new ConfigException(REMOTE, p.path("line").asInt(),
-                p.path("message").asString())));
+        answer.path("problems")
+                .forEach(p -> problems.add(new ConfigException(
+                        REMOTE, p.path("line").asInt(), p.path("message").asString())));
         return problems;
     }
 
     @Override
     public PreviewReport preview(String candidateText, AuditQuery range) {
         CompiledPolicy candidate = CompiledPolicy.from(loader.parse(REMOTE, candidateText));
-        return new PolicyPreview(candidate, ref -> ToolAnnotations.NONE, PolicyPreview.DEFAULT_SAMPLE).run(store, range);
+        return new PolicyPreview(candidate, ref -> ToolAnnotations.NONE, PolicyPreview.DEFAULT_SAMPLE)
+                .run(store, range);
     }
 
     @Override

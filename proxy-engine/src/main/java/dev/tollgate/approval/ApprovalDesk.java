@@ -76,7 +76,10 @@ public final class ApprovalDesk implements AutoCloseable {
 
     /** The calls waiting now, oldest first. */
     public List<HeldCall> pending() {
-        return waiting.values().stream().map(Waiting::call).sorted(Comparator.comparing(HeldCall::heldAt)).toList();
+        return waiting.values().stream()
+                .map(Waiting::call)
+                .sorted(Comparator.comparing(HeldCall::heldAt))
+                .toList();
     }
 
     /** Answers a held call; false when no call with that id is waiting (unknown, or already answered). */
@@ -86,7 +89,12 @@ public final class ApprovalDesk implements AutoCloseable {
             return false;
         }
         Instant now = clock.instant();
-        Answer answer = new Answer(approved, by, now, note == null ? "" : note, Duration.between(w.call().heldAt(), now));
+        Answer answer = new Answer(
+                approved,
+                by,
+                now,
+                note == null ? "" : note,
+                Duration.between(w.call().heldAt(), now));
         settings.directory().ifPresent(dir -> delete(dir.resolve(PENDING).resolve(id + ".json")));
         LOG.info("{} {}", id, answer.describe());
         events.publish(new EngineEvent.ApprovalAnswered(now, w.call(), answer));
@@ -124,7 +132,10 @@ public final class ApprovalDesk implements AutoCloseable {
                 String id = file.getFileName().toString().replaceFirst("\\.json$", "");
                 try {
                     JsonNode node = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-                    if (!answer(id, node.path("approved").asBoolean(false), node.path("by").asString("cli"),
+                    if (!answer(
+                            id,
+                            node.path("approved").asBoolean(false),
+                            node.path("by").asString("cli"),
                             node.path("note").asString(""))) {
                         LOG.info("answer to {} ignored: no call with that id is waiting", id);
                     }
@@ -177,8 +188,8 @@ public final class ApprovalDesk implements AutoCloseable {
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, ".", ".tmp");
         Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, dir.resolve(id + ".json"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                temp, dir.resolve(id + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void clear(Path dir) throws IOException {

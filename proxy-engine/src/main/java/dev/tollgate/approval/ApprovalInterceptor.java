@@ -55,14 +55,27 @@ public final class ApprovalInterceptor implements Interceptor {
             return chain.proceed(call);
         }
         Instant heldAt = clock.instant();
-        HeldCall held = new HeldCall(ApprovalDesk.newId(), heldAt, heldAt.plus(desk.settings().timeout()),
-                call.agentId(), call.user().map(u -> u.subject()), call.sessionId(), call.conversationId(),
-                call.tool().qualified(), redactor.redact(call.arguments()), rule.get().describe(), rule.get().source());
+        HeldCall held = new HeldCall(
+                ApprovalDesk.newId(),
+                heldAt,
+                heldAt.plus(desk.settings().timeout()),
+                call.agentId(),
+                call.user().map(u -> u.subject()),
+                call.sessionId(),
+                call.conversationId(),
+                call.tool().qualified(),
+                redactor.redact(call.arguments()),
+                rule.get().describe(),
+                rule.get().source());
         Answer answer = await(held, desk.hold(held), chain);
         if (!answer.approved()) {
-            return CallOutcome.blocked(Decision.blocked(BlockReason.APPROVAL, rule.get().describe(),
-                    Optional.of(rule.get().source()), "Tollgate blocked " + call.tool() + ": it needs a person's "
-                            + "approval (" + rule.get().describe() + ", " + rule.get().source() + ") and was "
+            return CallOutcome.blocked(Decision.blocked(
+                    BlockReason.APPROVAL,
+                    rule.get().describe(),
+                    Optional.of(rule.get().source()),
+                    "Tollgate blocked " + call.tool() + ": it needs a person's "
+                            + "approval (" + rule.get().describe() + ", "
+                            + rule.get().source() + ") and was "
                             + answer.describe() + "."));
         }
         // Minutes may have passed: a tool whose definition changed meanwhile is withheld, and stays blocked.
@@ -70,23 +83,38 @@ public final class ApprovalInterceptor implements Interceptor {
         if (again.isBlocked()) {
             return CallOutcome.blocked(again);
         }
-        chain.state().approved(new Decision(Verdict.ALLOWED, BlockReason.NONE, rule.get().describe(),
-                Optional.of(rule.get().source()), "allowed; " + answer.describe(), Optional.empty()));
+        chain.state()
+                .approved(new Decision(
+                        Verdict.ALLOWED,
+                        BlockReason.NONE,
+                        rule.get().describe(),
+                        Optional.of(rule.get().source()),
+                        "allowed; " + answer.describe(),
+                        Optional.empty()));
         return chain.proceed(call);
     }
 
     private Answer await(HeldCall held, CompletableFuture<Answer> answer, Chain chain) {
         CancellationSignal cancellation = chain.context().cancellation();
-        Optional<JsonNode> progressToken = Optional.ofNullable(chain.call().meta().get("progressToken"))
-                .filter(t -> t.isString() || t.isNumber());
-        try (CancellationSignal.Registration ignored = cancellation.onCancel(why ->
-                desk.answer(held.id(), false, "the agent", "it cancelled the call (" + why + ")"))) {
+        Optional<JsonNode> progressToken =
+                Optional.ofNullable(chain.call().meta().get("progressToken")).filter(t -> t.isString() || t.isNumber());
+        try (CancellationSignal.Registration ignored = cancellation.onCancel(
+                why -> desk.answer(held.id(), false, "the agent", "it cancelled the call (" + why + ")"))) {
             int beats = 0;
             while (true) {
                 Duration left = Duration.between(clock.instant(), held.deadline());
                 if (left.isNegative() || left.isZero()) {
-                    desk.answer(held.id(), false, "timeout", "nobody answered within " + desk.settings().timeout()
-                            .toString().substring(2).toLowerCase(java.util.Locale.ROOT) + " (approvals.timeout)");
+                    desk.answer(
+                            held.id(),
+                            false,
+                            "timeout",
+                            "nobody answered within "
+                                    + desk.settings()
+                                            .timeout()
+                                            .toString()
+                                            .substring(2)
+                                            .toLowerCase(java.util.Locale.ROOT)
+                                    + " (approvals.timeout)");
                     return answer.join();
                 }
                 try {

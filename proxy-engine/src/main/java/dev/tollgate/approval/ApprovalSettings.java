@@ -29,8 +29,10 @@ public record ApprovalSettings(Duration timeout, Optional<Path> directory) {
         }
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getKey().equals("timeout")) {
-                throw config.sourceMap().error("/approvals/" + e.getKey(), "unknown key '" + e.getKey()
-                        + "' in approvals (expected timeout)");
+                throw config.sourceMap()
+                        .error(
+                                "/approvals/" + e.getKey(),
+                                "unknown key '" + e.getKey() + "' in approvals (expected timeout)");
             }
         }
         Duration timeout = DEFAULT_TIMEOUT;

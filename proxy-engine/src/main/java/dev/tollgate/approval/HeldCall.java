@@ -10,9 +10,18 @@ import tools.jackson.databind.node.ObjectNode;
  * A call waiting for a human: everything the prompt shows (agent, user, conversation, the arguments as audited,
  * the rule that held it) and when it times out. Serialised as the JSON the {@code tollgate approvals} command reads.
  */
-public record HeldCall(String id, Instant heldAt, Instant deadline, String agentId, Optional<String> user,
-                       String sessionId, Optional<String> conversationId, String tool, JsonNode arguments,
-                       String rule, String ruleSource) {
+public record HeldCall(
+        String id,
+        Instant heldAt,
+        Instant deadline,
+        String agentId,
+        Optional<String> user,
+        String sessionId,
+        Optional<String> conversationId,
+        String tool,
+        JsonNode arguments,
+        String rule,
+        String ruleSource) {
 
     public ObjectNode toJson() {
         ObjectNode node = Json.object();
@@ -31,10 +40,17 @@ public record HeldCall(String id, Instant heldAt, Instant deadline, String agent
     }
 
     public static HeldCall fromJson(JsonNode node) {
-        return new HeldCall(node.path("id").asString(), Instant.parse(node.path("heldAt").asString()),
-                Instant.parse(node.path("deadline").asString()), node.path("agentId").asString(),
-                text(node, "user"), node.path("sessionId").asString(), text(node, "conversationId"),
-                node.path("tool").asString(), node.path("arguments"), node.path("rule").asString(),
+        return new HeldCall(
+                node.path("id").asString(),
+                Instant.parse(node.path("heldAt").asString()),
+                Instant.parse(node.path("deadline").asString()),
+                node.path("agentId").asString(),
+                text(node, "user"),
+                node.path("sessionId").asString(),
+                text(node, "conversationId"),
+                node.path("tool").asString(),
+                node.path("arguments"),
+                node.path("rule").asString(),
                 node.path("ruleSource").asString());
     }
 

@@ -51,10 +51,13 @@ public final class AuditInterceptor implements Interceptor {
         try {
             id = store.recordAttempt(call);
         } catch (AuditUnavailableException e) {
-            LOG.debug("blocked {} for {}: the audit store is unavailable ({})", call.tool(), call.agentId(),
+            LOG.debug(
+                    "blocked {} for {}: the audit store is unavailable ({})",
+                    call.tool(),
+                    call.agentId(),
                     redactor.redactText(String.valueOf(e.getMessage())));
-            Decision decision = Decision.blocked(BlockReason.AUDIT_UNAVAILABLE, "audit store", Optional.empty(),
-                    UNAVAILABLE_MESSAGE);
+            Decision decision = Decision.blocked(
+                    BlockReason.AUDIT_UNAVAILABLE, "audit store", Optional.empty(), UNAVAILABLE_MESSAGE);
             events.publish(new EngineEvent.CallStarted(clock.instant(), shown));
             events.publish(new EngineEvent.CallDecided(clock.instant(), shown, decision));
             return CallOutcome.blocked(decision);
@@ -79,16 +82,35 @@ public final class AuditInterceptor implements Interceptor {
         } catch (AuditUnavailableException | RuntimeException e) {
             // The store cannot say what happened, so the agent is not told either: it must not act on an answer
             // that the record would contradict after a crash (the attempt stays, completed as interrupted).
-            LOG.debug("could not record the outcome of audit record {} ({} for {}): {}", id, call.tool(),
-                    call.agentId(), redactor.redactText(String.valueOf(e.getMessage())));
-            return new CallOutcome(outcome.decision(), CallStatus.ERROR, CallOutcome.errorResult(OUTCOME_UNRECORDED), 0,
-                    outcome.call(), outcome.auditId());
+            LOG.debug(
+                    "could not record the outcome of audit record {} ({} for {}): {}",
+                    id,
+                    call.tool(),
+                    call.agentId(),
+                    redactor.redactText(String.valueOf(e.getMessage())));
+            return new CallOutcome(
+                    outcome.decision(),
+                    CallStatus.ERROR,
+                    CallOutcome.errorResult(OUTCOME_UNRECORDED),
+                    0,
+                    outcome.call(),
+                    outcome.auditId());
         }
     }
 
     private static ToolCall redacted(Redactor redactor, ToolCall call) {
-        return new ToolCall(call.callId(), call.receivedAt(), call.sessionId(), call.credentials(), call.agent(),
-                call.user(), call.tool(), redactor.redact(call.arguments()), call.annotations(), call.conversationId(),
-                call.meta(), call.upstreamAuth());
+        return new ToolCall(
+                call.callId(),
+                call.receivedAt(),
+                call.sessionId(),
+                call.credentials(),
+                call.agent(),
+                call.user(),
+                call.tool(),
+                redactor.redact(call.arguments()),
+                call.annotations(),
+                call.conversationId(),
+                call.meta(),
+                call.upstreamAuth());
     }
 }

@@ -218,15 +218,39 @@ final class AuditQueries implements AutoCloseable {
         }
 
         static AuditQuery withAfter(AuditQuery q, long id) {
-            return new AuditQuery(q.agent(), q.tool(), q.user(), q.session(), q.conversation(), q.decision(),
-                    q.status(), q.from(), q.to(), q.beforeId(), Optional.of(Math.max(id, q.afterId().orElse(id))),
-                    q.text(), q.limit(), q.newestFirst());
+            return new AuditQuery(
+                    q.agent(),
+                    q.tool(),
+                    q.user(),
+                    q.session(),
+                    q.conversation(),
+                    q.decision(),
+                    q.status(),
+                    q.from(),
+                    q.to(),
+                    q.beforeId(),
+                    Optional.of(Math.max(id, q.afterId().orElse(id))),
+                    q.text(),
+                    q.limit(),
+                    q.newestFirst());
         }
 
         static AuditQuery withBefore(AuditQuery q, long id) {
-            return new AuditQuery(q.agent(), q.tool(), q.user(), q.session(), q.conversation(), q.decision(),
-                    q.status(), q.from(), q.to(), Optional.of(Math.min(id, q.beforeId().orElse(id))), q.afterId(),
-                    q.text(), q.limit(), q.newestFirst());
+            return new AuditQuery(
+                    q.agent(),
+                    q.tool(),
+                    q.user(),
+                    q.session(),
+                    q.conversation(),
+                    q.decision(),
+                    q.status(),
+                    q.from(),
+                    q.to(),
+                    Optional.of(Math.min(id, q.beforeId().orElse(id))),
+                    q.afterId(),
+                    q.text(),
+                    q.limit(),
+                    q.newestFirst());
         }
     }
 }

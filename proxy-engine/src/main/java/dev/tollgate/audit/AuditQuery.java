@@ -49,24 +49,92 @@ public record AuditQuery(
         private int limit = 100;
         private boolean newestFirst = false;
 
-        public Builder agent(String v) { agent = Optional.ofNullable(v); return this; }
-        public Builder tool(String v) { tool = Optional.ofNullable(v); return this; }
-        public Builder user(String v) { user = Optional.ofNullable(v); return this; }
-        public Builder session(String v) { session = Optional.ofNullable(v); return this; }
-        public Builder conversation(String v) { conversation = Optional.ofNullable(v); return this; }
-        public Builder decision(String v) { decision = Optional.ofNullable(v); return this; }
-        public Builder status(String v) { status = Optional.ofNullable(v); return this; }
-        public Builder from(Instant v) { from = Optional.ofNullable(v); return this; }
-        public Builder to(Instant v) { to = Optional.ofNullable(v); return this; }
-        public Builder beforeId(Long v) { beforeId = Optional.ofNullable(v); return this; }
-        public Builder afterId(Long v) { afterId = Optional.ofNullable(v); return this; }
-        public Builder text(String v) { text = Optional.ofNullable(v); return this; }
-        public Builder limit(int v) { limit = v; return this; }
-        public Builder newestFirst(boolean v) { newestFirst = v; return this; }
+        public Builder agent(String v) {
+            agent = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder tool(String v) {
+            tool = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder user(String v) {
+            user = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder session(String v) {
+            session = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder conversation(String v) {
+            conversation = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder decision(String v) {
+            decision = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder status(String v) {
+            status = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder from(Instant v) {
+            from = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder to(Instant v) {
+            to = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder beforeId(Long v) {
+            beforeId = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder afterId(Long v) {
+            afterId = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder text(String v) {
+            text = Optional.ofNullable(v);
+            return this;
+        }
+
+        public Builder limit(int v) {
+            limit = v;
+            return this;
+        }
+
+        public Builder newestFirst(boolean v) {
+            newestFirst = v;
+            return this;
+        }
 
         public AuditQuery build() {
-            return new AuditQuery(agent, tool, user, session, conversation, decision, status, from, to,
-                    beforeId, afterId, text, limit, newestFirst);
+            return new AuditQuery(
+                    agent,
+                    tool,
+                    user,
+                    session,
+                    conversation,
+                    decision,
+                    status,
+                    from,
+                    to,
+                    beforeId,
+                    afterId,
+                    text,
+                    limit,
+                    newestFirst);
         }
     }
 }

@@ -33,12 +33,47 @@ public record AuditRecord(
         Optional<String> shadowRule) {
 
     /** A record on which no shadow candidate disagreed. */
-    public AuditRecord(long id, Instant timestamp, String agentId, String sessionId, Optional<String> user,
-                       String server, String tool, JsonNode arguments, String decision, String rule,
-                       Optional<String> ruleSource, String reason, String status, double latencyMs, long responseSize,
-                       Optional<String> conversationId, Optional<JsonNode> result, String prevHash, String hash) {
-        this(id, timestamp, agentId, sessionId, user, server, tool, arguments, decision, rule, ruleSource, reason,
-                status, latencyMs, responseSize, conversationId, result, prevHash, hash, Optional.empty(),
+    public AuditRecord(
+            long id,
+            Instant timestamp,
+            String agentId,
+            String sessionId,
+            Optional<String> user,
+            String server,
+            String tool,
+            JsonNode arguments,
+            String decision,
+            String rule,
+            Optional<String> ruleSource,
+            String reason,
+            String status,
+            double latencyMs,
+            long responseSize,
+            Optional<String> conversationId,
+            Optional<JsonNode> result,
+            String prevHash,
+            String hash) {
+        this(
+                id,
+                timestamp,
+                agentId,
+                sessionId,
+                user,
+                server,
+                tool,
+                arguments,
+                decision,
+                rule,
+                ruleSource,
+                reason,
+                status,
+                latencyMs,
+                responseSize,
+                conversationId,
+                result,
+                prevHash,
+                hash,
+                Optional.empty(),
                 Optional.empty());
     }
 

@@ -40,14 +40,14 @@ public interface AuditStore extends AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("interrupted while waiting for the audit store", e);
         } catch (TimeoutException e) {
-            throw new AuditUnavailableException("the audit store did not confirm the record within "
-                    + ACK_TIMEOUT.toSeconds() + " s", e);
+            throw new AuditUnavailableException(
+                    "the audit store did not confirm the record within " + ACK_TIMEOUT.toSeconds() + " s", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuditUnavailableException unavailable) {
                 throw unavailable;
             }
-            throw new AuditUnavailableException("the audit store could not take the record: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new AuditUnavailableException(
+                    "the audit store could not take the record: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -67,7 +67,13 @@ public interface AuditStore extends AutoCloseable {
 
     /** The record with this id, if there is one. */
     default Optional<AuditRecord> find(long id) {
-        return query(AuditQuery.builder().afterId(id - 1).beforeId(id + 1).limit(1).build()).stream().findFirst();
+        return query(AuditQuery.builder()
+                        .afterId(id - 1)
+                        .beforeId(id + 1)
+                        .limit(1)
+                        .build())
+                .stream()
+                .findFirst();
     }
 
     /** Streams every matching record in id order without holding them all in memory. */

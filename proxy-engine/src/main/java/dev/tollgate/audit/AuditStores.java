@@ -49,11 +49,12 @@ public final class AuditStores {
      */
     public static void compact(String jdbcUrl) throws AuditUnavailableException {
         String url = withH2Defaults(jdbcUrl, false);
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement()) {
             st.execute(SqlDialect.of(url).compact());
         } catch (SQLException e) {
-            throw new AuditUnavailableException("cannot compact the audit store at " + redactUrl(jdbcUrl) + ": "
-                    + JdbcAuditStore.firstLine(e), e);
+            throw new AuditUnavailableException(
+                    "cannot compact the audit store at " + redactUrl(jdbcUrl) + ": " + JdbcAuditStore.firstLine(e), e);
         }
     }
 
@@ -63,7 +64,9 @@ public final class AuditStores {
      */
     static String withH2Defaults(String url, boolean forReading) {
         String lower = url.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:h2:mem:") || lower.startsWith("jdbc:h2:tcp:")
+        if (!lower.startsWith("jdbc:h2:")
+                || lower.startsWith("jdbc:h2:mem:")
+                || lower.startsWith("jdbc:h2:tcp:")
                 || lower.startsWith("jdbc:h2:ssl:")) {
             return url;
         }
@@ -87,7 +90,9 @@ public final class AuditStores {
         String rest;
         if (lower.startsWith("jdbc:h2:file:")) {
             rest = url.substring("jdbc:h2:file:".length());
-        } else if (lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:mem:") && !lower.startsWith("jdbc:h2:tcp:")
+        } else if (lower.startsWith("jdbc:h2:")
+                && !lower.startsWith("jdbc:h2:mem:")
+                && !lower.startsWith("jdbc:h2:tcp:")
                 && !lower.startsWith("jdbc:h2:ssl:")) {
             rest = url.substring("jdbc:h2:".length());
         } else {

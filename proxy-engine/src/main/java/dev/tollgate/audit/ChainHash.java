@@ -16,7 +16,8 @@ final class ChainHash {
     private ChainHash() {}
 
     static String of(StoredRow row, long seq, String prevHash) {
-        StringBuilder canonical = new StringBuilder(256 + row.argumentsJson().length()
+        StringBuilder canonical = new StringBuilder(256
+                + row.argumentsJson().length()
                 + (row.resultJson() == null ? 0 : row.resultJson().length()));
         field(canonical, "v", "1");
         field(canonical, "id", Long.toString(row.id()));

@@ -35,23 +35,30 @@ final class ChainVerifier {
         long lastId = 0;
         while (true) {
             int got = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + columns
-                    + " FROM tollgate_audit WHERE seq >= ? ORDER BY seq LIMIT " + PAGE)) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + columns + " FROM tollgate_audit WHERE seq >= ? ORDER BY seq LIMIT " + PAGE)) {
                 ps.setLong(1, expectedSeq);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         got++;
                         StoredRow row = Rows.read(rs);
                         if (row.seq() != expectedSeq) {
-                            return broken(checked, row.id(), "record " + row.id() + " has chain position " + row.seq()
-                                    + " but " + expectedSeq + " was expected: records before it were removed");
+                            return broken(
+                                    checked,
+                                    row.id(),
+                                    "record " + row.id() + " has chain position " + row.seq() + " but " + expectedSeq
+                                            + " was expected: records before it were removed");
                         }
                         if (!prev.equals(row.prevHash())) {
-                            return broken(checked, row.id(), "record " + row.id()
-                                    + " does not link to the record before it: a record was removed or altered");
+                            return broken(
+                                    checked,
+                                    row.id(),
+                                    "record " + row.id()
+                                            + " does not link to the record before it: a record was removed or altered");
                         }
                         if (!ChainHash.of(row, row.seq(), row.prevHash()).equals(row.hash())) {
-                            return broken(checked, row.id(), "record " + row.id() + " was altered after it was written");
+                            return broken(
+                                    checked, row.id(), "record " + row.id() + " was altered after it was written");
                         }
                         checked++;
                         expectedSeq++;
@@ -68,34 +75,51 @@ final class ChainVerifier {
             }
         }
         long lastSeq = expectedSeq - 1;
-        try (PreparedStatement ps = c.prepareStatement("SELECT head_seq, head_hash FROM tollgate_audit_chain WHERE id = 1");
-             ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps =
+                        c.prepareStatement("SELECT head_seq, head_hash FROM tollgate_audit_chain WHERE id = 1");
+                ResultSet rs = ps.executeQuery()) {
             if (rs.next() && (rs.getLong(1) != lastSeq || !rs.getString(2).equals(prev))) {
-                return broken(checked, lastId, "the chain ends at record " + lastId + " but the store recorded "
-                        + rs.getLong(1) + " chained records: the newest records were removed");
+                return broken(
+                        checked,
+                        lastId,
+                        "the chain ends at record " + lastId + " but the store recorded " + rs.getLong(1)
+                                + " chained records: the newest records were removed");
             }
         }
         Optional<Rows.Head> anchored;
         try {
             anchored = anchor.isPresent() ? anchor.get().read() : Optional.empty();
         } catch (IOException e) {
-            return broken(checked, lastId, "cannot read the chain anchor " + anchor.get().file() + ": " + e.getMessage());
+            return broken(
+                    checked,
+                    lastId,
+                    "cannot read the chain anchor " + anchor.get().file() + ": " + e.getMessage());
         }
         if (anchored.isPresent()) {
             Rows.Head a = anchored.get();
             if (a.seq() > lastSeq) {
-                return broken(checked, lastId, "the chain ends at position " + lastSeq + " (record " + lastId
-                        + ") but the anchor " + anchor.get().file() + " says it reached position " + a.seq()
-                        + ": the newest records were removed");
+                return broken(
+                        checked,
+                        lastId,
+                        "the chain ends at position " + lastSeq + " (record " + lastId
+                                + ") but the anchor " + anchor.get().file() + " says it reached position " + a.seq()
+                                + ": the newest records were removed");
             }
             if (a.seq() > prunedThrough && !a.hash().equals(hashAt(c, a.seq()))) {
-                return broken(checked, lastId, "the record at chain position " + a.seq()
-                        + " is not the one the anchor " + anchor.get().file() + " names: the chain was rewritten");
+                return broken(
+                        checked,
+                        lastId,
+                        "the record at chain position " + a.seq() + " is not the one the anchor "
+                                + anchor.get().file() + " names: the chain was rewritten");
             }
         }
-        return new VerifyResult(checked, Optional.empty(), "intact (" + checked + " records"
-                + pruned.map(p -> "; " + p.pruned() + " older records pruned, as a checkpoint record states").orElse("")
-                + ")");
+        return new VerifyResult(
+                checked,
+                Optional.empty(),
+                "intact (" + checked + " records"
+                        + pruned.map(p -> "; " + p.pruned() + " older records pruned, as a checkpoint record states")
+                                .orElse("")
+                        + ")");
     }
 
     private static String hashAt(Connection c, long seq) throws SQLException {

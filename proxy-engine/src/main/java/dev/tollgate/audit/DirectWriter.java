@@ -59,16 +59,20 @@ final class DirectWriter extends QueuedWriter {
             for (WriteOp op : ops) {
                 if (op instanceof WriteOp.Complete done) {
                     head = head == null ? Rows.lockHead(c) : head;
-                    StoredRow base = inFlight.containsKey(done.id()) ? inFlight.get(done.id())
+                    StoredRow base = inFlight.containsKey(done.id())
+                            ? inFlight.get(done.id())
                             : Rows.load(c, done.id(), Rows.COLUMNS).orElse(null);
                     if (base == null || base.complete()) {
-                        String problem = base == null ? "no audit record " + done.id()
+                        String problem = base == null
+                                ? "no audit record " + done.id()
                                 : "audit record " + done.id() + " is already complete";
                         acks.add(() -> done.done().completeExceptionally(new IllegalStateException(problem)));
                         continue;
                     }
-                    StoredRow row = base.completed(done.agent() == null ? base.agentId() : done.agent(),
-                            done.user() == null ? base.userId() : done.user(), done.completion())
+                    StoredRow row = base.completed(
+                                    done.agent() == null ? base.agentId() : done.agent(),
+                                    done.user() == null ? base.userId() : done.user(),
+                                    done.completion())
                             .chained(head.seq() + 1, head.hash());
                     head = new Rows.Head(row.seq(), row.hash());
                     completed.add(row);

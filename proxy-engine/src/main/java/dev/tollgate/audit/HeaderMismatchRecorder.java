@@ -42,8 +42,8 @@ public final class HeaderMismatchRecorder {
     private final Clock clock;
 
     /** {@code toolNamed} routes an agent-facing tool name to the server and tool it stands for. */
-    public HeaderMismatchRecorder(AuditStore store, EventBus events, Redactor redactor,
-                                  Function<String, ToolRef> toolNamed, Clock clock) {
+    public HeaderMismatchRecorder(
+            AuditStore store, EventBus events, Redactor redactor, Function<String, ToolRef> toolNamed, Clock clock) {
         this.store = store;
         this.events = events;
         this.redactor = redactor;
@@ -64,11 +64,21 @@ public final class HeaderMismatchRecorder {
             arguments = Json.object();
             arguments.put("method", method);
         }
-        ToolCall call = new ToolCall(UUID.randomUUID().toString(), clock.instant(), "-", Credentials.NONE,
-                agent, Optional.empty(), target, arguments, ToolAnnotations.NONE, Optional.empty(), Json.object(),
+        ToolCall call = new ToolCall(
+                UUID.randomUUID().toString(),
+                clock.instant(),
+                "-",
+                Credentials.NONE,
+                agent,
+                Optional.empty(),
+                target,
+                arguments,
+                ToolAnnotations.NONE,
+                Optional.empty(),
+                Json.object(),
                 UpstreamAuth.NONE);
-        CallOutcome outcome = CallOutcome.blocked(Decision.blocked(BlockReason.PROTOCOL, "header mismatch",
-                Optional.empty(), "Tollgate refused the request: " + reason));
+        CallOutcome outcome = CallOutcome.blocked(Decision.blocked(
+                BlockReason.PROTOCOL, "header mismatch", Optional.empty(), "Tollgate refused the request: " + reason));
         try {
             long id = store.recordAttempt(call);
             store.recordOutcome(id, call, outcome, Duration.ZERO);

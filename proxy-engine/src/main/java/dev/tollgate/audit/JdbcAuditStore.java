@@ -50,6 +50,7 @@ public final class JdbcAuditStore implements AuditStore {
     static final Duration BULK_TIMEOUT = Duration.ofMinutes(10);
     /** Attempts from writers on other machines are presumed dead after this long without an outcome. */
     private static final Duration REMOTE_WRITER_GRACE = Duration.ofHours(1);
+
     private static final String HOST = localHost();
     private static final Set<String> LIVE_WRITERS = ConcurrentHashMap.newKeySet();
     /** Writers of H2 files open in this process, so a reader here can wait for records not yet in the tables. */
@@ -98,8 +99,9 @@ public final class JdbcAuditStore implements AuditStore {
             }
         } catch (SQLException | IOException | RuntimeException e) {
             JdbcSupport.closeQuietly(first);
-            throw new AuditUnavailableException("cannot open the audit store at " + AuditStores.redactUrl(url)
-                    + ": " + StoreHealth.rootCause(e), e);
+            throw new AuditUnavailableException(
+                    "cannot open the audit store at " + AuditStores.redactUrl(url) + ": " + StoreHealth.rootCause(e),
+                    e);
         }
         this.writer = Optional.ofNullable(opened);
         this.file = h2.map(p -> p.toAbsolutePath().normalize());
@@ -113,8 +115,10 @@ public final class JdbcAuditStore implements AuditStore {
                 recoverInterrupted(opened);
             } catch (SQLException | AuditUnavailableException | RuntimeException e) {
                 close();
-                throw new AuditUnavailableException("cannot open the audit store at " + AuditStores.redactUrl(url)
-                        + ": " + StoreHealth.rootCause(e), e);
+                throw new AuditUnavailableException(
+                        "cannot open the audit store at " + AuditStores.redactUrl(url) + ": "
+                                + StoreHealth.rootCause(e),
+                        e);
             }
         }
     }
@@ -129,20 +133,44 @@ public final class JdbcAuditStore implements AuditStore {
 
     @Override
     public long recordAttempt(ToolCall call) throws AuditUnavailableException {
-        StoredRow row = new StoredRow(0, StoredRow.micros(call.receivedAt()), clip(call.agentId(), 256),
-                clip(call.sessionId(), 256), call.user().map(u -> clip(u.subject(), 256)).orElse(null),
-                clip(call.tool().server(), 256), clip(call.tool().tool(), 256), argumentsJson(call.arguments()),
-                call.conversationId().map(c -> clip(c, 256)).orElse(null), writerId,
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+        StoredRow row = new StoredRow(
+                0,
+                StoredRow.micros(call.receivedAt()),
+                clip(call.agentId(), 256),
+                clip(call.sessionId(), 256),
+                call.user().map(u -> clip(u.subject(), 256)).orElse(null),
+                clip(call.tool().server(), 256),
+                clip(call.tool().tool(), 256),
+                argumentsJson(call.arguments()),
+                call.conversationId().map(c -> clip(c, 256)).orElse(null),
+                writerId,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         return await(writing().attempt(row), ACK_TIMEOUT).id();
     }
 
     @Override
     public CompletableFuture<AuditRecord> completeAsync(long id, ToolCall call, CallOutcome outcome, Duration latency) {
-        StoredRow.Completion completion = new StoredRow.Completion(outcome.decision().verdict().wire(),
-                clip(outcome.decision().rule(), 1024), outcome.decision().source().map(s -> clip(s, 1024)).orElse(null),
-                clip(redactor.redactText(outcome.decision().message()), 4096), outcome.status().wire(),
-                latency.toNanos() / 1000, outcome.responseBytes(), resultJson(outcome.result()),
+        StoredRow.Completion completion = new StoredRow.Completion(
+                outcome.decision().verdict().wire(),
+                clip(outcome.decision().rule(), 1024),
+                outcome.decision().source().map(s -> clip(s, 1024)).orElse(null),
+                clip(redactor.redactText(outcome.decision().message()), 4096),
+                outcome.status().wire(),
+                latency.toNanos() / 1000,
+                outcome.responseBytes(),
+                resultJson(outcome.result()),
                 outcome.shadow().map(d -> d.verdict().wire()).orElse(null),
                 outcome.shadow().map(d -> clip(d.rule(), 1024)).orElse(null));
         String agent = call.agent().isPresent() ? clip(call.agentId(), 256) : null;
@@ -165,14 +193,30 @@ public final class JdbcAuditStore implements AuditStore {
         }
         List<StoredRow> rows = new ArrayList<>(records.size());
         for (AuditRecord r : records) {
-            rows.add(new StoredRow(0, StoredRow.micros(r.timestamp()), clip(r.agentId(), 256),
-                    clip(r.sessionId(), 256), r.user().map(u -> clip(u, 256)).orElse(null), clip(r.server(), 256),
-                    clip(r.tool(), 256), argumentsJson(r.arguments()), r.conversationId().map(v -> clip(v, 256))
-                    .orElse(null), writerId, r.decision(), clip(r.rule(), 1024),
-                    r.ruleSource().map(s -> clip(s, 1024)).orElse(null), clip(redactor.redactText(r.reason()), 4096),
-                    r.status(), Math.round(r.latencyMs() * 1000), r.responseSize(),
-                    r.result().map(this::resultJson).orElse(null), null, null, null,
-                    r.shadowDecision().orElse(null), r.shadowRule().map(v -> clip(v, 1024)).orElse(null)));
+            rows.add(new StoredRow(
+                    0,
+                    StoredRow.micros(r.timestamp()),
+                    clip(r.agentId(), 256),
+                    clip(r.sessionId(), 256),
+                    r.user().map(u -> clip(u, 256)).orElse(null),
+                    clip(r.server(), 256),
+                    clip(r.tool(), 256),
+                    argumentsJson(r.arguments()),
+                    r.conversationId().map(v -> clip(v, 256)).orElse(null),
+                    writerId,
+                    r.decision(),
+                    clip(r.rule(), 1024),
+                    r.ruleSource().map(s -> clip(s, 1024)).orElse(null),
+                    clip(redactor.redactText(r.reason()), 4096),
+                    r.status(),
+                    Math.round(r.latencyMs() * 1000),
+                    r.responseSize(),
+                    r.result().map(this::resultJson).orElse(null),
+                    null,
+                    null,
+                    null,
+                    r.shadowDecision().orElse(null),
+                    r.shadowRule().map(v -> clip(v, 1024)).orElse(null)));
         }
         await(writing().append(rows), BULK_TIMEOUT);
     }
@@ -181,8 +225,8 @@ public final class JdbcAuditStore implements AuditStore {
         if (closed) {
             throw new AuditUnavailableException("the audit store is closed", null);
         }
-        return writer.orElseThrow(() -> new AuditUnavailableException(
-                "the audit store was opened for reading only", null));
+        return writer.orElseThrow(
+                () -> new AuditUnavailableException("the audit store was opened for reading only", null));
     }
 
     private static <T> T await(CompletableFuture<T> done, Duration patience) throws AuditUnavailableException {
@@ -192,14 +236,14 @@ public final class JdbcAuditStore implements AuditStore {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("interrupted while waiting for the audit store", e);
         } catch (TimeoutException e) {
-            throw new AuditUnavailableException("the audit store did not confirm the record within "
-                    + patience.toSeconds() + " s", e);
+            throw new AuditUnavailableException(
+                    "the audit store did not confirm the record within " + patience.toSeconds() + " s", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuditUnavailableException unavailable) {
                 throw unavailable;
             }
-            throw new AuditUnavailableException("the audit store could not take the record: "
-                    + JdbcSupport.firstLine(e.getCause()), e.getCause());
+            throw new AuditUnavailableException(
+                    "the audit store could not take the record: " + JdbcSupport.firstLine(e.getCause()), e.getCause());
         }
     }
 
@@ -209,8 +253,8 @@ public final class JdbcAuditStore implements AuditStore {
         long remoteCutoff = StoredRow.micros(Instant.now().minus(REMOTE_WRITER_GRACE));
         queries.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + Rows.COLUMNS + " FROM tollgate_audit WHERE seq IS NULL ORDER BY id");
-                 ResultSet rs = ps.executeQuery()) {
+                            "SELECT " + Rows.COLUMNS + " FROM tollgate_audit WHERE seq IS NULL ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     StoredRow row = Rows.read(rs);
                     if (writerGone(row.writerId(), row.timestampMicros() < remoteCutoff)) {
@@ -286,7 +330,7 @@ public final class JdbcAuditStore implements AuditStore {
 
     @Override
     public VerifyResult verify() {
-        return verify(checked -> { });
+        return verify(checked -> {});
     }
 
     /** Verifies the chain, telling {@code progress} how many records were checked every so often. */
@@ -300,7 +344,10 @@ public final class JdbcAuditStore implements AuditStore {
     public PruneResult prune(Instant before, Optional<Path> archive) throws AuditUnavailableException {
         PruneResult result = Pruner.prune(queries, writing(), writerId, before, archive);
         if (result.pruned() > 0) {
-            LOG.info("pruned {} audit records before {} (checkpoint record {})", result.pruned(), before,
+            LOG.info(
+                    "pruned {} audit records before {} (checkpoint record {})",
+                    result.pruned(),
+                    before,
                     result.checkpointId().orElseThrow());
         }
         return result;
@@ -328,13 +375,15 @@ public final class JdbcAuditStore implements AuditStore {
 
     @Override
     public long sizeBytes() {
-        return AuditStores.h2File(url).map(p -> {
-            try {
-                return Files.size(p);
-            } catch (IOException e) {
-                return -1L;
-            }
-        }).orElse(-1L);
+        return AuditStores.h2File(url)
+                .map(p -> {
+                    try {
+                        return Files.size(p);
+                    } catch (IOException e) {
+                        return -1L;
+                    }
+                })
+                .orElse(-1L);
     }
 
     /** The JDBC URL with any password hidden. */

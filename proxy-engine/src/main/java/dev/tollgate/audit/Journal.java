@@ -27,7 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class Journal implements AutoCloseable {
     /** What an entry adds to the database: a new attempt, the completion of one, or a whole finished record. */
     enum Kind {
-        ATTEMPT("a"), COMPLETION("c"), RECORD("r");
+        ATTEMPT("a"),
+        COMPLETION("c"),
+        RECORD("r");
 
         final String code;
 
@@ -86,8 +88,8 @@ final class Journal implements AutoCloseable {
     }
 
     private static Journal lock(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -97,8 +99,8 @@ final class Journal implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new IOException("another Tollgate process is writing the audit store (its journal " + file
-                    + " is locked)");
+            throw new IOException(
+                    "another Tollgate process is writing the audit store (its journal " + file + " is locked)");
         }
         return new Journal(file, channel, lock);
     }
@@ -231,11 +233,30 @@ final class Journal implements AutoCloseable {
     }
 
     private static Entry decode(JsonNode o) {
-        StoredRow row = new StoredRow(o.path("id").asLong(), o.path("ts").asLong(), text(o, "agent"),
-                text(o, "session"), text(o, "user"), text(o, "server"), text(o, "tool"), text(o, "args"),
-                text(o, "conv"), text(o, "writer"), text(o, "decision"), text(o, "rule"), text(o, "ruleSource"),
-                text(o, "reason"), text(o, "status"), number(o, "latencyUs"), number(o, "size"), text(o, "result"),
-                number(o, "seq"), text(o, "prev"), text(o, "hash"), text(o, "shadowDecision"), text(o, "shadowRule"));
+        StoredRow row = new StoredRow(
+                o.path("id").asLong(),
+                o.path("ts").asLong(),
+                text(o, "agent"),
+                text(o, "session"),
+                text(o, "user"),
+                text(o, "server"),
+                text(o, "tool"),
+                text(o, "args"),
+                text(o, "conv"),
+                text(o, "writer"),
+                text(o, "decision"),
+                text(o, "rule"),
+                text(o, "ruleSource"),
+                text(o, "reason"),
+                text(o, "status"),
+                number(o, "latencyUs"),
+                number(o, "size"),
+                text(o, "result"),
+                number(o, "seq"),
+                text(o, "prev"),
+                text(o, "hash"),
+                text(o, "shadowDecision"),
+                text(o, "shadowRule"));
         return new Entry(row, Kind.of(o.path("k").asString()));
     }
 

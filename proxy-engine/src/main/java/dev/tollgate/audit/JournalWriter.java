@@ -66,7 +66,9 @@ final class JournalWriter extends QueuedWriter {
             Journal.Tail tail = journal.tail(position[0], position[1]);
             if (!tail.entries().isEmpty()) {
                 index(connection, tail.entries(), tail.generation(), tail.end());
-                LOG.info("applied {} audit journal entries the database did not hold yet", tail.entries().size());
+                LOG.info(
+                        "applied {} audit journal entries the database did not hold yet",
+                        tail.entries().size());
             }
             head = readHead(connection);
             lastId = Rows.maxId(connection);
@@ -99,14 +101,17 @@ final class JournalWriter extends QueuedWriter {
         } catch (IOException | RuntimeException e) {
             return;
         }
-        try (journal; Connection c = DriverManager.getConnection(url)) {
+        try (journal;
+                Connection c = DriverManager.getConnection(url)) {
             ensurePositionTable(c);
             c.setAutoCommit(false);
             long[] position = position(c);
             Journal.Tail tail = journal.tail(position[0], position[1]);
             if (!tail.entries().isEmpty()) {
                 index(c, tail.entries(), tail.generation(), tail.end());
-                LOG.info("applied {} audit journal entries left by a Tollgate that stopped", tail.entries().size());
+                LOG.info(
+                        "applied {} audit journal entries left by a Tollgate that stopped",
+                        tail.entries().size());
             }
         }
     }
@@ -115,7 +120,9 @@ final class JournalWriter extends QueuedWriter {
 
     @Override
     List<Runnable> write(List<WriteOp> ops, long lastNumber) throws IOException {
-        if (journal.size() > RESTART_BYTES && indexedGeneration == journal.generation() && indexedEnd == journal.size()) {
+        if (journal.size() > RESTART_BYTES
+                && indexedGeneration == journal.generation()
+                && indexedEnd == journal.size()) {
             journal.restart();
         }
         long id = lastId;
@@ -135,13 +142,15 @@ final class JournalWriter extends QueuedWriter {
             } else if (op instanceof WriteOp.Complete c) {
                 StoredRow base = started.containsKey(c.id()) ? started.remove(c.id()) : inFlight.get(c.id());
                 if (base == null) {
-                    acks.add(() -> c.done().completeExceptionally(
-                            new IllegalStateException("no open audit record " + c.id())));
+                    acks.add(() -> c.done()
+                            .completeExceptionally(new IllegalStateException("no open audit record " + c.id())));
                     continue;
                 }
-                StoredRow row = base.completed(c.agent() == null ? base.agentId() : c.agent(),
-                        c.user() == null ? base.userId() : c.user(), c.completion()).chained(chain.seq() + 1,
-                        chain.hash());
+                StoredRow row = base.completed(
+                                c.agent() == null ? base.agentId() : c.agent(),
+                                c.user() == null ? base.userId() : c.user(),
+                                c.completion())
+                        .chained(chain.seq() + 1, chain.hash());
                 chain = new Rows.Head(row.seq(), row.hash());
                 entries.add(new Journal.Entry(row, Journal.Kind.COMPLETION));
                 acks.add(() -> {
@@ -161,7 +170,8 @@ final class JournalWriter extends QueuedWriter {
         }
         int permits = Math.min(entries.size(), MAX_BACKLOG);
         // A live call waits as long as its caller would; a bulk import as long as the indexer needs.
-        Duration patience = ops.stream().anyMatch(WriteOp.Append.class::isInstance) ? JdbcAuditStore.BULK_TIMEOUT
+        Duration patience = ops.stream().anyMatch(WriteOp.Append.class::isInstance)
+                ? JdbcAuditStore.BULK_TIMEOUT
                 : AuditStore.ACK_TIMEOUT;
         try {
             if (!backlog.tryAcquire(permits, patience.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -250,7 +260,8 @@ final class JournalWriter extends QueuedWriter {
                 }
                 indexHealth.failed(e);
                 if (stopping && ++tries >= 3) {
-                    LOG.warn("{} journal entries are not in the database yet; they are applied when it opens next",
+                    LOG.warn(
+                            "{} journal entries are not in the database yet; they are applied when it opens next",
                             entries.size());
                     backlog.release(permits);
                     visible(last.lastNumber());
@@ -293,8 +304,8 @@ final class JournalWriter extends QueuedWriter {
         if (chain != null) {
             Rows.updateHead(c, chain);
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE tollgate_audit_journal SET generation = ?, end_offset = ? WHERE id = 1")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE tollgate_audit_journal SET generation = ?, end_offset = ? WHERE id = 1")) {
             ps.setLong(1, generation);
             ps.setLong(2, end);
             ps.executeUpdate();
@@ -319,7 +330,8 @@ final class JournalWriter extends QueuedWriter {
 
     private static long[] position(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT generation, end_offset FROM tollgate_audit_journal WHERE id = 1")) {
+                ResultSet rs =
+                        st.executeQuery("SELECT generation, end_offset FROM tollgate_audit_journal WHERE id = 1")) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
         }
@@ -327,7 +339,7 @@ final class JournalWriter extends QueuedWriter {
 
     private static Rows.Head readHead(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT head_seq, head_hash FROM tollgate_audit_chain WHERE id = 1")) {
+                ResultSet rs = st.executeQuery("SELECT head_seq, head_hash FROM tollgate_audit_chain WHERE id = 1")) {
             return rs.next() ? new Rows.Head(rs.getLong(1), rs.getString(2)) : Rows.Head.GENESIS;
         }
     }

@@ -41,8 +41,9 @@ final class Pruner {
     record Checkpoint(long position, String hash, long pruned) {}
 
     static Optional<Checkpoint> newest(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT arguments_json FROM tollgate_audit WHERE server_name = ? "
-                + "AND tool_name = ? AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT arguments_json FROM tollgate_audit WHERE server_name = ? "
+                        + "AND tool_name = ? AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1")) {
             ps.setString(1, SERVER);
             ps.setString(2, TOOL);
             try (ResultSet rs = ps.executeQuery()) {
@@ -50,14 +51,17 @@ final class Pruner {
                     return Optional.empty();
                 }
                 JsonNode args = Json.parse(rs.getString(1));
-                return Optional.of(new Checkpoint(args.path("throughPosition").asLong(),
-                        args.path("lastHash").asString(), args.path("prunedTotal").asLong()));
+                return Optional.of(new Checkpoint(
+                        args.path("throughPosition").asLong(),
+                        args.path("lastHash").asString(),
+                        args.path("prunedTotal").asLong()));
             }
         }
     }
 
-    static PruneResult prune(AuditQueries queries, QueuedWriter writer, String writerId, Instant before,
-                             Optional<Path> archive) throws AuditUnavailableException {
+    static PruneResult prune(
+            AuditQueries queries, QueuedWriter writer, String writerId, Instant before, Optional<Path> archive)
+            throws AuditUnavailableException {
         long[] range = queries.read(c -> range(c, before));
         if (range == null) {
             return PruneResult.NOTHING;
@@ -79,16 +83,37 @@ final class Pruner {
         args.put("throughPosition", through);
         args.put("lastHash", lastHash);
         archive.ifPresent(a -> args.put("archive", a.toAbsolutePath().toString()));
-        StoredRow checkpoint = new StoredRow(0, StoredRow.micros(Instant.now()), "tollgate", "tollgate-prune", null,
-                SERVER, TOOL, Json.write(args), null, writerId, "allowed", "audit prune", null,
-                "pruned " + (through - first + 1) + " records before " + before, "success", 0L, 0L, null, null, null,
-                null, null, null);
+        StoredRow checkpoint = new StoredRow(
+                0,
+                StoredRow.micros(Instant.now()),
+                "tollgate",
+                "tollgate-prune",
+                null,
+                SERVER,
+                TOOL,
+                Json.write(args),
+                null,
+                writerId,
+                "allowed",
+                "audit prune",
+                null,
+                "pruned " + (through - first + 1) + " records before " + before,
+                "success",
+                0L,
+                0L,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         List<StoredRow> written = await(writer.append(List.of(checkpoint)));
         queries.read(c -> {
             delete(c, through);
             return null;
         });
-        return new PruneResult(through - first + 1, through, Optional.of(written.get(0).id()));
+        return new PruneResult(
+                through - first + 1, through, Optional.of(written.get(0).id()));
     }
 
     /** The chain positions to prune: from the oldest kept to the last before the first record at or after {@code before}. */
@@ -97,7 +122,9 @@ final class Pruner {
         if (first == null) {
             return null;
         }
-        Long keep = single(c, "SELECT MIN(seq) FROM tollgate_audit WHERE seq IS NOT NULL AND ts_us >= ?",
+        Long keep = single(
+                c,
+                "SELECT MIN(seq) FROM tollgate_audit WHERE seq IS NOT NULL AND ts_us >= ?",
                 StoredRow.micros(before));
         long through = keep != null ? keep - 1 : single(c, "SELECT MAX(seq) FROM tollgate_audit", null);
         return through < first ? null : new long[] {first, through};
@@ -132,9 +159,9 @@ final class Pruner {
 
     private static void write(Connection c, long first, long through, Path archive) throws SQLException {
         try (OutputStream file = Files.newOutputStream(archive);
-             Writer out = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8);
-             PreparedStatement ps = c.prepareStatement("SELECT " + Rows.COLUMNS
-                     + " FROM tollgate_audit WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
+                Writer out = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8);
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT " + Rows.COLUMNS + " FROM tollgate_audit WHERE seq BETWEEN ? AND ? ORDER BY seq")) {
             ps.setLong(1, first);
             ps.setLong(2, through);
             try (ResultSet rs = ps.executeQuery()) {
@@ -168,8 +195,8 @@ final class Pruner {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("interrupted while pruning", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new AuditUnavailableException("the checkpoint record could not be written: "
-                    + StoreHealth.rootCause(e), e);
+            throw new AuditUnavailableException(
+                    "the checkpoint record could not be written: " + StoreHealth.rootCause(e), e);
         }
     }
 }

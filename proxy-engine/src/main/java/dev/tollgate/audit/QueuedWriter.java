@@ -35,6 +35,7 @@ abstract class QueuedWriter implements AutoCloseable {
     private volatile boolean closed;
     /** Attempts stored but not completed yet, by id (their rows are needed to chain the completion). */
     final Map<Long, StoredRow> inFlight = new ConcurrentHashMap<>();
+
     final StoreHealth health;
 
     QueuedWriter(StoreHealth health) {
@@ -80,8 +81,8 @@ abstract class QueuedWriter implements AutoCloseable {
             return done;
         }
         if (!health.mayTry()) {
-            done.completeExceptionally(new AuditUnavailableException("the audit store is down: " + health.reason(),
-                    null));
+            done.completeExceptionally(
+                    new AuditUnavailableException("the audit store is down: " + health.reason(), null));
             return done;
         }
         synchronized (visibility) {
@@ -164,8 +165,8 @@ abstract class QueuedWriter implements AutoCloseable {
             acks.forEach(Runnable::run);
         } catch (Exception e) {
             health.failed(e);
-            AuditUnavailableException refused = new AuditUnavailableException("the audit store is down: "
-                    + health.reason(), e);
+            AuditUnavailableException refused =
+                    new AuditUnavailableException("the audit store is down: " + health.reason(), e);
             ops.forEach(op -> op.done().completeExceptionally(refused));
             visible(last);
         }
@@ -191,7 +192,8 @@ abstract class QueuedWriter implements AutoCloseable {
         if (!inFlight.isEmpty()) {
             List<WriteOp> interrupted = new ArrayList<>();
             for (Long id : List.copyOf(inFlight.keySet())) {
-                interrupted.add(new WriteOp.Complete(id, null, null, INTERRUPTED_COMPLETION, new CompletableFuture<>()));
+                interrupted.add(
+                        new WriteOp.Complete(id, null, null, INTERRUPTED_COMPLETION, new CompletableFuture<>()));
             }
             try {
                 write(interrupted, Long.MAX_VALUE).forEach(Runnable::run);

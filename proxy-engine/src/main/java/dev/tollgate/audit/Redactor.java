@@ -22,8 +22,8 @@ public final class Redactor {
     public static final String MASK = "[REDACTED]";
 
     /** Key fragments that mark a value as secret; matched case-insensitively, ignoring '-' and '_'. */
-    public static final List<String> DEFAULT_KEYS = List.of(
-            "password", "passwd", "token", "secret", "authorization", "apikey", "card", "cvv", "ssn");
+    public static final List<String> DEFAULT_KEYS =
+            List.of("password", "passwd", "token", "secret", "authorization", "apikey", "card", "cvv", "ssn");
 
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{8,}");
     private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");

@@ -50,13 +50,27 @@ public final class RefusedCredentialsRecorder {
         }
         ObjectNode arguments = Json.object();
         arguments.put("httpMethod", httpMethod);
-        arguments.put("credential", presented.bearer().get().chars().filter(c -> c == '.').count() == 2
-                ? "bearer JWT" : "bearer key");
-        ToolCall call = new ToolCall(UUID.randomUUID().toString(), clock.instant(), sessionId, Credentials.NONE,
-                Optional.empty(), Optional.empty(), AUTHENTICATE, arguments, ToolAnnotations.NONE, Optional.empty(),
-                Json.object(), UpstreamAuth.NONE);
-        CallOutcome outcome = CallOutcome.blocked(Decision.blocked(BlockReason.AUTHENTICATION, "identity",
-                Optional.empty(), "Tollgate refused the credentials: " + reason));
+        arguments.put(
+                "credential",
+                presented.bearer().get().chars().filter(c -> c == '.').count() == 2 ? "bearer JWT" : "bearer key");
+        ToolCall call = new ToolCall(
+                UUID.randomUUID().toString(),
+                clock.instant(),
+                sessionId,
+                Credentials.NONE,
+                Optional.empty(),
+                Optional.empty(),
+                AUTHENTICATE,
+                arguments,
+                ToolAnnotations.NONE,
+                Optional.empty(),
+                Json.object(),
+                UpstreamAuth.NONE);
+        CallOutcome outcome = CallOutcome.blocked(Decision.blocked(
+                BlockReason.AUTHENTICATION,
+                "identity",
+                Optional.empty(),
+                "Tollgate refused the credentials: " + reason));
         try {
             long id = store.recordAttempt(call);
             store.recordOutcome(id, call, outcome, Duration.ZERO);

@@ -28,13 +28,17 @@ public final class Retention implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                store.prune(clock.instant().minus(keep), Optional.empty());
-            } catch (AuditUnavailableException | RuntimeException e) {
-                LOG.warn("audit retention could not prune: {}", e.getMessage());
-            }
-        }, FIRST_RUN.toSeconds(), EVERY.toSeconds(), TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        store.prune(clock.instant().minus(keep), Optional.empty());
+                    } catch (AuditUnavailableException | RuntimeException e) {
+                        LOG.warn("audit retention could not prune: {}", e.getMessage());
+                    }
+                },
+                FIRST_RUN.toSeconds(),
+                EVERY.toSeconds(),
+                TimeUnit.SECONDS);
         return new Retention(timer);
     }
 

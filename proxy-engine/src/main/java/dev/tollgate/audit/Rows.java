@@ -14,8 +14,8 @@ final class Rows {
             + "conversation_id, writer_id, decision, rule_name, rule_source, reason, status, latency_us, "
             + "response_size, result_json, seq, prev_hash, record_hash, shadow_decision, shadow_rule";
     /** What a reader selects from a version-1 store, which it must not migrate: no shadow columns yet. */
-    static final String COLUMNS_V1 = COLUMNS.replace("shadow_decision, shadow_rule",
-            "NULL AS shadow_decision, NULL AS shadow_rule");
+    static final String COLUMNS_V1 =
+            COLUMNS.replace("shadow_decision, shadow_rule", "NULL AS shadow_decision, NULL AS shadow_rule");
 
     private Rows() {}
 
@@ -109,18 +109,37 @@ final class Rows {
     }
 
     static StoredRow read(ResultSet rs) throws SQLException {
-        return new StoredRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), nullableLong(rs, 16),
-                nullableLong(rs, 17), rs.getString(18), nullableLong(rs, 19), rs.getString(20), rs.getString(21),
-                rs.getString(22), rs.getString(23));
+        return new StoredRow(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getString(10),
+                rs.getString(11),
+                rs.getString(12),
+                rs.getString(13),
+                rs.getString(14),
+                rs.getString(15),
+                nullableLong(rs, 16),
+                nullableLong(rs, 17),
+                rs.getString(18),
+                nullableLong(rs, 19),
+                rs.getString(20),
+                rs.getString(21),
+                rs.getString(22),
+                rs.getString(23));
     }
 
     /** Reads the head under a row lock, so writers sharing one database chain one after another. */
     static Head lockHead(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT head_seq, head_hash FROM tollgate_audit_chain WHERE id = 1 FOR UPDATE");
-             ResultSet rs = ps.executeQuery()) {
+                        "SELECT head_seq, head_hash FROM tollgate_audit_chain WHERE id = 1 FOR UPDATE");
+                ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("the audit store has no chain head row");
             }
@@ -129,8 +148,8 @@ final class Rows {
     }
 
     static void updateHead(Connection c, Head head) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE tollgate_audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE tollgate_audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1")) {
             ps.setLong(1, head.seq());
             ps.setString(2, head.hash());
             ps.executeUpdate();
@@ -139,7 +158,7 @@ final class Rows {
 
     static long maxId(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM tollgate_audit");
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
     }

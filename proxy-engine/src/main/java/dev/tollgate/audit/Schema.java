@@ -58,7 +58,7 @@ final class Schema {
             return 0;
         }
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT MAX(version) FROM tollgate_audit_schema")) {
+                ResultSet rs = st.executeQuery("SELECT MAX(version) FROM tollgate_audit_schema")) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }

@@ -6,12 +6,12 @@ import java.util.Locale;
  * The few places where H2 and PostgreSQL SQL differ; everything else the store sends is common SQL.
  */
 enum SqlDialect {
-    H2("CHARACTER VARYING(1048576)",
+    H2(
+            "CHARACTER VARYING(1048576)",
             "SELECT NEXT VALUE FOR tollgate_audit_id FROM SYSTEM_RANGE(1, ?)",
             "SHUTDOWN COMPACT"),
-    POSTGRESQL("TEXT",
-            "SELECT nextval('tollgate_audit_id') FROM generate_series(1, ?)",
-            "VACUUM ANALYZE tollgate_audit");
+    POSTGRESQL(
+            "TEXT", "SELECT nextval('tollgate_audit_id') FROM generate_series(1, ?)", "VACUUM ANALYZE tollgate_audit");
 
     /** Longest text the store keeps in one column (H2 caps CHARACTER VARYING at 1 MiB characters). */
     static final int MAX_TEXT_CHARS = 1_000_000;
@@ -56,7 +56,8 @@ enum SqlDialect {
     /** Statements run once after the schema exists, by the writer. */
     String[] writerSetup() {
         if (this == H2) {
-            // WRITE_DELAY 0: a committed record reaches the file at once, so a killed process loses nothing acknowledged.
+            // WRITE_DELAY 0: a committed record reaches the file at once, so a killed process loses nothing
+            // acknowledged.
             return new String[] {"SET WRITE_DELAY 0"};
         }
         return new String[0];

@@ -3,7 +3,6 @@ package dev.tollgate.audit;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +54,9 @@ final class StoreHealth {
     synchronized void failed(Throwable e) {
         String reason = rootCause(e);
         if (downReason == null) {
-            LOG.error("the audit store at {} is down, calls are blocked until it takes records again: {}", location,
+            LOG.error(
+                    "the audit store at {} is down, calls are blocked until it takes records again: {}",
+                    location,
                     reason);
             downReason = reason;
             backoff = FIRST_BACKOFF;

@@ -37,26 +37,109 @@ record StoredRow(
     static final String PENDING = "pending";
 
     StoredRow withId(long newId) {
-        return new StoredRow(newId, timestampMicros, agentId, sessionId, userId, server, tool, argumentsJson,
-                conversationId, writerId, decision, rule, ruleSource, reason, status, latencyMicros, responseSize,
-                resultJson, seq, prevHash, hash, shadowDecision, shadowRule);
+        return new StoredRow(
+                newId,
+                timestampMicros,
+                agentId,
+                sessionId,
+                userId,
+                server,
+                tool,
+                argumentsJson,
+                conversationId,
+                writerId,
+                decision,
+                rule,
+                ruleSource,
+                reason,
+                status,
+                latencyMicros,
+                responseSize,
+                resultJson,
+                seq,
+                prevHash,
+                hash,
+                shadowDecision,
+                shadowRule);
     }
 
     StoredRow completed(String newAgent, String newUser, Completion c) {
-        return new StoredRow(id, timestampMicros, newAgent, sessionId, newUser, server, tool, argumentsJson,
-                conversationId, writerId, c.decision(), c.rule(), c.ruleSource(), c.reason(), c.status(),
-                c.latencyMicros(), c.responseSize(), c.resultJson(), seq, prevHash, hash, c.shadowDecision(),
+        return new StoredRow(
+                id,
+                timestampMicros,
+                newAgent,
+                sessionId,
+                newUser,
+                server,
+                tool,
+                argumentsJson,
+                conversationId,
+                writerId,
+                c.decision(),
+                c.rule(),
+                c.ruleSource(),
+                c.reason(),
+                c.status(),
+                c.latencyMicros(),
+                c.responseSize(),
+                c.resultJson(),
+                seq,
+                prevHash,
+                hash,
+                c.shadowDecision(),
                 c.shadowRule());
     }
 
     StoredRow chained(long newSeq, String newPrev) {
-        StoredRow unhashed = new StoredRow(id, timestampMicros, agentId, sessionId, userId, server, tool, argumentsJson,
-                conversationId, writerId, decision, rule, ruleSource, reason, status, latencyMicros, responseSize,
-                resultJson, newSeq, newPrev, null, shadowDecision, shadowRule);
+        StoredRow unhashed = new StoredRow(
+                id,
+                timestampMicros,
+                agentId,
+                sessionId,
+                userId,
+                server,
+                tool,
+                argumentsJson,
+                conversationId,
+                writerId,
+                decision,
+                rule,
+                ruleSource,
+                reason,
+                status,
+                latencyMicros,
+                responseSize,
+                resultJson,
+                newSeq,
+                newPrev,
+                null,
+                shadowDecision,
+                shadowRule);
         String newHash = ChainHash.of(unhashed, newSeq, newPrev);
-        return new StoredRow(id, timestampMicros, agentId, sessionId, userId, server, tool, argumentsJson,
-                conversationId, writerId, decision, rule, ruleSource, reason, status, latencyMicros, responseSize,
-                resultJson, newSeq, newPrev, newHash, shadowDecision, shadowRule);
+        return new StoredRow(
+                id,
+                timestampMicros,
+                agentId,
+                sessionId,
+                userId,
+                server,
+                tool,
+                argumentsJson,
+                conversationId,
+                writerId,
+                decision,
+                rule,
+                ruleSource,
+                reason,
+                status,
+                latencyMicros,
+                responseSize,
+                resultJson,
+                newSeq,
+                newPrev,
+                newHash,
+                shadowDecision,
+                shadowRule);
     }
 
     boolean complete() {
@@ -72,18 +155,40 @@ record StoredRow(
     }
 
     AuditRecord toRecord() {
-        return new AuditRecord(id, instant(timestampMicros), agentId, sessionId, Optional.ofNullable(userId), server,
-                tool, Json.parse(argumentsJson), decision == null ? PENDING : decision, rule == null ? "" : rule,
-                Optional.ofNullable(ruleSource), reason == null ? "" : reason, status == null ? PENDING : status,
-                latencyMicros == null ? 0 : latencyMicros / 1000.0, responseSize == null ? 0 : responseSize,
+        return new AuditRecord(
+                id,
+                instant(timestampMicros),
+                agentId,
+                sessionId,
+                Optional.ofNullable(userId),
+                server,
+                tool,
+                Json.parse(argumentsJson),
+                decision == null ? PENDING : decision,
+                rule == null ? "" : rule,
+                Optional.ofNullable(ruleSource),
+                reason == null ? "" : reason,
+                status == null ? PENDING : status,
+                latencyMicros == null ? 0 : latencyMicros / 1000.0,
+                responseSize == null ? 0 : responseSize,
                 Optional.ofNullable(conversationId),
                 resultJson == null ? Optional.empty() : Optional.of(Json.parse(resultJson)),
-                prevHash == null ? "" : prevHash, hash == null ? "" : hash, Optional.ofNullable(shadowDecision),
+                prevHash == null ? "" : prevHash,
+                hash == null ? "" : hash,
+                Optional.ofNullable(shadowDecision),
                 Optional.ofNullable(shadowRule));
     }
 
     /** The outcome half of a row, filled in when the call completes; the shadow fields only on a disagreement. */
-    record Completion(String decision, String rule, String ruleSource, String reason, String status,
-                      long latencyMicros, long responseSize, String resultJson, String shadowDecision,
-                      String shadowRule) {}
+    record Completion(
+            String decision,
+            String rule,
+            String ruleSource,
+            String reason,
+            String status,
+            long latencyMicros,
+            long responseSize,
+            String resultJson,
+            String shadowDecision,
+            String shadowRule) {}
 }

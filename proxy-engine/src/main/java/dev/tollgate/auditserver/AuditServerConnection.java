@@ -45,11 +45,12 @@ public final class AuditServerConnection implements UpstreamConnection {
                 result.set("tools", AuditTools.definitions());
                 yield UpstreamResponse.ofResult(result);
             }
-            case "tools/call" -> UpstreamResponse.ofResult(tools.call(params.path("name").asString(""),
-                    params.path("arguments")));
+            case "tools/call" ->
+                UpstreamResponse.ofResult(tools.call(params.path("name").asString(""), params.path("arguments")));
             case "ping" -> UpstreamResponse.ofResult(Json.object());
-            default -> UpstreamResponse.ofError(JsonRpc.error(null, JsonRpc.METHOD_NOT_FOUND,
-                    "Method not found: " + method).get("error"));
+            default ->
+                UpstreamResponse.ofError(JsonRpc.error(null, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method)
+                        .get("error"));
         };
     }
 

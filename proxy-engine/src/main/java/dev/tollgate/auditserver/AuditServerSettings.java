@@ -30,8 +30,10 @@ public record AuditServerSettings(List<String> roles, String source) {
         }
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getKey().equals("roles")) {
-                throw config.sourceMap().error("/auditServer/" + e.getKey(), "unknown key '" + e.getKey()
-                        + "' in auditServer (expected roles)");
+                throw config.sourceMap()
+                        .error(
+                                "/auditServer/" + e.getKey(),
+                                "unknown key '" + e.getKey() + "' in auditServer (expected roles)");
             }
         }
         JsonNode roles = node.path("roles");
@@ -46,8 +48,11 @@ public record AuditServerSettings(List<String> roles, String source) {
             names.add(role.asString());
         }
         if (config.servers().containsKey(SERVER)) {
-            throw config.sourceMap().error("/servers/" + SERVER, "the server name '" + SERVER
-                    + "' is reserved for the audit server (auditServer is configured)");
+            throw config.sourceMap()
+                    .error(
+                            "/servers/" + SERVER,
+                            "the server name '" + SERVER
+                                    + "' is reserved for the audit server (auditServer is configured)");
         }
         return Optional.of(new AuditServerSettings(names, config.sourceMap().location("/auditServer/roles")));
     }

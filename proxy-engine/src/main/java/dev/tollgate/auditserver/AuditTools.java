@@ -34,19 +34,34 @@ final class AuditTools {
     /** The {@code tools/list} entries. */
     static ArrayNode definitions() {
         ArrayNode tools = Json.MAPPER.createArrayNode();
-        ObjectNode search = tool(tools, "search_calls", "Search the audit record of tool calls, newest first. "
-                + "Filters combine; times are ISO-8601 (e.g. 2026-11-24T10:00:00Z). Arguments are shown redacted.");
+        ObjectNode search = tool(
+                tools,
+                "search_calls",
+                "Search the audit record of tool calls, newest first. "
+                        + "Filters combine; times are ISO-8601 (e.g. 2026-11-24T10:00:00Z). Arguments are shown redacted.");
         ObjectNode props = properties(search);
         string(props, "agent", "agent id, e.g. billing-agent");
         string(props, "tool", "server.tool, may use * globs, e.g. payments.issueRefund or payments.*");
         string(props, "user", "end user's subject");
         string(props, "session", "MCP session id");
         string(props, "conversation", "conversation id");
-        props.putObject("decision").put("type", "string").putArray("enum").add("allowed").add("blocked");
-        props.putObject("status").put("type", "string").putArray("enum").add("success").add("error").add("timeout");
+        props.putObject("decision")
+                .put("type", "string")
+                .putArray("enum")
+                .add("allowed")
+                .add("blocked");
+        props.putObject("status")
+                .put("type", "string")
+                .putArray("enum")
+                .add("success")
+                .add("error")
+                .add("timeout");
         string(props, "from", "earliest time, inclusive, ISO-8601");
         string(props, "to", "latest time, exclusive, ISO-8601");
-        props.putObject("limit").put("type", "integer").put("minimum", 1).put("maximum", MAX_LIMIT)
+        props.putObject("limit")
+                .put("type", "integer")
+                .put("minimum", 1)
+                .put("maximum", MAX_LIMIT)
                 .put("description", "at most this many calls (default " + DEFAULT_LIMIT + ")");
 
         ObjectNode get = tool(tools, "get_call", "One recorded call by its id, with its (redacted) result.");
@@ -88,8 +103,11 @@ final class AuditTools {
             return switch (name) {
                 case "search_calls" -> result(calls(store.query(search(arguments))));
                 case "get_call" -> getCall(arguments);
-                case "conversation" -> result(calls(store.query(AuditQuery.builder()
-                        .conversation(requiredText(arguments, "conversation")).limit(Integer.MAX_VALUE).build())));
+                case "conversation" ->
+                    result(calls(store.query(AuditQuery.builder()
+                            .conversation(requiredText(arguments, "conversation"))
+                            .limit(Integer.MAX_VALUE)
+                            .build())));
                 case "verify_chain" -> verify();
                 default -> error("unknown tool " + name);
             };
@@ -99,10 +117,17 @@ final class AuditTools {
     }
 
     private static AuditQuery search(JsonNode a) {
-        AuditQuery.Builder query = AuditQuery.builder().newestFirst(true).agent(text(a, "agent")).tool(text(a, "tool"))
-                .user(text(a, "user")).session(text(a, "session")).conversation(text(a, "conversation"))
-                .decision(oneOf(a, "decision", DECISIONS)).status(oneOf(a, "status", STATUSES))
-                .from(instant(a, "from")).to(instant(a, "to"));
+        AuditQuery.Builder query = AuditQuery.builder()
+                .newestFirst(true)
+                .agent(text(a, "agent"))
+                .tool(text(a, "tool"))
+                .user(text(a, "user"))
+                .session(text(a, "session"))
+                .conversation(text(a, "conversation"))
+                .decision(oneOf(a, "decision", DECISIONS))
+                .status(oneOf(a, "status", STATUSES))
+                .from(instant(a, "from"))
+                .to(instant(a, "to"));
         int limit = a.path("limit").asInt(DEFAULT_LIMIT);
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
@@ -197,7 +222,8 @@ final class AuditTools {
     private static String oneOf(JsonNode a, String field, Set<String> allowed) {
         String v = text(a, field);
         if (v != null && !allowed.contains(v)) {
-            throw new IllegalArgumentException(field + " must be one of " + allowed.stream().sorted().toList());
+            throw new IllegalArgumentException(
+                    field + " must be one of " + allowed.stream().sorted().toList());
         }
         return v;
     }

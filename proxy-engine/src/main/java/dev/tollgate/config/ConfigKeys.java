@@ -17,8 +17,8 @@ public final class ConfigKeys {
     /** A value this table does not look into: a scalar, or a mapping of names the user chooses (headers, env). */
     private static final Spec ANY = new Any();
 
-    private static final Spec JWT_TRUST_KEYS = keys("issuer", "jwksUrl", "publicKey", "publicKeyFile", "audience",
-            "algorithms", "clockSkew");
+    private static final Spec JWT_TRUST_KEYS =
+            keys("issuer", "jwksUrl", "publicKey", "publicKeyFile", "audience", "algorithms", "clockSkew");
 
     private static final Spec RULE = keys("tool", "class", "when");
 
@@ -27,7 +27,8 @@ public final class ConfigKeys {
     /** The whole file: one top-level key per line, so additions from different changes merge cleanly. */
     static final Spec ROOT = keys(
             "listen",
-            "audit", keys("url", "redact", "retention"),
+            "audit",
+            keys("url", "redact", "retention"),
             "toolNameSeparator",
             "callTimeout",
             "maxRequestBytes",
@@ -39,13 +40,19 @@ public final class ConfigKeys {
             "maxSessions",
             "limitStore",
             "limitStoreFailure",
-            "telemetry", keys("serviceName", "otlp", keys("endpoint", "headers"), "metrics", keys("listen")),
-            "admin", keys("listen", "token"),
-            "pinning", keys("mode", "file"),
-            "approvals", keys("timeout"),
+            "telemetry",
+            keys("serviceName", "otlp", keys("endpoint", "headers"), "metrics", keys("listen")),
+            "admin",
+            keys("listen", "token"),
+            "pinning",
+            keys("mode", "file"),
+            "approvals",
+            keys("timeout"),
             "shadow",
-            "auditServer", keys("roles"),
-            "servers", named(keys(
+            "auditServer",
+            keys("roles"),
+            "servers",
+            named(keys(
                     "url",
                     "command",
                     "headers",
@@ -53,24 +60,39 @@ public final class ConfigKeys {
                     "timeout",
                     "protocol",
                     "namespace",
-                    "circuit", keys("failures", "coolDown"),
-                    "reconnect", keys("initialDelay", "maxDelay"),
+                    "circuit",
+                    keys("failures", "coolDown"),
+                    "reconnect",
+                    keys("initialDelay", "maxDelay"),
                     "auth",
-                    "oauth", keys("issuer", "tokenUrl", "clientId", "clientSecret", "scopes", "resource", "userClaim"))),
-            "agents", named(keys("keys", "roles")),
-            "roles", named(keys(
+                    "oauth",
+                    keys("issuer", "tokenUrl", "clientId", "clientSecret", "scopes", "resource", "userClaim"))),
+            "agents",
+            named(keys("keys", "roles")),
+            "roles",
+            named(keys(
                     "description",
-                    "allow", items(RULE),
-                    "deny", items(RULE),
-                    "approve", items(RULE),
-                    "limits", named(keys("rate", "burst")))),
-            "limits", items(keys("name", "tool", "per", "rate", "burst")),
-            "loopBreaker", keys("enabled", "maxRepeats", "window", "coolDown", "tools", named(LOOP_RULE)),
-            "identity", keys(
+                    "allow",
+                    items(RULE),
+                    "deny",
+                    items(RULE),
+                    "approve",
+                    items(RULE),
+                    "limits",
+                    named(keys("rate", "burst")))),
+            "limits",
+            items(keys("name", "tool", "per", "rate", "burst")),
+            "loopBreaker",
+            keys("enabled", "maxRepeats", "window", "coolDown", "tools", named(LOOP_RULE)),
+            "identity",
+            keys(
                     "resource",
-                    "jwt", with(JWT_TRUST_KEYS, "agentClaim", "rolesClaim", "agents", named(keys("roles"))),
-                    "userToken", with(JWT_TRUST_KEYS, "header", "subjectClaim", "groupsClaim", "scopeClaim", "required"),
-                    "oauth", keys("callbackBase", "keyFile", "key", "storeFile", "refreshSkew")));
+                    "jwt",
+                    with(JWT_TRUST_KEYS, "agentClaim", "rolesClaim", "agents", named(keys("roles"))),
+                    "userToken",
+                    with(JWT_TRUST_KEYS, "header", "subjectClaim", "groupsClaim", "scopeClaim", "required"),
+                    "oauth",
+                    keys("callbackBase", "keyFile", "key", "storeFile", "refreshSkew")));
 
     private ConfigKeys() {}
 
@@ -82,8 +104,8 @@ public final class ConfigKeys {
         return problems;
     }
 
-    private static void walk(Spec spec, JsonNode node, String pointer, String path, SourceMap lines,
-                             List<ConfigException> problems) {
+    private static void walk(
+            Spec spec, JsonNode node, String pointer, String path, SourceMap lines, List<ConfigException> problems) {
         if (spec instanceof Keys k && node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 String childPointer = pointer + "/" + escape(e.getKey());
@@ -97,7 +119,12 @@ public final class ConfigKeys {
             }
         } else if (spec instanceof Named n && node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                walk(n.each(), e.getValue(), pointer + "/" + escape(e.getKey()), path + "." + e.getKey(), lines,
+                walk(
+                        n.each(),
+                        e.getValue(),
+                        pointer + "/" + escape(e.getKey()),
+                        path + "." + e.getKey(),
+                        lines,
                         problems);
             }
         } else if (spec instanceof Items i && node.isArray()) {
@@ -119,8 +146,11 @@ public final class ConfigKeys {
                 closest = candidate;
             }
         }
-        String hint = closest != null ? "did you mean '" + closest + "'?"
-                : "expected one of " + String.join(", ", known.keys().keySet().stream().sorted().toList());
+        String hint = closest != null
+                ? "did you mean '" + closest + "'?"
+                : "expected one of "
+                        + String.join(
+                                ", ", known.keys().keySet().stream().sorted().toList());
         return "unknown key '" + key + "' " + where + " (" + hint + ")";
     }
 

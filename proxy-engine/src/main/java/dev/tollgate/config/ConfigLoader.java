@@ -103,9 +103,12 @@ public final class ConfigLoader {
         for (Map.Entry<String, JsonNode> e : serversNode.properties()) {
             ServerConfig server = server(e.getKey(), e.getValue(), callTimeout, lines);
             if (!server.namespaced() && transparent != null) {
-                throw lines.error("/servers/" + e.getKey() + "/namespace", "servers '" + transparent + "' and '"
-                        + e.getKey() + "' both have namespace: false; their tool, prompt and resource names could "
-                        + "collide, so at most one server may keep its own names");
+                throw lines.error(
+                        "/servers/" + e.getKey() + "/namespace",
+                        "servers '" + transparent + "' and '"
+                                + e.getKey()
+                                + "' both have namespace: false; their tool, prompt and resource names could "
+                                + "collide, so at most one server may keep its own names");
             }
             if (!server.namespaced()) {
                 transparent = e.getKey();
@@ -115,11 +118,28 @@ public final class ConfigLoader {
         Map<String, AgentConfig> agents = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : root.path("agents").properties()) {
             String p = "/agents/" + e.getKey();
-            agents.put(e.getKey(), new AgentConfig(e.getKey(), strings(e.getValue().path("keys"), p + "/keys", lines),
-                    strings(e.getValue().path("roles"), p + "/roles", lines)));
+            agents.put(
+                    e.getKey(),
+                    new AgentConfig(
+                            e.getKey(),
+                            strings(e.getValue().path("keys"), p + "/keys", lines),
+                            strings(e.getValue().path("roles"), p + "/roles", lines)));
         }
-        return new TollgateConfig(path, host, port, auditUrl, separator, servers, agents, redact,
-                strings(root.path("allowedOrigins"), "/allowedOrigins", lines), callTimeout, maxBody, root, text, lines);
+        return new TollgateConfig(
+                path,
+                host,
+                port,
+                auditUrl,
+                separator,
+                servers,
+                agents,
+                redact,
+                strings(root.path("allowedOrigins"), "/allowedOrigins", lines),
+                callTimeout,
+                maxBody,
+                root,
+                text,
+                lines);
     }
 
     private static ServerConfig server(String name, JsonNode node, Duration defaultTimeout, SourceMap lines) {
@@ -128,9 +148,11 @@ public final class ConfigLoader {
             throw lines.error(p, "server '" + name + "' must be a mapping with url or command");
         }
         if (name.contains(".")) {
-            throw lines.error(p, "server name '" + name + "' must not contain '.' (policy addresses tools as server.tool)");
+            throw lines.error(
+                    p, "server name '" + name + "' must not contain '.' (policy addresses tools as server.tool)");
         }
-        Optional<String> url = node.hasNonNull("url") ? Optional.of(node.get("url").asString()) : Optional.empty();
+        Optional<String> url =
+                node.hasNonNull("url") ? Optional.of(node.get("url").asString()) : Optional.empty();
         List<String> command = strings(node.path("command"), p + "/command", lines);
         if (url.isEmpty() && command.isEmpty()) {
             throw lines.error(p, "server '" + name + "' needs either url or command");
@@ -140,20 +162,30 @@ public final class ConfigLoader {
         }
         JsonNode protocol = node.path("protocol");
         if (!protocol.isMissingNode() && !ServerConfig.PROTOCOL_SETTINGS.contains(protocol.asString(""))) {
-            throw lines.error(p + "/protocol", "server '" + name + "' protocol must be one of "
-                    + String.join(", ", ServerConfig.PROTOCOL_SETTINGS));
+            throw lines.error(
+                    p + "/protocol",
+                    "server '" + name + "' protocol must be one of "
+                            + String.join(", ", ServerConfig.PROTOCOL_SETTINGS));
         }
         if (!protocol.isMissingNode() && !protocol.asString("").equals(ServerConfig.PROTOCOL_AUTO) && url.isEmpty()) {
-            throw lines.error(p + "/protocol", "server '" + name + "' protocol applies to url servers only; "
-                    + "stdio servers speak the 2025 era");
+            throw lines.error(
+                    p + "/protocol",
+                    "server '" + name + "' protocol applies to url servers only; "
+                            + "stdio servers speak the 2025 era");
         }
         JsonNode namespace = node.path("namespace");
         if (!namespace.isMissingNode() && !namespace.isBoolean()) {
             throw lines.error(p + "/namespace", "server '" + name + "' namespace must be true or false");
         }
         resilience(node, p, lines);
-        return new ServerConfig(name, url, command, stringMap(node.path("headers")), stringMap(node.path("env")),
-                duration(node.path("timeout"), p + "/timeout", defaultTimeout, lines), node);
+        return new ServerConfig(
+                name,
+                url,
+                command,
+                stringMap(node.path("headers")),
+                stringMap(node.path("env")),
+                duration(node.path("timeout"), p + "/timeout", defaultTimeout, lines),
+                node);
     }
 
     /** Checks a server's {@code circuit: {failures, coolDown}} and {@code reconnect: {initialDelay, maxDelay}}. */
@@ -163,15 +195,17 @@ public final class ConfigLoader {
             keys(circuit, pointer + "/circuit", List.of("failures", "coolDown"), lines);
             JsonNode failures = circuit.path("failures");
             if (!failures.isMissingNode() && !(failures.canConvertToInt() && failures.asInt() >= 0)) {
-                throw lines.error(pointer + "/circuit/failures", "circuit failures must be a whole number >= 0 (0 turns the circuit off)");
+                throw lines.error(
+                        pointer + "/circuit/failures",
+                        "circuit failures must be a whole number >= 0 (0 turns the circuit off)");
             }
             duration(circuit.path("coolDown"), pointer + "/circuit/coolDown", Duration.ZERO, lines);
         }
         JsonNode reconnect = server.path("reconnect");
         if (!reconnect.isMissingNode()) {
             keys(reconnect, pointer + "/reconnect", List.of("initialDelay", "maxDelay"), lines);
-            Duration initial = duration(reconnect.path("initialDelay"), pointer + "/reconnect/initialDelay",
-                    Duration.ofSeconds(1), lines);
+            Duration initial = duration(
+                    reconnect.path("initialDelay"), pointer + "/reconnect/initialDelay", Duration.ofSeconds(1), lines);
             if (initial.isZero()) {
                 throw lines.error(pointer + "/reconnect/initialDelay", "reconnect initialDelay must be more than 0");
             }
@@ -185,7 +219,8 @@ public final class ConfigLoader {
         }
         for (String key : node.propertyNames()) {
             if (!known.contains(key)) {
-                throw lines.error(pointer + "/" + key, "unknown key '" + key + "' (expected " + String.join(", ", known) + ")");
+                throw lines.error(
+                        pointer + "/" + key, "unknown key '" + key + "' (expected " + String.join(", ", known) + ")");
             }
         }
     }
@@ -201,8 +236,9 @@ public final class ConfigLoader {
             StringBuilder out = new StringBuilder();
             while (m.find()) {
                 String var = m.group(1);
-                String resolved = environment.apply(var).orElseThrow(() ->
-                        lines.error(pointer, "environment variable " + var + " is not set"));
+                String resolved = environment
+                        .apply(var)
+                        .orElseThrow(() -> lines.error(pointer, "environment variable " + var + " is not set"));
                 m.appendReplacement(out, Matcher.quoteReplacement(resolved));
             }
             m.appendTail(out);

@@ -13,7 +13,8 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher m = FORM.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a duration like 500ms, 30s, 2m, 1h or 90d, got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "expected a duration like 500ms, 30s, 2m, 1h or 90d, got '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

@@ -11,8 +11,14 @@ import tools.jackson.databind.JsonNode;
  * ({@code command}). {@code headers}/{@code env} hold injected credentials, already resolved.
  * {@code raw} keeps the whole YAML entry for features that read more keys (auth: oauth, ...).
  */
-public record ServerConfig(String name, Optional<String> url, List<String> command, Map<String, String> headers,
-                           Map<String, String> env, Duration timeout, JsonNode raw) {
+public record ServerConfig(
+        String name,
+        Optional<String> url,
+        List<String> command,
+        Map<String, String> headers,
+        Map<String, String> env,
+        Duration timeout,
+        JsonNode raw) {
     /** The default {@code protocol}: probe {@code server/discover}, fall back to {@code initialize}. */
     public static final String PROTOCOL_AUTO = "auto";
     /** The values {@code servers.NAME.protocol} takes: auto, or the era to pin. */

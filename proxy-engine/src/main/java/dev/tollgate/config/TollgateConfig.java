@@ -36,13 +36,39 @@ public record TollgateConfig(
     }
 
     public TollgateConfig withListenPort(int port) {
-        return new TollgateConfig(file, listenHost, port, auditUrl, toolNameSeparator, servers, agents, redactKeys,
-                allowedOrigins, callTimeout, maxBodyBytes, root, text, sourceMap);
+        return new TollgateConfig(
+                file,
+                listenHost,
+                port,
+                auditUrl,
+                toolNameSeparator,
+                servers,
+                agents,
+                redactKeys,
+                allowedOrigins,
+                callTimeout,
+                maxBodyBytes,
+                root,
+                text,
+                sourceMap);
     }
 
     public TollgateConfig withAuditUrl(String url) {
-        return new TollgateConfig(file, listenHost, listenPort, url, toolNameSeparator, servers, agents, redactKeys,
-                allowedOrigins, callTimeout, maxBodyBytes, root, text, sourceMap);
+        return new TollgateConfig(
+                file,
+                listenHost,
+                listenPort,
+                url,
+                toolNameSeparator,
+                servers,
+                agents,
+                redactKeys,
+                allowedOrigins,
+                callTimeout,
+                maxBodyBytes,
+                root,
+                text,
+                sourceMap);
     }
 
     /** Where the agents' conversation transcripts (JSON Lines) are read from: {@code transcripts/} beside the file. */

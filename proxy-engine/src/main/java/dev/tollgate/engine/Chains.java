@@ -23,10 +23,19 @@ import java.util.function.Supplier;
  */
 final class Chains {
     /** The links, one per concern, as the engine built them from the configuration. */
-    record Links(Interceptor audit, Interceptor identity, Interceptor shadow, Interceptor policy, Interceptor rateLimit,
-                 Interceptor loopBreaker, Interceptor approval, Interceptor history,
-                 Interceptor credentialInjection, List<Interceptor> upstreamTokens,
-                 Interceptor forwarding, Interceptor unknownTool) {
+    record Links(
+            Interceptor audit,
+            Interceptor identity,
+            Interceptor shadow,
+            Interceptor policy,
+            Interceptor rateLimit,
+            Interceptor loopBreaker,
+            Interceptor approval,
+            Interceptor history,
+            Interceptor credentialInjection,
+            List<Interceptor> upstreamTokens,
+            Interceptor forwarding,
+            Interceptor unknownTool) {
         Links {
             upstreamTokens = List.copyOf(upstreamTokens);
         }
@@ -48,10 +57,7 @@ final class Chains {
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());
         Pipeline calls = new Pipeline(links, snapshots);
-        Pipeline unknownTools = new Pipeline(List.of(
-                l.audit(),
-                l.identity(),
-                l.unknownTool()), snapshots);
+        Pipeline unknownTools = new Pipeline(List.of(l.audit(), l.identity(), l.unknownTool()), snapshots);
         return new GatewayPipelines(calls, unknownTools);
     }
 
@@ -61,8 +67,8 @@ final class Chains {
      * and loop breaker see the call as the {@code original} agent's, so a re-send cannot sidestep that agent's
      * limits or a tripped breaker.
      */
-    static Pipeline replay(Links l, Supplier<CallSnapshot> snapshots,
-                           Function<ToolCall, Optional<AgentIdentity>> original) {
+    static Pipeline replay(
+            Links l, Supplier<CallSnapshot> snapshots, Function<ToolCall, Optional<AgentIdentity>> original) {
         List<Interceptor> links = new ArrayList<>(List.of(
                 l.audit(),
                 l.policy(),
@@ -76,10 +82,12 @@ final class Chains {
     }
 
     /** The same chains with an observing link (telemetry) in front of every other, when there is one. */
-    static GatewayPipelines observed(GatewayPipelines pipelines, Optional<Interceptor> observer,
-                                     Supplier<CallSnapshot> snapshots) {
-        return observer.map(o -> new GatewayPipelines(observed(pipelines.calls(), observer, snapshots),
-                observed(pipelines.unknownTools(), observer, snapshots))).orElse(pipelines);
+    static GatewayPipelines observed(
+            GatewayPipelines pipelines, Optional<Interceptor> observer, Supplier<CallSnapshot> snapshots) {
+        return observer.map(o -> new GatewayPipelines(
+                        observed(pipelines.calls(), observer, snapshots),
+                        observed(pipelines.unknownTools(), observer, snapshots)))
+                .orElse(pipelines);
     }
 
     static Pipeline observed(Pipeline pipeline, Optional<Interceptor> observer, Supplier<CallSnapshot> snapshots) {

@@ -37,16 +37,25 @@ final class PipelineReplayer implements CallReplayer {
     private final Pipeline chain;
     /** The original agent of each re-send in flight, by call id, for the rate limit and loop breaker. */
     private final Map<String, AgentIdentity> originals = new ConcurrentHashMap<>();
+
     private final PolicyHolder policy;
     private final UpstreamRegistry upstreams;
     private final AuditStore audit;
     private final Duration timeout;
 
     /** {@code observer} (telemetry) goes in front of the replay chain, as in front of the agents' chains. */
-    PipelineReplayer(Chains.Links links, Supplier<CallSnapshot> snapshots, Optional<Interceptor> observer,
-                     PolicyHolder policy, UpstreamRegistry upstreams, AuditStore audit, Duration timeout) {
-        this.chain = Chains.observed(Chains.replay(links, snapshots,
-                call -> Optional.ofNullable(originals.get(call.callId()))), observer, snapshots);
+    PipelineReplayer(
+            Chains.Links links,
+            Supplier<CallSnapshot> snapshots,
+            Optional<Interceptor> observer,
+            PolicyHolder policy,
+            UpstreamRegistry upstreams,
+            AuditStore audit,
+            Duration timeout) {
+        this.chain = Chains.observed(
+                Chains.replay(links, snapshots, call -> Optional.ofNullable(originals.get(call.callId()))),
+                observer,
+                snapshots);
         this.policy = policy;
         this.upstreams = upstreams;
         this.audit = audit;
@@ -59,16 +68,27 @@ final class PipelineReplayer implements CallReplayer {
             throw new ResendRefusedException("The recorded arguments of " + record.qualifiedTool()
                     + " contain a redacted value, so the call cannot be re-sent as it was made.");
         }
-        AgentIdentity original = policy.get().agent(record.agentId()).orElseThrow(() -> new ResendRefusedException(
-                "Agent " + record.agentId() + " is not configured in this Tollgate, so the roles to re-send "
-                        + record.qualifiedTool() + " under are unknown."));
+        AgentIdentity original = policy.get()
+                .agent(record.agentId())
+                .orElseThrow(() -> new ResendRefusedException(
+                        "Agent " + record.agentId() + " is not configured in this Tollgate, so the roles to re-send "
+                                + record.qualifiedTool() + " under are unknown."));
         AgentIdentity replay = replayOf(original);
         ToolRef ref = new ToolRef(record.server(), record.tool());
         String sessionId = "replay-" + UUID.randomUUID();
-        ToolCall call = new ToolCall(UUID.randomUUID().toString(), Instant.now(), sessionId, Credentials.NONE,
-                Optional.of(replay), Optional.empty(), ref, record.arguments().deepCopy(),
+        ToolCall call = new ToolCall(
+                UUID.randomUUID().toString(),
+                Instant.now(),
+                sessionId,
+                Credentials.NONE,
+                Optional.of(replay),
+                Optional.empty(),
+                ref,
+                record.arguments().deepCopy(),
                 upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE),
-                record.conversationId(), Json.object(), UpstreamAuth.NONE);
+                record.conversationId(),
+                Json.object(),
+                UpstreamAuth.NONE);
         CallOutcome outcome;
         originals.put(call.callId(), original);
         try {
@@ -76,8 +96,8 @@ final class PipelineReplayer implements CallReplayer {
         } finally {
             originals.remove(call.callId());
         }
-        Optional<Long> auditId = outcome.auditId().isPresent() ? Optional.of(outcome.auditId().getAsLong())
-                : Optional.empty();
+        Optional<Long> auditId =
+                outcome.auditId().isPresent() ? Optional.of(outcome.auditId().getAsLong()) : Optional.empty();
         return new Resent(outcome, auditId);
     }
 

@@ -30,8 +30,10 @@ final class Snapshots implements Supplier<CallSnapshot> {
      * Registers with {@code policy} before anyone else, so listeners after it already see the new snapshot.
      * {@code governing} is the policy calls are decided with, made from the compiled one (the pins applied to it).
      */
-    Snapshots(PolicyHolder policy, Function<TollgateConfig, Authenticator> authenticators,
-              Function<CompiledPolicy, Policy> governing) {
+    Snapshots(
+            PolicyHolder policy,
+            Function<TollgateConfig, Authenticator> authenticators,
+            Function<CompiledPolicy, Policy> governing) {
         this.policy = policy;
         this.authenticators = authenticators;
         this.governing = governing;
@@ -40,7 +42,10 @@ final class Snapshots implements Supplier<CallSnapshot> {
     }
 
     private CallSnapshot snapshot(CompiledPolicy compiled) {
-        return new CallSnapshot(authenticators.apply(compiled.config()), governing.apply(compiled), compiled.limits(),
+        return new CallSnapshot(
+                authenticators.apply(compiled.config()),
+                governing.apply(compiled),
+                compiled.limits(),
                 compiled.loopBreaker());
     }
 

@@ -6,14 +6,14 @@ import dev.tollgate.approval.ApprovalDesk;
 import dev.tollgate.approval.ApprovalInterceptor;
 import dev.tollgate.approval.ApprovalSettings;
 import dev.tollgate.audit.AuditInterceptor;
-import dev.tollgate.auditserver.AuditServerConnection;
-import dev.tollgate.auditserver.AuditServerSettings;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.audit.HeaderMismatchRecorder;
 import dev.tollgate.audit.RefusedCredentialsRecorder;
 import dev.tollgate.audit.Retention;
+import dev.tollgate.auditserver.AuditServerConnection;
+import dev.tollgate.auditserver.AuditServerSettings;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.Durations;
 import dev.tollgate.config.TollgateConfig;
@@ -26,7 +26,6 @@ import dev.tollgate.gateway.UnknownToolInterceptor;
 import dev.tollgate.history.CallLedger;
 import dev.tollgate.history.HistoryInterceptor;
 import dev.tollgate.identity.Authenticator;
-import dev.tollgate.json.Json;
 import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.IdentityConfig;
 import dev.tollgate.identity.IdentityInterceptor;
@@ -34,28 +33,29 @@ import dev.tollgate.identity.IdentityServices;
 import dev.tollgate.identity.ProtectedResourceMetadataHandler;
 import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.UserTokenVerifier;
+import dev.tollgate.json.Json;
 import dev.tollgate.loopbreaker.LoopBreakerInterceptor;
-import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.pinning.PinnedPolicy;
 import dev.tollgate.pinning.PinningSettings;
 import dev.tollgate.pinning.ToolPins;
-import dev.tollgate.policy.FilePolicyControl;
+import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.policy.CompiledPolicy;
+import dev.tollgate.policy.FilePolicyControl;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
-import dev.tollgate.ratelimit.RateLimitInterceptor;
 import dev.tollgate.ratelimit.LimitStoreSettings;
+import dev.tollgate.ratelimit.RateLimitInterceptor;
 import dev.tollgate.ratelimit.redis.LimitBackends;
-import dev.tollgate.telemetry.Telemetry;
-import dev.tollgate.session.SessionListener;
 import dev.tollgate.session.SessionEndRecorder;
 import dev.tollgate.session.SessionLimits;
+import dev.tollgate.session.SessionListener;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.shadow.ShadowControl;
 import dev.tollgate.shadow.ShadowInterceptor;
 import dev.tollgate.shadow.ShadowPolicy;
+import dev.tollgate.telemetry.Telemetry;
 import dev.tollgate.transport.AgentHttpServer;
 import dev.tollgate.transport.McpHttpHandler;
 import dev.tollgate.transport.OriginPolicy;
@@ -107,10 +107,20 @@ public final class TollgateEngine implements Engine {
     private final Optional<ShadowPolicy> shadow;
     private final Deque<AutoCloseable> resources;
 
-    private TollgateEngine(EventBus events, AuditStore audit, PolicyHolder policy, UpstreamRegistry upstreams,
-                           SessionRegistry sessions, McpGateway gateway, Snapshots snapshots,
-                           Optional<AgentHttpServer> http, CallReplayer replayer, ToolPins pins,
-                           ApprovalDesk approvals, Optional<ShadowPolicy> shadow, Deque<AutoCloseable> resources) {
+    private TollgateEngine(
+            EventBus events,
+            AuditStore audit,
+            PolicyHolder policy,
+            UpstreamRegistry upstreams,
+            SessionRegistry sessions,
+            McpGateway gateway,
+            Snapshots snapshots,
+            Optional<AgentHttpServer> http,
+            CallReplayer replayer,
+            ToolPins pins,
+            ApprovalDesk approvals,
+            Optional<ShadowPolicy> shadow,
+            Deque<AutoCloseable> resources) {
         this.events = events;
         this.audit = audit;
         this.policy = policy;
@@ -124,7 +134,10 @@ public final class TollgateEngine implements Engine {
         this.pins = pins;
         this.approvals = approvals;
         this.shadow = shadow;
-        this.policyControl = new FilePolicyControl(policy, new ConfigLoader(), audit,
+        this.policyControl = new FilePolicyControl(
+                policy,
+                new ConfigLoader(),
+                audit,
                 ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
     }
 
@@ -152,13 +165,15 @@ public final class TollgateEngine implements Engine {
             Clock clock = Clock.systemUTC();
             EventBus events = push(opened, new EventBus());
             AuditStore audit = push(opened, openAudit(config));
-            audit.onAvailability((up, detail) -> events.publish(new EngineEvent.AuditStoreChanged(clock.instant(), up,
-                    detail)));
+            audit.onAvailability(
+                    (up, detail) -> events.publish(new EngineEvent.AuditStoreChanged(clock.instant(), up, detail)));
             PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
             LimitBackends limitBackends = push(opened, LimitBackends.open(config));
             AtomicReference<UpstreamRegistry> registry = new AtomicReference<>();
-            Telemetry telemetry = push(opened, Telemetry.start(config, events, limitBackends.limiter()::fillLevels,
-                    () -> upstreamStates(registry.get())));
+            Telemetry telemetry = push(
+                    opened,
+                    Telemetry.start(
+                            config, events, limitBackends.limiter()::fillLevels, () -> upstreamStates(registry.get())));
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
             }
@@ -180,10 +195,13 @@ public final class TollgateEngine implements Engine {
             pins.observe(upstreams.tools());
             pins.watch();
             Policy governing = new PinnedPolicy(policy.live(), pins);
-            Snapshots snapshots = new Snapshots(policy, loaded -> {
-                TollgateConfig bound = loaded.withListenPort(boundPort.get());
-                return IdentityConfig.from(bound).authenticator(bound);
-            }, compiled -> new PinnedPolicy(compiled, pins));
+            Snapshots snapshots = new Snapshots(
+                    policy,
+                    loaded -> {
+                        TollgateConfig bound = loaded.withListenPort(boundPort.get());
+                        return IdentityConfig.from(bound).authenticator(bound);
+                    },
+                    compiled -> new PinnedPolicy(compiled, pins));
             Authenticator authenticator = snapshots.authenticator();
             Optional<ShadowPolicy> shadow = ShadowPolicy.open(config, new ConfigLoader(), clock);
             shadow.ifPresent(s -> push(opened, s));
@@ -192,10 +210,18 @@ public final class TollgateEngine implements Engine {
             approvals.clearStale();
             Optional<AdminSettings> admin = AdminSettings.from(config);
             if (admin.isPresent()) {
-                PolicyControl control = new FilePolicyControl(policy, new ConfigLoader(), audit,
-                        ref -> upstreams.tool(ref).map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE));
-                push(opened, AdminServer.start(admin.get(), events, () -> adminStatus(config, upstreams), control,
-                        audit, clock));
+                PolicyControl control = new FilePolicyControl(
+                        policy,
+                        new ConfigLoader(),
+                        audit,
+                        ref -> upstreams
+                                .tool(ref)
+                                .map(UpstreamTool::annotations)
+                                .orElse(ToolAnnotations.NONE));
+                push(
+                        opened,
+                        AdminServer.start(
+                                admin.get(), events, () -> adminStatus(config, upstreams), control, audit, clock));
             }
             SessionRegistry sessions = push(opened, new SessionRegistry(SessionLimits.from(config)));
             Optional<Duration> retention = auditRetention(config);
@@ -205,8 +231,11 @@ public final class TollgateEngine implements Engine {
             sessions.addListener(identityServices.sessionListener());
             sessions.addListener(new SessionEndRecorder(audit, events, clock));
 
-            GatewaySettings settings = new GatewaySettings(config.toolNameSeparator(), config.callTimeout(),
-                    config.root().path("listPageSize").asInt(100), "0.1.0");
+            GatewaySettings settings = new GatewaySettings(
+                    config.toolNameSeparator(),
+                    config.callTimeout(),
+                    config.root().path("listPageSize").asInt(100),
+                    "0.1.0");
             CallLedger history = CallLedger.seededFrom(audit);
             Chains.Links links = new Chains.Links(
                     new AuditInterceptor(audit, events, clock),
@@ -216,17 +245,28 @@ public final class TollgateEngine implements Engine {
                     new RateLimitInterceptor(limitBackends.limiter(), clock),
                     new LoopBreakerInterceptor(limitBackends.repeats(), events, clock),
                     new ApprovalInterceptor(history, approvals, audit.redactor(), clock),
-                    new HistoryInterceptor(history, audit.redactor(), () -> policy.get().usesHistory()
-                            || candidate.get().map(CompiledPolicy::usesHistory).orElse(false)),
+                    new HistoryInterceptor(
+                            history,
+                            audit.redactor(),
+                            () -> policy.get().usesHistory()
+                                    || candidate
+                                            .get()
+                                            .map(CompiledPolicy::usesHistory)
+                                            .orElse(false)),
                     new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
-            McpGateway gateway = new McpGateway(upstreams, () -> governing, () -> authenticator,
-                    Chains.observed(Chains.build(links, snapshots), telemetry.link(), snapshots), sessions, settings);
+            McpGateway gateway = new McpGateway(
+                    upstreams,
+                    () -> governing,
+                    () -> authenticator,
+                    Chains.observed(Chains.build(links, snapshots), telemetry.link(), snapshots),
+                    sessions,
+                    settings);
             pins.onChange(gateway::policyChanged);
-            CallReplayer replayer = new PipelineReplayer(links, snapshots, telemetry.link(), policy, upstreams, audit,
-                    config.callTimeout());
+            CallReplayer replayer = new PipelineReplayer(
+                    links, snapshots, telemetry.link(), policy, upstreams, audit, config.callTimeout());
             policy.onChange((previous, next) -> {
                 shadow.ifPresent(s -> s.follow(next.config()));
                 gateway.policyChanged();
@@ -234,18 +274,29 @@ public final class TollgateEngine implements Engine {
 
             Optional<AgentHttpServer> http = Optional.empty();
             if (withHttp) {
-                String userTokenHeader = identity.userToken().map(UserTokenSettings::header)
-                        .orElse(UserTokenSettings.DEFAULT_HEADER);
-                McpHttpHandler handler = new McpHttpHandler(gateway, sessions, () -> authenticator,
-                        new OriginPolicy(config.allowedOrigins(), allowedHosts(config),
-                                OriginPolicy.isLoopback(config.listenHost())), config.maxBodyBytes(), userTokenHeader);
+                String userTokenHeader =
+                        identity.userToken().map(UserTokenSettings::header).orElse(UserTokenSettings.DEFAULT_HEADER);
+                McpHttpHandler handler = new McpHttpHandler(
+                        gateway,
+                        sessions,
+                        () -> authenticator,
+                        new OriginPolicy(
+                                config.allowedOrigins(),
+                                allowedHosts(config),
+                                OriginPolicy.isLoopback(config.listenHost())),
+                        config.maxBodyBytes(),
+                        userTokenHeader);
                 handler.onRefusedCredentials(new RefusedCredentialsRecorder(audit, events, clock)::refused);
-                handler.onHeaderMismatch(new HeaderMismatchRecorder(audit, events,
-                        audit.redactor(), name -> gateway.names()
-                                .parse(name, upstreams.serverNames()).orElseGet(() -> gateway.names().guess(name)),
+                handler.onHeaderMismatch(new HeaderMismatchRecorder(
+                        audit,
+                        events,
+                        audit.redactor(),
+                        name -> gateway.names()
+                                .parse(name, upstreams.serverNames())
+                                .orElseGet(() -> gateway.names().guess(name)),
                         clock)::refused);
-                AgentHttpServer server = push(opened,
-                        new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
+                AgentHttpServer server =
+                        push(opened, new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
                 identityServices.handlers().forEach((path, route) -> {
                     if (!path.startsWith(BearerChallenge.WELL_KNOWN_PATH)) {
                         server.addRoute(path, route);
@@ -263,14 +314,16 @@ public final class TollgateEngine implements Engine {
                 TollgateConfig boundConfig = config.withListenPort(server.port());
                 IdentityConfig boundIdentity = IdentityConfig.from(boundConfig);
                 snapshots.refresh();
-                ProtectedResourceMetadataHandler metadata = new ProtectedResourceMetadataHandler(boundIdentity.metadata());
+                ProtectedResourceMetadataHandler metadata =
+                        new ProtectedResourceMetadataHandler(boundIdentity.metadata());
                 server.addRoute(BearerChallenge.WELL_KNOWN_PATH, metadata);
                 server.addRoute(BearerChallenge.WELL_KNOWN_PATH + "/mcp", metadata);
                 http = Optional.of(server);
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
-            return new TollgateEngine(events, audit, policy, upstreams, sessions, gateway, snapshots, http, replayer,
-                    pins, approvals, shadow, opened);
+            return new TollgateEngine(
+                    events, audit, policy, upstreams, sessions, gateway, snapshots, http, replayer, pins, approvals,
+                    shadow, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -284,8 +337,9 @@ public final class TollgateEngine implements Engine {
         try {
             return AuditStores.open(config);
         } catch (AuditUnavailableException e) {
-            throw new IllegalStateException("cannot open the audit store " + AuditStores.redactUrl(config.auditUrl())
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot open the audit store " + AuditStores.redactUrl(config.auditUrl()) + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -306,8 +360,12 @@ public final class TollgateEngine implements Engine {
     private static JsonNode adminStatus(TollgateConfig config, UpstreamRegistry upstreams) {
         ObjectNode status = Json.object();
         status.put("auditUrl", AuditStores.redactUrl(config.auditUrl()));
-        status.put("limitStore", LimitStoreSettings.from(config).redisUrl().map(AuditStores::redactUrl)
-                .orElse("memory"));
+        status.put(
+                "limitStore",
+                LimitStoreSettings.from(config)
+                        .redisUrl()
+                        .map(AuditStores::redactUrl)
+                        .orElse("memory"));
         ArrayNode servers = status.putArray("upstreams");
         for (UpstreamStatus s : upstreams.statuses()) {
             ObjectNode server = servers.addObject();

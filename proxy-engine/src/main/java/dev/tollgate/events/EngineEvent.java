@@ -22,7 +22,8 @@ public sealed interface EngineEvent {
     record CallCompleted(Instant at, AuditRecord record) implements EngineEvent {}
 
     /** The loop breaker stopped an agent repeating one call: the shape of the refund incident. */
-    record LoopBreakerTripped(Instant at, String agentId, String tool, int repeats, String window) implements EngineEvent {}
+    record LoopBreakerTripped(Instant at, String agentId, String tool, int repeats, String window)
+            implements EngineEvent {}
 
     /** A new policy took effect, or a candidate was refused (then {@code problem} says why). */
     record PolicyReloaded(Instant at, boolean applied, String problem) implements EngineEvent {}

@@ -11,7 +11,8 @@ final class Cursors {
     private Cursors() {}
 
     static String encode(int offset) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((PREFIX + offset).getBytes(StandardCharsets.UTF_8));
     }
 

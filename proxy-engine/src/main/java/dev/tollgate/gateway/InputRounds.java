@@ -23,7 +23,8 @@ final class InputRounds {
 
     /** Remembers the state of an {@code input_required} result given to the agent. */
     void answered(String agent, ToolRef tool, JsonNode result, Instant now) {
-        if (!"input_required".equals(result.path("resultType").asString("")) || !result.path("requestState").isString()) {
+        if (!"input_required".equals(result.path("resultType").asString(""))
+                || !result.path("requestState").isString()) {
             return;
         }
         if (issued.size() >= MAX) {

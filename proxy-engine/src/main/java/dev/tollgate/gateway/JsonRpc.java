@@ -14,17 +14,25 @@ public final class JsonRpc {
     public static final int INTERNAL_ERROR = -32603;
     /** Transport-level refusals (no session, unauthenticated) carry this implementation-defined code. */
     public static final int SERVER_ERROR = -32000;
+
     public static final int SESSION_NOT_FOUND = -32001;
     /** MCP's code for a resource URI that no server knows. */
     public static final int RESOURCE_NOT_FOUND = -32002;
 
     /** What a parsed JSON value is, as JSON-RPC sees it. */
-    public enum Kind { REQUEST, NOTIFICATION, RESPONSE, INVALID }
+    public enum Kind {
+        REQUEST,
+        NOTIFICATION,
+        RESPONSE,
+        INVALID
+    }
 
     private JsonRpc() {}
 
     public static Kind kind(JsonNode message) {
-        if (message == null || !message.isObject() || !"2.0".equals(message.path("jsonrpc").asString(""))) {
+        if (message == null
+                || !message.isObject()
+                || !"2.0".equals(message.path("jsonrpc").asString(""))) {
             return Kind.INVALID;
         }
         JsonNode method = message.get("method");

@@ -65,20 +65,33 @@ public final class McpGateway {
     private final InputRounds rounds = new InputRounds();
 
     /** Visibility is decided by the roles the session's agent had when it connected. */
-    public McpGateway(UpstreamRegistry upstreams, Supplier<Policy> policy, GatewayPipelines pipelines,
-                      SessionRegistry sessions, GatewaySettings settings) {
+    public McpGateway(
+            UpstreamRegistry upstreams,
+            Supplier<Policy> policy,
+            GatewayPipelines pipelines,
+            SessionRegistry sessions,
+            GatewaySettings settings) {
         this(upstreams, policy, Optional.empty(), pipelines, sessions, settings);
     }
 
     /** Visibility follows the authenticator in force, so roles changed by a config reload apply at once. */
-    public McpGateway(UpstreamRegistry upstreams, Supplier<Policy> policy, Supplier<Authenticator> authenticator,
-                      GatewayPipelines pipelines, SessionRegistry sessions, GatewaySettings settings) {
+    public McpGateway(
+            UpstreamRegistry upstreams,
+            Supplier<Policy> policy,
+            Supplier<Authenticator> authenticator,
+            GatewayPipelines pipelines,
+            SessionRegistry sessions,
+            GatewaySettings settings) {
         this(upstreams, policy, Optional.of(authenticator), pipelines, sessions, settings);
     }
 
-    private McpGateway(UpstreamRegistry upstreams, Supplier<Policy> policy,
-                       Optional<Supplier<Authenticator>> authenticator,
-                      GatewayPipelines pipelines, SessionRegistry sessions, GatewaySettings settings) {
+    private McpGateway(
+            UpstreamRegistry upstreams,
+            Supplier<Policy> policy,
+            Optional<Supplier<Authenticator>> authenticator,
+            GatewayPipelines pipelines,
+            SessionRegistry sessions,
+            GatewaySettings settings) {
         this.policy = policy;
         this.authenticator = authenticator;
         this.pipelines = pipelines;
@@ -137,7 +150,8 @@ public final class McpGateway {
 
     /** Answers {@code initialize}: negotiates the version and records the client's capabilities. */
     public JsonNode initialize(AgentSession session, JsonNode params) {
-        String version = ProtocolVersions.negotiate(params.path("protocolVersion").asString(""));
+        String version =
+                ProtocolVersions.negotiate(params.path("protocolVersion").asString(""));
         session.initialized(version, params.path("capabilities"), params.path("clientInfo"));
         ObjectNode result = Json.object();
         result.put("protocolVersion", version);
@@ -150,8 +164,10 @@ public final class McpGateway {
         ObjectNode info = result.putObject("serverInfo");
         info.put("name", "tollgate");
         info.put("version", settings.version());
-        result.put("instructions", "Tollgate governs these tools: calls are authenticated, checked against policy, "
-                + "rate limited and audited. A blocked call answers with isError and the rule that blocked it.");
+        result.put(
+                "instructions",
+                "Tollgate governs these tools: calls are authenticated, checked against policy, "
+                        + "rate limited and audited. A blocked call answers with isError and the rule that blocked it.");
         return result;
     }
 
@@ -181,8 +197,13 @@ public final class McpGateway {
         }
     }
 
-    private JsonNode dispatch(AgentSession session, JsonNode id, String method, JsonNode params, RequestScope scope,
-                              CancellationSignal cancellation) {
+    private JsonNode dispatch(
+            AgentSession session,
+            JsonNode id,
+            String method,
+            JsonNode params,
+            RequestScope scope,
+            CancellationSignal cancellation) {
         switch (method) {
             case "ping":
                 return JsonRpc.result(id, Json.object());
@@ -235,12 +256,16 @@ public final class McpGateway {
 
     /** The servers whose tools, resources and prompts the session's agent may see. */
     public List<String> visibleServers(AgentSession session) {
-        return servers().stream().filter(server -> serverVisible(session, server)).toList();
+        return servers().stream()
+                .filter(server -> serverVisible(session, server))
+                .toList();
     }
 
     /** What the upstream said it can do (its initialize or server/discover answer), empty when not connected. */
     public JsonNode upstreamCapabilities(String server) {
-        return connection(server).map(c -> c.initializeResult().path("capabilities")).orElseGet(Json::object);
+        return connection(server)
+                .map(c -> c.initializeResult().path("capabilities"))
+                .orElseGet(Json::object);
     }
 
     /** Handles a notification from the agent. */
@@ -270,14 +295,18 @@ public final class McpGateway {
     public void response(AgentSession session, JsonNode message) {
         Optional<AgentSession.PendingRelay> pending = session.takeRelay(message.get("id"));
         if (pending.isEmpty()) {
-            LOG.debug("agent {} answered a request Tollgate did not relay", session.agent().agentId());
+            LOG.debug(
+                    "agent {} answered a request Tollgate did not relay",
+                    session.agent().agentId());
             return;
         }
         ObjectNode answer = (ObjectNode) message.deepCopy();
         answer.set("id", pending.get().upstreamId());
         Optional<UpstreamConnection> connection = connection(pending.get().server());
         if (connection.isEmpty()) {
-            LOG.warn("upstream {} went away before the agent answered its request", pending.get().server());
+            LOG.warn(
+                    "upstream {} went away before the agent answered its request",
+                    pending.get().server());
             return;
         }
         connection.get().respond(answer);
@@ -330,8 +359,8 @@ public final class McpGateway {
         return out;
     }
 
-    private JsonNode callTool(AgentSession session, JsonNode params, RequestScope scope,
-                              CancellationSignal cancellation) {
+    private JsonNode callTool(
+            AgentSession session, JsonNode params, RequestScope scope, CancellationSignal cancellation) {
         JsonNode nameNode = params.get("name");
         if (nameNode == null || !nameNode.isString() || nameNode.asString().isEmpty()) {
             throw new InvalidParams("tools/call needs params.name, the tool's name as tools/list gave it");
@@ -343,9 +372,11 @@ public final class McpGateway {
         } else if (!arguments.isObject()) {
             throw new InvalidParams("tools/call params.arguments must be an object");
         }
-        ObjectNode meta = params.path("_meta").isObject() ? ((ObjectNode) params.get("_meta")).deepCopy() : Json.object();
+        ObjectNode meta =
+                params.path("_meta").isObject() ? ((ObjectNode) params.get("_meta")).deepCopy() : Json.object();
         Optional<String> conversation = Optional.ofNullable(meta.get(CONVERSATION_META))
-                .filter(JsonNode::isString).map(JsonNode::asString)
+                .filter(JsonNode::isString)
+                .map(JsonNode::asString)
                 .or(scope::conversationHeader)
                 .filter(s -> !s.isBlank());
         List<String> tollgateKeys = new ArrayList<>();
@@ -360,7 +391,8 @@ public final class McpGateway {
         }
 
         Optional<ToolRef> routed = names.parse(name, servers());
-        if (session.isStateless() && routed.isPresent()
+        if (session.isStateless()
+                && routed.isPresent()
                 && rounds.continues(session.agent().agentId(), routed.get(), params, Instant.now())) {
             meta.put(ModernCallParams.LATER_ROUND, true);
         }
@@ -373,16 +405,33 @@ public final class McpGateway {
             annotations = listed.map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE);
         }
         ToolRef ref = routed.orElseGet(() -> names.guess(name));
-        ToolCall call = new ToolCall(UUID.randomUUID().toString(), Instant.now(), session.id(), session.credentials(),
-                Optional.of(session.agent()), Optional.empty(), ref, arguments, annotations, conversation, meta,
+        ToolCall call = new ToolCall(
+                UUID.randomUUID().toString(),
+                Instant.now(),
+                session.id(),
+                session.credentials(),
+                Optional.of(session.agent()),
+                Optional.empty(),
+                ref,
+                arguments,
+                annotations,
+                conversation,
+                meta,
                 UpstreamAuth.NONE);
-        CallContext context = new CallContext(session.protocolVersion(),
-                new RelayChannel(session, ref.server(), scope.related()), settings.callTimeout(), cancellation);
+        CallContext context = new CallContext(
+                session.protocolVersion(),
+                new RelayChannel(session, ref.server(), scope.related()),
+                settings.callTimeout(),
+                cancellation);
         CallOutcome outcome;
         try {
             outcome = (known ? pipelines.calls() : pipelines.unknownTools()).execute(call, context);
         } catch (RuntimeException e) {
-            LOG.error("the pipeline failed on {} for agent {}", ref, session.agent().agentId(), e);
+            LOG.error(
+                    "the pipeline failed on {} for agent {}",
+                    ref,
+                    session.agent().agentId(),
+                    e);
             return CallOutcome.errorResult("Tollgate could not complete the call to " + name + ": internal error.");
         }
         JsonNode result = outcome.result();
@@ -461,7 +510,8 @@ public final class McpGateway {
             if (result.path("contents").isArray()) {
                 for (JsonNode content : result.get("contents")) {
                     if (content.isObject() && content.path("uri").isString()) {
-                        ((ObjectNode) content).put("uri", names.uri(server, content.get("uri").asString()));
+                        ((ObjectNode) content)
+                                .put("uri", names.uri(server, content.get("uri").asString()));
                     }
                 }
             }
@@ -469,8 +519,8 @@ public final class McpGateway {
     }
 
     /** Relays a 2025-era resource (un)subscription to the server that owns the URI; updates reach the agent. */
-    private JsonNode subscription(AgentSession session, JsonNode id, String method, JsonNode params,
-                                  RequestScope scope) {
+    private JsonNode subscription(
+            AgentSession session, JsonNode id, String method, JsonNode params, RequestScope scope) {
         String uri = params.path("uri").asString("");
         Optional<ToolRef> target = names.parseUri(uri, servers());
         if (target.isEmpty() || !serverVisible(session, target.get().server())) {
@@ -478,7 +528,7 @@ public final class McpGateway {
         }
         ObjectNode forwarded = ((ObjectNode) params).deepCopy();
         forwarded.put("uri", target.get().tool());
-        return forward(session, id, target.get().server(), method, forwarded, scope, result -> { });
+        return forward(session, id, target.get().server(), method, forwarded, scope, result -> {});
     }
 
     private static JsonNode resourceNotFound(JsonNode id, String uri) {
@@ -495,7 +545,7 @@ public final class McpGateway {
         }
         ObjectNode forwarded = ((ObjectNode) params).deepCopy();
         forwarded.put("name", target.get().tool());
-        return forward(session, id, target.get().server(), "prompts/get", forwarded, scope, result -> { });
+        return forward(session, id, target.get().server(), "prompts/get", forwarded, scope, result -> {});
     }
 
     private JsonNode complete(AgentSession session, JsonNode id, JsonNode params, RequestScope scope) {
@@ -515,26 +565,41 @@ public final class McpGateway {
         if (target.isEmpty() || !serverVisible(session, target.get().server())) {
             return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown completion reference");
         }
-        return forward(session, id, target.get().server(), "completion/complete", forwarded, scope, result -> { });
+        return forward(session, id, target.get().server(), "completion/complete", forwarded, scope, result -> {});
     }
 
     private interface ResultRewrite {
         void apply(JsonNode result);
     }
 
-    private JsonNode forward(AgentSession session, JsonNode id, String server, String method, JsonNode params,
-                             RequestScope scope, ResultRewrite rewrite) {
+    private JsonNode forward(
+            AgentSession session,
+            JsonNode id,
+            String server,
+            String method,
+            JsonNode params,
+            RequestScope scope,
+            ResultRewrite rewrite) {
         Optional<UpstreamConnection> connection = connection(server);
         if (connection.isEmpty()) {
             return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "upstream server " + server + " is not connected");
         }
         UpstreamResponse response;
         try {
-            response = connection.get().request(method, params, new RequestOptions(Map.of(), settings.callTimeout(),
-                    new RelayChannel(session, server, scope.related())));
+            response = connection
+                    .get()
+                    .request(
+                            method,
+                            params,
+                            new RequestOptions(
+                                    Map.of(),
+                                    settings.callTimeout(),
+                                    new RelayChannel(session, server, scope.related())));
         } catch (UpstreamException e) {
-            return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "upstream server " + server
-                    + (e.timedOut() ? " timed out" : " failed") + ": " + e.getMessage());
+            return JsonRpc.error(
+                    id,
+                    JsonRpc.INTERNAL_ERROR,
+                    "upstream server " + server + (e.timedOut() ? " timed out" : " failed") + ": " + e.getMessage());
         }
         if (response.error().isPresent()) {
             return JsonRpc.errorObject(id, response.error().get());
@@ -559,7 +624,9 @@ public final class McpGateway {
         int offset = 0;
         JsonNode cursor = params.get("cursor");
         if (cursor != null && !cursor.isNull()) {
-            offset = Optional.of(cursor).filter(JsonNode::isString).flatMap(c -> Cursors.decode(c.asString()))
+            offset = Optional.of(cursor)
+                    .filter(JsonNode::isString)
+                    .flatMap(c -> Cursors.decode(c.asString()))
                     .orElseThrow(() -> new InvalidParams("invalid cursor"));
         }
         ObjectNode result = Json.object();
@@ -591,10 +658,11 @@ public final class McpGateway {
                     }
                 }
             }
-            case RESOURCES -> broadcast(change.server(),
-                    JsonRpc.notification("notifications/resources/list_changed", null));
-            case PROMPTS -> broadcast(change.server(), JsonRpc.notification("notifications/prompts/list_changed", null));
-            default -> { }
+            case RESOURCES ->
+                broadcast(change.server(), JsonRpc.notification("notifications/resources/list_changed", null));
+            case PROMPTS ->
+                broadcast(change.server(), JsonRpc.notification("notifications/prompts/list_changed", null));
+            default -> {}
         }
     }
 
@@ -606,9 +674,15 @@ public final class McpGateway {
             String method = message.path("method").asString("");
             if (method.equals("notifications/message")) {
                 relayLog(server, message);
-            } else if (method.equals("notifications/resources/updated") && message.path("params").path("uri").isString()) {
+            } else if (method.equals("notifications/resources/updated")
+                    && message.path("params").path("uri").isString()) {
                 ObjectNode copy = (ObjectNode) message.deepCopy();
-                ((ObjectNode) copy.get("params")).put("uri", names.uri(server, message.path("params").path("uri").asString()));
+                ((ObjectNode) copy.get("params"))
+                        .put(
+                                "uri",
+                                names.uri(
+                                        server,
+                                        message.path("params").path("uri").asString()));
                 broadcast(server, copy);
             }
         }
@@ -644,7 +718,12 @@ public final class McpGateway {
     private static JsonNode logFrom(String server, JsonNode message) {
         ObjectNode copy = (ObjectNode) message.deepCopy();
         if (copy.get("params") instanceof ObjectNode p) {
-            p.put("logger", server + (p.path("logger").isString() ? "/" + p.get("logger").asString() : ""));
+            p.put(
+                    "logger",
+                    server
+                            + (p.path("logger").isString()
+                                    ? "/" + p.get("logger").asString()
+                                    : ""));
         }
         return copy;
     }
@@ -670,12 +749,16 @@ public final class McpGateway {
             case "elicitation/create" -> "elicitation";
             default -> "";
         };
-        Optional<AgentSession> target = capability.isEmpty() ? Optional.empty() : sessions.active().stream()
-                .filter(s -> s.hasClientCapability(capability) && serverVisible(s, server))
-                .max(Comparator.comparing(AgentSession::lastActive));
+        Optional<AgentSession> target = capability.isEmpty()
+                ? Optional.empty()
+                : sessions.active().stream()
+                        .filter(s -> s.hasClientCapability(capability) && serverVisible(s, server))
+                        .max(Comparator.comparing(AgentSession::lastActive));
         if (target.isEmpty()) {
-            connection.get().respond(JsonRpc.error(request.get("id"), JsonRpc.METHOD_NOT_FOUND,
-                    "no connected agent can answer " + method));
+            connection
+                    .get()
+                    .respond(JsonRpc.error(
+                            request.get("id"), JsonRpc.METHOD_NOT_FOUND, "no connected agent can answer " + method));
             return;
         }
         new RelayChannel(target.get(), server, target.get().outbound()).send(request);
@@ -726,9 +809,13 @@ public final class McpGateway {
 
         /** A stateless agent cannot be asked anything mid-request, so the upstream hears that at once. */
         private void refuseStateless(JsonNode request) {
-            connection(server).ifPresent(c -> c.respond(JsonRpc.error(request.get("id"), JsonRpc.METHOD_NOT_FOUND,
-                    "the agent speaks MCP " + session.protocolVersion() + ", which has no server-to-client requests; "
-                            + request.path("method").asString() + " cannot be relayed")));
+            connection(server)
+                    .ifPresent(c -> c.respond(JsonRpc.error(
+                            request.get("id"),
+                            JsonRpc.METHOD_NOT_FOUND,
+                            "the agent speaks MCP " + session.protocolVersion()
+                                    + ", which has no server-to-client requests; "
+                                    + request.path("method").asString() + " cannot be relayed")));
         }
     }
 }

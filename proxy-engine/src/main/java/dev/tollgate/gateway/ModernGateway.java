@@ -16,8 +16,13 @@ import tools.jackson.databind.node.ObjectNode;
  * the 2025 era uses, so policy, limits and audit apply identically.
  */
 public final class ModernGateway {
-    private static final Set<String> CACHEABLE = Set.of("server/discover", "tools/list", "prompts/list",
-            "resources/list", "resources/templates/list", "resources/read");
+    private static final Set<String> CACHEABLE = Set.of(
+            "server/discover",
+            "tools/list",
+            "prompts/list",
+            "resources/list",
+            "resources/templates/list",
+            "resources/read");
 
     private final McpGateway gateway;
     private final String version;
@@ -70,8 +75,10 @@ public final class ModernGateway {
                 break;
             }
         }
-        result.put("instructions", "Tollgate governs these tools: calls are authenticated, checked against policy, "
-                + "rate limited and audited. A blocked call answers with isError and the rule that blocked it.");
+        result.put(
+                "instructions",
+                "Tollgate governs these tools: calls are authenticated, checked against policy, "
+                        + "rate limited and audited. A blocked call answers with isError and the rule that blocked it.");
         result.putObject("_meta").set(ModernProtocol.SERVER_INFO_KEY, serverInfo());
         return result;
     }

@@ -34,13 +34,32 @@ public final class ModernProtocol {
     public static final int UNSUPPORTED_VERSION = -32022;
 
     /** The revision's request methods; every other method (initialize, ping, logging/setLevel, ...) is gone. */
-    public static final Set<String> METHODS = Set.of("tools/call", "tools/list", "prompts/get", "prompts/list",
-            "resources/list", "resources/templates/list", "resources/read", "completion/complete", "server/discover",
+    public static final Set<String> METHODS = Set.of(
+            "tools/call",
+            "tools/list",
+            "prompts/get",
+            "prompts/list",
+            "resources/list",
+            "resources/templates/list",
+            "resources/read",
+            "completion/complete",
+            "server/discover",
             "subscriptions/listen");
 
     /** The body field each method's {@code Mcp-Name} header mirrors. */
-    private static final Map<String, String> NAME_SOURCE = Map.of("tools/call", "name", "prompts/get", "name",
-            "resources/read", "uri", "tasks/get", "taskId", "tasks/update", "taskId", "tasks/cancel", "taskId");
+    private static final Map<String, String> NAME_SOURCE = Map.of(
+            "tools/call",
+            "name",
+            "prompts/get",
+            "name",
+            "resources/read",
+            "uri",
+            "tasks/get",
+            "taskId",
+            "tasks/update",
+            "taskId",
+            "tasks/cancel",
+            "taskId");
 
     private static final String BASE64_PREFIX = "=?base64?";
     private static final String BASE64_SUFFIX = "?=";
@@ -70,25 +89,30 @@ public final class ModernProtocol {
 
     /** The value the {@code Mcp-Name} header must carry for this request, when the method has one. */
     public static Optional<String> nameValue(String method, JsonNode params) {
-        return nameField(method).map(field -> params == null ? null : params.get(field))
-                .filter(JsonNode::isString).map(JsonNode::asString);
+        return nameField(method)
+                .map(field -> params == null ? null : params.get(field))
+                .filter(JsonNode::isString)
+                .map(JsonNode::asString);
     }
 
     /** A header value as sent: printable ASCII as is, anything else in the revision's Base64 sentinel. */
     public static String encodeHeaderValue(String value) {
-        boolean plain = !value.isEmpty() && value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)
+        boolean plain = !value.isEmpty()
+                && value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)
                 && !value.startsWith(BASE64_PREFIX);
         if (plain) {
             return value;
         }
-        return BASE64_PREFIX + Base64.getEncoder().encodeToString(
-                value.getBytes(StandardCharsets.UTF_8)) + BASE64_SUFFIX;
+        return BASE64_PREFIX
+                + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))
+                + BASE64_SUFFIX;
     }
 
     /** A received header value decoded; empty when it carries a malformed Base64 sentinel. */
     public static Optional<String> decodeHeaderValue(String value) {
         String trimmed = value.strip();
-        if (!(trimmed.startsWith(BASE64_PREFIX) && trimmed.endsWith(BASE64_SUFFIX)
+        if (!(trimmed.startsWith(BASE64_PREFIX)
+                && trimmed.endsWith(BASE64_SUFFIX)
                 && trimmed.length() >= BASE64_PREFIX.length() + BASE64_SUFFIX.length())) {
             return Optional.of(trimmed);
         }
@@ -98,8 +122,10 @@ public final class ModernProtocol {
             if (!Base64.getEncoder().encodeToString(bytes).equals(encoded)) {
                 return Optional.empty();
             }
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                    .decode(ByteBuffer.wrap(bytes)).toString());
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString());
         } catch (IllegalArgumentException | CharacterCodingException e) {
             return Optional.empty();
         }

@@ -84,7 +84,8 @@ public final class NameScheme {
                 continue;
             }
             String prefix = server + separator;
-            if (name.startsWith(prefix) && name.length() > prefix.length()
+            if (name.startsWith(prefix)
+                    && name.length() > prefix.length()
                     && (best == null || server.length() > best.length())) {
                 best = server;
             }
@@ -114,8 +115,7 @@ public final class NameScheme {
      */
     public Optional<ToolRef> parseUri(String uri, Collection<String> servers) {
         Optional<ToolRef> prefixed = parsePrefixedUri(uri, servers);
-        return prefixed.isPresent() ? prefixed
-                : transparent.ownerOfUri(uri).map(server -> new ToolRef(server, uri));
+        return prefixed.isPresent() ? prefixed : transparent.ownerOfUri(uri).map(server -> new ToolRef(server, uri));
     }
 
     private Optional<ToolRef> parsePrefixedUri(String uri, Collection<String> servers) {

@@ -9,6 +9,7 @@ public final class ProtocolVersions {
     public static final String V2025_11_25 = "2025-11-25";
     /** Newest first. */
     public static final List<String> SUPPORTED = List.of(V2025_11_25, V2025_06_18, V2025_03_26);
+
     public static final String LATEST = V2025_11_25;
     /** What the Streamable HTTP spec says to assume when a request names no version. */
     public static final String ASSUMED_WITHOUT_HEADER = V2025_03_26;

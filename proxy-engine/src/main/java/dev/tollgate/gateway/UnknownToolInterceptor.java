@@ -16,9 +16,13 @@ public final class UnknownToolInterceptor implements Interceptor {
 
     @Override
     public CallOutcome intercept(Chain chain) {
-        String asCalled = chain.call().tool().server().isEmpty() ? chain.call().tool().tool()
+        String asCalled = chain.call().tool().server().isEmpty()
+                ? chain.call().tool().tool()
                 : names.name(chain.call().tool().server(), chain.call().tool().tool());
-        return CallOutcome.blocked(Decision.blocked(BlockReason.UNKNOWN_TOOL, "unknown tool", Optional.empty(),
+        return CallOutcome.blocked(Decision.blocked(
+                BlockReason.UNKNOWN_TOOL,
+                "unknown tool",
+                Optional.empty(),
                 "Tollgate blocked " + asCalled + ": no upstream server offers a tool of that name; "
                         + "call tools/list for the tools you may use."));
     }

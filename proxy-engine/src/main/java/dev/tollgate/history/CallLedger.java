@@ -18,10 +18,14 @@ import tools.jackson.databind.JsonNode;
 public final class CallLedger implements CallHistory {
     /** Tallies kept in memory at most; beyond this the least recently used are re-read from the store when needed. */
     public static final int DEFAULT_CAPACITY = 20_000;
+
     private static final int SEED_LIMIT = 1_000_000;
 
     /** Which kind of grouping a tally belongs to. */
-    public enum Scope { SESSION, CONVERSATION }
+    public enum Scope {
+        SESSION,
+        CONVERSATION
+    }
 
     private record Key(Scope scope, String id) {}
 
@@ -32,7 +36,7 @@ public final class CallLedger implements CallHistory {
     }
 
     /** Seeds nothing: history starts empty (tests, previews that feed every call themselves). */
-    public static final Seed NO_SEED = (scope, id, add) -> { };
+    public static final Seed NO_SEED = (scope, id, add) -> {};
 
     private final Seed seed;
     private final Map<Key, Tally> tallies;
@@ -49,17 +53,20 @@ public final class CallLedger implements CallHistory {
 
     /** A ledger that seeds from the allowed calls in {@code store}. */
     public static CallLedger seededFrom(AuditStore store) {
-        return new CallLedger((scope, id, add) -> {
-            AuditQuery.Builder query = AuditQuery.builder().decision("allowed").limit(SEED_LIMIT);
-            if (scope == Scope.SESSION) {
-                query.session(id);
-            } else {
-                query.conversation(id);
-            }
-            for (AuditRecord record : store.query(query.build())) {
-                add.accept(record.qualifiedTool(), record.arguments());
-            }
-        }, DEFAULT_CAPACITY);
+        return new CallLedger(
+                (scope, id, add) -> {
+                    AuditQuery.Builder query =
+                            AuditQuery.builder().decision("allowed").limit(SEED_LIMIT);
+                    if (scope == Scope.SESSION) {
+                        query.session(id);
+                    } else {
+                        query.conversation(id);
+                    }
+                    for (AuditRecord record : store.query(query.build())) {
+                        add.accept(record.qualifiedTool(), record.arguments());
+                    }
+                },
+                DEFAULT_CAPACITY);
     }
 
     /** Adds an allowed call (with its arguments as recorded) to its session's and conversation's tallies. */
@@ -75,7 +82,9 @@ public final class CallLedger implements CallHistory {
 
     @Override
     public HistoryView conversation(ToolCall call) {
-        return call.conversationId().map(c -> lazy(new Key(Scope.CONVERSATION, c))).orElse(HistoryView.EMPTY);
+        return call.conversationId()
+                .map(c -> lazy(new Key(Scope.CONVERSATION, c)))
+                .orElse(HistoryView.EMPTY);
     }
 
     /** Looks the tally up only when a condition actually asks, so conditions without history functions cost nothing. */

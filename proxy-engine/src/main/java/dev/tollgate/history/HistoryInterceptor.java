@@ -27,7 +27,10 @@ public final class HistoryInterceptor implements Interceptor {
     public CallOutcome intercept(Chain chain) {
         ToolCall call = chain.call();
         if (needed.getAsBoolean()) {
-            ledger.record(call.sessionId(), call.conversationId(), call.tool().qualified(),
+            ledger.record(
+                    call.sessionId(),
+                    call.conversationId(),
+                    call.tool().qualified(),
                     redactor.redact(call.arguments()));
         }
         return chain.proceed(call);

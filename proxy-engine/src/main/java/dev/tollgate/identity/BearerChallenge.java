@@ -18,8 +18,8 @@ public final class BearerChallenge {
 
     /** The challenge for a refused credential. */
     public static String invalidToken(String baseUrl, String description) {
-        return "Bearer error=\"invalid_token\", error_description=\"" + quote(description)
-                + "\", resource_metadata=\"" + quote(metadataUrl(baseUrl)) + "\"";
+        return "Bearer error=\"invalid_token\", error_description=\"" + quote(description) + "\", resource_metadata=\""
+                + quote(metadataUrl(baseUrl)) + "\"";
     }
 
     /** Chooses between the two from what the agent presented. */
@@ -34,7 +34,8 @@ public final class BearerChallenge {
     }
 
     public static Optional<String> description(Authenticator.AuthResult result) {
-        return result instanceof Authenticator.AuthResult.Refused refused ? Optional.of(refused.message())
+        return result instanceof Authenticator.AuthResult.Refused refused
+                ? Optional.of(refused.message())
                 : Optional.empty();
     }
 

@@ -24,7 +24,8 @@ public final class CompositeAuthenticator implements Authenticator {
         if (byKey instanceof AuthResult.Authenticated || jwt.isEmpty()) {
             return byKey;
         }
-        if (credentials.bearer().isPresent() && looksLikeJwt(credentials.bearer().get())) {
+        if (credentials.bearer().isPresent()
+                && looksLikeJwt(credentials.bearer().get())) {
             return jwt.get().authenticate(credentials);
         }
         return byKey;

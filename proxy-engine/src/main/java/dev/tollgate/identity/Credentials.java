@@ -15,7 +15,7 @@ public record Credentials(Optional<String> bearer, Optional<String> userToken) {
 
     @Override
     public String toString() {
-        return "Credentials[bearer=" + (bearer.isPresent() ? "***" : "none")
-                + ", userToken=" + (userToken.isPresent() ? "***" : "none") + "]";
+        return "Credentials[bearer=" + (bearer.isPresent() ? "***" : "none") + ", userToken="
+                + (userToken.isPresent() ? "***" : "none") + "]";
     }
 }

@@ -22,16 +22,23 @@ import tools.jackson.databind.JsonNode;
  * The {@code identity:} section of the config file: the resource identifier of this Tollgate, agent JWTs,
  * end-user tokens, and where per-user OAuth keeps its tokens. The {@code agents:} API keys stay where they are.
  */
-public record IdentityConfig(String resource, Optional<JwtAgentSettings> jwt, Optional<UserTokenSettings> userToken,
-                             OAuthStoreSettings oauth) {
+public record IdentityConfig(
+        String resource,
+        Optional<JwtAgentSettings> jwt,
+        Optional<UserTokenSettings> userToken,
+        OAuthStoreSettings oauth) {
 
     /** Where per-user tokens are kept and how early they are refreshed; the callback is Tollgate's own URL. */
-    public record OAuthStoreSettings(Optional<String> callbackBase, Optional<Path> keyFile, Optional<String> key,
-                                     Optional<Path> storeFile, Duration refreshSkew) {
+    public record OAuthStoreSettings(
+            Optional<String> callbackBase,
+            Optional<Path> keyFile,
+            Optional<String> key,
+            Optional<Path> storeFile,
+            Duration refreshSkew) {
         @Override
         public String toString() {
-            return "OAuthStoreSettings[callbackBase=" + callbackBase + ", keyFile=" + keyFile
-                    + ", key=" + (key.isPresent() ? "***" : "none") + ", storeFile=" + storeFile + "]";
+            return "OAuthStoreSettings[callbackBase=" + callbackBase + ", keyFile=" + keyFile + ", key="
+                    + (key.isPresent() ? "***" : "none") + ", storeFile=" + storeFile + "]";
         }
     }
 
@@ -56,19 +63,22 @@ public record IdentityConfig(String resource, Optional<JwtAgentSettings> jwt, Op
             JwtTrust trust = trust(j, p, List.of(resource), lines);
             Map<String, List<String>> agents = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : j.path("agents").properties()) {
-                agents.put(e.getKey(), strings(e.getValue().path("roles"), p + "/agents/" + e.getKey() + "/roles", lines));
+                agents.put(
+                        e.getKey(), strings(e.getValue().path("roles"), p + "/agents/" + e.getKey() + "/roles", lines));
             }
-            jwt = Optional.of(new JwtAgentSettings(trust, text(j, "agentClaim", p, lines).orElse("sub"), agents,
-                    text(j, "rolesClaim", p, lines)));
+            jwt = Optional.of(new JwtAgentSettings(
+                    trust, text(j, "agentClaim", p, lines).orElse("sub"), agents, text(j, "rolesClaim", p, lines)));
         }
         Optional<UserTokenSettings> user = Optional.empty();
         if (node.has("userToken")) {
             JsonNode u = node.get("userToken");
             String p = "/identity/userToken";
             if (!u.has("audience")) {
-                throw lines.error(p, "identity.userToken.audience is required (the client id the IdP issues user tokens to)");
+                throw lines.error(
+                        p, "identity.userToken.audience is required (the client id the IdP issues user tokens to)");
             }
-            user = Optional.of(new UserTokenSettings(trust(u, p, List.of(), lines),
+            user = Optional.of(new UserTokenSettings(
+                    trust(u, p, List.of(), lines),
                     text(u, "header", p, lines).orElse(UserTokenSettings.DEFAULT_HEADER),
                     text(u, "subjectClaim", p, lines).orElse("sub"),
                     text(u, "groupsClaim", p, lines).orElse("groups"),
@@ -82,7 +92,9 @@ public record IdentityConfig(String resource, Optional<JwtAgentSettings> jwt, Op
                 text(o, "keyFile", op, lines).map(IdentityConfig::path),
                 text(o, "key", op, lines),
                 text(o, "storeFile", op, lines).map(IdentityConfig::path),
-                text(o, "refreshSkew", op, lines).map(s -> duration(s, op + "/refreshSkew", lines)).orElse(DEFAULT_SKEW));
+                text(o, "refreshSkew", op, lines)
+                        .map(s -> duration(s, op + "/refreshSkew", lines))
+                        .orElse(DEFAULT_SKEW));
         return new IdentityConfig(resource, jwt, user, oauth);
     }
 
@@ -96,10 +108,12 @@ public record IdentityConfig(String resource, Optional<JwtAgentSettings> jwt, Op
             try {
                 pem = Optional.of(Files.readString(path(pemFile.get())));
             } catch (IOException e) {
-                throw lines.error(p + "/publicKeyFile", "cannot read public key file " + pemFile.get() + ": " + e.getMessage());
+                throw lines.error(
+                        p + "/publicKeyFile", "cannot read public key file " + pemFile.get() + ": " + e.getMessage());
             }
         }
-        List<String> audience = j.has("audience") ? strings(j.get("audience"), p + "/audience", lines) : defaultAudience;
+        List<String> audience =
+                j.has("audience") ? strings(j.get("audience"), p + "/audience", lines) : defaultAudience;
         List<JWSAlgorithm> algorithms = new ArrayList<>();
         if (j.has("algorithms")) {
             for (String a : strings(j.get("algorithms"), p + "/algorithms", lines)) {
@@ -108,7 +122,9 @@ public record IdentityConfig(String resource, Optional<JwtAgentSettings> jwt, Op
         } else {
             algorithms.addAll(JwtTrust.DEFAULT_ALGORITHMS);
         }
-        Duration skew = text(j, "clockSkew", p, lines).map(s -> duration(s, p + "/clockSkew", lines)).orElse(DEFAULT_SKEW);
+        Duration skew = text(j, "clockSkew", p, lines)
+                .map(s -> duration(s, p + "/clockSkew", lines))
+                .orElse(DEFAULT_SKEW);
         try {
             return new JwtTrust(issuer, jwks, pem, Set.copyOf(audience), algorithms, skew);
         } catch (IllegalArgumentException e) {
@@ -180,7 +196,7 @@ public record IdentityConfig(String resource, Optional<JwtAgentSettings> jwt, Op
 
     /** The metadata document describing this Tollgate (RFC 9728). */
     public ProtectedResourceMetadata metadata() {
-        return new ProtectedResourceMetadata(resource, jwt.map(s -> List.of(s.trust().issuer())).orElse(List.of()),
-                List.of());
+        return new ProtectedResourceMetadata(
+                resource, jwt.map(s -> List.of(s.trust().issuer())).orElse(List.of()), List.of());
     }
 }

@@ -52,7 +52,8 @@ public final class IdentityInterceptor implements Interceptor {
                 }
                 call = call.withUser(((UserTokenVerifier.Result.Verified) result).user());
             } else if (users.isPresent() && users.get().settings().required()) {
-                return blocked("this Tollgate requires the end user's token in " + users.get().settings().header());
+                return blocked("this Tollgate requires the end user's token in "
+                        + users.get().settings().header());
             }
         }
         return chain.proceed(call);

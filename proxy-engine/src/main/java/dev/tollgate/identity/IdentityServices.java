@@ -43,8 +43,12 @@ public final class IdentityServices {
     private final Optional<UserOAuthService> userOAuth;
     private final Optional<ServiceAccountTokens> serviceAccounts;
 
-    private IdentityServices(IdentityConfig identity, Authenticator authenticator, Optional<UserTokenVerifier> users,
-                             Optional<UserOAuthService> userOAuth, Optional<ServiceAccountTokens> serviceAccounts) {
+    private IdentityServices(
+            IdentityConfig identity,
+            Authenticator authenticator,
+            Optional<UserTokenVerifier> users,
+            Optional<UserOAuthService> userOAuth,
+            Optional<ServiceAccountTokens> serviceAccounts) {
         this.identity = identity;
         this.authenticator = authenticator;
         this.users = users;
@@ -65,28 +69,45 @@ public final class IdentityServices {
         IdentityConfig identity = IdentityConfig.from(config);
         Map<String, UpstreamOAuthSettings> upstreams = UpstreamOAuthSettings.from(config);
         OAuthDiscovery discovery = new OAuthDiscovery(new OkHttpClient.Builder()
-                .connectTimeout(5, TimeUnit.SECONDS).readTimeout(15, TimeUnit.SECONDS).build());
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .readTimeout(15, TimeUnit.SECONDS)
+                .build());
         Map<String, UpstreamOAuthSettings> perUser = only(upstreams, UpstreamOAuthSettings.Mode.USER);
         Map<String, UpstreamOAuthSettings> service = only(upstreams, UpstreamOAuthSettings.Mode.CLIENT_CREDENTIALS);
         Duration skew = identity.oauth().refreshSkew();
         Optional<UserOAuthService> userOAuth = Optional.empty();
         if (!perUser.isEmpty()) {
-            SecretKey key = identity.oauth().key().map(TokenKeys::fromBase64)
-                    .orElseGet(() -> TokenKeys.loadOrCreate(identity.oauth().keyFile().orElse(DEFAULT_KEY_FILE)));
-            EncryptedTokenStore store = new EncryptedTokenStore(key, identity.oauth().storeFile());
+            SecretKey key = identity.oauth()
+                    .key()
+                    .map(TokenKeys::fromBase64)
+                    .orElseGet(() ->
+                            TokenKeys.loadOrCreate(identity.oauth().keyFile().orElse(DEFAULT_KEY_FILE)));
+            EncryptedTokenStore store =
+                    new EncryptedTokenStore(key, identity.oauth().storeFile());
             Optional<String> configuredBase = identity.oauth().callbackBase();
-            userOAuth = Optional.of(new UserOAuthService(perUser, discovery, store,
-                    () -> UserOAuthService.callbackUri(configuredBase.orElseGet(boundBaseUrl)), skew, clock));
+            userOAuth = Optional.of(new UserOAuthService(
+                    perUser,
+                    discovery,
+                    store,
+                    () -> UserOAuthService.callbackUri(configuredBase.orElseGet(boundBaseUrl)),
+                    skew,
+                    clock));
         }
-        Optional<ServiceAccountTokens> serviceAccounts = service.isEmpty() ? Optional.empty()
+        Optional<ServiceAccountTokens> serviceAccounts = service.isEmpty()
+                ? Optional.empty()
                 : Optional.of(new ServiceAccountTokens(service, discovery, skew, clock));
-        return new IdentityServices(identity, identity.authenticator(config),
-                identity.userToken().map(UserTokenVerifier::new), userOAuth, serviceAccounts);
+        return new IdentityServices(
+                identity,
+                identity.authenticator(config),
+                identity.userToken().map(UserTokenVerifier::new),
+                userOAuth,
+                serviceAccounts);
     }
 
-    private static Map<String, UpstreamOAuthSettings> only(Map<String, UpstreamOAuthSettings> all,
-                                                           UpstreamOAuthSettings.Mode mode) {
-        return all.entrySet().stream().filter(e -> e.getValue().mode() == mode)
+    private static Map<String, UpstreamOAuthSettings> only(
+            Map<String, UpstreamOAuthSettings> all, UpstreamOAuthSettings.Mode mode) {
+        return all.entrySet().stream()
+                .filter(e -> e.getValue().mode() == mode)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 

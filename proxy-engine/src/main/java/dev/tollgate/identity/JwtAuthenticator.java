@@ -37,7 +37,8 @@ public final class JwtAuthenticator implements Authenticator {
             return new AuthResult.Refused("the token has no '" + settings.agentClaim() + "' claim naming the agent");
         }
         List<String> configured = settings.agentRoles().get(agentId.get());
-        List<String> claimed = settings.rolesClaim().map(c -> Claims.strings(claims, c)).orElse(List.of());
+        List<String> claimed =
+                settings.rolesClaim().map(c -> Claims.strings(claims, c)).orElse(List.of());
         if (configured == null && settings.rolesClaim().isEmpty()) {
             return new AuthResult.Refused("agent '" + agentId.get() + "' is not configured under identity.jwt.agents");
         }

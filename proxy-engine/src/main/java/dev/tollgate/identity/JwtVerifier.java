@@ -1,8 +1,8 @@
 package dev.tollgate.identity;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -39,6 +39,7 @@ import java.util.Set;
 public final class JwtVerifier {
     /** Nimbus defaults to 500 ms, too tight for an IdP on a loaded machine; a slow fetch would refuse valid tokens. */
     private static final int JWKS_TIMEOUT_MS = 5_000;
+
     private static final int JWKS_SIZE_LIMIT = 512 * 1024;
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
@@ -48,11 +49,16 @@ public final class JwtVerifier {
         this.trust = trust;
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(
                 JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
-        processor.setJWSKeySelector(trust.jwksUrl().isPresent()
-                ? new JWSVerificationKeySelector<>(new HashSet<>(trust.algorithms()), jwks(trust.jwksUrl().get()))
-                : configuredKey(trust));
+        processor.setJWSKeySelector(
+                trust.jwksUrl().isPresent()
+                        ? new JWSVerificationKeySelector<>(
+                                new HashSet<>(trust.algorithms()),
+                                jwks(trust.jwksUrl().get()))
+                        : configuredKey(trust));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                trust.audiences(), new JWTClaimsSet.Builder().issuer(trust.issuer()).build(), Set.of("exp", "iss"),
+                trust.audiences(),
+                new JWTClaimsSet.Builder().issuer(trust.issuer()).build(),
+                Set.of("exp", "iss"),
                 Set.of());
         claims.setMaxClockSkew((int) trust.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
@@ -118,8 +124,11 @@ public final class JwtVerifier {
 
     private static JWKSource<SecurityContext> jwks(URI url) {
         try {
-            return JWKSourceBuilder.<SecurityContext>create(url.toURL(),
-                    new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT)).retrying(true).build();
+            return JWKSourceBuilder.<SecurityContext>create(
+                            url.toURL(),
+                            new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT))
+                    .retrying(true)
+                    .build();
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("jwksUrl is not a URL: " + url, e);
         }
@@ -135,8 +144,9 @@ public final class JwtVerifier {
         return (header, context) -> {
             JWSAlgorithm alg = header.getAlgorithm();
             boolean fits = allowed.contains(alg)
-                    && (key instanceof RSAPublicKey ? JWSAlgorithm.Family.RSA.contains(alg)
-                    : JWSAlgorithm.Family.EC.contains(alg));
+                    && (key instanceof RSAPublicKey
+                            ? JWSAlgorithm.Family.RSA.contains(alg)
+                            : JWSAlgorithm.Family.EC.contains(alg));
             return fits ? List.of(key) : List.of();
         };
     }
@@ -170,6 +180,7 @@ public final class JwtVerifier {
                 continue;
             }
         }
-        throw new IllegalArgumentException("publicKey is neither an RSA nor an EC public key (PEM, SubjectPublicKeyInfo)");
+        throw new IllegalArgumentException(
+                "publicKey is neither an RSA nor an EC public key (PEM, SubjectPublicKeyInfo)");
     }
 }

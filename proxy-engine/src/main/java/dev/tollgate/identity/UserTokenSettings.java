@@ -5,7 +5,7 @@ package dev.tollgate.identity;
  * trust, and which claims hold the subject, the groups and the scopes. {@code required} refuses calls
  * without one.
  */
-public record UserTokenSettings(JwtTrust trust, String header, String subjectClaim, String groupsClaim,
-                                String scopeClaim, boolean required) {
+public record UserTokenSettings(
+        JwtTrust trust, String header, String subjectClaim, String groupsClaim, String scopeClaim, boolean required) {
     public static final String DEFAULT_HEADER = "X-Tollgate-User-Token";
 }

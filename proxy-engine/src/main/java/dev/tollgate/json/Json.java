@@ -9,7 +9,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** The one shared JSON mapper and small helpers for building JSON-RPC payloads. */
 public final class Json {
     public static final JsonMapper MAPPER = JsonMapper.builder().build();
-    private static final JsonMapper PRETTY = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper PRETTY =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private Json() {}
 

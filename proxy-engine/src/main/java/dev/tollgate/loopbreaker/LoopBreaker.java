@@ -46,10 +46,11 @@ public final class LoopBreaker {
     }
 
     private static Decision refusal(ToolCall call, LoopRule rule, Duration retryAfter) {
-        String message = "Tollgate stopped a loop: agent " + call.agentId() + " called " + call.tool().qualified()
+        String message = "Tollgate stopped a loop: agent " + call.agentId() + " called "
+                + call.tool().qualified()
                 + " with the same arguments more than " + rule.maxRepeats() + " times in "
                 + LoopRule.human(rule.window()) + " (" + rule.source() + "). Change the arguments or wait.";
-        return Decision.limited(BlockReason.LOOP_BREAKER, rule.describe(), Optional.of(rule.source()), message,
-                retryAfter);
+        return Decision.limited(
+                BlockReason.LOOP_BREAKER, rule.describe(), Optional.of(rule.source()), message, retryAfter);
     }
 }

@@ -33,10 +33,14 @@ public final class LoopBreakerInterceptor implements Interceptor {
             return chain.proceed(chain.call());
         }
         Instant now = clock.instant();
-        LoopBreaker.Verdict verdict = breaker.check(chain.call(), chain.snapshot().loopBreaker(), now);
+        LoopBreaker.Verdict verdict =
+                breaker.check(chain.call(), chain.snapshot().loopBreaker(), now);
         if (verdict.tripped()) {
-            events.publish(new EngineEvent.LoopBreakerTripped(now, chain.call().agentId(),
-                    chain.call().tool().qualified(), verdict.rule().maxRepeats() + 1,
+            events.publish(new EngineEvent.LoopBreakerTripped(
+                    now,
+                    chain.call().agentId(),
+                    chain.call().tool().qualified(),
+                    verdict.rule().maxRepeats() + 1,
                     LoopRule.human(verdict.rule().window())));
         }
         if (verdict.refusal().isPresent()) {

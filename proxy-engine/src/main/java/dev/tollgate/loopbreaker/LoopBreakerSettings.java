@@ -22,8 +22,11 @@ public record LoopBreakerSettings(boolean enabled, LoopRule defaults, List<ToolR
         if (!enabled) {
             return Optional.empty();
         }
-        LoopRule rule = tools.stream().filter(t -> t.tool().matches(qualifiedTool)).map(ToolRule::rule)
-                .findFirst().orElse(defaults);
+        LoopRule rule = tools.stream()
+                .filter(t -> t.tool().matches(qualifiedTool))
+                .map(ToolRule::rule)
+                .findFirst()
+                .orElse(defaults);
         return rule.maxRepeats() > 0 ? Optional.of(rule) : Optional.empty();
     }
 }

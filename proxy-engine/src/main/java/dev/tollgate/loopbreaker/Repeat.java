@@ -7,7 +7,11 @@ public record Repeat(State state, Duration blockedFor) {
     public static final Repeat PASSED = new Repeat(State.PASSED, Duration.ZERO);
 
     /** Passed; tripped the breaker (this call was one too many); or refused while the breaker cools down. */
-    public enum State { PASSED, TRIPPED, COOLING_DOWN }
+    public enum State {
+        PASSED,
+        TRIPPED,
+        COOLING_DOWN
+    }
 
     public static Repeat tripped(Duration coolDown) {
         return new Repeat(State.TRIPPED, coolDown);

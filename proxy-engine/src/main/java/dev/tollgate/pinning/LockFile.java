@@ -65,11 +65,16 @@ public final class LockFile {
             Optional<Offer> offered = Optional.empty();
             if (pin.path("offered").isObject()) {
                 JsonNode o = pin.get("offered");
-                offered = Optional.of(new Offer(o.path("sha256").asString(), instant(o.path("seenAt")),
-                        o.path("definition")));
+                offered = Optional.of(
+                        new Offer(o.path("sha256").asString(), instant(o.path("seenAt")), o.path("definition")));
             }
-            pins.put(e.getKey(), new Pin(pin.path("sha256").asString(), instant(pin.path("pinnedAt")),
-                    pin.path("definition"), offered));
+            pins.put(
+                    e.getKey(),
+                    new Pin(
+                            pin.path("sha256").asString(),
+                            instant(pin.path("pinnedAt")),
+                            pin.path("definition"),
+                            offered));
         }
         return pins;
     }
@@ -84,7 +89,7 @@ public final class LockFile {
         Files.createDirectories(dir);
         Path guard = dir.resolve("." + file.getFileName() + ".guard");
         try (FileChannel channel = FileChannel.open(guard, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = channel.lock()) {
+                FileLock ignored = channel.lock()) {
             Map<String, Pin> next = change.apply(read(file));
             Path temp = Files.createTempFile(dir, ".tollgate-lock-", ".tmp");
             Files.writeString(temp, Json.pretty(toJson(next)) + "\n", StandardCharsets.UTF_8);

@@ -43,7 +43,10 @@ public final class PinnedPolicy implements Policy {
             return Optional.empty();
         }
         Optional<String> lock = pins.settings().file().map(f -> f.getFileName().toString());
-        return Optional.of(Decision.blocked(BlockReason.TOOL_CHANGED, RULE, lock,
+        return Optional.of(Decision.blocked(
+                BlockReason.TOOL_CHANGED,
+                RULE,
+                lock,
                 "Tollgate blocked " + tool + ": its definition changed since it was pinned"
                         + lock.map(f -> " in " + f).orElse("") + ", so it is withheld until an operator reviews and "
                         + "approves the new definition (tollgate tools diff, tollgate tools approve " + tool + ")."));

@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /** What a changed tool definition leads to: withheld and blocked, let through with an alert, or nothing. */
 public enum PinningMode {
-    BLOCK, ALERT, OFF;
+    BLOCK,
+    ALERT,
+    OFF;
 
     public String configName() {
         return name().toLowerCase(Locale.ROOT);

@@ -28,13 +28,16 @@ public record PinningSettings(PinningMode mode, Optional<Path> file) {
         }
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!KEYS.contains(e.getKey())) {
-                throw config.sourceMap().error("/pinning/" + e.getKey(), "unknown key '" + e.getKey()
-                        + "' in pinning (expected file, mode)");
+                throw config.sourceMap()
+                        .error(
+                                "/pinning/" + e.getKey(),
+                                "unknown key '" + e.getKey() + "' in pinning (expected file, mode)");
             }
         }
         String modeText = node.path("mode").asString("block");
-        PinningMode mode = PinningMode.parse(modeText).orElseThrow(() -> config.sourceMap().error("/pinning/mode",
-                "pinning mode must be block, alert or off, got '" + modeText + "'"));
+        PinningMode mode = PinningMode.parse(modeText)
+                .orElseThrow(() -> config.sourceMap()
+                        .error("/pinning/mode", "pinning mode must be block, alert or off, got '" + modeText + "'"));
         String name = node.path("file").asString(DEFAULT_FILE);
         if (name.isBlank()) {
             throw config.sourceMap().error("/pinning/file", "pinning file must not be empty");

@@ -48,8 +48,12 @@ public final class ToolPins implements AutoCloseable {
     private volatile Map<String, LockFile.Pin> pins;
     private DirectoryWatch watch;
 
-    private ToolPins(PinningSettings settings, Map<String, LockFile.Pin> pins,
-                     Function<ToolRef, Optional<UpstreamTool>> offered, EventBus events, Clock clock) {
+    private ToolPins(
+            PinningSettings settings,
+            Map<String, LockFile.Pin> pins,
+            Function<ToolRef, Optional<UpstreamTool>> offered,
+            EventBus events,
+            Clock clock) {
         this.settings = settings;
         this.pins = pins;
         this.offered = offered;
@@ -58,8 +62,8 @@ public final class ToolPins implements AutoCloseable {
     }
 
     /** Reads the lock file (a missing one is empty); fails when it is not a lock file, rather than trust nothing. */
-    public static ToolPins open(PinningSettings settings, Function<ToolRef, Optional<UpstreamTool>> offered,
-                                EventBus events, Clock clock) {
+    public static ToolPins open(
+            PinningSettings settings, Function<ToolRef, Optional<UpstreamTool>> offered, EventBus events, Clock clock) {
         Map<String, LockFile.Pin> pins = new TreeMap<>();
         if (settings.mode() != PinningMode.OFF && settings.file().isPresent()) {
             try {
@@ -106,17 +110,28 @@ public final class ToolPins implements AutoCloseable {
         }
         write(map -> {
             for (UpstreamTool tool : fresh) {
-                map.putIfAbsent(tool.ref().qualified(), new LockFile.Pin(hash(tool), clock.instant(),
-                        ToolFingerprint.pinnedPart(tool.definition()), Optional.empty()));
+                map.putIfAbsent(
+                        tool.ref().qualified(),
+                        new LockFile.Pin(
+                                hash(tool),
+                                clock.instant(),
+                                ToolFingerprint.pinnedPart(tool.definition()),
+                                Optional.empty()));
             }
             for (UpstreamTool tool : changed) {
-                map.computeIfPresent(tool.ref().qualified(), (k, pin) -> new LockFile.Pin(pin.sha256(), pin.pinnedAt(),
-                        pin.definition(), Optional.of(new LockFile.Offer(hash(tool), clock.instant(),
-                        ToolFingerprint.pinnedPart(tool.definition())))));
+                map.computeIfPresent(
+                        tool.ref().qualified(),
+                        (k, pin) -> new LockFile.Pin(
+                                pin.sha256(),
+                                pin.pinnedAt(),
+                                pin.definition(),
+                                Optional.of(new LockFile.Offer(
+                                        hash(tool), clock.instant(), ToolFingerprint.pinnedPart(tool.definition())))));
             }
             for (UpstreamTool tool : reverted) {
-                map.computeIfPresent(tool.ref().qualified(), (k, pin) -> new LockFile.Pin(pin.sha256(), pin.pinnedAt(),
-                        pin.definition(), Optional.empty()));
+                map.computeIfPresent(
+                        tool.ref().qualified(),
+                        (k, pin) -> new LockFile.Pin(pin.sha256(), pin.pinnedAt(), pin.definition(), Optional.empty()));
             }
             return map;
         });
@@ -125,9 +140,12 @@ public final class ToolPins implements AutoCloseable {
     private void alert(UpstreamTool tool, String sha) {
         if (alerted.add(tool.ref().qualified() + "@" + sha)) {
             boolean withheld = settings.mode() == PinningMode.BLOCK;
-            LOG.warn("tool {} offers a definition that differs from its pin{}", tool.ref(),
+            LOG.warn(
+                    "tool {} offers a definition that differs from its pin{}",
+                    tool.ref(),
                     withheld ? "; it is withheld until approved (tollgate tools approve " + tool.ref() + ")" : "");
-            events.publish(new EngineEvent.ToolDefinitionChanged(clock.instant(), tool.server(), tool.name(), withheld));
+            events.publish(
+                    new EngineEvent.ToolDefinitionChanged(clock.instant(), tool.server(), tool.name(), withheld));
         }
     }
 
@@ -146,7 +164,8 @@ public final class ToolPins implements AutoCloseable {
         if (pin == null || now.isEmpty() || pin.sha256().equals(hash(now.get()))) {
             return Optional.empty();
         }
-        return Optional.of(new Change(tool, pin.definition(), ToolFingerprint.pinnedPart(now.get().definition())));
+        return Optional.of(new Change(
+                tool, pin.definition(), ToolFingerprint.pinnedPart(now.get().definition())));
     }
 
     /** Every tool whose offered definition differs from its pin, by name. */
@@ -160,12 +179,14 @@ public final class ToolPins implements AutoCloseable {
 
     /** Pins the definition the server offers now (what the operator was shown). */
     public void approve(ToolRef tool) {
-        UpstreamTool now = offered.apply(tool).orElseThrow(() ->
-                new IllegalArgumentException("no server offers " + tool + " right now"));
+        UpstreamTool now = offered.apply(tool)
+                .orElseThrow(() -> new IllegalArgumentException("no server offers " + tool + " right now"));
         String sha = hash(now);
         write(map -> {
-            map.put(tool.qualified(), new LockFile.Pin(sha, clock.instant(), ToolFingerprint.pinnedPart(now.definition()),
-                    Optional.empty()));
+            map.put(
+                    tool.qualified(),
+                    new LockFile.Pin(
+                            sha, clock.instant(), ToolFingerprint.pinnedPart(now.definition()), Optional.empty()));
             return map;
         });
         LOG.info("tool {} re-pinned", tool);
@@ -195,7 +216,10 @@ public final class ToolPins implements AutoCloseable {
                 try {
                     pins = LockFile.update(settings.file().get(), change);
                 } catch (IOException e) {
-                    LOG.error("cannot write the pinning lock file {}: {}", settings.file().get(), e.getMessage());
+                    LOG.error(
+                            "cannot write the pinning lock file {}: {}",
+                            settings.file().get(),
+                            e.getMessage());
                     pins = change.apply(new TreeMap<>(pins));
                 }
             }
@@ -235,8 +259,7 @@ public final class ToolPins implements AutoCloseable {
             return;
         }
         Path file = settings.file().get().toAbsolutePath();
-        watch = DirectoryWatch.start(file.getParent(), "tollgate-pins-watch", file.getFileName()::equals,
-                this::reload);
+        watch = DirectoryWatch.start(file.getParent(), "tollgate-pins-watch", file.getFileName()::equals, this::reload);
     }
 
     @Override

@@ -8,7 +8,7 @@ import tools.jackson.databind.JsonNode;
  */
 @FunctionalInterface
 public interface AgentChannel {
-    AgentChannel DISCARD = message -> { };
+    AgentChannel DISCARD = message -> {};
 
     void send(JsonNode message);
 }

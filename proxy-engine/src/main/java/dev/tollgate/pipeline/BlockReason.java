@@ -6,6 +6,16 @@ package dev.tollgate.pipeline;
  * a link failed and the call was blocked rather than let through unchecked.
  */
 public enum BlockReason {
-    NONE, AUTHENTICATION, POLICY, RATE_LIMIT, LOOP_BREAKER, AUDIT_UNAVAILABLE, UNKNOWN_TOOL, UPSTREAM_UNAVAILABLE,
-    PROTOCOL, INTERNAL, TOOL_CHANGED, APPROVAL
+    NONE,
+    AUTHENTICATION,
+    POLICY,
+    RATE_LIMIT,
+    LOOP_BREAKER,
+    AUDIT_UNAVAILABLE,
+    UNKNOWN_TOOL,
+    UPSTREAM_UNAVAILABLE,
+    PROTOCOL,
+    INTERNAL,
+    TOOL_CHANGED,
+    APPROVAL
 }

@@ -11,8 +11,14 @@ import tools.jackson.databind.node.ObjectNode;
  * agent (for blocked calls, an {@code isError} result that names the rule or the retry time). Once the chain has
  * settled it ({@link CallState#settle}), it also carries the call as finally identified and its audit record's id.
  */
-public record CallOutcome(Decision decision, CallStatus status, JsonNode result, long responseBytes,
-                          Optional<ToolCall> call, OptionalLong auditId, Optional<Decision> shadow) {
+public record CallOutcome(
+        Decision decision,
+        CallStatus status,
+        JsonNode result,
+        long responseBytes,
+        Optional<ToolCall> call,
+        OptionalLong auditId,
+        Optional<Decision> shadow) {
 
     /** An outcome as a link produces it, before the chain settles it. */
     public CallOutcome(Decision decision, CallStatus status, JsonNode result, long responseBytes) {
@@ -20,8 +26,13 @@ public record CallOutcome(Decision decision, CallStatus status, JsonNode result,
     }
 
     /** A settled outcome on which no shadow candidate disagreed. */
-    public CallOutcome(Decision decision, CallStatus status, JsonNode result, long responseBytes,
-                       Optional<ToolCall> call, OptionalLong auditId) {
+    public CallOutcome(
+            Decision decision,
+            CallStatus status,
+            JsonNode result,
+            long responseBytes,
+            Optional<ToolCall> call,
+            OptionalLong auditId) {
         this(decision, status, result, responseBytes, call, auditId, Optional.empty());
     }
 
@@ -52,8 +63,13 @@ public record CallOutcome(Decision decision, CallStatus status, JsonNode result,
      */
     public CallOutcome cancelledByAgent(String why) {
         String text = "cancelled by the agent: " + why;
-        Decision cancelled = new Decision(decision.verdict(), decision.reason(), decision.rule(), decision.source(),
-                decision.message() + "; " + text, decision.retryAfter());
+        Decision cancelled = new Decision(
+                decision.verdict(),
+                decision.reason(),
+                decision.rule(),
+                decision.source(),
+                decision.message() + "; " + text,
+                decision.retryAfter());
         return new CallOutcome(cancelled, CallStatus.ERROR, errorResult(text), 0, call, auditId, shadow);
     }
 

@@ -15,8 +15,8 @@ import java.util.Optional;
  * rate limits and its loop-breaker settings. Every link of the call reads this one snapshot, so a configuration
  * reload that lands mid-call takes effect from the next call on and can never mix two versions in one decision.
  */
-public record CallSnapshot(Authenticator authenticator, Policy policy, List<LimitRule> limits,
-                           LoopBreakerSettings loopBreaker) {
+public record CallSnapshot(
+        Authenticator authenticator, Policy policy, List<LimitRule> limits, LoopBreakerSettings loopBreaker) {
     private static final String NOTHING = "this chain has no configuration to decide calls with";
 
     public CallSnapshot {
@@ -46,7 +46,7 @@ public record CallSnapshot(Authenticator authenticator, Policy policy, List<Limi
                 return false;
             }
         };
-        return new CallSnapshot(authenticator, denyAll, List.of(),
-                new LoopBreakerSettings(false, LoopRule.defaults(), List.of()));
+        return new CallSnapshot(
+                authenticator, denyAll, List.of(), new LoopBreakerSettings(false, LoopRule.defaults(), List.of()));
     }
 }

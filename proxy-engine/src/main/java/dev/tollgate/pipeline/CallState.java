@@ -34,8 +34,8 @@ public final class CallState {
             throw new IllegalArgumentException("allow() takes an allowing decision, not " + decision.rule());
         }
         if (blockedBy != null || allowedBy != null) {
-            throw new IllegalStateException("the call was already decided by " + decision().orElseThrow().rule()
-                    + "; " + decision.rule() + " cannot decide it again");
+            throw new IllegalStateException("the call was already decided by "
+                    + decision().orElseThrow().rule() + "; " + decision.rule() + " cannot decide it again");
         }
         allowedBy = decision;
     }
@@ -110,7 +110,13 @@ public final class CallState {
      */
     public CallOutcome settle(CallOutcome fromLinks) {
         Decision decision = decision().orElse(fromLinks.decision());
-        return new CallOutcome(decision, fromLinks.status(), fromLinks.result(), fromLinks.responseBytes(),
-                Optional.of(call()), auditId(), shadow());
+        return new CallOutcome(
+                decision,
+                fromLinks.status(),
+                fromLinks.result(),
+                fromLinks.responseBytes(),
+                Optional.of(call()),
+                auditId(),
+                shadow());
     }
 }

@@ -2,7 +2,9 @@ package dev.tollgate.pipeline;
 
 /** How the call ended as the agent saw it. Blocked calls end in {@link #ERROR}: the agent got an error result. */
 public enum CallStatus {
-    SUCCESS, ERROR, TIMEOUT;
+    SUCCESS,
+    ERROR,
+    TIMEOUT;
 
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -90,13 +90,17 @@ public final class Pipeline {
         private CallOutcome internal(Interceptor link, ToolCall next, RuntimeException e) {
             if (state.blocked()) {
                 // A deeper link already failed (or blocked) and recorded why; this one only passes it on.
-                LOG.error("{} failed after the call was blocked ({} for {})", name(link), next.tool(), next.agentId(), e);
+                LOG.error(
+                        "{} failed after the call was blocked ({} for {})", name(link), next.tool(), next.agentId(), e);
                 return CallOutcome.blocked(state.decision().orElseThrow());
             }
             LOG.error("{} failed on {} for {}; the call is blocked", name(link), next.tool(), next.agentId(), e);
-            Decision decision = Decision.blocked(BlockReason.INTERNAL, INTERNAL_RULE, Optional.empty(),
-                    "Tollgate blocked the call: an internal error occurred while checking it ("
-                            + name(link) + "); the attempt is recorded.");
+            Decision decision = Decision.blocked(
+                    BlockReason.INTERNAL,
+                    INTERNAL_RULE,
+                    Optional.empty(),
+                    "Tollgate blocked the call: an internal error occurred while checking it (" + name(link)
+                            + "); the attempt is recorded.");
             state.block(decision);
             return CallOutcome.blocked(decision);
         }

@@ -3,8 +3,11 @@ package dev.tollgate.pipeline;
 import java.util.Optional;
 
 /** The MCP tool annotations an upstream declares; absent hints keep the spec's defaults. */
-public record ToolAnnotations(Optional<Boolean> readOnly, Optional<Boolean> destructive,
-                              Optional<Boolean> idempotent, Optional<Boolean> openWorld) {
+public record ToolAnnotations(
+        Optional<Boolean> readOnly,
+        Optional<Boolean> destructive,
+        Optional<Boolean> idempotent,
+        Optional<Boolean> openWorld) {
     public static final ToolAnnotations NONE =
             new ToolAnnotations(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 

@@ -24,18 +24,51 @@ public record ToolCall(
         UpstreamAuth upstreamAuth) {
 
     public ToolCall withAgent(AgentIdentity identity) {
-        return new ToolCall(callId, receivedAt, sessionId, credentials, Optional.of(identity), user, tool,
-                arguments, annotations, conversationId, meta, upstreamAuth);
+        return new ToolCall(
+                callId,
+                receivedAt,
+                sessionId,
+                credentials,
+                Optional.of(identity),
+                user,
+                tool,
+                arguments,
+                annotations,
+                conversationId,
+                meta,
+                upstreamAuth);
     }
 
     public ToolCall withUser(UserIdentity identity) {
-        return new ToolCall(callId, receivedAt, sessionId, credentials, agent, Optional.of(identity), tool,
-                arguments, annotations, conversationId, meta, upstreamAuth);
+        return new ToolCall(
+                callId,
+                receivedAt,
+                sessionId,
+                credentials,
+                agent,
+                Optional.of(identity),
+                tool,
+                arguments,
+                annotations,
+                conversationId,
+                meta,
+                upstreamAuth);
     }
 
     public ToolCall withUpstreamAuth(UpstreamAuth auth) {
-        return new ToolCall(callId, receivedAt, sessionId, credentials, agent, user, tool,
-                arguments, annotations, conversationId, meta, auth);
+        return new ToolCall(
+                callId,
+                receivedAt,
+                sessionId,
+                credentials,
+                agent,
+                user,
+                tool,
+                arguments,
+                annotations,
+                conversationId,
+                meta,
+                auth);
     }
 
     /** The agent id for records and policy, or {@code "anonymous"} before identity is known. */

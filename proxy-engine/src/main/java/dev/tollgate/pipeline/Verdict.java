@@ -2,7 +2,8 @@ package dev.tollgate.pipeline;
 
 /** Whether a call went through. */
 public enum Verdict {
-    ALLOWED, BLOCKED;
+    ALLOWED,
+    BLOCKED;
 
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -39,9 +39,13 @@ public final class CompiledPolicy implements Policy {
     private final LoopBreakerSettings loopBreaker;
     private final Optional<AuditServerSettings> auditServer;
 
-    private CompiledPolicy(TollgateConfig config, Map<String, List<PolicyRule>> rulesByRole,
-                           Map<String, List<ApprovalRule>> approvalsByRole, List<LimitRule> limits,
-                           LoopBreakerSettings loopBreaker, Optional<AuditServerSettings> auditServer) {
+    private CompiledPolicy(
+            TollgateConfig config,
+            Map<String, List<PolicyRule>> rulesByRole,
+            Map<String, List<ApprovalRule>> approvalsByRole,
+            List<LimitRule> limits,
+            LoopBreakerSettings loopBreaker,
+            Optional<AuditServerSettings> auditServer) {
         this.auditServer = auditServer;
         this.config = config;
         this.rulesByRole = rulesByRole;
@@ -62,8 +66,13 @@ public final class CompiledPolicy implements Policy {
         }
         Map<String, List<PolicyRule>> rules = new LinkedHashMap<>();
         parser.rulesByRole.forEach((role, list) -> rules.put(role, List.copyOf(list)));
-        return new CompiledPolicy(config, Map.copyOf(rules), Map.copyOf(parser.approvalsByRole),
-                List.copyOf(parser.limits), parser.loopBreaker, parser.auditServer);
+        return new CompiledPolicy(
+                config,
+                Map.copyOf(rules),
+                Map.copyOf(parser.approvalsByRole),
+                List.copyOf(parser.limits),
+                parser.loopBreaker,
+                parser.auditServer);
     }
 
     /** Every problem of the policy sections and every unknown key, in file order; empty when the policy compiles. */
@@ -103,10 +112,14 @@ public final class CompiledPolicy implements Policy {
 
     /** Whether some condition asks about earlier calls, so the engine must keep their tallies. */
     public boolean usesHistory() {
-        return rulesByRole.values().stream().flatMap(List::stream)
-                .anyMatch(rule -> rule.when().map(Condition::usesHistory).orElse(false))
-                || approvalsByRole.values().stream().flatMap(List::stream)
-                .anyMatch(rule -> rule.match().when().map(Condition::usesHistory).orElse(false));
+        return rulesByRole.values().stream()
+                        .flatMap(List::stream)
+                        .anyMatch(
+                                rule -> rule.when().map(Condition::usesHistory).orElse(false))
+                || approvalsByRole.values().stream()
+                        .flatMap(List::stream)
+                        .anyMatch(rule ->
+                                rule.match().when().map(Condition::usesHistory).orElse(false));
     }
 
     /**
@@ -125,7 +138,8 @@ public final class CompiledPolicy implements Policy {
                     continue;
                 }
                 try {
-                    if (rule.match().when().isEmpty() || rule.match().when().get().test(call, call.receivedAt(), history)) {
+                    if (rule.match().when().isEmpty()
+                            || rule.match().when().get().test(call, call.receivedAt(), history)) {
                         return Optional.of(rule);
                     }
                 } catch (ConditionException e) {
@@ -144,14 +158,20 @@ public final class CompiledPolicy implements Policy {
     @Override
     public Decision decide(ToolCall call, CallHistory history) {
         if (call.agent().isEmpty()) {
-            return Decision.blocked(BlockReason.AUTHENTICATION, "identity", Optional.empty(),
+            return Decision.blocked(
+                    BlockReason.AUTHENTICATION,
+                    "identity",
+                    Optional.empty(),
                     "Tollgate blocked " + call.tool().qualified() + ": the agent is not authenticated.");
         }
         ToolRef tool = call.tool();
         String name = tool.qualified();
         if (!mayUseAuditServer(call.agent().get(), tool)) {
             AuditServerSettings settings = auditServer.orElseThrow();
-            return Decision.blocked(BlockReason.POLICY, "auditServer roles", Optional.of(settings.source()),
+            return Decision.blocked(
+                    BlockReason.POLICY,
+                    "auditServer roles",
+                    Optional.of(settings.source()),
                     "Tollgate blocked " + name + ": only agents with one of the roles " + settings.roles() + " ("
                             + settings.source() + ") may use the audit server.");
         }
@@ -171,7 +191,10 @@ public final class CompiledPolicy implements Policy {
                             continue;
                         }
                     } catch (ConditionException e) {
-                        return Decision.blocked(BlockReason.POLICY, rule.describe(), Optional.of(rule.source()),
+                        return Decision.blocked(
+                                BlockReason.POLICY,
+                                rule.describe(),
+                                Optional.of(rule.source()),
                                 "Tollgate blocked " + name + " because " + rule.describe() + " (" + rule.source()
                                         + ") could not be decided: " + e.getMessage() + ".");
                     }
@@ -199,17 +222,23 @@ public final class CompiledPolicy implements Policy {
         if (anyAllow != null) {
             return allowed(exactAllow != null ? exactAllow : anyAllow);
         }
-        Optional<String> rolesLine = config.sourceMap().exactLine("/agents/" + call.agentId().replace("~", "~0")
-                .replace("/", "~1") + "/roles").map(line -> config.sourceMap().file() + ":" + line);
-        return Decision.blocked(BlockReason.POLICY, "default deny", rolesLine,
+        Optional<String> rolesLine = config.sourceMap()
+                .exactLine("/agents/" + call.agentId().replace("~", "~0").replace("/", "~1") + "/roles")
+                .map(line -> config.sourceMap().file() + ":" + line);
+        return Decision.blocked(
+                BlockReason.POLICY,
+                "default deny",
+                rolesLine,
                 "Tollgate blocked " + name + ": no rule allows agent " + call.agentId() + " (roles "
-                        + call.agent().get().roles() + rolesLine.map(l -> ", " + l).orElse("")
+                        + call.agent().get().roles()
+                        + rolesLine.map(l -> ", " + l).orElse("")
                         + ") to call it (default deny).");
     }
 
     /** The audit server's tools are for its roles only, whatever broader allows (such as {@code *}) say. */
     private boolean mayUseAuditServer(AgentIdentity agent, ToolRef tool) {
-        return auditServer.isEmpty() || !tool.server().equals(AuditServerSettings.SERVER)
+        return auditServer.isEmpty()
+                || !tool.server().equals(AuditServerSettings.SERVER)
                 || agent.roles().stream().anyMatch(auditServer.get().roles()::contains);
     }
 
@@ -223,7 +252,10 @@ public final class CompiledPolicy implements Policy {
     }
 
     private static Decision denied(String name, PolicyRule rule) {
-        return Decision.blocked(BlockReason.POLICY, rule.describe(), Optional.of(rule.source()),
+        return Decision.blocked(
+                BlockReason.POLICY,
+                rule.describe(),
+                Optional.of(rule.source()),
                 "Tollgate blocked " + name + ": denied by " + rule.describe() + " (" + rule.source() + ").");
     }
 

@@ -36,9 +36,8 @@ import tools.jackson.databind.JsonNode;
  * {@code called(tool)} over the earlier allowed calls of the same MCP session or conversation id.
  */
 public final class Condition {
-    private static final CelOptions OPTIONS = CelOptions.current()
-            .enableHeterogeneousNumericComparisons(true)
-            .build();
+    private static final CelOptions OPTIONS =
+            CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
     private static final OpaqueType HISTORY = OpaqueType.create("tollgate.History");
     private static final String COUNT = "history_count";
     private static final String SUM = "history_sum";
@@ -57,18 +56,24 @@ public final class Condition {
             .addVar("session", HISTORY)
             .addVar("conversation", HISTORY)
             .addFunctionDeclarations(
-                    CelFunctionDecl.newFunctionDeclaration("count",
+                    CelFunctionDecl.newFunctionDeclaration(
+                            "count",
                             CelOverloadDecl.newMemberOverload(COUNT, SimpleType.INT, HISTORY, SimpleType.STRING)),
-                    CelFunctionDecl.newFunctionDeclaration("sum",
-                            CelOverloadDecl.newMemberOverload(SUM, SimpleType.DOUBLE, HISTORY, SimpleType.STRING,
-                                    SimpleType.STRING)),
-                    CelFunctionDecl.newFunctionDeclaration("called",
+                    CelFunctionDecl.newFunctionDeclaration(
+                            "sum",
+                            CelOverloadDecl.newMemberOverload(
+                                    SUM, SimpleType.DOUBLE, HISTORY, SimpleType.STRING, SimpleType.STRING)),
+                    CelFunctionDecl.newFunctionDeclaration(
+                            "called",
                             CelOverloadDecl.newMemberOverload(CALLED, SimpleType.BOOL, HISTORY, SimpleType.STRING)))
             .build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS)
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .setOptions(OPTIONS)
             .addFunctionBindings(
                     CelFunctionBinding.from(COUNT, HistoryView.class, String.class, HistoryView::count),
-                    CelFunctionBinding.from(SUM, List.of(HistoryView.class, String.class, String.class),
+                    CelFunctionBinding.from(
+                            SUM,
+                            List.of(HistoryView.class, String.class, String.class),
                             args -> ((HistoryView) args[0]).sum((String) args[1], (String) args[2])),
                     CelFunctionBinding.from(CALLED, HistoryView.class, String.class, HistoryView::called))
             .build();
@@ -88,7 +93,9 @@ public final class Condition {
         CelValidationResult result = COMPILER.compile(expression);
         if (result.hasError()) {
             throw new IllegalArgumentException("condition '" + expression + "' does not compile: "
-                    + String.join(" ", result.getErrorString().lines().map(String::strip).toList()));
+                    + String.join(
+                            " ",
+                            result.getErrorString().lines().map(String::strip).toList()));
         }
         try {
             if (!result.getAst().getResultType().equals(SimpleType.BOOL)
@@ -144,17 +151,20 @@ public final class Condition {
         try {
             value = program.eval(vars);
         } catch (CelEvaluationException | RuntimeException e) {
-            throw new ConditionException("condition '" + expression + "' could not be evaluated: "
-                    + firstLine(e.getMessage()), e);
+            throw new ConditionException(
+                    "condition '" + expression + "' could not be evaluated: " + firstLine(e.getMessage()), e);
         }
         if (value instanceof Boolean b) {
             return b;
         }
-        throw new ConditionException("condition '" + expression + "' gave " + value + " instead of true or false", null);
+        throw new ConditionException(
+                "condition '" + expression + "' gave " + value + " instead of true or false", null);
     }
 
     private static String firstLine(String message) {
-        String line = message == null ? "unknown error" : message.lines().findFirst().orElse(message).strip();
+        String line = message == null
+                ? "unknown error"
+                : message.lines().findFirst().orElse(message).strip();
         return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
     }
 

@@ -20,8 +20,11 @@ public final class FilePolicyControl implements PolicyControl {
     private final Function<ToolRef, ToolAnnotations> annotations;
 
     /** @param annotations the live servers' tool annotations, so class rules preview as they would run */
-    public FilePolicyControl(PolicyHolder holder, ConfigLoader loader, AuditStore store,
-                             Function<ToolRef, ToolAnnotations> annotations) {
+    public FilePolicyControl(
+            PolicyHolder holder,
+            ConfigLoader loader,
+            AuditStore store,
+            Function<ToolRef, ToolAnnotations> annotations) {
         this.holder = holder;
         this.loader = loader;
         this.store = store;

@@ -25,8 +25,11 @@ public interface PolicyControl {
      */
     default void apply(String candidateText, String basedOn) throws ConfigException {
         if (!currentText().equals(basedOn)) {
-            throw new ConfigException("<policy>", 0, "the policy changed since this edit began;"
-                    + " reload or merge that change first (nothing was saved)");
+            throw new ConfigException(
+                    "<policy>",
+                    0,
+                    "the policy changed since this edit began;"
+                            + " reload or merge that change first (nothing was saved)");
         }
         apply(candidateText);
     }

@@ -61,7 +61,8 @@ public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseab
     private volatile Thread watcher;
     private volatile WatchService watchService;
 
-    private PolicyHolder(CompiledPolicy initial, Optional<Path> file, ConfigLoader loader, EventBus events, Clock clock) {
+    private PolicyHolder(
+            CompiledPolicy initial, Optional<Path> file, ConfigLoader loader, EventBus events, Clock clock) {
         this.current = new AtomicReference<>(initial);
         this.file = file;
         this.loader = loader;
@@ -72,13 +73,14 @@ public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseab
     /** Loads and compiles the file; a problem in it is thrown, since there is no older policy to keep. */
     public static PolicyHolder load(Path file, ConfigLoader loader, EventBus events, Clock clock) {
         Path absolute = file.toAbsolutePath();
-        return new PolicyHolder(CompiledPolicy.from(loader.load(absolute)), Optional.of(absolute), loader, events, clock);
+        return new PolicyHolder(
+                CompiledPolicy.from(loader.load(absolute)), Optional.of(absolute), loader, events, clock);
     }
 
     /** Holds the policy of an already loaded configuration, reloading from its file when it has one. */
     public static PolicyHolder of(TollgateConfig config, ConfigLoader loader, EventBus events, Clock clock) {
-        return new PolicyHolder(CompiledPolicy.from(config), config.file().map(Path::toAbsolutePath), loader, events,
-                clock);
+        return new PolicyHolder(
+                CompiledPolicy.from(config), config.file().map(Path::toAbsolutePath), loader, events, clock);
     }
 
     @Override
@@ -182,12 +184,15 @@ public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseab
     }
 
     private void apply(String text, Optional<String> basedOn) throws ConfigException {
-        Path target = file.orElseThrow(() -> new ConfigException("<inline>", 0,
-                "this policy was not loaded from a file, so there is nowhere to save it"));
+        Path target = file.orElseThrow(() -> new ConfigException(
+                "<inline>", 0, "this policy was not loaded from a file, so there is nowhere to save it"));
         synchronized (reloadLock) {
             if (basedOn.isPresent() && !basedOn.get().equals(onDisk(target))) {
-                throw new ConfigException(target.toString(), 0, "the file changed on disk since this edit began;"
-                        + " reload or merge that change first (nothing was saved)");
+                throw new ConfigException(
+                        target.toString(),
+                        0,
+                        "the file changed on disk since this edit began;"
+                                + " reload or merge that change first (nothing was saved)");
             }
             CompiledPolicy candidate = CompiledPolicy.from(loader.parse(target.toString(), text));
             try {

@@ -52,16 +52,24 @@ final class PolicyParser {
         }
         auditServer.ifPresent(settings -> {
             for (String role : settings.roles()) {
-                rulesByRole.computeIfAbsent(role, r -> new ArrayList<>()).add(new PolicyRule(role, true,
-                        Optional.of(Glob.of(AuditServerSettings.SERVER + ".*")), Optional.empty(), Optional.empty(),
-                        settings.source()));
+                rulesByRole
+                        .computeIfAbsent(role, r -> new ArrayList<>())
+                        .add(new PolicyRule(
+                                role,
+                                true,
+                                Optional.of(Glob.of(AuditServerSettings.SERVER + ".*")),
+                                Optional.empty(),
+                                Optional.empty(),
+                                settings.source()));
             }
         });
     }
 
     /** In file order, as a compiler lists them. */
     List<ConfigException> problems() {
-        return problems.stream().sorted(Comparator.comparingInt(ConfigException::line)).toList();
+        return problems.stream()
+                .sorted(Comparator.comparingInt(ConfigException::line))
+                .toList();
     }
 
     private void problem(String pointer, String message) {
@@ -110,8 +118,9 @@ final class PolicyParser {
             if (list.isString() || list.isObject()) {
                 rule(role, allow, list, pointer).ifPresent(into::add);
             } else {
-                problem(pointer, pointer.substring(pointer.lastIndexOf('/') + 1)
-                        + " must be a list of tool patterns or rules");
+                problem(
+                        pointer,
+                        pointer.substring(pointer.lastIndexOf('/') + 1) + " must be a list of tool patterns or rules");
             }
             return;
         }
@@ -124,7 +133,8 @@ final class PolicyParser {
         String source = lines.location(pointer);
         if (item.isString()) {
             Optional<Glob> glob = glob(item.asString(), pointer);
-            return glob.map(g -> new PolicyRule(role, allow, Optional.of(g), Optional.empty(), Optional.empty(), source));
+            return glob.map(
+                    g -> new PolicyRule(role, allow, Optional.of(g), Optional.empty(), Optional.empty(), source));
         }
         if (!item.isObject()) {
             problem(pointer, "a rule is a tool pattern like \"payments.*\" or a mapping with tool, class and when");
@@ -142,8 +152,9 @@ final class PolicyParser {
             String text = item.get("class").asString();
             toolClass = ToolClass.parse(text);
             if (toolClass.isEmpty()) {
-                problem(pointer + "/class", "unknown tool class '" + text
-                        + "' (expected readOnly, destructive, idempotent or openWorld)");
+                problem(
+                        pointer + "/class",
+                        "unknown tool class '" + text + "' (expected readOnly, destructive, idempotent or openWorld)");
                 return Optional.empty();
             }
         }
@@ -174,7 +185,9 @@ final class PolicyParser {
             return Optional.empty();
         }
         if (!pattern.equals("*") && !pattern.contains(".")) {
-            problem(pointer, "tool pattern '" + pattern + "' must name server.tool (e.g. payments.issueRefund or payments.*)");
+            problem(
+                    pointer,
+                    "tool pattern '" + pattern + "' must name server.tool (e.g. payments.issueRefund or payments.*)");
             return Optional.empty();
         }
         return Optional.of(Glob.of(pattern));
@@ -193,8 +206,13 @@ final class PolicyParser {
             Optional<Glob> glob = glob(e.getKey(), p);
             Optional<Rate> rate = rateOf(e.getValue(), p);
             if (glob.isPresent() && rate.isPresent()) {
-                limits.add(new LimitRule("role " + role + " limit " + e.getKey() + " " + rate.get(),
-                        LimitScope.AGENT_TOOL, glob.get(), rate.get(), Optional.of(role), lines.location(p)));
+                limits.add(new LimitRule(
+                        "role " + role + " limit " + e.getKey() + " " + rate.get(),
+                        LimitScope.AGENT_TOOL,
+                        glob.get(),
+                        rate.get(),
+                        Optional.of(role),
+                        lines.location(p)));
             }
         }
     }
@@ -260,7 +278,10 @@ final class PolicyParser {
             if (item.has("per")) {
                 Optional<LimitScope> parsed = LimitScope.parse(item.get("per").asString());
                 if (parsed.isEmpty()) {
-                    problem(p + "/per", "per must be agent-tool, agent, user or tool, got '" + item.get("per").asString() + "'");
+                    problem(
+                            p + "/per",
+                            "per must be agent-tool, agent, user or tool, got '"
+                                    + item.get("per").asString() + "'");
                     continue;
                 }
                 scope = parsed.get();
@@ -269,7 +290,8 @@ final class PolicyParser {
             if (glob.isEmpty() || rate.isEmpty()) {
                 continue;
             }
-            String name = item.hasNonNull("name") ? item.get("name").asString()
+            String name = item.hasNonNull("name")
+                    ? item.get("name").asString()
                     : "limit " + pattern + " " + rate.get() + " per " + scope.configName();
             limits.add(new LimitRule(name, scope, glob.get(), rate.get(), Optional.empty(), lines.location(p)));
         }
@@ -303,8 +325,8 @@ final class PolicyParser {
                 continue;
             }
             Optional<Glob> glob = glob(e.getKey(), p);
-            LoopRule inherited = new LoopRule(defaults.maxRepeats(), defaults.window(), defaults.coolDown(),
-                    lines.location(p));
+            LoopRule inherited =
+                    new LoopRule(defaults.maxRepeats(), defaults.window(), defaults.coolDown(), lines.location(p));
             LoopRule rule = loopRule(e.getValue(), p, inherited);
             glob.ifPresent(g -> tools.add(new LoopBreakerSettings.ToolRule(g, rule)));
         }
@@ -316,16 +338,17 @@ final class PolicyParser {
         if (node.has("maxRepeats")) {
             JsonNode n = node.get("maxRepeats");
             if (!n.isIntegralNumber() || n.asInt() < 0) {
-                problem(pointer + "/maxRepeats", "maxRepeats must be a whole number ≥ 0 (0 turns the breaker off), got '"
-                        + n.asString() + "'");
+                problem(
+                        pointer + "/maxRepeats",
+                        "maxRepeats must be a whole number ≥ 0 (0 turns the breaker off), got '" + n.asString() + "'");
             } else {
                 maxRepeats = n.asInt();
             }
         }
         Duration window = duration(node, "window", pointer, fallback.window());
         boolean windowGiven = node.has("window");
-        Duration coolDown = duration(node, "coolDown", pointer,
-                windowGiven && !node.has("coolDown") ? window : fallback.coolDown());
+        Duration coolDown = duration(
+                node, "coolDown", pointer, windowGiven && !node.has("coolDown") ? window : fallback.coolDown());
         return new LoopRule(maxRepeats, window, coolDown, lines.location(pointer));
     }
 

@@ -34,10 +34,14 @@ import java.util.function.Function;
  */
 public final class PolicyPreview {
     public static final int DEFAULT_SAMPLE = 200;
-    private static final Set<String> OUTSIDE_POLICY = Set.of(BlockReason.AUTHENTICATION.name(),
-            BlockReason.UNKNOWN_TOOL.name(), BlockReason.AUDIT_UNAVAILABLE.name(),
-            BlockReason.UPSTREAM_UNAVAILABLE.name(), BlockReason.PROTOCOL.name());
-    private static final Set<String> OUTSIDE_POLICY_RULES = Set.of("identity", "audit store", "unknown tool", "pinning");
+    private static final Set<String> OUTSIDE_POLICY = Set.of(
+            BlockReason.AUTHENTICATION.name(),
+            BlockReason.UNKNOWN_TOOL.name(),
+            BlockReason.AUDIT_UNAVAILABLE.name(),
+            BlockReason.UPSTREAM_UNAVAILABLE.name(),
+            BlockReason.PROTOCOL.name());
+    private static final Set<String> OUTSIDE_POLICY_RULES =
+            Set.of("identity", "audit store", "unknown tool", "pinning");
 
     private final CompiledPolicy candidate;
     private final Function<ToolRef, ToolAnnotations> annotations;
@@ -85,7 +89,8 @@ public final class PolicyPreview {
             if (now.isBlocked() == wasBlocked) {
                 return;
             }
-            long[] pair = counts.computeIfAbsent(record.agentId() + "\u0000" + record.qualifiedTool(), k -> new long[2]);
+            long[] pair =
+                    counts.computeIfAbsent(record.agentId() + "\u0000" + record.qualifiedTool(), k -> new long[2]);
             if (wasBlocked) {
                 blockedToAllowed++;
                 pair[1]++;
@@ -94,8 +99,14 @@ public final class PolicyPreview {
                 pair[0]++;
             }
             if (sample.size() < sampleLimit) {
-                sample.add(new PreviewReport.ChangedCall(record.id(), record.timestamp(), record.agentId(),
-                        record.qualifiedTool(), record.decision(), now.verdict().wire(), now.rule()));
+                sample.add(new PreviewReport.ChangedCall(
+                        record.id(),
+                        record.timestamp(),
+                        record.agentId(),
+                        record.qualifiedTool(),
+                        record.decision(),
+                        now.verdict().wire(),
+                        now.rule()));
             }
         }
 
@@ -105,8 +116,11 @@ public final class PolicyPreview {
          */
         private boolean outsidePolicy(AuditRecord record) {
             String agent = record.agentId();
-            return agent == null || agent.isBlank() || "anonymous".equals(agent)
-                    || OUTSIDE_POLICY_RULES.contains(record.rule()) || record.rule().contains(" approve ")
+            return agent == null
+                    || agent.isBlank()
+                    || "anonymous".equals(agent)
+                    || OUTSIDE_POLICY_RULES.contains(record.rule())
+                    || record.rule().contains(" approve ")
                     || OUTSIDE_POLICY.contains(record.reason().toUpperCase(Locale.ROOT));
         }
 
@@ -114,13 +128,25 @@ public final class PolicyPreview {
             ToolRef tool = new ToolRef(record.server(), record.tool());
             var agent = candidate.agent(record.agentId());
             if (agent.isEmpty()) {
-                return Decision.blocked(BlockReason.AUTHENTICATION, "unknown agent", Optional.empty(),
+                return Decision.blocked(
+                        BlockReason.AUTHENTICATION,
+                        "unknown agent",
+                        Optional.empty(),
                         "agent " + record.agentId() + " is not in the candidate configuration");
             }
-            ToolCall call = new ToolCall("audit-" + record.id(), record.timestamp(), record.sessionId(),
-                    Credentials.NONE, agent, record.user().map(u -> new UserIdentity(u, List.of(), List.of())), tool,
-                    record.arguments() == null ? Json.object() : record.arguments(), annotations.apply(tool),
-                    record.conversationId(), Json.object(), UpstreamAuth.NONE);
+            ToolCall call = new ToolCall(
+                    "audit-" + record.id(),
+                    record.timestamp(),
+                    record.sessionId(),
+                    Credentials.NONE,
+                    agent,
+                    record.user().map(u -> new UserIdentity(u, List.of(), List.of())),
+                    tool,
+                    record.arguments() == null ? Json.object() : record.arguments(),
+                    annotations.apply(tool),
+                    record.conversationId(),
+                    Json.object(),
+                    UpstreamAuth.NONE);
             Decision decision = decider.decide(candidate, call, history, record.timestamp());
             if (!decision.isBlocked()) {
                 history.record(call.sessionId(), call.conversationId(), tool.qualified(), call.arguments());
@@ -132,12 +158,17 @@ public final class PolicyPreview {
             List<PreviewReport.ChangeCount> perTool = new ArrayList<>();
             counts.forEach((key, pair) -> {
                 int split = key.indexOf('\u0000');
-                perTool.add(new PreviewReport.ChangeCount(key.substring(0, split), key.substring(split + 1), pair[0],
-                        pair[1]));
+                perTool.add(new PreviewReport.ChangeCount(
+                        key.substring(0, split), key.substring(split + 1), pair[0], pair[1]));
             });
             perTool.sort(Comparator.comparing(PreviewReport.ChangeCount::agentId)
                     .thenComparing(PreviewReport.ChangeCount::tool));
-            return new PreviewReport(evaluated, allowedToBlocked, blockedToAllowed, perTool, sample,
+            return new PreviewReport(
+                    evaluated,
+                    allowedToBlocked,
+                    blockedToAllowed,
+                    perTool,
+                    sample,
                     Duration.ofNanos(System.nanoTime() - started));
         }
     }

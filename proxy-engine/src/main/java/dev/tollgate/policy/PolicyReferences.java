@@ -27,12 +27,23 @@ public final class PolicyReferences {
         Set<String> roles = new TreeSet<>();
         root.path("roles").properties().forEach(e -> roles.add(e.getKey()));
         for (Map.Entry<String, JsonNode> agent : root.path("agents").properties()) {
-            roleNames(agent.getValue().path("roles"), "/agents/" + key(agent.getKey()) + "/roles", "agent '"
-                    + agent.getKey() + "'", roles, lines, problems);
+            roleNames(
+                    agent.getValue().path("roles"),
+                    "/agents/" + key(agent.getKey()) + "/roles",
+                    "agent '" + agent.getKey() + "'",
+                    roles,
+                    lines,
+                    problems);
         }
-        for (Map.Entry<String, JsonNode> agent : root.path("identity").path("jwt").path("agents").properties()) {
-            roleNames(agent.getValue().path("roles"), "/identity/jwt/agents/" + key(agent.getKey()) + "/roles",
-                    "JWT agent '" + agent.getKey() + "'", roles, lines, problems);
+        for (Map.Entry<String, JsonNode> agent :
+                root.path("identity").path("jwt").path("agents").properties()) {
+            roleNames(
+                    agent.getValue().path("roles"),
+                    "/identity/jwt/agents/" + key(agent.getKey()) + "/roles",
+                    "JWT agent '" + agent.getKey() + "'",
+                    roles,
+                    lines,
+                    problems);
         }
         JsonNode servers = root.path("servers");
         if (servers.isObject() && !servers.isEmpty()) {
@@ -44,8 +55,13 @@ public final class PolicyReferences {
         return problems;
     }
 
-    private static void roleNames(JsonNode list, String pointer, String who, Set<String> roles, SourceMap lines,
-                                  List<ConfigException> problems) {
+    private static void roleNames(
+            JsonNode list,
+            String pointer,
+            String who,
+            Set<String> roles,
+            SourceMap lines,
+            List<ConfigException> problems) {
         if (list.isString()) {
             role(list.asString(), pointer, who, roles, lines, problems);
         }
@@ -54,11 +70,18 @@ public final class PolicyReferences {
         }
     }
 
-    private static void role(String name, String pointer, String who, Set<String> roles, SourceMap lines,
-                             List<ConfigException> problems) {
+    private static void role(
+            String name,
+            String pointer,
+            String who,
+            Set<String> roles,
+            SourceMap lines,
+            List<ConfigException> problems) {
         if (!roles.contains(name)) {
-            problems.add(lines.error(pointer, who + " has role '" + name + "', which is not defined under roles"
-                    + (roles.isEmpty() ? "" : " (defined: " + String.join(", ", roles) + ")")));
+            problems.add(lines.error(
+                    pointer,
+                    who + " has role '" + name + "', which is not defined under roles"
+                            + (roles.isEmpty() ? "" : " (defined: " + String.join(", ", roles) + ")")));
         }
     }
 
@@ -73,7 +96,10 @@ public final class PolicyReferences {
                 String p = "/roles/" + key(role.getKey());
                 rules(role.getValue().path("allow"), p + "/allow");
                 rules(role.getValue().path("deny"), p + "/deny");
-                role.getValue().path("limits").properties().forEach(e -> pattern(e.getKey(), p + "/limits/" + key(e.getKey())));
+                role.getValue()
+                        .path("limits")
+                        .properties()
+                        .forEach(e -> pattern(e.getKey(), p + "/limits/" + key(e.getKey())));
             }
             JsonNode limits = root.path("limits");
             for (int i = 0; limits.isArray() && i < limits.size(); i++) {
@@ -82,7 +108,9 @@ public final class PolicyReferences {
                     pattern(tool.asString(), "/limits/" + i + "/tool");
                 }
             }
-            root.path("loopBreaker").path("tools").properties()
+            root.path("loopBreaker")
+                    .path("tools")
+                    .properties()
                     .forEach(e -> pattern(e.getKey(), "/loopBreaker/tools/" + key(e.getKey())));
         }
 
@@ -113,8 +141,11 @@ public final class PolicyReferences {
                 return;
             }
             if (!servers.contains(server)) {
-                problems.add(lines.error(pointer, "tool pattern '" + pattern + "' names server '" + server
-                        + "', which is not defined under servers (defined: " + String.join(", ", servers) + ")"));
+                problems.add(lines.error(
+                        pointer,
+                        "tool pattern '" + pattern + "' names server '" + server
+                                + "', which is not defined under servers (defined: " + String.join(", ", servers)
+                                + ")"));
             }
         }
     }

@@ -8,12 +8,20 @@ import java.util.Optional;
  * One allow or deny entry of a role: a tool glob and/or a tool class, optionally narrowed by a CEL
  * condition. {@code source} is the {@code file:line} it was written at.
  */
-public record PolicyRule(String role, boolean allow, Optional<Glob> tool, Optional<ToolClass> toolClass,
-                         Optional<Condition> when, String source) {
+public record PolicyRule(
+        String role,
+        boolean allow,
+        Optional<Glob> tool,
+        Optional<ToolClass> toolClass,
+        Optional<Condition> when,
+        String source) {
 
     /** An allow that names one tool exactly, the only kind that overrides a class deny. */
     public boolean isExactAllow() {
-        return allow && toolClass.isEmpty() && tool.isPresent() && !tool.get().pattern().contains("*");
+        return allow
+                && toolClass.isEmpty()
+                && tool.isPresent()
+                && !tool.get().pattern().contains("*");
     }
 
     /** A deny that is about a class of tools (it may still be narrowed by a name glob). */
@@ -36,7 +44,8 @@ public record PolicyRule(String role, boolean allow, Optional<Glob> tool, Option
     public String describe() {
         StringBuilder s = new StringBuilder("role ").append(role).append(allow ? " allow " : " deny ");
         tool.ifPresent(g -> s.append(g.pattern()));
-        toolClass.ifPresent(c -> s.append(tool.isPresent() ? " " : "").append("class ").append(c.configName()));
+        toolClass.ifPresent(
+                c -> s.append(tool.isPresent() ? " " : "").append("class ").append(c.configName()));
         when.ifPresent(c -> s.append(" when ").append(c.expression()));
         return s.toString();
     }

@@ -33,6 +33,8 @@ public enum ToolClass {
     /** Case-insensitive, and tolerant of {@code read-only}/{@code read_only}, because people write all three. */
     public static Optional<ToolClass> parse(String text) {
         String wanted = text.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(c -> c.configName.toLowerCase(Locale.ROOT).equals(wanted)).findFirst();
+        return Arrays.stream(values())
+                .filter(c -> c.configName.toLowerCase(Locale.ROOT).equals(wanted))
+                .findFirst();
     }
 }

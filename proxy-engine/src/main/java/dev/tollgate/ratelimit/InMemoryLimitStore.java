@@ -38,7 +38,8 @@ public final class InMemoryLimitStore implements LimitStore {
             fullAt.values().removeIf(t -> t <= nowNanos);
             pruneAbove.set(Math.max(PRUNE_ABOVE, fullAt.size() * 2));
         }
-        return refusedFor[0] > 0 ? Acquisition.refused(Duration.ofNanos(refusedFor[0]))
+        return refusedFor[0] > 0
+                ? Acquisition.refused(Duration.ofNanos(refusedFor[0]))
                 : Acquisition.granted((double) fullIn[0] / tolerance);
     }
 

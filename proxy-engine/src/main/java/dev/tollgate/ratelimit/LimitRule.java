@@ -15,7 +15,8 @@ public record LimitRule(String name, LimitScope scope, Glob tool, Rate rate, Opt
         if (!tool.matches(call.tool().qualified())) {
             return false;
         }
-        if (role.isPresent() && call.agent().map(a -> !a.roles().contains(role.get())).orElse(true)) {
+        if (role.isPresent()
+                && call.agent().map(a -> !a.roles().contains(role.get())).orElse(true)) {
             return false;
         }
         return scope != LimitScope.USER || call.user().isPresent();

@@ -25,6 +25,8 @@ public enum LimitScope {
     }
 
     public static Optional<LimitScope> parse(String text) {
-        return Arrays.stream(values()).filter(s -> s.configName.equalsIgnoreCase(text.strip())).findFirst();
+        return Arrays.stream(values())
+                .filter(s -> s.configName.equalsIgnoreCase(text.strip()))
+                .findFirst();
     }
 }

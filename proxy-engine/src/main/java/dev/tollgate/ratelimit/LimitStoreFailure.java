@@ -16,6 +16,8 @@ public enum LimitStoreFailure {
     }
 
     public static Optional<LimitStoreFailure> parse(String text) {
-        return Arrays.stream(values()).filter(f -> f.configName().equalsIgnoreCase(text.strip())).findFirst();
+        return Arrays.stream(values())
+                .filter(f -> f.configName().equalsIgnoreCase(text.strip()))
+                .findFirst();
     }
 }

@@ -20,16 +20,20 @@ public record LimitStoreSettings(Optional<String> redisUrl, LimitStoreFailure fa
             if (text.startsWith("redis://") || text.startsWith("rediss://")) {
                 redis = Optional.of(text);
             } else if (!text.equals("memory")) {
-                throw config.sourceMap().error("/limitStore",
-                        "limitStore must be memory or a redis:// (rediss://) URL, got '" + text + "'");
+                throw config.sourceMap()
+                        .error(
+                                "/limitStore",
+                                "limitStore must be memory or a redis:// (rediss://) URL, got '" + text + "'");
             }
         }
         JsonNode failureNode = config.root().path("limitStoreFailure");
         LimitStoreFailure failure = LimitStoreFailure.CLOSED;
         if (!failureNode.isMissingNode() && !failureNode.isNull()) {
-            failure = LimitStoreFailure.parse(failureNode.asString()).orElseThrow(() -> config.sourceMap().error(
-                    "/limitStoreFailure", "limitStoreFailure must be closed or open, got '" + failureNode.asString()
-                            + "'"));
+            failure = LimitStoreFailure.parse(failureNode.asString())
+                    .orElseThrow(() -> config.sourceMap()
+                            .error(
+                                    "/limitStoreFailure",
+                                    "limitStoreFailure must be closed or open, got '" + failureNode.asString() + "'"));
         }
         return new LimitStoreSettings(redis, failure);
     }

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * {@code burst} calls at once (the bucket size; the count unless configured otherwise).
  */
 public record Rate(long count, Duration period, long burst) {
-    private static final Pattern FORM = Pattern.compile(
-            "\\s*(\\d+)\\s*/\\s*(\\d+\\s*)?(ms|s|sec|second|m|min|minute|h|hour|d|day)s?\\s*");
+    private static final Pattern FORM =
+            Pattern.compile("\\s*(\\d+)\\s*/\\s*(\\d+\\s*)?(ms|s|sec|second|m|min|minute|h|hour|d|day)s?\\s*");
 
     public Rate {
         if (count <= 0 || burst <= 0 || period.isZero() || period.isNegative()) {

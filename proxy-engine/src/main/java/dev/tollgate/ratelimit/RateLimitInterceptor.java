@@ -24,7 +24,8 @@ public final class RateLimitInterceptor implements Interceptor {
             // A later round of a multi-round-trip call counted with its first round.
             return chain.proceed(chain.call());
         }
-        Optional<Decision> refused = limiter.check(chain.call(), chain.snapshot().limits(), clock.instant());
+        Optional<Decision> refused =
+                limiter.check(chain.call(), chain.snapshot().limits(), clock.instant());
         if (refused.isPresent()) {
             return CallOutcome.blocked(refused.get());
         }

@@ -47,14 +47,21 @@ public final class RateLimiter {
                     continue;
                 }
                 giveBack(taken, keys);
-                return Optional.of(Decision.blocked(BlockReason.RATE_LIMIT, limit.name() + " (limit store unreachable)",
-                        Optional.of(limit.source()), unreachable(call, limit, e)));
+                return Optional.of(Decision.blocked(
+                        BlockReason.RATE_LIMIT,
+                        limit.name() + " (limit store unreachable)",
+                        Optional.of(limit.source()),
+                        unreachable(call, limit, e)));
             }
             fill.put(limit.name(), acquisition.fill());
             if (!acquisition.granted()) {
                 giveBack(taken, keys);
-                return Optional.of(Decision.limited(BlockReason.RATE_LIMIT, limit.name(), Optional.of(limit.source()),
-                        message(call, limit), acquisition.retryAfter()));
+                return Optional.of(Decision.limited(
+                        BlockReason.RATE_LIMIT,
+                        limit.name(),
+                        Optional.of(limit.source()),
+                        message(call, limit),
+                        acquisition.retryAfter()));
             }
             taken.add(limit);
             keys.add(key);
@@ -75,16 +82,22 @@ public final class RateLimiter {
             try {
                 store.release(keys.get(i), taken.get(i).rate());
             } catch (LimitStoreUnavailableException e) {
-                // The store went away between taking and giving back: the token is lost, which errs on the limit's side.
+                // The store went away between taking and giving back: the token is lost, which errs on the limit's
+                // side.
                 return;
             }
         }
     }
 
     private static String unreachable(ToolCall call, LimitRule limit, LimitStoreUnavailableException e) {
-        return String.format(Locale.ROOT, "Tollgate refused %s: the shared limit store %s is unreachable, so limit '%s'"
-                + " (%s) cannot be counted, and calls under it are refused until it is back (limitStoreFailure: closed).",
-                call.tool().qualified(), e.store(), limit.name(), limit.source());
+        return String.format(
+                Locale.ROOT,
+                "Tollgate refused %s: the shared limit store %s is unreachable, so limit '%s'"
+                        + " (%s) cannot be counted, and calls under it are refused until it is back (limitStoreFailure: closed).",
+                call.tool().qualified(),
+                e.store(),
+                limit.name(),
+                limit.source());
     }
 
     private static String message(ToolCall call, LimitRule limit) {
@@ -94,7 +107,13 @@ public final class RateLimiter {
             case USER -> "user " + call.user().map(u -> u.subject()).orElse("");
             case TOOL -> "all agents on " + call.tool().qualified();
         };
-        return String.format(Locale.ROOT, "Tollgate rate-limited %s: limit '%s' (%s) allows %s for %s.",
-                call.tool().qualified(), limit.name(), limit.source(), limit.rate(), whose);
+        return String.format(
+                Locale.ROOT,
+                "Tollgate rate-limited %s: limit '%s' (%s) allows %s for %s.",
+                call.tool().qualified(),
+                limit.name(),
+                limit.source(),
+                limit.rate(),
+                whose);
     }
 }

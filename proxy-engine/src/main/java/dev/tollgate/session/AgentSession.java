@@ -40,13 +40,26 @@ public final class AgentSession {
     private final ConcurrentMap<String, Consumer<String>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong relaySequence = new AtomicLong();
 
-    AgentSession(String id, AgentIdentity agent, Credentials credentials, String transport, String protocolVersion,
-                 AgentChannel outbound, Instant now) {
+    AgentSession(
+            String id,
+            AgentIdentity agent,
+            Credentials credentials,
+            String transport,
+            String protocolVersion,
+            AgentChannel outbound,
+            Instant now) {
         this(id, agent, credentials, transport, protocolVersion, outbound, now, false);
     }
 
-    private AgentSession(String id, AgentIdentity agent, Credentials credentials, String transport,
-                         String protocolVersion, AgentChannel outbound, Instant now, boolean stateless) {
+    private AgentSession(
+            String id,
+            AgentIdentity agent,
+            Credentials credentials,
+            String transport,
+            String protocolVersion,
+            AgentChannel outbound,
+            Instant now,
+            boolean stateless) {
         this.stateless = stateless;
         this.id = id;
         this.agent = agent;
@@ -62,17 +75,29 @@ public final class AgentSession {
      * The context of one request in the stateless 2026-07-28 revision, which has no sessions: never registered,
      * so never listed, reaped or limited; its id is unique to the request.
      */
-    public static AgentSession stateless(AgentIdentity agent, Credentials credentials, String transport,
-                                         String version, JsonNode capabilities, JsonNode info, Instant now) {
+    public static AgentSession stateless(
+            AgentIdentity agent,
+            Credentials credentials,
+            String transport,
+            String version,
+            JsonNode capabilities,
+            JsonNode info,
+            Instant now) {
         return stateless(agent, credentials, transport, version, capabilities, info, AgentChannel.DISCARD, now);
     }
 
     /** Like {@link #stateless}, for a request that stays open to hear messages (subscriptions/listen). */
-    public static AgentSession stateless(AgentIdentity agent, Credentials credentials, String transport,
-                                         String version, JsonNode capabilities, JsonNode info,
-                                         AgentChannel outbound, Instant now) {
-        AgentSession session = new AgentSession("stateless-" + UUID.randomUUID(), agent, credentials, transport,
-                version, outbound, now, true);
+    public static AgentSession stateless(
+            AgentIdentity agent,
+            Credentials credentials,
+            String transport,
+            String version,
+            JsonNode capabilities,
+            JsonNode info,
+            AgentChannel outbound,
+            Instant now) {
+        AgentSession session = new AgentSession(
+                "stateless-" + UUID.randomUUID(), agent, credentials, transport, version, outbound, now, true);
         session.initialized(version, capabilities, info);
         return session;
     }

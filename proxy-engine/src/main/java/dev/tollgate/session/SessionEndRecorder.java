@@ -53,20 +53,34 @@ public final class SessionEndRecorder implements SessionListener {
         arguments.put("transport", session.transport());
         arguments.put("openedAt", session.openedAt().toString());
         arguments.put("lastActive", session.lastActive().toString());
-        ToolCall call = new ToolCall(UUID.randomUUID().toString(), clock.instant(), session.id(), Credentials.NONE,
-                Optional.of(session.agent()), Optional.empty(), SESSION_ENDED, arguments, ToolAnnotations.NONE,
-                Optional.empty(), Json.object(), UpstreamAuth.NONE);
+        ToolCall call = new ToolCall(
+                UUID.randomUUID().toString(),
+                clock.instant(),
+                session.id(),
+                Credentials.NONE,
+                Optional.of(session.agent()),
+                Optional.empty(),
+                SESSION_ENDED,
+                arguments,
+                ToolAnnotations.NONE,
+                Optional.empty(),
+                Json.object(),
+                UpstreamAuth.NONE);
         ObjectNode result = Json.object();
-        result.putArray("content").addObject().put("type", "text")
+        result.putArray("content")
+                .addObject()
+                .put("type", "text")
                 .put("text", "session ended by Tollgate: idle since " + session.lastActive());
-        CallOutcome outcome = new CallOutcome(Decision.allowed("sessionIdleTimeout", Optional.empty()),
-                CallStatus.SUCCESS, result, 0);
+        CallOutcome outcome = new CallOutcome(
+                Decision.allowed("sessionIdleTimeout", Optional.empty()), CallStatus.SUCCESS, result, 0);
         try {
             long id = store.recordAttempt(call);
             store.recordOutcome(id, call, outcome, Duration.ZERO);
             store.find(id).ifPresent(r -> events.publish(new EngineEvent.CallCompleted(clock.instant(), r)));
         } catch (AuditUnavailableException e) {
-            LOG.warn("could not record the end of an idle session of agent {}: {}", session.agent().agentId(),
+            LOG.warn(
+                    "could not record the end of an idle session of agent {}: {}",
+                    session.agent().agentId(),
                     e.getMessage());
         }
     }

@@ -31,7 +31,9 @@ public record SessionLimits(Duration idleTimeout, int maxPerAgent, int maxTotal)
                 throw config.sourceMap().error("/sessionIdleTimeout", e.getMessage());
             }
         }
-        return new SessionLimits(idle, count(config, "maxSessionsPerAgent", DEFAULT_MAX_PER_AGENT),
+        return new SessionLimits(
+                idle,
+                count(config, "maxSessionsPerAgent", DEFAULT_MAX_PER_AGENT),
                 count(config, "maxSessions", DEFAULT_MAX_TOTAL));
     }
 

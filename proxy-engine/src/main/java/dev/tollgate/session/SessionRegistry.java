@@ -61,22 +61,32 @@ public final class SessionRegistry implements AutoCloseable {
     }
 
     /** Opens a session, or refuses with a {@link SessionLimitException} saying which limit is reached. */
-    public synchronized AgentSession open(AgentIdentity agent, Credentials credentials, String transport,
-                                          String protocolVersion, AgentChannel outbound) {
+    public synchronized AgentSession open(
+            AgentIdentity agent,
+            Credentials credentials,
+            String transport,
+            String protocolVersion,
+            AgentChannel outbound) {
         if (sessions.size() >= limits.maxTotal()) {
-            throw new SessionLimitException("Tollgate has " + sessions.size() + " open sessions, its limit "
-                    + "(maxSessions); end unused sessions (HTTP DELETE) or wait until idle ones expire after "
-                    + idle(), false);
+            throw new SessionLimitException(
+                    "Tollgate has " + sessions.size() + " open sessions, its limit "
+                            + "(maxSessions); end unused sessions (HTTP DELETE) or wait until idle ones expire after "
+                            + idle(),
+                    false);
         }
-        long own = sessions.values().stream().filter(s -> s.agent().agentId().equals(agent.agentId())).count();
+        long own = sessions.values().stream()
+                .filter(s -> s.agent().agentId().equals(agent.agentId()))
+                .count();
         if (own >= limits.maxPerAgent()) {
-            throw new SessionLimitException("agent " + agent.agentId() + " has " + own + " open sessions, its limit "
-                    + "(maxSessionsPerAgent); end unused sessions (HTTP DELETE) or wait until idle ones expire after "
-                    + idle(), true);
+            throw new SessionLimitException(
+                    "agent " + agent.agentId() + " has " + own + " open sessions, its limit "
+                            + "(maxSessionsPerAgent); end unused sessions (HTTP DELETE) or wait until idle ones expire after "
+                            + idle(),
+                    true);
         }
         String id = newId();
-        AgentSession session = new AgentSession(id, agent, credentials, transport, protocolVersion, outbound,
-                clock.instant());
+        AgentSession session =
+                new AgentSession(id, agent, credentials, transport, protocolVersion, outbound, clock.instant());
         sessions.put(id, session);
         return session;
     }
@@ -106,7 +116,10 @@ public final class SessionRegistry implements AutoCloseable {
             try {
                 listener.sessionEnded(session, reason);
             } catch (RuntimeException e) {
-                LOG.warn("session listener failed for session of {}", session.agent().agentId(), e);
+                LOG.warn(
+                        "session listener failed for session of {}",
+                        session.agent().agentId(),
+                        e);
             }
         }
         return true;

@@ -33,8 +33,8 @@ public final class ShadowInterceptor implements Interceptor {
     private final EventBus events;
     private final Clock clock;
 
-    public ShadowInterceptor(Supplier<Optional<CompiledPolicy>> candidate, CallHistory history, EventBus events,
-                             Clock clock) {
+    public ShadowInterceptor(
+            Supplier<Optional<CompiledPolicy>> candidate, CallHistory history, EventBus events, Clock clock) {
         this.candidate = candidate;
         this.history = history;
         this.events = events;
@@ -53,8 +53,8 @@ public final class ShadowInterceptor implements Interceptor {
         Decision live = chain.state().decision().orElse(outcome.decision());
         if (COMPARABLE.contains(live.reason()) && live.isBlocked() != would.isBlocked()) {
             chain.state().shadow(would);
-            events.publish(new EngineEvent.ShadowDisagreed(clock.instant(), chain.state().call(), live,
-                    ShadowVerdict.of(would)));
+            events.publish(new EngineEvent.ShadowDisagreed(
+                    clock.instant(), chain.state().call(), live, ShadowVerdict.of(would)));
         }
         return outcome;
     }

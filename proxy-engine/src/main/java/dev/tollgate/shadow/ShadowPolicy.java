@@ -73,8 +73,10 @@ public final class ShadowPolicy implements AutoCloseable {
         Optional<Path> named = ShadowSettings.candidate(running).map(Path::toAbsolutePath);
         boolean now = named.map(file::equals).orElse(false);
         if (named.isPresent() && !now) {
-            LOG.warn("the configuration now names shadow {}; restart Tollgate to shadow it instead of {}",
-                    named.get(), file);
+            LOG.warn(
+                    "the configuration now names shadow {}; restart Tollgate to shadow it instead of {}",
+                    named.get(),
+                    file);
         }
         if (now != active) {
             LOG.info("shadow policy {} {}", file, now ? "resumed" : "stopped");

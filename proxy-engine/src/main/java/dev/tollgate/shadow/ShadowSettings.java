@@ -16,14 +16,18 @@ public final class ShadowSettings {
             return Optional.empty();
         }
         if (!node.isString() || node.asString().isBlank()) {
-            throw config.sourceMap().error("/shadow", "shadow must name a candidate configuration file, e.g. "
-                    + "shadow: candidate.yaml");
+            throw config.sourceMap()
+                    .error(
+                            "/shadow",
+                            "shadow must name a candidate configuration file, e.g. " + "shadow: candidate.yaml");
         }
         Path file = Path.of(node.asString());
         if (file.isAbsolute()) {
             return Optional.of(file);
         }
-        Path dir = config.file().map(f -> f.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
+        Path dir = config.file()
+                .map(f -> f.toAbsolutePath().getParent())
+                .orElse(Path.of("").toAbsolutePath());
         return Optional.of(dir.resolve(file));
     }
 }

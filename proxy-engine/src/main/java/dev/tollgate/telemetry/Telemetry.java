@@ -33,8 +33,11 @@ public final class Telemetry implements AutoCloseable {
     private final Optional<MetricsServer> server;
     private final Optional<AutoCloseable> subscription;
 
-    private Telemetry(Optional<SdkTracerProvider> traces, Optional<CallMetrics> metrics, Optional<MetricsServer> server,
-                      Optional<AutoCloseable> subscription) {
+    private Telemetry(
+            Optional<SdkTracerProvider> traces,
+            Optional<CallMetrics> metrics,
+            Optional<MetricsServer> server,
+            Optional<AutoCloseable> subscription) {
         this.traces = traces;
         this.metrics = metrics;
         this.server = server;
@@ -45,8 +48,12 @@ public final class Telemetry implements AutoCloseable {
      * Starts what the configuration asks for. {@code limitFill} and {@code upstreamStates} (server to state) are
      * read whenever Prometheus scrapes.
      */
-    public static Telemetry start(TollgateConfig config, EventBus events, Supplier<Map<String, Double>> limitFill,
-                                  Supplier<Map<String, String>> upstreamStates) throws Exception {
+    public static Telemetry start(
+            TollgateConfig config,
+            EventBus events,
+            Supplier<Map<String, Double>> limitFill,
+            Supplier<Map<String, String>> upstreamStates)
+            throws Exception {
         TelemetrySettings settings = TelemetrySettings.from(config);
         Optional<SdkTracerProvider> traces = settings.otlp().map(o -> tracerProvider(settings.serviceName(), o));
         Optional<CallMetrics> metrics = settings.metrics().map(m -> new CallMetrics(limitFill, upstreamStates));
@@ -59,25 +66,33 @@ public final class Telemetry implements AutoCloseable {
                 started.start();
             } catch (Exception e) {
                 traces.ifPresent(SdkTracerProvider::close);
-                throw new IllegalStateException("cannot listen for metrics on " + listen.host() + ":" + listen.port()
-                        + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot listen for metrics on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(),
+                        e);
             }
             server = Optional.of(started);
             subscription = Optional.of(events.subscribe(metrics.get()::event));
             LOG.info("Prometheus metrics on http://{}:{}/metrics", listen.host(), started.port());
         }
-        traces.ifPresent(t -> LOG.info("exporting spans to {}", settings.otlp().get().tracesUrl()));
+        traces.ifPresent(
+                t -> LOG.info("exporting spans to {}", settings.otlp().get().tracesUrl()));
         return new Telemetry(traces, metrics, server, subscription);
     }
 
     private static SdkTracerProvider tracerProvider(String serviceName, TelemetrySettings.Otlp otlp) {
-        OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().setEndpoint(otlp.tracesUrl().toString());
+        OtlpHttpSpanExporterBuilder exporter =
+                OtlpHttpSpanExporter.builder().setEndpoint(otlp.tracesUrl().toString());
         otlp.headers().forEach(exporter::addHeader);
-        Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
-                AttributeKey.stringKey("service.name"), serviceName,
-                AttributeKey.stringKey("service.instance.id"), instanceId())));
-        return SdkTracerProvider.builder().setResource(resource)
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter.build()).build()).build();
+        Resource resource = Resource.getDefault()
+                .merge(Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"),
+                        serviceName,
+                        AttributeKey.stringKey("service.instance.id"),
+                        instanceId())));
+        return SdkTracerProvider.builder()
+                .setResource(resource)
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter.build()).build())
+                .build();
     }
 
     /** Which of the team's instances sent a span: host and process. */

@@ -79,7 +79,8 @@ final class TelemetryInterceptor implements Interceptor {
         if (!Span.fromContext(parent).getSpanContext().isValid() && call.meta() != null) {
             parent = W3C.extract(parent, call.meta(), META);
         }
-        return tracer.spanBuilder("tools/call " + call.tool().qualified()).setParent(parent)
+        return tracer.spanBuilder("tools/call " + call.tool().qualified())
+                .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute("mcp.method.name", "tools/call")
                 .setAttribute("mcp.session.id", call.sessionId())
@@ -106,7 +107,11 @@ final class TelemetryInterceptor implements Interceptor {
             span.setAttribute("tollgate.status", outcome.status().wire());
             outcome.decision().source().ifPresent(s -> span.setAttribute("tollgate.rule_source", s));
             if (outcome.status() != CallStatus.SUCCESS) {
-                span.setStatus(StatusCode.ERROR, outcome.decision().isBlocked() ? "blocked" : outcome.status().wire());
+                span.setStatus(
+                        StatusCode.ERROR,
+                        outcome.decision().isBlocked()
+                                ? "blocked"
+                                : outcome.status().wire());
             }
         }
         if (failure != null) {

@@ -55,13 +55,17 @@ public record TelemetrySettings(String serviceName, Optional<Otlp> otlp, Optiona
             throw lines.error("/telemetry/otlp/endpoint", "otlp.endpoint is not a URL: " + e.getMessage());
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-            throw lines.error("/telemetry/otlp", "otlp.endpoint must be an http:// or https:// URL of an OTLP/HTTP"
-                    + " collector, e.g. http://127.0.0.1:4318, got '" + endpoint + "'");
+            throw lines.error(
+                    "/telemetry/otlp",
+                    "otlp.endpoint must be an http:// or https:// URL of an OTLP/HTTP"
+                            + " collector, e.g. http://127.0.0.1:4318, got '" + endpoint + "'");
         }
         String text = uri.toString().replaceAll("/+$", "");
         URI traces = URI.create(text.endsWith("/v1/traces") ? text : text + "/v1/traces");
         Map<String, String> headers = new LinkedHashMap<>();
-        node.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asString()));
+        node.path("headers")
+                .properties()
+                .forEach(e -> headers.put(e.getKey(), e.getValue().asString()));
         return Optional.of(new Otlp(traces, headers));
     }
 
@@ -81,8 +85,9 @@ public record TelemetrySettings(String serviceName, Optional<Otlp> otlp, Optiona
             }
             return Optional.of(new Listen(listen.substring(0, colon), port));
         } catch (NumberFormatException e) {
-            throw lines.error("/telemetry/metrics", "metrics.listen must be host:port (e.g. 127.0.0.1:9464), got '"
-                    + listen + "'");
+            throw lines.error(
+                    "/telemetry/metrics",
+                    "metrics.listen must be host:port (e.g. 127.0.0.1:9464), got '" + listen + "'");
         }
     }
 }

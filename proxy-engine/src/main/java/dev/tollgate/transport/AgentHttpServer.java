@@ -72,7 +72,8 @@ public final class AgentHttpServer implements AutoCloseable {
 
     /** {@code http://HOST:PORT/mcp} as agents should use it. */
     public URI endpoint() {
-        String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1"
+        String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0")
+                ? "127.0.0.1"
                 : connector.getHost();
         if (host.contains(":") && !host.startsWith("[")) {
             host = "[" + host + "]";

@@ -24,7 +24,7 @@ final class ListenStream implements AgentChannel {
     private final SseStream stream;
     private final JsonNode subscriptionId;
     private final ObjectNode honoured = Json.object();
-    private final AtomicReference<Runnable> onClosed = new AtomicReference<>(() -> { });
+    private final AtomicReference<Runnable> onClosed = new AtomicReference<>(() -> {});
 
     ListenStream(SseStream stream, JsonNode subscriptionId, JsonNode requested) {
         this.stream = stream;
@@ -52,7 +52,7 @@ final class ListenStream implements AgentChannel {
     @Override
     public void send(JsonNode message) {
         if (!stream.isOpen()) {
-            onClosed.getAndSet(() -> { }).run();
+            onClosed.getAndSet(() -> {}).run();
             return;
         }
         String filter = FILTERS.get(message.path("method").asString(""));

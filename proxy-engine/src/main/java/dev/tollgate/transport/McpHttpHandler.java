@@ -68,8 +68,13 @@ public final class McpHttpHandler extends Handler.Abstract {
     private volatile RefusalListener refusals = RefusalListener.NONE;
     private volatile MismatchListener mismatches = MismatchListener.NONE;
 
-    public McpHttpHandler(McpGateway gateway, SessionRegistry sessions, Supplier<Authenticator> authenticator,
-                          OriginPolicy origins, long maxRequestBytes, String userTokenHeader) {
+    public McpHttpHandler(
+            McpGateway gateway,
+            SessionRegistry sessions,
+            Supplier<Authenticator> authenticator,
+            OriginPolicy origins,
+            long maxRequestBytes,
+            String userTokenHeader) {
         this.gateway = gateway;
         this.sessions = sessions;
         this.authenticator = authenticator;
@@ -87,7 +92,7 @@ public final class McpHttpHandler extends Handler.Abstract {
     /** Hears every request whose credentials were refused (the engine audits them). */
     @FunctionalInterface
     public interface RefusalListener {
-        RefusalListener NONE = (presented, sessionId, httpMethod, reason) -> { };
+        RefusalListener NONE = (presented, sessionId, httpMethod, reason) -> {};
 
         void refused(Credentials presented, String sessionId, String httpMethod, String reason);
     }
@@ -95,7 +100,7 @@ public final class McpHttpHandler extends Handler.Abstract {
     /** Hears every 2026-07-28 request refused because its headers disagreed with its body. */
     @FunctionalInterface
     public interface MismatchListener {
-        MismatchListener NONE = (agent, presented, body, reason) -> { };
+        MismatchListener NONE = (agent, presented, body, reason) -> {};
 
         void refused(Optional<AgentIdentity> agent, Credentials presented, JsonNode body, String reason);
     }
@@ -126,19 +131,38 @@ public final class McpHttpHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         try {
             if (!origins.permits(request.getHeaders().get(HttpHeader.ORIGIN))) {
-                return reply(response, callback, 403, JsonRpc.error(null, JsonRpc.SERVER_ERROR,
-                        "Forbidden: origin " + request.getHeaders().get(HttpHeader.ORIGIN) + " is not allowed"));
+                return reply(
+                        response,
+                        callback,
+                        403,
+                        JsonRpc.error(
+                                null,
+                                JsonRpc.SERVER_ERROR,
+                                "Forbidden: origin " + request.getHeaders().get(HttpHeader.ORIGIN)
+                                        + " is not allowed"));
             }
             String host = request.getHeaders().get(HttpHeader.HOST);
             if (!origins.permitsHost(host)) {
-                return reply(response, callback, 403, JsonRpc.error(null, JsonRpc.SERVER_ERROR,
-                        "Forbidden: host " + host + " is not allowed (see allowedHosts)"));
+                return reply(
+                        response,
+                        callback,
+                        403,
+                        JsonRpc.error(
+                                null,
+                                JsonRpc.SERVER_ERROR,
+                                "Forbidden: host " + host + " is not allowed (see allowedHosts)"));
             }
             String method = request.getMethod();
             if (!method.equals("POST") && !method.equals("GET") && !method.equals("DELETE")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE");
-                return reply(response, callback, 405, JsonRpc.error(null, JsonRpc.SERVER_ERROR,
-                        "Method not allowed: the MCP endpoint takes POST, GET and DELETE"));
+                return reply(
+                        response,
+                        callback,
+                        405,
+                        JsonRpc.error(
+                                null,
+                                JsonRpc.SERVER_ERROR,
+                                "Method not allowed: the MCP endpoint takes POST, GET and DELETE"));
             }
             Credentials credentials = credentials(request);
             Authenticator.AuthResult auth = authenticator.get().authenticate(credentials);
@@ -158,7 +182,11 @@ public final class McpHttpHandler extends Handler.Abstract {
                     return delete(request, response, callback, agent);
             }
         } catch (RuntimeException e) {
-            LOG.error("the MCP endpoint failed on {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
+            LOG.error(
+                    "the MCP endpoint failed on {} {}",
+                    request.getMethod(),
+                    request.getHttpURI().getPath(),
+                    e);
             if (!response.isCommitted()) {
                 return reply(response, callback, 500, JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "Internal error"));
             }
@@ -167,10 +195,17 @@ public final class McpHttpHandler extends Handler.Abstract {
         }
     }
 
-    private boolean refuse(Request request, Response response, Callback callback, Credentials credentials,
-                           Authenticator.AuthResult.Refused refused) {
-        refusals.refused(credentials, Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)).orElse("-"),
-                request.getMethod(), refused.message());
+    private boolean refuse(
+            Request request,
+            Response response,
+            Callback callback,
+            Credentials credentials,
+            Authenticator.AuthResult.Refused refused) {
+        refusals.refused(
+                credentials,
+                Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)).orElse("-"),
+                request.getMethod(),
+                refused.message());
         return unauthorized(request, response, callback, credentials, refused.message());
     }
 
@@ -183,8 +218,10 @@ public final class McpHttpHandler extends Handler.Abstract {
     }
 
     private static ModernRequestCheck.Headers modernHeaders(Request request) {
-        return new ModernRequestCheck.Headers(header(request, VERSION_HEADER),
-                header(request, ModernProtocol.METHOD_HEADER), header(request, ModernProtocol.NAME_HEADER));
+        return new ModernRequestCheck.Headers(
+                header(request, VERSION_HEADER),
+                header(request, ModernProtocol.METHOD_HEADER),
+                header(request, ModernProtocol.NAME_HEADER));
     }
 
     private static Optional<String> header(Request request, String name) {
@@ -193,17 +230,33 @@ public final class McpHttpHandler extends Handler.Abstract {
 
     // ---- POST
 
-    private boolean post(Request request, Response response, Callback callback, Authenticator.AuthResult auth,
-                         Credentials credentials) {
+    private boolean post(
+            Request request,
+            Response response,
+            Callback callback,
+            Authenticator.AuthResult auth,
+            Credentials credentials) {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (!MediaTypes.isJson(contentType)) {
-            return reply(response, callback, 415, JsonRpc.error(null, JsonRpc.SERVER_ERROR,
-                    "Unsupported Media Type: POST bodies must be application/json"));
+            return reply(
+                    response,
+                    callback,
+                    415,
+                    JsonRpc.error(
+                            null,
+                            JsonRpc.SERVER_ERROR,
+                            "Unsupported Media Type: POST bodies must be application/json"));
         }
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         if (!MediaTypes.accepts(accept, MediaTypes.JSON) || !MediaTypes.accepts(accept, MediaTypes.EVENT_STREAM)) {
-            return reply(response, callback, 406, JsonRpc.error(null, JsonRpc.SERVER_ERROR,
-                    "Not Acceptable: the Accept header must list both application/json and text/event-stream"));
+            return reply(
+                    response,
+                    callback,
+                    406,
+                    JsonRpc.error(
+                            null,
+                            JsonRpc.SERVER_ERROR,
+                            "Not Acceptable: the Accept header must list both application/json and text/event-stream"));
         }
         long declared = request.getLength();
         if (declared > maxRequestBytes) {
@@ -225,7 +278,8 @@ public final class McpHttpHandler extends Handler.Abstract {
         ModernRequestCheck.Outcome era = ModernRequestCheck.classify(parsed, modernHeaders(request));
         if (era instanceof ModernRequestCheck.Refused refused && refused.headerMismatch()) {
             Optional<AgentIdentity> who = auth instanceof Authenticator.AuthResult.Authenticated a
-                    ? Optional.of(a.identity()) : Optional.empty();
+                    ? Optional.of(a.identity())
+                    : Optional.empty();
             mismatches.refused(who, credentials, parsed, refused.reason());
             return reply(response, callback, refused.status(), refused.answer());
         }
@@ -237,15 +291,24 @@ public final class McpHttpHandler extends Handler.Abstract {
             return reply(response, callback, refused.status(), refused.answer());
         }
         if (era instanceof ModernRequestCheck.Modern checked) {
-            return modern.handle(request, response, callback, agent, credentials, checked,
+            return modern.handle(
+                    request,
+                    response,
+                    callback,
+                    agent,
+                    credentials,
+                    checked,
                     Optional.ofNullable(request.getHeaders().get(CONVERSATION_HEADER)));
         }
         List<JsonNode> messages = new ArrayList<>();
         boolean batch = parsed.isArray();
         if (batch) {
             if (parsed.isEmpty()) {
-                return reply(response, callback, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
-                        "Invalid Request: empty batch"));
+                return reply(
+                        response,
+                        callback,
+                        400,
+                        JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
             }
             parsed.forEach(messages::add);
         } else {
@@ -253,16 +316,29 @@ public final class McpHttpHandler extends Handler.Abstract {
         }
         for (JsonNode message : messages) {
             if (JsonRpc.kind(message) == JsonRpc.Kind.INVALID) {
-                return reply(response, callback, 400, JsonRpc.error(JsonRpc.idOf(message), JsonRpc.INVALID_REQUEST,
-                        "Invalid Request: not a JSON-RPC 2.0 request, notification or response"));
+                return reply(
+                        response,
+                        callback,
+                        400,
+                        JsonRpc.error(
+                                JsonRpc.idOf(message),
+                                JsonRpc.INVALID_REQUEST,
+                                "Invalid Request: not a JSON-RPC 2.0 request, notification or response"));
             }
         }
-        boolean hasInitialize = messages.stream().anyMatch(m -> "initialize".equals(m.path("method").asString(""))
-                && JsonRpc.kind(m) == JsonRpc.Kind.REQUEST);
+        boolean hasInitialize = messages.stream()
+                .anyMatch(m ->
+                        "initialize".equals(m.path("method").asString("")) && JsonRpc.kind(m) == JsonRpc.Kind.REQUEST);
         if (hasInitialize) {
             if (batch) {
-                return reply(response, callback, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
-                        "Invalid Request: initialize must not be part of a batch"));
+                return reply(
+                        response,
+                        callback,
+                        400,
+                        JsonRpc.error(
+                                null,
+                                JsonRpc.INVALID_REQUEST,
+                                "Invalid Request: initialize must not be part of a batch"));
             }
             return initialize(response, callback, agent, credentials, messages.get(0));
         }
@@ -276,8 +352,14 @@ public final class McpHttpHandler extends Handler.Abstract {
             return true;
         }
         if (batch && !ProtocolVersions.allowsBatches(version.get())) {
-            return reply(response, callback, 400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
-                    "Invalid Request: JSON-RPC batches are not part of MCP " + version.get()));
+            return reply(
+                    response,
+                    callback,
+                    400,
+                    JsonRpc.error(
+                            null,
+                            JsonRpc.INVALID_REQUEST,
+                            "Invalid Request: JSON-RPC batches are not part of MCP " + version.get()));
         }
         session.get().presented(credentials);
         Optional<String> conversation = Optional.ofNullable(request.getHeaders().get(CONVERSATION_HEADER));
@@ -295,7 +377,9 @@ public final class McpHttpHandler extends Handler.Abstract {
             callback.succeeded();
             return true;
         }
-        if (!batch && McpGateway.streamsRelatedMessages(requests.get(0).path("method").asString())) {
+        if (!batch
+                && McpGateway.streamsRelatedMessages(
+                        requests.get(0).path("method").asString())) {
             return stream(request, response, callback, session.get(), requests.get(0), conversation);
         }
         RequestScope scope = new RequestScope(session.get().outbound(), conversation);
@@ -315,20 +399,29 @@ public final class McpHttpHandler extends Handler.Abstract {
         return reply(response, callback, 200, answers);
     }
 
-    private boolean initialize(Response response, Callback callback, AgentIdentity agent, Credentials credentials,
-                               JsonNode message) {
+    private boolean initialize(
+            Response response, Callback callback, AgentIdentity agent, Credentials credentials, JsonNode message) {
         JsonNode params = message.path("params");
         if (!params.isObject()) {
-            return reply(response, callback, 400, JsonRpc.error(message.get("id"), JsonRpc.INVALID_PARAMS,
-                    "initialize needs params with protocolVersion, capabilities and clientInfo"));
+            return reply(
+                    response,
+                    callback,
+                    400,
+                    JsonRpc.error(
+                            message.get("id"),
+                            JsonRpc.INVALID_PARAMS,
+                            "initialize needs params with protocolVersion, capabilities and clientInfo"));
         }
         AgentSession session;
         try {
-            session = sessions.open(agent, credentials, "http", ProtocolVersions.ASSUMED_WITHOUT_HEADER,
-                    new HttpOutbox());
+            session = sessions.open(
+                    agent, credentials, "http", ProtocolVersions.ASSUMED_WITHOUT_HEADER, new HttpOutbox());
         } catch (SessionLimitException e) {
             LOG.warn("refused a new session: {}", e.getMessage());
-            return reply(response, callback, e.perAgent() ? 429 : 503,
+            return reply(
+                    response,
+                    callback,
+                    e.perAgent() ? 429 : 503,
                     JsonRpc.error(message.get("id"), JsonRpc.SERVER_ERROR, "Too many sessions: " + e.getMessage()));
         }
         JsonNode result = gateway.initialize(session, params);
@@ -337,8 +430,13 @@ public final class McpHttpHandler extends Handler.Abstract {
         return reply(response, callback, 200, JsonRpc.result(message.get("id"), result));
     }
 
-    private boolean stream(Request request, Response response, Callback callback, AgentSession session,
-                           JsonNode message, Optional<String> conversation) {
+    private boolean stream(
+            Request request,
+            Response response,
+            Callback callback,
+            AgentSession session,
+            JsonNode message,
+            Optional<String> conversation) {
         SseStream stream = SseStream.open(response, callback, session.id());
         request.addFailureListener(stream::abort);
         openStreams.add(stream);
@@ -356,8 +454,14 @@ public final class McpHttpHandler extends Handler.Abstract {
 
     private boolean get(Request request, Response response, Callback callback, AgentIdentity agent) {
         if (!MediaTypes.accepts(request.getHeaders().get(HttpHeader.ACCEPT), MediaTypes.EVENT_STREAM)) {
-            return reply(response, callback, 406, JsonRpc.error(null, JsonRpc.SERVER_ERROR,
-                    "Not Acceptable: GET opens an SSE stream; the Accept header must list text/event-stream"));
+            return reply(
+                    response,
+                    callback,
+                    406,
+                    JsonRpc.error(
+                            null,
+                            JsonRpc.SERVER_ERROR,
+                            "Not Acceptable: GET opens an SSE stream; the Accept header must list text/event-stream"));
         }
         Optional<AgentSession> session = session(request, response, callback, agent);
         if (session.isEmpty()) {
@@ -403,30 +507,48 @@ public final class McpHttpHandler extends Handler.Abstract {
     private Optional<AgentSession> session(Request request, Response response, Callback callback, AgentIdentity agent) {
         String id = request.getHeaders().get(SESSION_HEADER);
         if (id == null || id.isBlank()) {
-            reply(response, callback, 400, JsonRpc.error(null, JsonRpc.SERVER_ERROR,
-                    "Bad Request: Mcp-Session-Id header is required; send initialize first"));
+            reply(
+                    response,
+                    callback,
+                    400,
+                    JsonRpc.error(
+                            null,
+                            JsonRpc.SERVER_ERROR,
+                            "Bad Request: Mcp-Session-Id header is required; send initialize first"));
             return Optional.empty();
         }
-        Optional<AgentSession> session = sessions.find(id.trim())
-                .filter(s -> s.agent().agentId().equals(agent.agentId()));
+        Optional<AgentSession> session =
+                sessions.find(id.trim()).filter(s -> s.agent().agentId().equals(agent.agentId()));
         if (session.isEmpty()) {
-            reply(response, callback, 404, JsonRpc.error(null, JsonRpc.SESSION_NOT_FOUND,
-                    "Session not found: it ended or never existed; send initialize to start a new one"));
+            reply(
+                    response,
+                    callback,
+                    404,
+                    JsonRpc.error(
+                            null,
+                            JsonRpc.SESSION_NOT_FOUND,
+                            "Session not found: it ended or never existed; send initialize to start a new one"));
         }
         return session;
     }
 
     /** The protocol version in force: the header when present (400 if unsupported), else the negotiated one. */
-    private Optional<String> protocolVersion(Request request, Response response, Callback callback,
-                                             AgentSession session) {
+    private Optional<String> protocolVersion(
+            Request request, Response response, Callback callback, AgentSession session) {
         String header = request.getHeaders().get(VERSION_HEADER);
         if (header == null) {
             return Optional.of(session.protocolVersion());
         }
         if (!ProtocolVersions.isSupported(header.trim())) {
-            reply(response, callback, 400, JsonRpc.error(null, JsonRpc.SERVER_ERROR,
-                    "Bad Request: unsupported MCP-Protocol-Version " + header + "; supported: "
-                            + String.join(", ", ProtocolVersions.SUPPORTED)));
+            reply(
+                    response,
+                    callback,
+                    400,
+                    JsonRpc.error(
+                            null,
+                            JsonRpc.SERVER_ERROR,
+                            "Bad Request: unsupported MCP-Protocol-Version " + header + "; supported: "
+                                    + String.join(", ", ProtocolVersions.SUPPORTED)));
             return Optional.empty();
         }
         return Optional.of(header.trim());
@@ -443,12 +565,13 @@ public final class McpHttpHandler extends Handler.Abstract {
             }
         }
         Optional<String> userToken = Optional.ofNullable(request.getHeaders().get(userTokenHeader))
-                .map(String::trim).filter(t -> !t.isEmpty());
+                .map(String::trim)
+                .filter(t -> !t.isEmpty());
         return new Credentials(bearer, userToken);
     }
 
-    private boolean unauthorized(Request request, Response response, Callback callback, Credentials presented,
-                                 String message) {
+    private boolean unauthorized(
+            Request request, Response response, Callback callback, Credentials presented, String message) {
         HttpURI uri = request.getHttpURI();
         String base = uri.getScheme() + "://" + uri.getAuthority();
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, BearerChallenge.forRefusal(base, presented, message));
@@ -456,8 +579,14 @@ public final class McpHttpHandler extends Handler.Abstract {
     }
 
     private boolean tooLarge(Response response, Callback callback) {
-        return reply(response, callback, 413, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
-                "Request body exceeds the limit of " + maxRequestBytes + " bytes"));
+        return reply(
+                response,
+                callback,
+                413,
+                JsonRpc.error(
+                        null,
+                        JsonRpc.INVALID_REQUEST,
+                        "Request body exceeds the limit of " + maxRequestBytes + " bytes"));
     }
 
     /** The body as UTF-8, or empty when it exceeds the limit (reading stops there). */

@@ -33,8 +33,14 @@ final class ModernPost {
         this.clock = clock;
     }
 
-    boolean handle(Request request, Response response, Callback callback, AgentIdentity agent,
-                   Credentials credentials, ModernRequestCheck.Modern checked, Optional<String> conversation) {
+    boolean handle(
+            Request request,
+            Response response,
+            Callback callback,
+            AgentIdentity agent,
+            Credentials credentials,
+            ModernRequestCheck.Modern checked,
+            Optional<String> conversation) {
         JsonNode message = checked.message();
         if (!checked.request()) {
             response.setStatus(202);
@@ -43,13 +49,23 @@ final class ModernPost {
         }
         String method = message.path("method").asString();
         if (!ModernGateway.hasMethod(method)) {
-            return McpHttpHandler.reply(response, callback, 404, JsonRpc.error(message.get("id"),
-                    JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method + " is not part of MCP "
-                            + ModernProtocol.VERSION));
+            return McpHttpHandler.reply(
+                    response,
+                    callback,
+                    404,
+                    JsonRpc.error(
+                            message.get("id"),
+                            JsonRpc.METHOD_NOT_FOUND,
+                            "Method not found: " + method + " is not part of MCP " + ModernProtocol.VERSION));
         }
         JsonNode meta = checked.meta();
-        AgentSession session = AgentSession.stateless(agent, credentials, "http", ModernProtocol.VERSION,
-                meta.path(ModernProtocol.CLIENT_CAPABILITIES_KEY), meta.path(ModernProtocol.CLIENT_INFO_KEY),
+        AgentSession session = AgentSession.stateless(
+                agent,
+                credentials,
+                "http",
+                ModernProtocol.VERSION,
+                meta.path(ModernProtocol.CLIENT_CAPABILITIES_KEY),
+                meta.path(ModernProtocol.CLIENT_INFO_KEY),
                 clock.instant());
         session.logLevel(meta.path(ModernProtocol.LOG_LEVEL_KEY).asString("none"));
         if (method.equals("subscriptions/listen")) {
@@ -74,7 +90,8 @@ final class ModernPost {
             return true;
         }
         int status = answer.get().path("error").path("code").asInt(0) == ModernProtocol.MISSING_CLIENT_CAPABILITY
-                ? 400 : 200;
+                ? 400
+                : 200;
         return McpHttpHandler.reply(response, callback, status, answer.get());
     }
 
@@ -110,13 +127,20 @@ final class ModernPost {
     }
 
     /** Opens a listen stream: acknowledged at once, then open until the agent goes away. */
-    private boolean listen(Request request, Response response, Callback callback, AgentSession context,
-                           JsonNode message) {
+    private boolean listen(
+            Request request, Response response, Callback callback, AgentSession context, JsonNode message) {
         SseStream stream = SseStream.open(response, callback, null);
-        ListenStream channel = new ListenStream(stream, message.get("id"),
-                message.path("params").path("notifications"));
-        AgentSession listener = AgentSession.stateless(context.agent(), context.credentials(), "http",
-                ModernProtocol.VERSION, context.clientCapabilities(), context.clientInfo(), channel, clock.instant());
+        ListenStream channel = new ListenStream(
+                stream, message.get("id"), message.path("params").path("notifications"));
+        AgentSession listener = AgentSession.stateless(
+                context.agent(),
+                context.credentials(),
+                "http",
+                ModernProtocol.VERSION,
+                context.clientCapabilities(),
+                context.clientInfo(),
+                channel,
+                clock.instant());
         channel.acknowledge();
         Runnable unregister = gateway.listen(listener);
         channel.onClosed(unregister);

@@ -46,8 +46,14 @@ final class ModernRequestCheck {
         if (body.isArray()) {
             for (JsonNode element : body) {
                 if (ModernProtocol.claimsEnvelope(element.path("params"))) {
-                    return refused(400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Bad Request: JSON-RPC batches "
-                            + "may not contain requests for protocol revision " + ModernProtocol.VERSION), false);
+                    return refused(
+                            400,
+                            JsonRpc.error(
+                                    null,
+                                    JsonRpc.INVALID_REQUEST,
+                                    "Bad Request: JSON-RPC batches " + "may not contain requests for protocol revision "
+                                            + ModernProtocol.VERSION),
+                            false);
                 }
             }
             return new Legacy();
@@ -69,14 +75,24 @@ final class ModernRequestCheck {
                 return new Legacy();
             }
             if (method.equals("initialize")) {
-                return mismatch(id, headers.version().get(), "an initialize request (the 2025-era handshake) was "
-                        + "sent with the MCP-Protocol-Version header " + headers.version().get());
+                return mismatch(
+                        id,
+                        headers.version().get(),
+                        "an initialize request (the 2025-era handshake) was "
+                                + "sent with the MCP-Protocol-Version header "
+                                + headers.version().get());
             }
             List<String> missing = missingKeys(ModernProtocol.meta(params));
-            ObjectNode answer = JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Invalid params: the MCP-Protocol-Version "
-                    + "header names " + headers.version().get() + " but the request lacks the per-request _meta key(s) "
-                    + String.join(", ", missing));
-            ArrayNode list = ((ObjectNode) answer.get("error")).putObject("data").putObject("envelope")
+            ObjectNode answer = JsonRpc.error(
+                    id,
+                    JsonRpc.INVALID_PARAMS,
+                    "Invalid params: the MCP-Protocol-Version "
+                            + "header names " + headers.version().get()
+                            + " but the request lacks the per-request _meta key(s) "
+                            + String.join(", ", missing));
+            ArrayNode list = ((ObjectNode) answer.get("error"))
+                    .putObject("data")
+                    .putObject("envelope")
                     .putArray("missing");
             missing.forEach(list::add);
             return refused(400, answer, false);
@@ -84,20 +100,34 @@ final class ModernRequestCheck {
         JsonNode meta = params.get("_meta");
         Optional<String> problem = envelopeProblem(meta);
         if (problem.isPresent()) {
-            return refused(400, JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Invalid _meta envelope for protocol "
-                    + "revision " + ModernProtocol.VERSION + ": " + problem.get()), false);
+            return refused(
+                    400,
+                    JsonRpc.error(
+                            id,
+                            JsonRpc.INVALID_PARAMS,
+                            "Invalid _meta envelope for protocol " + "revision " + ModernProtocol.VERSION + ": "
+                                    + problem.get()),
+                    false);
         }
         String claimed = meta.get(ModernProtocol.PROTOCOL_VERSION_KEY).asString();
         if (headers.version().isPresent() && !headers.version().get().equals(claimed)) {
-            return mismatch(id, headers.version().get(), "the body's _meta names protocol version " + claimed
-                    + " but the MCP-Protocol-Version header names " + headers.version().get());
+            return mismatch(
+                    id,
+                    headers.version().get(),
+                    "the body's _meta names protocol version " + claimed + " but the MCP-Protocol-Version header names "
+                            + headers.version().get());
         }
         if (headers.method().isPresent() && !headers.method().get().equals(method)) {
-            return mismatch(id, headers.method().get(), "the body names method " + method
-                    + " but the Mcp-Method header names " + headers.method().get());
+            return mismatch(
+                    id,
+                    headers.method().get(),
+                    "the body names method " + method + " but the Mcp-Method header names "
+                            + headers.method().get());
         }
         if (!claimed.equals(ModernProtocol.VERSION)) {
-            ObjectNode answer = JsonRpc.error(id, ModernProtocol.UNSUPPORTED_VERSION,
+            ObjectNode answer = JsonRpc.error(
+                    id,
+                    ModernProtocol.UNSUPPORTED_VERSION,
                     "Unsupported protocol version " + claimed + "; Tollgate speaks " + ModernProtocol.VERSION
                             + " statelessly and the 2025 revisions through initialize");
             ObjectNode data = ((ObjectNode) answer.get("error")).putObject("data");
@@ -106,27 +136,39 @@ final class ModernRequestCheck {
             return refused(400, answer, false);
         }
         if (headers.version().isEmpty()) {
-            return mismatch(id, "(missing)", "the body's _meta names protocol version " + claimed
-                    + " but the required MCP-Protocol-Version header is absent");
+            return mismatch(
+                    id,
+                    "(missing)",
+                    "the body's _meta names protocol version " + claimed
+                            + " but the required MCP-Protocol-Version header is absent");
         }
         if (headers.method().isEmpty()) {
-            return mismatch(id, "(missing)", "the body names method " + method
-                    + " but the required Mcp-Method header is absent");
+            return mismatch(
+                    id,
+                    "(missing)",
+                    "the body names method " + method + " but the required Mcp-Method header is absent");
         }
         Optional<String> field = ModernProtocol.nameField(method);
         Optional<String> bodyName = ModernProtocol.nameValue(method, params);
         if (field.isPresent() && bodyName.isPresent()) {
             if (headers.name().isEmpty()) {
-                return mismatch(id, "(missing)", "the body carries params." + field.get() + "=\"" + bodyName.get()
-                        + "\" but the required Mcp-Name header is absent");
+                return mismatch(
+                        id,
+                        "(missing)",
+                        "the body carries params." + field.get() + "=\"" + bodyName.get()
+                                + "\" but the required Mcp-Name header is absent");
             }
-            Optional<String> decoded = ModernProtocol.decodeHeaderValue(headers.name().get());
+            Optional<String> decoded =
+                    ModernProtocol.decodeHeaderValue(headers.name().get());
             if (decoded.isEmpty()) {
                 return mismatch(id, headers.name().get(), "the Mcp-Name header carries an invalid Base64 value");
             }
             if (!decoded.get().equals(bodyName.get())) {
-                return mismatch(id, headers.name().get(), "the body carries params." + field.get() + "=\""
-                        + bodyName.get() + "\" but the Mcp-Name header names \"" + decoded.get() + "\"");
+                return mismatch(
+                        id,
+                        headers.name().get(),
+                        "the body carries params." + field.get() + "=\"" + bodyName.get()
+                                + "\" but the Mcp-Name header names \"" + decoded.get() + "\"");
             }
         }
         return new Modern(body, true, meta);
@@ -140,8 +182,11 @@ final class ModernRequestCheck {
         }
         String method = body.path("method").asString();
         if (headers.method().isPresent() && !headers.method().get().equals(method)) {
-            return mismatch(null, headers.method().get(), "the notification names method " + method
-                    + " but the Mcp-Method header names " + headers.method().get());
+            return mismatch(
+                    null,
+                    headers.method().get(),
+                    "the notification names method " + method + " but the Mcp-Method header names "
+                            + headers.method().get());
         }
         return new Modern(body, false, ModernProtocol.meta(params).orElseGet(Json::object));
     }
@@ -159,7 +204,10 @@ final class ModernRequestCheck {
             return Optional.of(ModernProtocol.CLIENT_CAPABILITIES_KEY + ": expected an object");
         }
         JsonNode info = meta.get(ModernProtocol.CLIENT_INFO_KEY);
-        if (info != null && !(info.isObject() && info.path("name").isString() && info.path("version").isString())) {
+        if (info != null
+                && !(info.isObject()
+                        && info.path("name").isString()
+                        && info.path("version").isString())) {
             return Optional.of(ModernProtocol.CLIENT_INFO_KEY + ": expected an object with name and version");
         }
         JsonNode level = meta.get(ModernProtocol.LOG_LEVEL_KEY);
@@ -183,9 +231,10 @@ final class ModernRequestCheck {
     }
 
     private static Refused mismatch(JsonNode id, String header, String detail) {
-        ObjectNode answer = JsonRpc.error(id, ModernProtocol.HEADER_MISMATCH,
-                "Bad Request: the request headers and body disagree: " + detail);
-        ObjectNode mismatch = ((ObjectNode) answer.get("error")).putObject("data").putObject("mismatch");
+        ObjectNode answer = JsonRpc.error(
+                id, ModernProtocol.HEADER_MISMATCH, "Bad Request: the request headers and body disagree: " + detail);
+        ObjectNode mismatch =
+                ((ObjectNode) answer.get("error")).putObject("data").putObject("mismatch");
         mismatch.put("header", header);
         mismatch.put("body", detail);
         return new Refused(400, answer, true);

@@ -31,7 +31,9 @@ public final class OriginPolicy {
      */
     public OriginPolicy(List<String> allowedOrigins, List<String> allowedHosts, boolean loopbackListener) {
         this.allowed = allowedOrigins.stream().map(OriginPolicy::normalise).toList();
-        this.allowedHosts = Set.copyOf(allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList());
+        this.allowedHosts = Set.copyOf(allowedHosts.stream()
+                .map(h -> h.trim().toLowerCase(Locale.ROOT))
+                .toList());
         this.checkHosts = loopbackListener || !allowedHosts.isEmpty();
     }
 
@@ -53,7 +55,8 @@ public final class OriginPolicy {
             URI uri = new URI(origin.trim());
             String scheme = uri.getScheme();
             String host = uri.getHost();
-            return scheme != null && host != null
+            return scheme != null
+                    && host != null
                     && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                     && LOOPBACK_HOSTS.contains(host.toLowerCase(Locale.ROOT))
                     && (uri.getPath() == null || uri.getPath().isEmpty());

@@ -55,8 +55,13 @@ public final class StdioTransport {
     });
     private AgentSession session;
 
-    public StdioTransport(McpGateway gateway, SessionRegistry sessions, AgentIdentity agent, Credentials credentials,
-                          InputStream in, OutputStream out) {
+    public StdioTransport(
+            McpGateway gateway,
+            SessionRegistry sessions,
+            AgentIdentity agent,
+            Credentials credentials,
+            InputStream in,
+            OutputStream out) {
         this.gateway = gateway;
         this.sessions = sessions;
         this.agent = agent;
@@ -121,8 +126,11 @@ public final class StdioTransport {
 
     private void batch(JsonNode messages) {
         if (messages.isEmpty() || session == null || !ProtocolVersions.allowsBatches(session.protocolVersion())) {
-            out.send(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: batches need an initialized "
-                    + "session on protocol " + ProtocolVersions.V2025_03_26));
+            out.send(JsonRpc.error(
+                    null,
+                    JsonRpc.INVALID_REQUEST,
+                    "Invalid Request: batches need an initialized " + "session on protocol "
+                            + ProtocolVersions.V2025_03_26));
             return;
         }
         List<JsonNode> items = new ArrayList<>();
@@ -142,7 +150,9 @@ public final class StdioTransport {
     private Optional<JsonNode> answer(JsonNode message) {
         JsonRpc.Kind kind = JsonRpc.kind(message);
         if (kind == JsonRpc.Kind.INVALID) {
-            return Optional.of(JsonRpc.error(JsonRpc.idOf(message), JsonRpc.INVALID_REQUEST,
+            return Optional.of(JsonRpc.error(
+                    JsonRpc.idOf(message),
+                    JsonRpc.INVALID_REQUEST,
                     "Invalid Request: not a JSON-RPC 2.0 request, notification or response"));
         }
         String method = message.path("method").asString("");
@@ -154,7 +164,9 @@ public final class StdioTransport {
                 return Optional.of(JsonRpc.result(message.get("id"), Json.object()));
             }
             return kind == JsonRpc.Kind.REQUEST
-                    ? Optional.of(JsonRpc.error(message.get("id"), JsonRpc.INVALID_REQUEST,
+                    ? Optional.of(JsonRpc.error(
+                            message.get("id"),
+                            JsonRpc.INVALID_REQUEST,
                             "the session is not initialized; send initialize first"))
                     : Optional.empty();
         }
@@ -174,7 +186,9 @@ public final class StdioTransport {
         }
         JsonNode params = message.path("params");
         if (!params.isObject()) {
-            return JsonRpc.error(message.get("id"), JsonRpc.INVALID_PARAMS,
+            return JsonRpc.error(
+                    message.get("id"),
+                    JsonRpc.INVALID_PARAMS,
                     "initialize needs params with protocolVersion, capabilities and clientInfo");
         }
         try {

@@ -29,23 +29,44 @@ final class CatalogFetcher {
     }
 
     static List<UpstreamResource> resources(ServerConfig config, UpstreamConnection c) {
-        return list(config, c, "resources", "resources/list", "resources",
+        return list(
+                config,
+                c,
+                "resources",
+                "resources/list",
+                "resources",
                 d -> new UpstreamResource(config.name(), d.path("uri").asString(), d));
     }
 
     static List<UpstreamResourceTemplate> templates(ServerConfig config, UpstreamConnection c) {
-        return list(config, c, "resources", "resources/templates/list", "resourceTemplates",
-                d -> new UpstreamResourceTemplate(config.name(), d.path("uriTemplate").asString(), d));
+        return list(
+                config,
+                c,
+                "resources",
+                "resources/templates/list",
+                "resourceTemplates",
+                d -> new UpstreamResourceTemplate(
+                        config.name(), d.path("uriTemplate").asString(), d));
     }
 
     static List<UpstreamPrompt> prompts(ServerConfig config, UpstreamConnection c) {
-        return list(config, c, "prompts", "prompts/list", "prompts",
+        return list(
+                config,
+                c,
+                "prompts",
+                "prompts/list",
+                "prompts",
                 d -> new UpstreamPrompt(config.name(), d.path("name").asString(), d));
     }
 
     /** Fetches every page of one list; a server without the capability lists nothing. */
-    private static <T> List<T> list(ServerConfig config, UpstreamConnection c, String capability, String method,
-                             String key, Function<JsonNode, T> toRecord) {
+    private static <T> List<T> list(
+            ServerConfig config,
+            UpstreamConnection c,
+            String capability,
+            String method,
+            String key,
+            Function<JsonNode, T> toRecord) {
         List<T> items = new ArrayList<>();
         if (!c.initializeResult().path("capabilities").has(capability)) {
             return items;
@@ -63,7 +84,10 @@ final class CatalogFetcher {
                 return items;
             }
             if (response.error().isPresent()) {
-                LOG.warn("upstream '{}' answered {} with an error: {}", config.name(), method,
+                LOG.warn(
+                        "upstream '{}' answered {} with an error: {}",
+                        config.name(),
+                        method,
                         response.error().get().path("message").asString());
                 return items;
             }
@@ -76,7 +100,11 @@ final class CatalogFetcher {
                 return items;
             }
             if (!cursors.add(next.asString())) {
-                LOG.warn("upstream '{}' repeated {} cursor '{}'; stopping there", config.name(), method, next.asString());
+                LOG.warn(
+                        "upstream '{}' repeated {} cursor '{}'; stopping there",
+                        config.name(),
+                        method,
+                        next.asString());
                 return items;
             }
             cursor = Optional.of(next.asString());

@@ -14,7 +14,11 @@ public final class CircuitBreaker {
     /** Why a call may not go ahead now, and when it may try again. */
     public record Rejection(Instant retryAt, String reason) {}
 
-    private enum Phase { CLOSED, OPEN, HALF_OPEN }
+    private enum Phase {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     private final int threshold;
     private final Duration coolDown;
@@ -38,12 +42,14 @@ public final class CircuitBreaker {
         }
         Instant now = clock.instant();
         if (phase == Phase.OPEN && now.isBefore(openUntil)) {
-            return Optional.of(new Rejection(openUntil, failures + " calls in a row failed (last: " + lastFailure
-                    + "), so calls fail fast until the cool-down ends"));
+            return Optional.of(new Rejection(
+                    openUntil,
+                    failures + " calls in a row failed (last: " + lastFailure
+                            + "), so calls fail fast until the cool-down ends"));
         }
         if (probing) {
-            return Optional.of(new Rejection(now.plus(Duration.ofSeconds(1)),
-                    "one probe call is testing whether it recovered"));
+            return Optional.of(
+                    new Rejection(now.plus(Duration.ofSeconds(1)), "one probe call is testing whether it recovered"));
         }
         phase = Phase.HALF_OPEN;
         probing = true;

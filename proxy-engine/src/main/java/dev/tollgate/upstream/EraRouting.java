@@ -25,14 +25,24 @@ import tools.jackson.databind.node.ObjectNode;
  * which would make it misread the request.
  */
 final class EraRouting implements UpstreamConnection {
-    private static final Map<String, String> LIST_KEYS = Map.of("tools/list", "tools", "prompts/list", "prompts",
-            "resources/list", "resources", "resources/templates/list", "resourceTemplates");
-    private static final Map<String, String> ITEM_ID = Map.of("tools", "name", "prompts", "name",
-            "resources", "uri", "resourceTemplates", "uriTemplate");
+    private static final Map<String, String> LIST_KEYS = Map.of(
+            "tools/list",
+            "tools",
+            "prompts/list",
+            "prompts",
+            "resources/list",
+            "resources",
+            "resources/templates/list",
+            "resourceTemplates");
+    private static final Map<String, String> ITEM_ID =
+            Map.of("tools", "name", "prompts", "name", "resources", "uri", "resourceTemplates", "uriTemplate");
 
     /** What each era listed last, by name or URI. */
-    private record Offered(Set<String> legacy, Set<String> modern, Map<String, Set<String>> legacyByKind,
-                           Map<String, Set<String>> modernByKind) {
+    private record Offered(
+            Set<String> legacy,
+            Set<String> modern,
+            Map<String, Set<String>> legacyByKind,
+            Map<String, Set<String>> modernByKind) {
         static final Offered NONE = new Offered(Set.of(), Set.of(), Map.of(), Map.of());
 
         Offered with(String kind, Set<String> legacyItems, Set<String> modernItems) {
@@ -44,8 +54,8 @@ final class EraRouting implements UpstreamConnection {
             legacyKinds.values().forEach(allLegacy::addAll);
             Set<String> allModern = new HashSet<>();
             modernKinds.values().forEach(allModern::addAll);
-            return new Offered(Set.copyOf(allLegacy), Set.copyOf(allModern), Map.copyOf(legacyKinds),
-                    Map.copyOf(modernKinds));
+            return new Offered(
+                    Set.copyOf(allLegacy), Set.copyOf(allModern), Map.copyOf(legacyKinds), Map.copyOf(modernKinds));
         }
     }
 
@@ -80,7 +90,9 @@ final class EraRouting implements UpstreamConnection {
         }
         ObjectNode copy = ((ObjectNode) params).deepCopy();
         ObjectNode copyMeta = (ObjectNode) copy.get("_meta");
-        meta.propertyNames().stream().filter(key -> key.startsWith("io.modelcontextprotocol/")).toList()
+        meta.propertyNames().stream()
+                .filter(key -> key.startsWith("io.modelcontextprotocol/"))
+                .toList()
                 .forEach(copyMeta::remove);
         if (copyMeta.isEmpty()) {
             copy.remove("_meta");
@@ -105,7 +117,8 @@ final class EraRouting implements UpstreamConnection {
     @Override
     public UpstreamResponse request(String method, JsonNode params, RequestOptions options) throws UpstreamException {
         if (modern.isEmpty() || legacy.isEmpty()) {
-            return modern.isPresent() ? modern.get().request(method, params, options)
+            return modern.isPresent()
+                    ? modern.get().request(method, params, options)
                     : legacy.get().request(method, withoutEnvelope(params), options);
         }
         Optional<String> listKey = Optional.ofNullable(LIST_KEYS.get(method));
@@ -123,7 +136,9 @@ final class EraRouting implements UpstreamConnection {
      * offered in the other era only, as the lists Tollgate merged said.
      */
     private boolean servesModern(String method, JsonNode params) {
-        String named = params == null ? "" : params.path(method.startsWith("resources/") ? "uri" : "name").asString("");
+        String named = params == null
+                ? ""
+                : params.path(method.startsWith("resources/") ? "uri" : "name").asString("");
         boolean inModern = offered.modern().contains(named);
         boolean inLegacy = offered.legacy().contains(named);
         if (inModern != inLegacy) {
@@ -157,8 +172,9 @@ final class EraRouting implements UpstreamConnection {
         return UpstreamResponse.ofResult(result);
     }
 
-    private static List<JsonNode> all(UpstreamConnection connection, String method, String key, JsonNode params,
-                                      RequestOptions options) throws UpstreamException {
+    private static List<JsonNode> all(
+            UpstreamConnection connection, String method, String key, JsonNode params, RequestOptions options)
+            throws UpstreamException {
         List<JsonNode> out = new ArrayList<>();
         Set<String> cursors = new HashSet<>();
         ObjectNode page = params != null && params.isObject() ? ((ObjectNode) params).deepCopy() : Json.object();

@@ -52,11 +52,14 @@ public final class ForwardingInterceptor implements Interceptor {
         }
         CancellationSignal cancellation = chain.context().cancellation();
         if (cancellation.isCancelled()) {
-            return CallOutcome.failed(decided, CallStatus.ERROR, "the agent cancelled the call before it reached "
-                    + "upstream '" + server + "': " + cancellation.reason().orElseThrow());
+            return CallOutcome.failed(
+                    decided,
+                    CallStatus.ERROR,
+                    "the agent cancelled the call before it reached " + "upstream '" + server + "': "
+                            + cancellation.reason().orElseThrow());
         }
-        RequestOptions options = new RequestOptions(call.upstreamAuth().headers(), timeout, chain.context().channel(),
-                cancellation);
+        RequestOptions options = new RequestOptions(
+                call.upstreamAuth().headers(), timeout, chain.context().channel(), cancellation);
         UpstreamResponse response;
         try {
             response = connection.request("tools/call", params(call), options);
@@ -65,8 +68,9 @@ public final class ForwardingInterceptor implements Interceptor {
         }
         if (response.error().isPresent()) {
             JsonNode error = response.error().get();
-            String text = "upstream '" + server + "' returned error " + error.path("code").asString("")
-                    + ": " + error.path("message").asString("(no message)");
+            String text = "upstream '" + server + "' returned error "
+                    + error.path("code").asString("") + ": "
+                    + error.path("message").asString("(no message)");
             ObjectNode result = CallOutcome.errorResult(text);
             result.putObject("_meta").set(ModernCallParams.UPSTREAM_ERROR, error);
             return new CallOutcome(decided, CallStatus.ERROR, result, size(result));
@@ -79,7 +83,8 @@ public final class ForwardingInterceptor implements Interceptor {
     private static ObjectNode params(ToolCall call) {
         ObjectNode params = Json.object();
         params.put("name", call.tool().tool());
-        params.set("arguments", call.arguments() == null || call.arguments().isNull() ? Json.object() : call.arguments());
+        params.set(
+                "arguments", call.arguments() == null || call.arguments().isNull() ? Json.object() : call.arguments());
         JsonNode token = call.meta() == null ? null : call.meta().get("progressToken");
         if (token != null && !token.isNull()) {
             params.putObject("_meta").set("progressToken", token);

@@ -30,8 +30,12 @@ final class GuardedConnection implements UpstreamConnection {
     public UpstreamResponse request(String method, JsonNode params, RequestOptions options) throws UpstreamException {
         Optional<CircuitBreaker.Rejection> rejected = circuit.admit();
         if (rejected.isPresent()) {
-            throw new UpstreamException("upstream '" + server() + "' is not being called: " + rejected.get().reason()
-                    + "; " + RetryHint.at(rejected.get().retryAt()), false, null);
+            throw new UpstreamException(
+                    "upstream '" + server() + "' is not being called: "
+                            + rejected.get().reason() + "; "
+                            + RetryHint.at(rejected.get().retryAt()),
+                    false,
+                    null);
         }
         UpstreamResponse response;
         try {
@@ -95,6 +99,5 @@ final class GuardedConnection implements UpstreamConnection {
 
     /** Closing stays with the registry, which owns the connection. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -28,18 +28,28 @@ final class HttpAnswer {
 
     private HttpAnswer() {}
 
-    static JsonNode read(String server, Response response, JsonRpcSession rpc, JsonRpcSession.Pending p, Call call,
-                         AtomicBoolean timedOut) throws IOException, UpstreamException {
+    static JsonNode read(
+            String server,
+            Response response,
+            JsonRpcSession rpc,
+            JsonRpcSession.Pending p,
+            Call call,
+            AtomicBoolean timedOut)
+            throws IOException, UpstreamException {
         ResponseBody body = response.body();
-        String type = Optional.ofNullable(response.header("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
+        String type =
+                Optional.ofNullable(response.header("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
         if (!response.isSuccessful()) {
             String text = body.string();
             Optional<JsonNode> rpcError = parseQuietly(text).filter(m -> m.has("error"));
             if (rpcError.isPresent()) {
                 return rpcError.get();
             }
-            throw new UpstreamException("upstream '" + server + "' answered " + p.method() + " with HTTP "
-                    + response.code() + (text.isBlank() ? "" : ": " + abbreviate(text)), false, null);
+            throw new UpstreamException(
+                    "upstream '" + server + "' answered " + p.method() + " with HTTP " + response.code()
+                            + (text.isBlank() ? "" : ": " + abbreviate(text)),
+                    false,
+                    null);
         }
         if (type.startsWith("text/event-stream")) {
             EventSources.processResponse(response, new EventSourceListener() {
@@ -50,8 +60,10 @@ final class HttpAnswer {
                     }
                     Optional<JsonNode> message = parseQuietly(data);
                     if (message.isEmpty()) {
-                        WARNINGS.warn("sse-not-json " + server, "upstream '{}' sent an SSE event that is not JSON; "
-                                + "ignoring it", server);
+                        WARNINGS.warn(
+                                "sse-not-json " + server,
+                                "upstream '{}' sent an SSE event that is not JSON; " + "ignoring it",
+                                server);
                         return;
                     }
                     rpc.dispatch(message.get(), Optional.of(p.related()));
@@ -62,8 +74,12 @@ final class HttpAnswer {
             });
         } else if (type.startsWith("application/json")) {
             String text = body.string();
-            JsonNode parsed = parseQuietly(text).orElseThrow(() -> new UpstreamException("upstream '" + server
-                    + "' answered " + p.method() + " with something that is not JSON: " + abbreviate(text), false, null));
+            JsonNode parsed = parseQuietly(text)
+                    .orElseThrow(() -> new UpstreamException(
+                            "upstream '" + server + "' answered " + p.method() + " with something that is not JSON: "
+                                    + abbreviate(text),
+                            false,
+                            null));
             if (parsed.isArray()) {
                 for (JsonNode m : parsed) {
                     rpc.dispatch(m, Optional.of(p.related()));
@@ -72,20 +88,26 @@ final class HttpAnswer {
                 rpc.dispatch(parsed, Optional.of(p.related()));
             }
         } else {
-            throw new UpstreamException("upstream '" + server + "' answered " + p.method() + " with HTTP "
-                    + response.code() + " and content type '" + type + "', not JSON or an event stream", false, null);
+            throw new UpstreamException(
+                    "upstream '" + server + "' answered " + p.method() + " with HTTP " + response.code()
+                            + " and content type '" + type + "', not JSON or an event stream",
+                    false,
+                    null);
         }
         if (call.isCanceled()) {
             throw new IOException(timedOut.get() ? "timed out" : "cancelled");
         }
         if (!p.answer().isDone()) {
-            throw new UpstreamException("upstream '" + server + "' ended its answer to " + p.method()
-                    + " without a JSON-RPC response", false, null);
+            throw new UpstreamException(
+                    "upstream '" + server + "' ended its answer to " + p.method() + " without a JSON-RPC response",
+                    false,
+                    null);
         }
         try {
             return p.answer().join();
         } catch (CompletionException e) {
-            throw new UpstreamException("upstream '" + server + "' failed: " + e.getCause().getMessage(), false, e);
+            throw new UpstreamException(
+                    "upstream '" + server + "' failed: " + e.getCause().getMessage(), false, e);
         }
     }
 

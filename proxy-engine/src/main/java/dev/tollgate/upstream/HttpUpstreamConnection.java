@@ -73,18 +73,18 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     private HttpUpstreamConnection(ServerConfig config, OkHttpClient client) {
         this.config = config;
         this.stateListeners = new StateListeners(config.name());
-        this.url = HttpUrl.parse(config.url().orElseThrow(
-                () -> new IllegalArgumentException("server '" + config.name() + "' has no url")));
+        this.url = HttpUrl.parse(config.url()
+                .orElseThrow(() -> new IllegalArgumentException("server '" + config.name() + "' has no url")));
         if (url == null) {
             throw new IllegalArgumentException("server '" + config.name() + "' has an invalid url");
         }
         this.client = client;
         this.freshClient = freshConnections(client);
         this.rpc = new JsonRpcSession(config.name(), false, this::postAsync);
-        this.stream = new ServerEventStream(config.name(), client, this::streamRequest,
-                m -> rpc.dispatch(m, Optional.empty()));
-        this.reconnector = new Reconnector(ResilienceSettings.of(config).backoff(), stateListeners, this::reestablish,
-                () -> closed);
+        this.stream = new ServerEventStream(
+                config.name(), client, this::streamRequest, m -> rpc.dispatch(m, Optional.empty()));
+        this.reconnector = new Reconnector(
+                ResilienceSettings.of(config).backoff(), stateListeners, this::reestablish, () -> closed);
     }
 
     /** Connects and runs the initialize handshake within the server's timeout; fails with the reason. */
@@ -104,14 +104,20 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
      * pick another stale one from the pool.
      */
     static OkHttpClient freshConnections(OkHttpClient client) {
-        return client.newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
+        return client.newBuilder()
+                .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+                .build();
     }
 
     /** An OkHttp client suited to upstream calls: no read timeout (each call has its own deadline). */
     public static OkHttpClient defaultClient() {
-        return new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ZERO)
-                .writeTimeout(Duration.ofSeconds(30)).retryOnConnectionFailure(false)
-                .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES)).build();
+        return new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ofSeconds(30))
+                .retryOnConnectionFailure(false)
+                .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
+                .build();
     }
 
     @Override
@@ -145,8 +151,11 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         }
         UpstreamResponse response = JsonRpcSession.toResponse(answer.message());
         if (response.error().isPresent()) {
-            throw new UpstreamException("upstream '" + server() + "' refused initialize: "
-                    + response.error().get().path("message").asString(), false, null);
+            throw new UpstreamException(
+                    "upstream '" + server() + "' refused initialize: "
+                            + response.error().get().path("message").asString(),
+                    false,
+                    null);
         }
         JsonNode result = response.result().orElseThrow();
         protocolVersion = McpProtocol.negotiated(server(), result);
@@ -204,12 +213,15 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             throw new UpstreamException("connection to upstream '" + server() + "' is closed", false, null);
         }
         if (!alive) {
-            throw new UpstreamException("upstream '" + server() + "' is reconnecting after: "
-                    + reconnector.lastError() + retryHint(), false, null);
+            throw new UpstreamException(
+                    "upstream '" + server() + "' is reconnecting after: " + reconnector.lastError() + retryHint(),
+                    false,
+                    null);
         }
         JsonRpcSession.Pending p = rpc.begin(method, params, options.related());
         try {
-            return JsonRpcSession.toResponse(exchange(p, params, options, true, true).message());
+            return JsonRpcSession.toResponse(
+                    exchange(p, params, options, true, true).message());
         } finally {
             rpc.end(p);
         }
@@ -218,19 +230,28 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     /** One POSTed request and its answer (JSON body or SSE stream), with the session id the answer carried. */
     private record Exchange(JsonNode message, Optional<String> sessionId) {}
 
-    private Exchange exchange(JsonRpcSession.Pending p, JsonNode params, RequestOptions options,
-                              boolean mayReinitialize, boolean mayRetryStale) throws UpstreamException {
+    private Exchange exchange(
+            JsonRpcSession.Pending p,
+            JsonNode params,
+            RequestOptions options,
+            boolean mayReinitialize,
+            boolean mayRetryStale)
+            throws UpstreamException {
         Duration timeout = options.timeout();
         Optional<String> sentSession = sessionId;
         ObjectNode message = JsonRpcSession.requestMessage(p.id(), p.method(), params);
-        Call call = (mayRetryStale ? client : freshClient).newCall(post(message, options.headers(), sentSession).build());
+        Call call = (mayRetryStale ? client : freshClient)
+                .newCall(post(message, options.headers(), sentSession).build());
         StaleConnectionProbe probe = new StaleConnectionProbe();
         call.addEventListener(probe);
         AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> deadline = Timers.SCHEDULER.schedule(() -> {
-            timedOut.set(true);
-            call.cancel();
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = Timers.SCHEDULER.schedule(
+                () -> {
+                    timedOut.set(true);
+                    call.cancel();
+                },
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         CancellationSignal.Registration watch = options.cancellation().onCancel(reason -> {
             postAsync(JsonRpcSession.agentCancelledMessage(p.id(), reason));
             call.cancel();
@@ -240,7 +261,9 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             if (sentSession.isPresent() && mayReinitialize && forgotSession(response)) {
                 reinitialize = true;
             } else {
-                return new Exchange(HttpAnswer.read(server(), response, rpc, p, call, timedOut), Optional.ofNullable(response.header(SESSION_HEADER)));
+                return new Exchange(
+                        HttpAnswer.read(server(), response, rpc, p, call, timedOut),
+                        Optional.ofNullable(response.header(SESSION_HEADER)));
             }
         } catch (IOException e) {
             if (timedOut.get()) {
@@ -254,8 +277,11 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
                 // A failed initialize is the caller's to handle (connect fails, the reconnect loop tries again).
                 throw "initialize".equals(p.method()) ? new UpstreamException(why, false, e) : lost(why, e);
             }
-            LOG.debug("upstream '{}' had closed an idle connection ({}); sending {} again on a fresh one", server(),
-                    describe(e), p.method());
+            LOG.debug(
+                    "upstream '{}' had closed an idle connection ({}); sending {} again on a fresh one",
+                    server(),
+                    describe(e),
+                    p.method());
         } finally {
             deadline.cancel(false);
             watch.close();
@@ -280,14 +306,17 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     }
 
     private UpstreamException timedOut(JsonRpcSession.Pending p, Duration timeout) {
-        postAsync(JsonRpcSession.cancelledMessage(p.id(),
-                "Tollgate stopped waiting after " + timeout.toMillis() + " ms"));
-        return new UpstreamException("upstream '" + server() + "' did not answer " + p.method() + " within "
-                + timeout.toMillis() + " ms", true, null);
+        postAsync(JsonRpcSession.cancelledMessage(
+                p.id(), "Tollgate stopped waiting after " + timeout.toMillis() + " ms"));
+        return new UpstreamException(
+                "upstream '" + server() + "' did not answer " + p.method() + " within " + timeout.toMillis() + " ms",
+                true,
+                null);
     }
 
     private Request.Builder post(JsonNode message, Map<String, String> callHeaders, Optional<String> session) {
-        Request.Builder request = new Request.Builder().url(url)
+        Request.Builder request = new Request.Builder()
+                .url(url)
                 .post(RequestBody.create(Json.write(message), JSON))
                 .header("Accept", "application/json, text/event-stream");
         addHeaders(request, callHeaders, session);
@@ -308,8 +337,11 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         call.timeout().timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
         try (Response response = call.execute()) {
             if (!response.isSuccessful()) {
-                throw new UpstreamException("upstream '" + server() + "' refused " + message.path("method").asString()
-                        + " with HTTP " + response.code(), false, null);
+                throw new UpstreamException(
+                        "upstream '" + server() + "' refused "
+                                + message.path("method").asString() + " with HTTP " + response.code(),
+                        false,
+                        null);
             }
         } catch (IOException e) {
             throw new UpstreamException("upstream '" + server() + "' is unreachable: " + describe(e), false, e);
@@ -330,7 +362,11 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         client.newCall(post(message, Map.of(), sessionId).build()).enqueue(new Callback() {
             @Override
             public void onFailure(Call call, IOException e) {
-                WARNINGS.warn("send " + server(), "could not send {} to upstream '{}': {}", kind(message), server(),
+                WARNINGS.warn(
+                        "send " + server(),
+                        "could not send {} to upstream '{}': {}",
+                        kind(message),
+                        server(),
                         describe(e));
             }
 
@@ -338,8 +374,12 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             public void onResponse(Call call, Response response) {
                 try (response) {
                     if (!response.isSuccessful()) {
-                        WARNINGS.warn("refused " + server(), "upstream '{}' refused {} with HTTP {}", server(),
-                                kind(message), response.code());
+                        WARNINGS.warn(
+                                "refused " + server(),
+                                "upstream '{}' refused {} with HTTP {}",
+                                server(),
+                                kind(message),
+                                response.code());
                     }
                 }
             }
@@ -404,7 +444,9 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     }
 
     static String describe(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     @Override

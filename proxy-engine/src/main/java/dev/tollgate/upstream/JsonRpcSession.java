@@ -32,8 +32,12 @@ final class JsonRpcSession {
     private static final RateLimitedWarnings WARNINGS = new RateLimitedWarnings(LOG);
 
     /** A request of ours waiting for its answer, and where messages about it go meanwhile. */
-    record Pending(long id, String method, CompletableFuture<JsonNode> answer, AgentChannel related,
-                   Optional<JsonNode> progressToken) {}
+    record Pending(
+            long id,
+            String method,
+            CompletableFuture<JsonNode> answer,
+            AgentChannel related,
+            Optional<JsonNode> progressToken) {}
 
     private final String server;
     private final AtomicLong ids = new AtomicLong();
@@ -106,8 +110,8 @@ final class JsonRpcSession {
 
     /** Why a request ended when the agent cancelled the call it served. */
     UpstreamException cancelledByAgent(Pending p, String reason) {
-        return new UpstreamException("the agent cancelled " + p.method() + " to upstream '" + server + "': "
-                + reason, false, null);
+        return new UpstreamException(
+                "the agent cancelled " + p.method() + " to upstream '" + server + "': " + reason, false, null);
     }
 
     static boolean isResponse(JsonNode message) {
@@ -135,8 +139,10 @@ final class JsonRpcSession {
             return;
         }
         if (!message.has("method")) {
-            WARNINGS.warn("not-json-rpc " + server, "upstream '{}' sent a message that is neither request, "
-                    + "notification nor response", server);
+            WARNINGS.warn(
+                    "not-json-rpc " + server,
+                    "upstream '{}' sent a message that is neither request, " + "notification nor response",
+                    server);
             return;
         }
         if ("ping".equals(message.path("method").asString()) && message.has("id")) {

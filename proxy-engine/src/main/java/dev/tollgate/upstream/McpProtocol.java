@@ -30,8 +30,10 @@ final class McpProtocol {
     static String negotiated(String server, JsonNode initializeResult) throws UpstreamException {
         String version = initializeResult.path("protocolVersion").asString("");
         if (!SUPPORTED.contains(version)) {
-            throw new UpstreamException("upstream '" + server + "' chose protocol version '" + version
-                    + "'; Tollgate speaks " + SUPPORTED, false, null);
+            throw new UpstreamException(
+                    "upstream '" + server + "' chose protocol version '" + version + "'; Tollgate speaks " + SUPPORTED,
+                    false,
+                    null);
         }
         return version;
     }

@@ -27,8 +27,9 @@ public final class ModernCallParams {
      * loop breaker let later rounds through; policy still decides every round.
      */
     public static final String LATER_ROUND = "tollgate/laterRound";
-    private static final List<String> ENVELOPE = List.of(ModernProtocol.PROTOCOL_VERSION_KEY,
-            ModernProtocol.CLIENT_CAPABILITIES_KEY, ModernProtocol.LOG_LEVEL_KEY);
+
+    private static final List<String> ENVELOPE = List.of(
+            ModernProtocol.PROTOCOL_VERSION_KEY, ModernProtocol.CLIENT_CAPABILITIES_KEY, ModernProtocol.LOG_LEVEL_KEY);
 
     private ModernCallParams() {}
 

@@ -45,8 +45,8 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final Duration LISTEN_RETRY_MAX = Duration.ofSeconds(30);
     /** Capability name and listen filter of each list whose changes Tollgate follows. */
-    private static final Map<String, String> LIST_FILTERS = Map.of("tools", "toolsListChanged",
-            "prompts", "promptsListChanged", "resources", "resourcesListChanged");
+    private static final Map<String, String> LIST_FILTERS =
+            Map.of("tools", "toolsListChanged", "prompts", "promptsListChanged", "resources", "resourcesListChanged");
 
     private final ServerConfig config;
     private final HttpUrl url;
@@ -60,14 +60,14 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
 
     private ModernHttpUpstreamConnection(ServerConfig config, OkHttpClient client) {
         this.config = config;
-        this.url = HttpUrl.parse(config.url().orElseThrow(
-                () -> new IllegalArgumentException("server '" + config.name() + "' has no url")));
+        this.url = HttpUrl.parse(config.url()
+                .orElseThrow(() -> new IllegalArgumentException("server '" + config.name() + "' has no url")));
         if (url == null) {
             throw new IllegalArgumentException("server '" + config.name() + "' has an invalid url");
         }
         this.client = client;
         this.freshClient = HttpUpstreamConnection.freshConnections(client);
-        this.rpc = new JsonRpcSession(config.name(), false, message -> { });
+        this.rpc = new JsonRpcSession(config.name(), false, message -> {});
     }
 
     /**
@@ -99,14 +99,18 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         init.put("protocolVersion", ModernProtocol.VERSION);
         init.set("capabilities", result.path("capabilities").isObject() ? result.get("capabilities") : Json.object());
         JsonNode info = result.path("_meta").path(ModernProtocol.SERVER_INFO_KEY);
-        init.set("serverInfo", info.isObject() ? info : result.path("serverInfo").isObject()
-                ? result.get("serverInfo") : Json.object());
+        init.set(
+                "serverInfo",
+                info.isObject()
+                        ? info
+                        : result.path("serverInfo").isObject() ? result.get("serverInfo") : Json.object());
         if (result.path("instructions").isString()) {
             init.set("instructions", result.get("instructions"));
         }
         connection.initializeResult = init;
-        if (LIST_FILTERS.keySet().stream().anyMatch(kind -> init.path("capabilities").path(kind)
-                .path("listChanged").asBoolean(false))) {
+        if (LIST_FILTERS.keySet().stream()
+                .anyMatch(kind ->
+                        init.path("capabilities").path(kind).path("listChanged").asBoolean(false))) {
             connection.listen(Duration.ofSeconds(1));
         }
         return Optional.of(connection);
@@ -124,7 +128,11 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         ObjectNode params = withEnvelope(Json.object());
         ObjectNode filter = params.putObject("notifications");
         LIST_FILTERS.forEach((kind, name) -> {
-            if (initializeResult.path("capabilities").path(kind).path("listChanged").asBoolean(false)) {
+            if (initializeResult
+                    .path("capabilities")
+                    .path(kind)
+                    .path("listChanged")
+                    .asBoolean(false)) {
                 filter.put(name, true);
             }
         });
@@ -133,8 +141,9 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         message.put("id", "tollgate-listen-" + listens.incrementAndGet());
         message.put("method", "subscriptions/listen");
         message.set("params", params);
-        Call call = client.newCall(post(message, Map.of()).header(ModernProtocol.METHOD_HEADER,
-                "subscriptions/listen").build());
+        Call call = client.newCall(post(message, Map.of())
+                .header(ModernProtocol.METHOD_HEADER, "subscriptions/listen")
+                .build());
         listenCall = call;
         call.enqueue(new Callback() {
             @Override
@@ -165,7 +174,8 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         if (closed) {
             return;
         }
-        Duration next = retryDelay.multipliedBy(2).compareTo(LISTEN_RETRY_MAX) > 0 ? LISTEN_RETRY_MAX
+        Duration next = retryDelay.multipliedBy(2).compareTo(LISTEN_RETRY_MAX) > 0
+                ? LISTEN_RETRY_MAX
                 : retryDelay.multipliedBy(2);
         Timers.SCHEDULER.schedule(() -> listen(next), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -176,7 +186,8 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         if (!payload.startsWith("{")) {
             return;
         }
-        parse(payload).filter(m -> m.has("method") && !m.has("id"))
+        parse(payload)
+                .filter(m -> m.has("method") && !m.has("id"))
                 .filter(m -> !m.path("method").asString("").equals("notifications/subscriptions/acknowledged"))
                 .ifPresent(m -> rpc.dispatch(m, Optional.empty()));
     }
@@ -220,40 +231,56 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     }
 
     /** One POST; one that broke on a stale pooled connection ({@link StaleConnectionProbe}) goes again on a fresh one. */
-    private JsonNode exchange(JsonRpcSession.Pending p, ObjectNode params, RequestOptions options,
-                              boolean mayRetryStale) throws UpstreamException {
+    private JsonNode exchange(
+            JsonRpcSession.Pending p, ObjectNode params, RequestOptions options, boolean mayRetryStale)
+            throws UpstreamException {
         Duration timeout = options.timeout();
         Request.Builder builder = post(JsonRpcSession.requestMessage(p.id(), p.method(), params), options.headers());
         ModernProtocol.nameValue(p.method(), params)
                 .ifPresent(name -> builder.header(ModernProtocol.NAME_HEADER, ModernProtocol.encodeHeaderValue(name)));
         Call call = (mayRetryStale ? client : freshClient)
-                .newCall(builder.header(ModernProtocol.METHOD_HEADER, p.method()).build());
+                .newCall(
+                        builder.header(ModernProtocol.METHOD_HEADER, p.method()).build());
         StaleConnectionProbe probe = new StaleConnectionProbe();
         call.addEventListener(probe);
         AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> deadline = Timers.SCHEDULER.schedule(() -> {
-            timedOut.set(true);
-            call.cancel();
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = Timers.SCHEDULER.schedule(
+                () -> {
+                    timedOut.set(true);
+                    call.cancel();
+                },
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         CancellationSignal.Registration watch = options.cancellation().onCancel(reason -> {
-            notify("notifications/cancelled", JsonRpcSession.agentCancelledMessage(p.id(), reason).get("params"));
+            notify(
+                    "notifications/cancelled",
+                    JsonRpcSession.agentCancelledMessage(p.id(), reason).get("params"));
             call.cancel();
         });
         try (Response response = call.execute()) {
             return read(response, p, call, timedOut);
         } catch (IOException e) {
             if (timedOut.get()) {
-                notify("notifications/cancelled", JsonRpcSession.cancelledMessage(p.id(),
-                        "Tollgate stopped waiting after " + timeout.toMillis() + " ms").get("params"));
-                throw new UpstreamException("upstream '" + server() + "' did not answer " + p.method() + " within "
-                        + timeout.toMillis() + " ms", true, null);
+                notify(
+                        "notifications/cancelled",
+                        JsonRpcSession.cancelledMessage(
+                                        p.id(), "Tollgate stopped waiting after " + timeout.toMillis() + " ms")
+                                .get("params"));
+                throw new UpstreamException(
+                        "upstream '" + server() + "' did not answer " + p.method() + " within " + timeout.toMillis()
+                                + " ms",
+                        true,
+                        null);
             }
             if (options.cancellation().isCancelled()) {
                 throw rpc.cancelledByAgent(p, options.cancellation().reason().orElseThrow());
             }
             if (!(mayRetryStale && probe.failedOnIdleConnection())) {
-                throw new UpstreamException("upstream '" + server() + "' is unreachable at " + url.redact() + ": "
-                        + HttpUpstreamConnection.describe(e), false, e);
+                throw new UpstreamException(
+                        "upstream '" + server() + "' is unreachable at " + url.redact() + ": "
+                                + HttpUpstreamConnection.describe(e),
+                        false,
+                        e);
             }
         } finally {
             deadline.cancel(false);
@@ -264,7 +291,8 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
 
     private JsonNode read(Response response, JsonRpcSession.Pending p, Call call, AtomicBoolean timedOut)
             throws IOException, UpstreamException {
-        String type = Optional.ofNullable(response.header("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
+        String type =
+                Optional.ofNullable(response.header("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
         if (type.startsWith("text/event-stream") && response.isSuccessful()) {
             EventSources.processResponse(response, new EventSourceListener() {
                 @Override
@@ -285,24 +313,31 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             String text = response.body().string();
             Optional<JsonNode> message = parse(text).filter(m -> m.has("result") || m.has("error"));
             if (message.isEmpty()) {
-                throw new UpstreamException("upstream '" + server() + "' answered " + p.method() + " with HTTP "
-                        + response.code() + " and no JSON-RPC response", false, null);
+                throw new UpstreamException(
+                        "upstream '" + server() + "' answered " + p.method() + " with HTTP " + response.code()
+                                + " and no JSON-RPC response",
+                        false,
+                        null);
             }
             rpc.dispatch(message.get(), Optional.of(p.related()));
         }
         if (!p.answer().isDone()) {
-            throw new UpstreamException("upstream '" + server() + "' ended its answer to " + p.method()
-                    + " without a JSON-RPC response", false, null);
+            throw new UpstreamException(
+                    "upstream '" + server() + "' ended its answer to " + p.method() + " without a JSON-RPC response",
+                    false,
+                    null);
         }
         try {
             return p.answer().join();
         } catch (CompletionException e) {
-            throw new UpstreamException("upstream '" + server() + "' failed: " + e.getCause().getMessage(), false, e);
+            throw new UpstreamException(
+                    "upstream '" + server() + "' failed: " + e.getCause().getMessage(), false, e);
         }
     }
 
     private Request.Builder post(JsonNode message, Map<String, String> callHeaders) {
-        Request.Builder request = new Request.Builder().url(url)
+        Request.Builder request = new Request.Builder()
+                .url(url)
                 .post(RequestBody.create(Json.write(message), JSON))
                 .header("Accept", "application/json, text/event-stream");
         config.headers().forEach(request::header);
@@ -316,11 +351,16 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             return;
         }
         JsonNode message = JsonRpcSession.notificationMessage(method, withEnvelope(params));
-        client.newCall(post(message, Map.of()).header(ModernProtocol.METHOD_HEADER, method).build())
+        client.newCall(post(message, Map.of())
+                        .header(ModernProtocol.METHOD_HEADER, method)
+                        .build())
                 .enqueue(new Callback() {
                     @Override
                     public void onFailure(Call call, IOException e) {
-                        LOG.debug("could not send {} to upstream '{}': {}", method, server(),
+                        LOG.debug(
+                                "could not send {} to upstream '{}': {}",
+                                method,
+                                server(),
                                 HttpUpstreamConnection.describe(e));
                     }
 

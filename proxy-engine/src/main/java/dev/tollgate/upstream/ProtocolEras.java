@@ -34,9 +34,11 @@ public final class ProtocolEras {
         Optional<ModernHttpUpstreamConnection> modern = ModernHttpUpstreamConnection.discover(config, client);
         if (modern.isEmpty()) {
             if (setting.equals(ModernProtocol.VERSION)) {
-                throw new UpstreamException("upstream '" + config.name() + "' does not offer protocol "
-                        + ModernProtocol.VERSION + " in server/discover, and its protocol setting pins that version",
-                        false, null);
+                throw new UpstreamException(
+                        "upstream '" + config.name() + "' does not offer protocol " + ModernProtocol.VERSION
+                                + " in server/discover, and its protocol setting pins that version",
+                        false,
+                        null);
             }
             return EraRouting.legacyOnly(HttpUpstreamConnection.connect(config, client));
         }
@@ -57,8 +59,10 @@ public final class ProtocolEras {
      * and is not safe to send again.
      */
     private static OkHttpClient shortIdle(OkHttpClient shared) {
-        return shared.newBuilder().connectionPool(new ConnectionPool(HttpUpstreamConnection.MAX_IDLE_CONNECTIONS,
-                IDLE_SECONDS, TimeUnit.SECONDS)).build();
+        return shared.newBuilder()
+                .connectionPool(
+                        new ConnectionPool(HttpUpstreamConnection.MAX_IDLE_CONNECTIONS, IDLE_SECONDS, TimeUnit.SECONDS))
+                .build();
     }
 
     /** A stdio upstream, which speaks the 2025 era. */

@@ -45,7 +45,8 @@ final class Reconnector {
                 return;
             }
             running = true;
-            if (upSince.isPresent() && Duration.between(upSince.get(), Instant.now()).compareTo(STABLE_AFTER) >= 0) {
+            if (upSince.isPresent()
+                    && Duration.between(upSince.get(), Instant.now()).compareTo(STABLE_AFTER) >= 0) {
                 backoff.reset();
             }
             upSince = Optional.empty();

@@ -10,8 +10,8 @@ import java.util.Map;
  * the timeout, where messages the upstream sends about this request (progress, sampling) go, and the signal
  * that the agent cancelled it (the connection then cancels its own request upstream).
  */
-public record RequestOptions(Map<String, String> headers, Duration timeout, AgentChannel related,
-                             CancellationSignal cancellation) {
+public record RequestOptions(
+        Map<String, String> headers, Duration timeout, AgentChannel related, CancellationSignal cancellation) {
     public RequestOptions {
         headers = Map.copyOf(headers);
     }

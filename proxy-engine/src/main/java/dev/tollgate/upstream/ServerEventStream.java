@@ -56,8 +56,13 @@ final class ServerEventStream {
                 if (data.isBlank()) {
                     return;
                 }
-                HttpAnswer.parseQuietly(data).ifPresentOrElse(dispatch, () -> WARNINGS.warn("stream-not-json " + server,
-                        "upstream '{}' sent an event on its GET stream that is not JSON; ignoring it", server));
+                HttpAnswer.parseQuietly(data)
+                        .ifPresentOrElse(
+                                dispatch,
+                                () -> WARNINGS.warn(
+                                        "stream-not-json " + server,
+                                        "upstream '{}' sent an event on its GET stream that is not JSON; ignoring it",
+                                        server));
             }
 
             @Override

@@ -53,8 +53,8 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
         this.config = config;
         this.stateListeners = new StateListeners(config.name());
         this.rpc = new JsonRpcSession(config.name(), true, this::writeQuietly);
-        this.reconnector = new Reconnector(ResilienceSettings.of(config).backoff(), stateListeners, this::restart,
-                () -> closed);
+        this.reconnector =
+                new Reconnector(ResilienceSettings.of(config).backoff(), stateListeners, this::restart, () -> closed);
     }
 
     /** Starts the process and runs the initialize handshake within the server's timeout; fails with the reason. */
@@ -95,8 +95,11 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
             try {
                 process = builder.start();
             } catch (IOException e) {
-                throw new UpstreamException("could not start upstream '" + server() + "' (" + config.command().get(0)
-                        + "): " + e.getMessage(), false, e);
+                throw new UpstreamException(
+                        "could not start upstream '" + server() + "' ("
+                                + config.command().get(0) + "): " + e.getMessage(),
+                        false,
+                        e);
             }
             stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
             Process started = process;
@@ -107,8 +110,11 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
         UpstreamResponse response = JsonRpcSession.toResponse(answer);
         if (response.error().isPresent()) {
             process.destroyForcibly();
-            throw new UpstreamException("upstream '" + server() + "' refused initialize: "
-                    + response.error().get().path("message").asString(), false, null);
+            throw new UpstreamException(
+                    "upstream '" + server() + "' refused initialize: "
+                            + response.error().get().path("message").asString(),
+                    false,
+                    null);
         }
         JsonNode result = response.result().orElseThrow();
         try {
@@ -129,7 +135,8 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
     }
 
     private void readStdout(Process p, int gen) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.isBlank()) {
@@ -139,8 +146,10 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
                 try {
                     message = Json.parse(line);
                 } catch (RuntimeException e) {
-                    WARNINGS.warn("not-json " + server(), "upstream '{}' wrote a line to stdout that is not JSON-RPC; "
-                            + "ignoring it", server());
+                    WARNINGS.warn(
+                            "not-json " + server(),
+                            "upstream '{}' wrote a line to stdout that is not JSON-RPC; " + "ignoring it",
+                            server());
                     continue;
                 }
                 rpc.dispatch(message, Optional.empty());
@@ -152,7 +161,8 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
     }
 
     private void readStderr(Process p) {
-        try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader err =
+                new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = err.readLine()) != null) {
                 LOG.info("[{}] {}", server(), line);
@@ -201,8 +211,11 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
             throw new UpstreamException("connection to upstream '" + server() + "' is closed", false, null);
         }
         if (!alive) {
-            throw new UpstreamException("upstream '" + server() + "' is not running (" + reconnector.lastError()
-                    + "); restarting it" + reconnector.retryAt().map(at -> " at " + at).orElse(""), false, null);
+            throw new UpstreamException(
+                    "upstream '" + server() + "' is not running (" + reconnector.lastError() + "); restarting it"
+                            + reconnector.retryAt().map(at -> " at " + at).orElse(""),
+                    false,
+                    null);
         }
         return JsonRpcSession.toResponse(send(method, params, options));
     }
@@ -210,7 +223,7 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
     private JsonNode send(String method, JsonNode params, RequestOptions options) throws UpstreamException {
         Duration timeout = options.timeout();
         JsonRpcSession.Pending p = rpc.begin(method, params, options.related());
-        CancellationSignal.Registration watch = () -> { };
+        CancellationSignal.Registration watch = () -> {};
         try {
             write(JsonRpcSession.requestMessage(p.id(), method, params));
             watch = options.cancellation().onCancel(reason -> {
@@ -219,10 +232,12 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
             });
             return p.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            writeQuietly(JsonRpcSession.cancelledMessage(p.id(),
-                    "Tollgate stopped waiting after " + timeout.toMillis() + " ms"));
-            throw new UpstreamException("upstream '" + server() + "' did not answer " + method + " within "
-                    + timeout.toMillis() + " ms", true, e);
+            writeQuietly(JsonRpcSession.cancelledMessage(
+                    p.id(), "Tollgate stopped waiting after " + timeout.toMillis() + " ms"));
+            throw new UpstreamException(
+                    "upstream '" + server() + "' did not answer " + method + " within " + timeout.toMillis() + " ms",
+                    true,
+                    e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UpstreamException u) {
                 if (options.cancellation().isCancelled()) {
@@ -247,8 +262,8 @@ public final class StdioUpstreamConnection implements UpstreamConnection {
                 stdin.write('\n');
                 stdin.flush();
             } catch (IOException e) {
-                throw new UpstreamException("could not write to upstream '" + server() + "': " + whyWriteFailed(e),
-                        false, e);
+                throw new UpstreamException(
+                        "could not write to upstream '" + server() + "': " + whyWriteFailed(e), false, e);
             }
         }
     }

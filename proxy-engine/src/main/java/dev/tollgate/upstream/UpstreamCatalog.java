@@ -3,8 +3,11 @@ package dev.tollgate.upstream;
 import java.util.List;
 
 /** Everything one upstream lists, fetched in full (every page) after the handshake and on list_changed. */
-public record UpstreamCatalog(List<UpstreamTool> tools, List<UpstreamResource> resources,
-                              List<UpstreamResourceTemplate> resourceTemplates, List<UpstreamPrompt> prompts) {
+public record UpstreamCatalog(
+        List<UpstreamTool> tools,
+        List<UpstreamResource> resources,
+        List<UpstreamResourceTemplate> resourceTemplates,
+        List<UpstreamPrompt> prompts) {
     public static final UpstreamCatalog EMPTY = new UpstreamCatalog(List.of(), List.of(), List.of(), List.of());
 
     public UpstreamCatalog {

@@ -38,8 +38,7 @@ public interface UpstreamConnection extends AutoCloseable {
      * Hears the connection die, restart and re-initialize by itself (a stdio process restarted, an HTTP session
      * re-established). The default does nothing, for connections that never change state on their own.
      */
-    default void onStateChange(UpstreamStateListener listener) {
-    }
+    default void onStateChange(UpstreamStateListener listener) {}
 
     @Override
     void close();

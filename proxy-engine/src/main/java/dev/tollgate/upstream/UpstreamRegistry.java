@@ -81,7 +81,8 @@ public final class UpstreamRegistry implements AutoCloseable {
             this.config = config;
             ResilienceSettings settings = ResilienceSettings.of(config);
             this.backoff = settings.backoff();
-            this.circuit = new CircuitBreaker(settings.circuitFailures(), settings.circuitCoolDown(), Clock.systemUTC());
+            this.circuit =
+                    new CircuitBreaker(settings.circuitFailures(), settings.circuitCoolDown(), Clock.systemUTC());
         }
     }
 
@@ -104,8 +105,14 @@ public final class UpstreamRegistry implements AutoCloseable {
      * configured one. Call before {@link #start()}.
      */
     public void addBuiltIn(UpstreamConnection connection) {
-        ServerConfig config = new ServerConfig(connection.server(), Optional.empty(), List.of("built-in"), Map.of(),
-                Map.of(), Duration.ofSeconds(30), Json.object());
+        ServerConfig config = new ServerConfig(
+                connection.server(),
+                Optional.empty(),
+                List.of("built-in"),
+                Map.of(),
+                Map.of(),
+                Duration.ofSeconds(30),
+                Json.object());
         builtIn.put(connection.server(), connection);
         entries.put(connection.server(), new Entry(config));
     }
@@ -139,13 +146,20 @@ public final class UpstreamRegistry implements AutoCloseable {
         } catch (UpstreamException | RuntimeException ex) {
             Duration wait = e.backoff.next();
             Instant at = Instant.now().plus(wait);
-            setState(e, UpstreamState.DOWN, "handshake failed: " + ex.getMessage() + "; next attempt at " + at
-                    + " (in " + wait.toMillis() + " ms)", Optional.of(at));
-            Timers.SCHEDULER.schedule(() -> {
-                if (!closed) {
-                    workers.execute(() -> reconnect(e));
-                }
-            }, wait.toMillis(), TimeUnit.MILLISECONDS);
+            setState(
+                    e,
+                    UpstreamState.DOWN,
+                    "handshake failed: " + ex.getMessage() + "; next attempt at " + at + " (in " + wait.toMillis()
+                            + " ms)",
+                    Optional.of(at));
+            Timers.SCHEDULER.schedule(
+                    () -> {
+                        if (!closed) {
+                            workers.execute(() -> reconnect(e));
+                        }
+                    },
+                    wait.toMillis(),
+                    TimeUnit.MILLISECONDS);
             return;
         }
         if (closed) {
@@ -161,8 +175,12 @@ public final class UpstreamRegistry implements AutoCloseable {
         connection.onStateChange((server, state, detail) -> onConnectionState(e, connection, state, detail));
         e.catalog = CatalogFetcher.fetch(e.config, connection);
         e.connection = Optional.of(connection);
-        setState(e, UpstreamState.CONNECTED, serverInfo(connection) + " at " + describe(e.config) + ", "
-                + e.catalog.tools().size() + " tools", Optional.empty());
+        setState(
+                e,
+                UpstreamState.CONNECTED,
+                serverInfo(connection) + " at " + describe(e.config) + ", "
+                        + e.catalog.tools().size() + " tools",
+                Optional.empty());
     }
 
     private void reconnect(Entry e) {
@@ -220,22 +238,25 @@ public final class UpstreamRegistry implements AutoCloseable {
 
     private void refreshTools(Entry e, UpstreamConnection c) {
         UpstreamCatalog old = e.catalog;
-        e.catalog = new UpstreamCatalog(CatalogFetcher.tools(e.config, c), old.resources(), old.resourceTemplates(),
-                old.prompts());
+        e.catalog = new UpstreamCatalog(
+                CatalogFetcher.tools(e.config, c), old.resources(), old.resourceTemplates(), old.prompts());
         announce(e.config.name(), EnumSet.of(ListChange.Kind.TOOLS));
     }
 
     private void refreshResources(Entry e, UpstreamConnection c) {
         UpstreamCatalog old = e.catalog;
-        e.catalog = new UpstreamCatalog(old.tools(), CatalogFetcher.resources(e.config, c),
-                CatalogFetcher.templates(e.config, c), old.prompts());
+        e.catalog = new UpstreamCatalog(
+                old.tools(),
+                CatalogFetcher.resources(e.config, c),
+                CatalogFetcher.templates(e.config, c),
+                old.prompts());
         announce(e.config.name(), EnumSet.of(ListChange.Kind.RESOURCES));
     }
 
     private void refreshPrompts(Entry e, UpstreamConnection c) {
         UpstreamCatalog old = e.catalog;
-        e.catalog = new UpstreamCatalog(old.tools(), old.resources(), old.resourceTemplates(),
-                CatalogFetcher.prompts(e.config, c));
+        e.catalog = new UpstreamCatalog(
+                old.tools(), old.resources(), old.resourceTemplates(), CatalogFetcher.prompts(e.config, c));
         announce(e.config.name(), EnumSet.of(ListChange.Kind.PROMPTS));
     }
 
@@ -278,13 +299,16 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
         // Query strings and user info sometimes carry keys; the log and the UI get scheme, host, port and path only.
         HttpUrl url = HttpUrl.parse(config.url().orElse(""));
-        return url == null ? "an invalid url" : url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
+        return url == null
+                ? "an invalid url"
+                : url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
     }
 
     private static String serverInfo(UpstreamConnection c) {
         JsonNode info = c.initializeResult().path("serverInfo");
-        return info.path("name").asString("unnamed server") + " " + info.path("version").asString("")
-                + ", protocol " + c.initializeResult().path("protocolVersion").asString();
+        return info.path("name").asString("unnamed server") + " "
+                + info.path("version").asString("") + ", protocol "
+                + c.initializeResult().path("protocolVersion").asString();
     }
 
     /** Every tool of every connected server, by server name, then in the order each server lists them. */
@@ -302,7 +326,9 @@ public final class UpstreamRegistry implements AutoCloseable {
     }
 
     public Optional<UpstreamTool> tool(ToolRef ref) {
-        return tools(ref.server()).stream().filter(t -> t.name().equals(ref.tool())).findFirst();
+        return tools(ref.server()).stream()
+                .filter(t -> t.name().equals(ref.tool()))
+                .findFirst();
     }
 
     public List<UpstreamResource> resources() {
@@ -347,8 +373,11 @@ public final class UpstreamRegistry implements AutoCloseable {
         Optional<UpstreamConnection> c = e.connection;
         if (c.isEmpty() || !c.get().isAlive()) {
             Optional<Instant> retryAt = c.flatMap(UpstreamConnection::retryAt).or(() -> e.retryAt);
-            throw new UpstreamException("upstream '" + server + "' is " + e.state.wire() + " (" + e.detail + ")"
-                    + retryAt.map(at -> "; " + RetryHint.at(at)).orElse(""), false, null);
+            throw new UpstreamException(
+                    "upstream '" + server + "' is " + e.state.wire() + " (" + e.detail + ")"
+                            + retryAt.map(at -> "; " + RetryHint.at(at)).orElse(""),
+                    false,
+                    null);
         }
         return new GuardedConnection(c.get(), e.circuit, (opened, why) -> {
             if (opened.isPresent()) {
@@ -363,8 +392,14 @@ public final class UpstreamRegistry implements AutoCloseable {
     public List<UpstreamStatus> statuses() {
         List<UpstreamStatus> all = new ArrayList<>();
         for (Entry e : entries.values()) {
-            all.add(new UpstreamStatus(e.config.name(), e.config.isStdio() ? "stdio" : "http", e.state.wire(), e.detail,
-                    e.catalog.tools().size(), e.lastError, e.retryAt));
+            all.add(new UpstreamStatus(
+                    e.config.name(),
+                    e.config.isStdio() ? "stdio" : "http",
+                    e.state.wire(),
+                    e.detail,
+                    e.catalog.tools().size(),
+                    e.lastError,
+                    e.retryAt));
         }
         return all;
     }

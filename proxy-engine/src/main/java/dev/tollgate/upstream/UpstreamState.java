@@ -7,7 +7,11 @@ import java.util.Locale;
  * it was lost, {@code down} while attempts (initial handshake or reconnects) keep failing, each with a next try.
  */
 public enum UpstreamState {
-    CONNECTING, CONNECTED, RECONNECTING, DOWN, CLOSED;
+    CONNECTING,
+    CONNECTED,
+    RECONNECTING,
+    DOWN,
+    CLOSED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -11,8 +11,11 @@ public record UpstreamTool(String server, String name, JsonNode definition, Tool
     /** Reads name and annotation hints from one entry of a {@code tools/list} result. */
     public static UpstreamTool of(String server, JsonNode definition) {
         JsonNode hints = definition.path("annotations");
-        ToolAnnotations annotations = new ToolAnnotations(hint(hints, "readOnlyHint"), hint(hints, "destructiveHint"),
-                hint(hints, "idempotentHint"), hint(hints, "openWorldHint"));
+        ToolAnnotations annotations = new ToolAnnotations(
+                hint(hints, "readOnlyHint"),
+                hint(hints, "destructiveHint"),
+                hint(hints, "idempotentHint"),
+                hint(hints, "openWorldHint"));
         return new UpstreamTool(server, definition.path("name").asString(), definition, annotations);
     }
 

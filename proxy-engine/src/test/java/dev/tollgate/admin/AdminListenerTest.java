@@ -101,7 +101,9 @@ class AdminListenerTest {
         try (RemoteEngine remote = RemoteEngine.connect(admin(), TOKEN, Optional.empty(), "alice@laptop")) {
             List<EngineEvent> seen = new CopyOnWriteArrayList<>();
             remote.events().subscribe(seen::add);
-            assertThat(remote.upstreams()).extracting(s -> s.server() + " " + s.state()).containsExactly("crm connected");
+            assertThat(remote.upstreams())
+                    .extracting(s -> s.server() + " " + s.state())
+                    .containsExactly("crm connected");
 
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 try (AgentClient billing = agent()) {
@@ -109,13 +111,16 @@ class AdminListenerTest {
                 }
                 return seen.stream().anyMatch(e -> e instanceof EngineEvent.CallCompleted);
             });
-            AuditRecord streamed = seen.stream().filter(e -> e instanceof EngineEvent.CallCompleted)
-                    .map(e -> ((EngineEvent.CallCompleted) e).record()).findFirst().orElseThrow();
+            AuditRecord streamed = seen.stream()
+                    .filter(e -> e instanceof EngineEvent.CallCompleted)
+                    .map(e -> ((EngineEvent.CallCompleted) e).record())
+                    .findFirst()
+                    .orElseThrow();
             assertThat(streamed.qualifiedTool()).isEqualTo("crm.echo");
             assertThat(streamed.agentId()).isEqualTo("billing-agent");
             assertThat(streamed.arguments().path("text").asString()).isEqualTo("over the admin stream");
-            assertThat(remote.audit().find(streamed.id())).hasValueSatisfying(r -> assertThat(r.hash())
-                    .isEqualTo(streamed.hash()));
+            assertThat(remote.audit().find(streamed.id()))
+                    .hasValueSatisfying(r -> assertThat(r.hash()).isEqualTo(streamed.hash()));
         }
     }
 
@@ -125,16 +130,19 @@ class AdminListenerTest {
             String current = remote.policy().orElseThrow().currentText();
             assertThat(current).isEqualTo(Files.readString(file));
             assertThat(remote.policy().orElseThrow().check(current.replace("allow:", "alow:")))
-                    .extracting(ConfigException::line).containsExactly(6);
+                    .extracting(ConfigException::line)
+                    .containsExactly(6);
 
             String candidate = config("crm.*");
             remote.policy().orElseThrow().apply(candidate);
 
             assertThat(Files.readString(file)).isEqualTo(candidate);
             try (AgentClient billing = agent()) {
-                assertThat(billing.call("crm__add", Map.of("a", 2, "b", 3)).isError()).isFalse();
+                assertThat(billing.call("crm__add", Map.of("a", 2, "b", 3)).isError())
+                        .isFalse();
             }
-            AuditRecord applied = engine.audit().query(AuditQuery.builder().tool("tollgate.applyPolicy").build())
+            AuditRecord applied = engine.audit()
+                    .query(AuditQuery.builder().tool("tollgate.applyPolicy").build())
                     .get(0);
             assertThat(applied.agentId()).isEqualTo("admin");
             assertThat(applied.arguments().path("appliedBy").asString()).isEqualTo("alice@laptop");

@@ -33,7 +33,8 @@ class AuditInterceptorTest {
 
     private final EventBus events = new EventBus();
     private final List<EngineEvent> seen = new CopyOnWriteArrayList<>();
-    private static final CallContext CONTEXT = new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(5));
+    private static final CallContext CONTEXT =
+            new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(5));
 
     @AfterEach
     void closeBus() {
@@ -48,24 +49,34 @@ class AuditInterceptorTest {
         Interceptor upstream = chain -> {
             forwarded.set(chain.call());
             try (JdbcAuditStore reader = AuditStores.openExisting(audit.url())) {
-                duringCall.set(reader.query(AuditQuery.builder().tool("payments.issueRefund").build()).get(0));
+                duringCall.set(reader.query(AuditQuery.builder()
+                                .tool("payments.issueRefund")
+                                .build())
+                        .get(0));
             } catch (AuditUnavailableException e) {
                 throw new IllegalStateException(e);
             }
-            return new CallOutcome(Decision.allowed("role billing", Optional.of("tollgate.yaml:12")), CallStatus.SUCCESS,
-                    Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}"), 40);
+            return new CallOutcome(
+                    Decision.allowed("role billing", Optional.of("tollgate.yaml:12")),
+                    CallStatus.SUCCESS,
+                    Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}"),
+                    40);
         };
-        Pipeline pipeline = new Pipeline(List.of(
-                new AuditInterceptor(audit.store(), events), upstream));
+        Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events), upstream));
 
-        CallOutcome outcome = pipeline.execute(call("billing-agent", "payments.issueRefund",
-                Json.parse("{\"orderId\":\"A-1\",\"password\":\"hunter2\"}")), CONTEXT);
+        CallOutcome outcome = pipeline.execute(
+                call(
+                        "billing-agent",
+                        "payments.issueRefund",
+                        Json.parse("{\"orderId\":\"A-1\",\"password\":\"hunter2\"}")),
+                CONTEXT);
 
         assertThat(outcome.status()).isEqualTo(CallStatus.SUCCESS);
         assertThat(duringCall.get().status()).isEqualTo("pending");
         assertThat(duringCall.get().arguments().path("password").asString()).isEqualTo("[REDACTED]");
         assertThat(forwarded.get().arguments().path("password").asString())
-                .as("the upstream still gets the real value").isEqualTo("hunter2");
+                .as("the upstream still gets the real value")
+                .isEqualTo("hunter2");
 
         AuditRecord done = audit.store().find(duringCall.get().id()).orElseThrow();
         assertThat(done.status()).isEqualTo("success");
@@ -76,16 +87,23 @@ class AuditInterceptorTest {
 
         await().until(() -> seen.size() == 3);
         assertThat(seen.get(0)).isInstanceOf(EngineEvent.CallStarted.class);
-        assertThat(seen.get(1)).isInstanceOfSatisfying(EngineEvent.CallDecided.class,
-                d -> assertThat(d.decision().rule()).isEqualTo("role billing"));
-        assertThat(seen.get(2)).isInstanceOfSatisfying(EngineEvent.CallCompleted.class,
-                c -> assertThat(c.record().id()).isEqualTo(done.id()));
+        assertThat(seen.get(1))
+                .isInstanceOfSatisfying(
+                        EngineEvent.CallDecided.class,
+                        d -> assertThat(d.decision().rule()).isEqualTo("role billing"));
+        assertThat(seen.get(2))
+                .isInstanceOfSatisfying(
+                        EngineEvent.CallCompleted.class,
+                        c -> assertThat(c.record().id()).isEqualTo(done.id()));
     }
 
     @Test
     void callsBlockedFurtherDownTheChainAreAudited() {
-        Interceptor policy = chain -> CallOutcome.blocked(Decision.blocked(BlockReason.POLICY,
-                "deny payments.issueRefund", Optional.of("tollgate.yaml:20"), "support may not issue refunds"));
+        Interceptor policy = chain -> CallOutcome.blocked(Decision.blocked(
+                BlockReason.POLICY,
+                "deny payments.issueRefund",
+                Optional.of("tollgate.yaml:20"),
+                "support may not issue refunds"));
         Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events), policy));
 
         pipeline.execute(call("support-agent", "payments.issueRefund", Json.object()), CONTEXT);
@@ -98,18 +116,19 @@ class AuditInterceptorTest {
 
     @Test
     void recordsTheUserALaterLinkIdentified() {
-        Interceptor identity = chain -> chain.proceed(chain.call().withUser(
-                new UserIdentity("alice@acme.example", List.of(), List.of())));
-        Interceptor upstream = chain -> new CallOutcome(Decision.allowed("r", Optional.empty()), CallStatus.SUCCESS,
-                Json.object(), 2);
-        Pipeline pipeline = new Pipeline(List.of(
-                new AuditInterceptor(audit.store(), events), identity, upstream));
+        Interceptor identity = chain ->
+                chain.proceed(chain.call().withUser(new UserIdentity("alice@acme.example", List.of(), List.of())));
+        Interceptor upstream =
+                chain -> new CallOutcome(Decision.allowed("r", Optional.empty()), CallStatus.SUCCESS, Json.object(), 2);
+        Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events), identity, upstream));
 
         pipeline.execute(call("onboarding-agent", "crm.updateAccount", Json.object()), CONTEXT);
 
         AuditRecord r = audit.store().query(AuditQuery.all()).get(0);
         assertThat(r.user()).contains("alice@acme.example");
-        assertThat(audit.store().query(AuditQuery.builder().user("alice@acme.example").build())).hasSize(1);
+        assertThat(audit.store()
+                        .query(AuditQuery.builder().user("alice@acme.example").build()))
+                .hasSize(1);
     }
 
     @Test
@@ -139,8 +158,11 @@ class AuditInterceptorTest {
         JdbcAuditStore store = audit.store();
         Interceptor upstream = chain -> {
             store.close();
-            return new CallOutcome(Decision.allowed("r", Optional.empty()), CallStatus.SUCCESS,
-                    Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"done\"}]}"), 10);
+            return new CallOutcome(
+                    Decision.allowed("r", Optional.empty()),
+                    CallStatus.SUCCESS,
+                    Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"done\"}]}"),
+                    10);
         };
         Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(store, events), upstream));
 

@@ -9,8 +9,8 @@ public final class CrashingWriter {
 
     public static void main(String[] args) throws Exception {
         JdbcAuditStore store = AuditStores.open(args[0]);
-        long id = store.recordAttempt(TemporaryAuditStore.call("billing-agent", "payments.issueRefund",
-                Json.parse("{\"orderId\":\"crash-1\"}")));
+        long id = store.recordAttempt(TemporaryAuditStore.call(
+                "billing-agent", "payments.issueRefund", Json.parse("{\"orderId\":\"crash-1\"}")));
         System.out.println(id);
         System.out.flush();
         Runtime.getRuntime().halt(9);

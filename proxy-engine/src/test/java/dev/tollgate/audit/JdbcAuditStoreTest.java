@@ -40,13 +40,26 @@ class JdbcAuditStoreTest {
     @Test
     void storesEveryFieldOfTheAuditRecordAndReadsItBack() throws Exception {
         JdbcAuditStore store = audit.store();
-        ToolCall call = call("billing-agent", "payments.issueRefund", Json.parse("{\"orderId\":\"A-17\",\"amount\":42.5}"),
-                T0, "mcp-session-9", Optional.of("conv-77")).withUser(new UserIdentity("alice@example.com",
-                List.of("finance"), List.of("refunds")));
+        ToolCall call = call(
+                        "billing-agent",
+                        "payments.issueRefund",
+                        Json.parse("{\"orderId\":\"A-17\",\"amount\":42.5}"),
+                        T0,
+                        "mcp-session-9",
+                        Optional.of("conv-77"))
+                .withUser(new UserIdentity("alice@example.com", List.of("finance"), List.of("refunds")));
         long id = store.recordAttempt(call);
-        JsonNode result = Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"refund R-1 issued\"}],\"isError\":false}");
-        store.recordOutcome(id, call, new CallOutcome(Decision.allowed("role billing allows payments.*",
-                Optional.of("tollgate.yaml:14")), CallStatus.SUCCESS, result, 87), Duration.ofMillis(12));
+        JsonNode result =
+                Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"refund R-1 issued\"}],\"isError\":false}");
+        store.recordOutcome(
+                id,
+                call,
+                new CallOutcome(
+                        Decision.allowed("role billing allows payments.*", Optional.of("tollgate.yaml:14")),
+                        CallStatus.SUCCESS,
+                        result,
+                        87),
+                Duration.ofMillis(12));
 
         AuditRecord r = store.find(id).orElseThrow();
         assertThat(r.id()).isEqualTo(id);
@@ -75,11 +88,18 @@ class JdbcAuditStoreTest {
         JdbcAuditStore store = audit.store();
         ToolCall call = call("support-agent", "payments.issueRefund", Json.parse("{\"orderId\":\"B-2\"}"));
         long id = store.recordAttempt(call);
-        store.recordOutcome(id, call, CallOutcome.blocked(Decision.blocked(BlockReason.POLICY,
-                "deny payments.issueRefund", Optional.of("policy.yaml:9"), "blocked by role support")),
+        store.recordOutcome(
+                id,
+                call,
+                CallOutcome.blocked(Decision.blocked(
+                        BlockReason.POLICY,
+                        "deny payments.issueRefund",
+                        Optional.of("policy.yaml:9"),
+                        "blocked by role support")),
                 Duration.ofMillis(1));
 
-        AuditRecord r = store.query(AuditQuery.builder().decision("blocked").build()).get(0);
+        AuditRecord r =
+                store.query(AuditQuery.builder().decision("blocked").build()).get(0);
         assertThat(r.id()).isEqualTo(id);
         assertThat(r.blocked()).isTrue();
         assertThat(r.rule()).isEqualTo("deny payments.issueRefund");
@@ -107,43 +127,95 @@ class JdbcAuditStoreTest {
     @Test
     void secretsInArgumentsAndResultsNeverReachTheDatabase() throws Exception {
         JdbcAuditStore store = audit.store();
-        ToolCall call = call("billing-agent", "payments.updatePaymentMethod",
+        ToolCall call = call(
+                "billing-agent",
+                "payments.updatePaymentMethod",
                 Json.parse("{\"customer\":\"c-1\",\"card\":{\"number\":\"4111111111111111\",\"cvv\":\"123\"},"
                         + "\"note\":\"use Bearer abcdefghijklmnop\"}"));
         long id = store.recordAttempt(call);
-        store.recordOutcome(id, call, new CallOutcome(Decision.allowed("r", Optional.empty()), CallStatus.SUCCESS,
-                Json.parse("{\"content\":[],\"structuredContent\":{\"apiKey\":\"sk_live_abcdefghijkl\"}}"), 10),
+        store.recordOutcome(
+                id,
+                call,
+                new CallOutcome(
+                        Decision.allowed("r", Optional.empty()),
+                        CallStatus.SUCCESS,
+                        Json.parse("{\"content\":[],\"structuredContent\":{\"apiKey\":\"sk_live_abcdefghijkl\"}}"),
+                        10),
                 Duration.ZERO);
 
-        try (Connection c = audit.sql(); PreparedStatement ps = c.prepareStatement(
-                "SELECT arguments_json || result_json FROM tollgate_audit WHERE id = ?")) {
+        try (Connection c = audit.sql();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT arguments_json || result_json FROM tollgate_audit WHERE id = ?")) {
             ps.setLong(1, id);
             var rs = ps.executeQuery();
             rs.next();
-            assertThat(rs.getString(1)).doesNotContain("4111111111111111", "123\"", "abcdefghijklmnop",
-                    "sk_live_abcdefghijkl").contains("[REDACTED]", "c-1");
+            assertThat(rs.getString(1))
+                    .doesNotContain("4111111111111111", "123\"", "abcdefghijklmnop", "sk_live_abcdefghijkl")
+                    .contains("[REDACTED]", "c-1");
         }
     }
 
     @Test
     void queriesFilterByAgentToolGlobUserSessionTimeDecisionAndStatus() throws Exception {
         JdbcAuditStore store = audit.store();
-        record(store, "billing-agent", "payments.issueRefund", T0, "s1", Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS);
-        record(store, "billing-agent", "payments.getHistory", T0.plusSeconds(60), "s1", Decision.allowed("a", Optional.empty()), CallStatus.TIMEOUT);
-        record(store, "support-agent", "payments.issueRefund", T0.plusSeconds(120), "s2",
-                Decision.blocked(BlockReason.POLICY, "deny", Optional.empty(), "no"), CallStatus.ERROR);
-        record(store, "billing-agent", "crm.getAccount", T0.plusSeconds(7200), "s3", Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS);
+        record(
+                store,
+                "billing-agent",
+                "payments.issueRefund",
+                T0,
+                "s1",
+                Decision.allowed("a", Optional.empty()),
+                CallStatus.SUCCESS);
+        record(
+                store,
+                "billing-agent",
+                "payments.getHistory",
+                T0.plusSeconds(60),
+                "s1",
+                Decision.allowed("a", Optional.empty()),
+                CallStatus.TIMEOUT);
+        record(
+                store,
+                "support-agent",
+                "payments.issueRefund",
+                T0.plusSeconds(120),
+                "s2",
+                Decision.blocked(BlockReason.POLICY, "deny", Optional.empty(), "no"),
+                CallStatus.ERROR);
+        record(
+                store,
+                "billing-agent",
+                "crm.getAccount",
+                T0.plusSeconds(7200),
+                "s3",
+                Decision.allowed("a", Optional.empty()),
+                CallStatus.SUCCESS);
 
-        assertThat(tools(store, AuditQuery.builder().agent("billing-agent").tool("payments.issueRefund")
-                .from(T0).to(T0.plusSeconds(3600)).build())).containsExactly("billing-agent payments.issueRefund");
-        assertThat(tools(store, AuditQuery.builder().tool("payments.*").build())).hasSize(3);
-        assertThat(tools(store, AuditQuery.builder().tool("*.issueRefund").build())).hasSize(2);
-        assertThat(tools(store, AuditQuery.builder().tool("*Account").build())).containsExactly("billing-agent crm.getAccount");
-        assertThat(tools(store, AuditQuery.builder().session("s2").build())).containsExactly("support-agent payments.issueRefund");
-        assertThat(tools(store, AuditQuery.builder().decision("blocked").build())).containsExactly("support-agent payments.issueRefund");
-        assertThat(tools(store, AuditQuery.builder().status("timeout").build())).containsExactly("billing-agent payments.getHistory");
-        assertThat(tools(store, AuditQuery.builder().to(T0.plusSeconds(60)).build())).containsExactly("billing-agent payments.issueRefund");
-        assertThat(store.count(AuditQuery.builder().agent("billing-agent").build())).isEqualTo(3);
+        assertThat(tools(
+                        store,
+                        AuditQuery.builder()
+                                .agent("billing-agent")
+                                .tool("payments.issueRefund")
+                                .from(T0)
+                                .to(T0.plusSeconds(3600))
+                                .build()))
+                .containsExactly("billing-agent payments.issueRefund");
+        assertThat(tools(store, AuditQuery.builder().tool("payments.*").build()))
+                .hasSize(3);
+        assertThat(tools(store, AuditQuery.builder().tool("*.issueRefund").build()))
+                .hasSize(2);
+        assertThat(tools(store, AuditQuery.builder().tool("*Account").build()))
+                .containsExactly("billing-agent crm.getAccount");
+        assertThat(tools(store, AuditQuery.builder().session("s2").build()))
+                .containsExactly("support-agent payments.issueRefund");
+        assertThat(tools(store, AuditQuery.builder().decision("blocked").build()))
+                .containsExactly("support-agent payments.issueRefund");
+        assertThat(tools(store, AuditQuery.builder().status("timeout").build()))
+                .containsExactly("billing-agent payments.getHistory");
+        assertThat(tools(store, AuditQuery.builder().to(T0.plusSeconds(60)).build()))
+                .containsExactly("billing-agent payments.issueRefund");
+        assertThat(store.count(AuditQuery.builder().agent("billing-agent").build()))
+                .isEqualTo(3);
         assertThat(store.count(AuditQuery.builder().user("nobody").build())).isZero();
     }
 
@@ -152,11 +224,23 @@ class JdbcAuditStoreTest {
         JdbcAuditStore store = audit.store();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            ids.add(record(store, "a", "crm.search", T0.plusSeconds(i), "s", Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+            ids.add(record(
+                    store,
+                    "a",
+                    "crm.search",
+                    T0.plusSeconds(i),
+                    "s",
+                    Decision.allowed("a", Optional.empty()),
+                    CallStatus.SUCCESS));
         }
-        List<AuditRecord> newest = store.query(AuditQuery.builder().newestFirst(true).limit(5).build());
+        List<AuditRecord> newest =
+                store.query(AuditQuery.builder().newestFirst(true).limit(5).build());
         assertThat(newest).extracting(AuditRecord::id).containsExactlyElementsOf(reversed(ids.subList(7, 12)));
-        List<AuditRecord> older = store.query(AuditQuery.builder().newestFirst(true).beforeId(newest.get(4).id()).limit(5).build());
+        List<AuditRecord> older = store.query(AuditQuery.builder()
+                .newestFirst(true)
+                .beforeId(newest.get(4).id())
+                .limit(5)
+                .build());
         assertThat(older).extracting(AuditRecord::id).containsExactlyElementsOf(reversed(ids.subList(2, 7)));
 
         List<Long> scanned = new ArrayList<>();
@@ -169,17 +253,30 @@ class JdbcAuditStoreTest {
         JdbcAuditStore store = audit.store();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(record(store, "billing-agent", "payments.issueRefund", T0.plusSeconds(i), "s",
-                    Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+            ids.add(record(
+                    store,
+                    "billing-agent",
+                    "payments.issueRefund",
+                    T0.plusSeconds(i),
+                    "s",
+                    Decision.allowed("a", Optional.empty()),
+                    CallStatus.SUCCESS));
         }
         store = audit.reopen();
-        ids.add(record(store, "billing-agent", "payments.issueRefund", T0.plusSeconds(9), "s",
-                Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+        ids.add(record(
+                store,
+                "billing-agent",
+                "payments.issueRefund",
+                T0.plusSeconds(9),
+                "s",
+                Decision.allowed("a", Optional.empty()),
+                CallStatus.SUCCESS));
         assertThat(store.verify().intact()).isTrue();
         assertThat(store.verify().recordsChecked()).isEqualTo(6);
 
-        try (Connection c = audit.sql(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE tollgate_audit SET agent_id = 'someone-else' WHERE id = ?")) {
+        try (Connection c = audit.sql();
+                PreparedStatement ps =
+                        c.prepareStatement("UPDATE tollgate_audit SET agent_id = 'someone-else' WHERE id = ?")) {
             ps.setLong(1, ids.get(3));
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
@@ -194,8 +291,14 @@ class JdbcAuditStoreTest {
         JdbcAuditStore store = audit.store();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            ids.add(record(store, "billing-agent", "payments.issueRefund", T0.plusSeconds(i), "s",
-                    Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+            ids.add(record(
+                    store,
+                    "billing-agent",
+                    "payments.issueRefund",
+                    T0.plusSeconds(i),
+                    "s",
+                    Decision.allowed("a", Optional.empty()),
+                    CallStatus.SUCCESS));
         }
         audit.closeStore();
         try (Connection c = audit.sql()) {
@@ -227,15 +330,22 @@ class JdbcAuditStoreTest {
         JdbcAuditStore store = audit.store();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            ids.add(record(store, "billing-agent", "payments.issueRefund", T0.plusSeconds(i), "s",
-                    Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+            ids.add(record(
+                    store,
+                    "billing-agent",
+                    "payments.issueRefund",
+                    T0.plusSeconds(i),
+                    "s",
+                    Decision.allowed("a", Optional.empty()),
+                    CallStatus.SUCCESS));
         }
         java.nio.file.Path archive = audit.directory().resolve("pruned.jsonl.gz");
 
         PruneResult result = store.prune(T0.plusSeconds(6), Optional.of(archive));
 
         assertThat(result.pruned()).isEqualTo(6);
-        assertThat(store.query(AuditQuery.builder().tool("payments.issueRefund").build())).extracting(AuditRecord::id)
+        assertThat(store.query(AuditQuery.builder().tool("payments.issueRefund").build()))
+                .extracting(AuditRecord::id)
                 .containsExactlyElementsOf(ids.subList(6, 10));
         AuditRecord checkpoint = store.find(result.checkpointId().orElseThrow()).orElseThrow();
         assertThat(checkpoint.qualifiedTool()).isEqualTo("tollgate.prune");
@@ -246,11 +356,15 @@ class JdbcAuditStoreTest {
         try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
                 new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(archive)),
                 java.nio.charset.StandardCharsets.UTF_8))) {
-            assertThat(lines.lines().map(Json::parse).map(j -> j.path("id").asLong()).toList())
+            assertThat(lines.lines()
+                            .map(Json::parse)
+                            .map(j -> j.path("id").asLong())
+                            .toList())
                     .containsExactlyElementsOf(ids.subList(0, 6));
         }
 
-        try (Connection c = audit.sql(); PreparedStatement ps = c.prepareStatement("DELETE FROM tollgate_audit WHERE id = ?")) {
+        try (Connection c = audit.sql();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM tollgate_audit WHERE id = ?")) {
             ps.setLong(1, ids.get(6));
             ps.executeUpdate();
         }
@@ -262,9 +376,17 @@ class JdbcAuditStoreTest {
         JdbcAuditStore store = audit.store();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            ids.add(record(store, "a", "crm.search", T0.plusSeconds(i), "s", Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+            ids.add(record(
+                    store,
+                    "a",
+                    "crm.search",
+                    T0.plusSeconds(i),
+                    "s",
+                    Decision.allowed("a", Optional.empty()),
+                    CallStatus.SUCCESS));
         }
-        try (Connection c = audit.sql(); PreparedStatement ps = c.prepareStatement("DELETE FROM tollgate_audit WHERE id = ?")) {
+        try (Connection c = audit.sql();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM tollgate_audit WHERE id = ?")) {
             ps.setLong(1, ids.get(1));
             ps.executeUpdate();
         }
@@ -284,8 +406,14 @@ class JdbcAuditStoreTest {
                 futures.add(pool.submit(() -> {
                     List<Long> mine = new ArrayList<>();
                     for (int i = 0; i < perThread; i++) {
-                        mine.add(record(store, agent, "crm.getAccount", T0.plusMillis(i), "s-" + agent,
-                                Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS));
+                        mine.add(record(
+                                store,
+                                agent,
+                                "crm.getAccount",
+                                T0.plusMillis(i),
+                                "s-" + agent,
+                                Decision.allowed("a", Optional.empty()),
+                                CallStatus.SUCCESS));
                     }
                     return mine;
                 }));
@@ -309,11 +437,15 @@ class JdbcAuditStoreTest {
         long id = store.recordAttempt(call);
         ObjectNode big = Json.object();
         big.putArray("content").addObject().put("type", "text").put("text", "x".repeat(200_000));
-        store.recordOutcome(id, call, new CallOutcome(Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS, big,
-                200_050), Duration.ofMillis(3));
+        store.recordOutcome(
+                id,
+                call,
+                new CallOutcome(Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS, big, 200_050),
+                Duration.ofMillis(3));
 
         AuditRecord r = store.find(id).orElseThrow();
-        assertThat(r.result().orElseThrow().path("tollgateTruncated").asBoolean()).isTrue();
+        assertThat(r.result().orElseThrow().path("tollgateTruncated").asBoolean())
+                .isTrue();
         assertThat(Json.write(r.result().orElseThrow()).length()).isLessThan(70_000);
         assertThat(r.responseSize()).isEqualTo(200_050);
         assertThat(store.verify().intact()).isTrue();
@@ -325,15 +457,38 @@ class JdbcAuditStoreTest {
         record(store, "a", "crm.search", T0, "s", Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS);
         List<AuditRecord> bulk = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            bulk.add(new AuditRecord(0, T0.plusSeconds(i), "billing-agent", "s", Optional.empty(), "payments", "getHistory",
-                    Json.parse("{\"password\":\"hunter2\"}"), "allowed", "r", Optional.empty(), "ok", "success",
-                    4.25, 100, Optional.of("c"), Optional.empty(), "", ""));
+            bulk.add(new AuditRecord(
+                    0,
+                    T0.plusSeconds(i),
+                    "billing-agent",
+                    "s",
+                    Optional.empty(),
+                    "payments",
+                    "getHistory",
+                    Json.parse("{\"password\":\"hunter2\"}"),
+                    "allowed",
+                    "r",
+                    Optional.empty(),
+                    "ok",
+                    "success",
+                    4.25,
+                    100,
+                    Optional.of("c"),
+                    Optional.empty(),
+                    "",
+                    ""));
         }
         store.appendCompleted(bulk);
         record(store, "a", "crm.search", T0, "s", Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS);
 
         assertThat(store.count(AuditQuery.all())).isEqualTo(52);
-        assertThat(store.query(AuditQuery.builder().agent("billing-agent").limit(1).build()).get(0).arguments().toString())
+        assertThat(store.query(AuditQuery.builder()
+                                .agent("billing-agent")
+                                .limit(1)
+                                .build())
+                        .get(0)
+                        .arguments()
+                        .toString())
                 .doesNotContain("hunter2");
         assertThat(store.verify().message()).isEqualTo("intact (52 records)");
     }
@@ -348,11 +503,13 @@ class JdbcAuditStoreTest {
 
     @Test
     void aReaderSeesTheWritersRecordsButCannotWrite() throws Exception {
-        long id = record(audit.store(), "a", "crm.search", T0, "s", Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS);
+        long id = record(
+                audit.store(), "a", "crm.search", T0, "s", Decision.allowed("a", Optional.empty()), CallStatus.SUCCESS);
         try (JdbcAuditStore reader = AuditStores.openExisting(audit.url())) {
             assertThat(reader.find(id)).isPresent();
             assertThatThrownBy(() -> reader.recordAttempt(call("a", "crm.search", Json.object())))
-                    .isInstanceOf(AuditUnavailableException.class).hasMessageContaining("reading only");
+                    .isInstanceOf(AuditUnavailableException.class)
+                    .hasMessageContaining("reading only");
         }
         assertThat(audit.store().verify().intact()).isTrue();
     }
@@ -360,11 +517,19 @@ class JdbcAuditStoreTest {
     @Test
     void anUnreachableDatabaseIsReportedAsUnavailable() {
         assertThatThrownBy(() -> AuditStores.open("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2"))
-                .isInstanceOf(AuditUnavailableException.class).hasMessageContaining("cannot open the audit store");
+                .isInstanceOf(AuditUnavailableException.class)
+                .hasMessageContaining("cannot open the audit store");
     }
 
-    private static long record(JdbcAuditStore store, String agent, String tool, Instant at, String session,
-                               Decision decision, CallStatus status) throws AuditUnavailableException {
+    private static long record(
+            JdbcAuditStore store,
+            String agent,
+            String tool,
+            Instant at,
+            String session,
+            Decision decision,
+            CallStatus status)
+            throws AuditUnavailableException {
         ToolCall call = call(agent, tool, Json.object(), at, session, Optional.empty());
         long id = store.recordAttempt(call);
         store.recordOutcome(id, call, new CallOutcome(decision, status, Json.object(), 2), Duration.ofMillis(5));
@@ -378,6 +543,8 @@ class JdbcAuditStoreTest {
     }
 
     private static List<String> tools(JdbcAuditStore store, AuditQuery query) {
-        return store.query(query).stream().map(r -> r.agentId() + " " + r.qualifiedTool()).toList();
+        return store.query(query).stream()
+                .map(r -> r.agentId() + " " + r.qualifiedTool())
+                .toList();
     }
 }

@@ -21,17 +21,26 @@ class RedactorTest {
         assertThat(clean.path("amount").asInt()).isEqualTo(5);
         assertThat(clean.path("Password").asString()).isEqualTo("[REDACTED]");
         assertThat(clean.path("auth").path("API_KEY").asString()).isEqualTo("[REDACTED]");
-        assertThat(clean.path("auth").path("nested").get(0).path("refresh_token").asString()).isEqualTo("[REDACTED]");
-        assertThat(clean.path("auth").path("nested").get(1).path("cardNumber").asString()).isEqualTo("[REDACTED]");
+        assertThat(clean.path("auth")
+                        .path("nested")
+                        .get(0)
+                        .path("refresh_token")
+                        .asString())
+                .isEqualTo("[REDACTED]");
+        assertThat(clean.path("auth").path("nested").get(1).path("cardNumber").asString())
+                .isEqualTo("[REDACTED]");
         assertThat(clean.path("billing").path("CVV").asString()).isEqualTo("[REDACTED]");
         assertThat(clean.path("billing").path("ssn").asString()).isEqualTo("[REDACTED]");
         assertThat(clean.path("billing").path("clientSecret").asString()).isEqualTo("[REDACTED]");
-        assertThat(args.path("Password").asString()).as("the input is untouched").isEqualTo("hunter2");
+        assertThat(args.path("Password").asString())
+                .as("the input is untouched")
+                .isEqualTo("hunter2");
     }
 
     @Test
     void redactsTheKeysTheConfigurationAdds() {
-        JsonNode args = Json.parse("{\"iban\":\"DE89370400440532013000\",\"items\":[{\"Customer-IBAN\":\"x\"}],\"name\":\"n\"}");
+        JsonNode args = Json.parse(
+                "{\"iban\":\"DE89370400440532013000\",\"items\":[{\"Customer-IBAN\":\"x\"}],\"name\":\"n\"}");
 
         JsonNode clean = Redactor.withKeys(List.of("IBAN")).redact(args);
 

@@ -37,10 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledOnOs(OS.LINUX)
 class StoreRecoveryTest {
-    private static final CallContext CONTEXT = new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(5));
+    private static final CallContext CONTEXT =
+            new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(5));
 
     @TempDir
     Path dir;
+
     private Path mount;
     private final EventBus events = new EventBus();
 
@@ -49,7 +51,8 @@ class StoreRecoveryTest {
         mount = dir.resolve("small");
         Files.createDirectories(mount);
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         assumeTrue(p.waitFor() == 0, "mounting a tmpfs needs root");
     }
@@ -63,8 +66,11 @@ class StoreRecoveryTest {
     @Test
     void aFullDiskBlocksCallsUntilSpaceReturnsThenCallsFlowAgainWithTheChainIntact() throws Exception {
         List<String> availability = new CopyOnWriteArrayList<>();
-        Interceptor upstream = chain -> new CallOutcome(chain.state().decision().orElseThrow(), CallStatus.SUCCESS,
-                Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}"), 40);
+        Interceptor upstream = chain -> new CallOutcome(
+                chain.state().decision().orElseThrow(),
+                CallStatus.SUCCESS,
+                Json.parse("{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}"),
+                40);
         Interceptor allow = chain -> {
             chain.state().allow(dev.tollgate.pipeline.Decision.allowed("test", Optional.empty()));
             return chain.proceed(chain.call());
@@ -103,7 +109,8 @@ class StoreRecoveryTest {
             assertThat(store.available()).isTrue();
             for (CallOutcome outcome : answered) {
                 if (outcome.status() == CallStatus.SUCCESS) {
-                    AuditRecord record = store.find(outcome.auditId().orElseThrow()).orElseThrow();
+                    AuditRecord record =
+                            store.find(outcome.auditId().orElseThrow()).orElseThrow();
                     assertThat(record.status()).isEqualTo("success");
                 }
             }

@@ -31,18 +31,24 @@ class AuditServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        payments = McpTestServer.builder().serverName("payments").tools("echo", "charge").start();
+        payments = McpTestServer.builder()
+                .serverName("payments")
+                .tools("echo", "charge")
+                .start();
         Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(config, "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                + "servers:\n  payments: { url: \"" + payments.url() + "\" }\n"
-                + "agents:\n"
-                + "  billing-agent: { keys: [billing-key], roles: [billing] }\n"
-                + "  audit-agent: { keys: [audit-key], roles: [auditor] }\n"
-                + "roles:\n"
-                + "  billing:\n    allow: [\"*\"]\n"
-                + "  auditor:\n    deny: [tollgate.verify_chain]\n"
-                + "auditServer: { roles: [auditor] }\n");
+        Files.writeString(
+                config,
+                "listen: 127.0.0.1:0\n"
+                        + "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                        + "servers:\n  payments: { url: \"" + payments.url() + "\" }\n"
+                        + "agents:\n"
+                        + "  billing-agent: { keys: [billing-key], roles: [billing] }\n"
+                        + "  audit-agent: { keys: [audit-key], roles: [auditor] }\n"
+                        + "roles:\n"
+                        + "  billing:\n    allow: [\"*\"]\n"
+                        + "  auditor:\n    deny: [tollgate.verify_chain]\n"
+                        + "auditServer: { roles: [auditor] }\n");
         engine = TollgateEngine.start(new ConfigLoader().load(config));
     }
 
@@ -53,14 +59,17 @@ class AuditServerTest {
     }
 
     private AgentClient agent(String key) {
-        return AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer(key)
-                .conversation("conv-audit").connect();
+        return AgentClient.builder(engine.endpoint().orElseThrow().toString())
+                .bearer(key)
+                .conversation("conv-audit")
+                .connect();
     }
 
     @Test
     void anAuditorAsksWhichAgentIssuedTheChargesAndSecretsStayRedacted() {
         try (AgentClient billing = agent("billing-key")) {
-            assertThat(billing.toolNames()).as("even allow * does not reach the audit server")
+            assertThat(billing.toolNames())
+                    .as("even allow * does not reach the audit server")
                     .noneMatch(name -> name.startsWith("tollgate__"));
             billing.call("payments__charge", Map.of("amount", 120, "cardNumber", "4111111111111111"));
             billing.call("payments__echo", Map.of("text", "hello"));
@@ -71,16 +80,20 @@ class AuditServerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 3);
 
         try (AgentClient auditor = agent("audit-key")) {
-            assertThat(auditor.toolNames()).containsExactlyInAnyOrder(
-                    "tollgate__search_calls", "tollgate__get_call", "tollgate__conversation");
+            assertThat(auditor.toolNames())
+                    .containsExactlyInAnyOrder(
+                            "tollgate__search_calls", "tollgate__get_call", "tollgate__conversation");
 
-            McpSchema.CallToolResult found = auditor.call("tollgate__search_calls",
-                    Map.of("tool", "payments.charge", "from", "2020-01-01T00:00:00Z"));
+            McpSchema.CallToolResult found = auditor.call(
+                    "tollgate__search_calls", Map.of("tool", "payments.charge", "from", "2020-01-01T00:00:00Z"));
 
             assertThat(found.isError()).isFalse();
             String text = AgentClient.text(found);
-            assertThat(text).contains("\"agentId\" : \"billing-agent\"").contains("\"tool\" : \"payments.charge\"")
-                    .contains("[REDACTED]").doesNotContain("4111111111111111");
+            assertThat(text)
+                    .contains("\"agentId\" : \"billing-agent\"")
+                    .contains("\"tool\" : \"payments.charge\"")
+                    .contains("[REDACTED]")
+                    .doesNotContain("4111111111111111");
             @SuppressWarnings("unchecked")
             Map<String, Object> structured = (Map<String, Object>) found.structuredContent();
             assertThat(structured.get("count")).isEqualTo(1);
@@ -89,9 +102,11 @@ class AuditServerTest {
             McpSchema.CallToolResult one = auditor.call("tollgate__get_call", Map.of("id", chargeId));
             assertThat(AgentClient.text(one)).contains("receipt-1").doesNotContain("4111111111111111");
 
-            McpSchema.CallToolResult conversation = auditor.call("tollgate__conversation",
-                    Map.of("conversation", "conv-audit"));
-            assertThat(AgentClient.text(conversation)).contains("payments.charge").contains("payments.echo");
+            McpSchema.CallToolResult conversation =
+                    auditor.call("tollgate__conversation", Map.of("conversation", "conv-audit"));
+            assertThat(AgentClient.text(conversation))
+                    .contains("payments.charge")
+                    .contains("payments.echo");
 
             McpSchema.CallToolResult bad = auditor.call("tollgate__search_calls", Map.of("from", "last tuesday"));
             assertThat(bad.isError()).isTrue();
@@ -101,10 +116,16 @@ class AuditServerTest {
             assertThat(AgentClient.text(denied)).contains("deny tollgate.verify_chain");
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 8);
-        List<AuditRecord> auditCalls = engine.audit().query(AuditQuery.builder().agent("audit-agent")
-                .limit(100).build());
-        assertThat(auditCalls).extracting(AuditRecord::qualifiedTool).containsExactly("tollgate.search_calls",
-                "tollgate.get_call", "tollgate.conversation", "tollgate.search_calls", "tollgate.verify_chain");
+        List<AuditRecord> auditCalls = engine.audit()
+                .query(AuditQuery.builder().agent("audit-agent").limit(100).build());
+        assertThat(auditCalls)
+                .extracting(AuditRecord::qualifiedTool)
+                .containsExactly(
+                        "tollgate.search_calls",
+                        "tollgate.get_call",
+                        "tollgate.conversation",
+                        "tollgate.search_calls",
+                        "tollgate.verify_chain");
         assertThat(auditCalls.get(0).decision()).isEqualTo("allowed");
         assertThat(auditCalls.get(0).rule()).isEqualTo("role auditor allow tollgate.*");
     }

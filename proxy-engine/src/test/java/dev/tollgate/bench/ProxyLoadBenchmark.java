@@ -46,6 +46,7 @@ public final class ProxyLoadBenchmark {
     private static final String PROTOCOL = "2025-06-18";
     /** With {@code --modern}, agents speak the stateless revision to Tollgate (the upstream stays 2025-era). */
     private static final String MODERN = "2026-07-28";
+
     private static final String AGENT_KEY = "bench-agent-key";
     private static final String SERVER = "bench";
     private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -59,7 +60,8 @@ public final class ProxyLoadBenchmark {
         this.options = options;
         this.http = new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES))
-                .connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofSeconds(60))
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ofSeconds(60))
                 .build();
     }
 
@@ -77,19 +79,31 @@ public final class ProxyLoadBenchmark {
 
     private int run() throws Exception {
         Path dir = Files.createTempDirectory("tollgate-bench");
-        try (McpTestServer upstream = McpTestServer.builder().tools("echo").stateless(options.stateless)
-                .recordRequests(false).start();
-             TollgateEngine engine = TollgateEngine.start(new ConfigLoader().load(config(dir, upstream.url())))) {
+        try (McpTestServer upstream = McpTestServer.builder()
+                        .tools("echo")
+                        .stateless(options.stateless)
+                        .recordRequests(false)
+                        .start();
+                TollgateEngine engine = TollgateEngine.start(new ConfigLoader().load(config(dir, upstream.url())))) {
             Target direct = new Target("direct", upstream.url(), "echo", false);
-            Target proxied = new Target("tollgate", engine.endpoint().orElseThrow().toString(),
-                    SERVER + "__echo", options.modern);
+            Target proxied = new Target(
+                    "tollgate", engine.endpoint().orElseThrow().toString(), SERVER + "__echo", options.modern);
             List<Target> targets = List.of(direct, proxied);
-            System.out.printf(Locale.ROOT, "upstream %s (%s), tollgate %s (agents speak %s), audit %s%n",
-                    upstream.url(), options.stateless ? "stateless, JSON answers" : "stateful, SSE answers",
-                    proxied.url, options.modern ? MODERN : PROTOCOL, dir.resolve("audit.mv.db"));
+            System.out.printf(
+                    Locale.ROOT,
+                    "upstream %s (%s), tollgate %s (agents speak %s), audit %s%n",
+                    upstream.url(),
+                    options.stateless ? "stateless, JSON answers" : "stateful, SSE answers",
+                    proxied.url,
+                    options.modern ? MODERN : PROTOCOL,
+                    dir.resolve("audit.mv.db"));
 
-            System.out.printf(Locale.ROOT, "warm-up: %d s per target at %d calls/s, then %d s closed loop%n",
-                    options.warmupSeconds, options.rate, options.warmupSeconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "warm-up: %d s per target at %d calls/s, then %d s closed loop%n",
+                    options.warmupSeconds,
+                    options.rate,
+                    options.warmupSeconds);
             for (Target t : targets) {
                 openLoop(t, options.rate, options.warmupSeconds, new Histogram(HIGHEST_NANOS, 3));
                 closedLoop(t, options.clients, options.warmupSeconds, new Histogram(HIGHEST_NANOS, 3));
@@ -101,13 +115,25 @@ public final class ProxyLoadBenchmark {
             for (int round = 0; round < options.rounds; round++) {
                 List<Integer> order = round % 2 == 0 ? List.of(0, 1) : List.of(1, 0);
                 for (int i : order) {
-                    System.out.printf(Locale.ROOT, "round %d/%d: %s open loop %d calls/s for %d s%n", round + 1,
-                            options.rounds, targets.get(i).name, options.rate, slice);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "round %d/%d: %s open loop %d calls/s for %d s%n",
+                            round + 1,
+                            options.rounds,
+                            targets.get(i).name,
+                            options.rate,
+                            slice);
                     fixed[i].add(openLoop(targets.get(i), options.rate, slice, fixed[i].latency));
                 }
                 for (int i : order) {
-                    System.out.printf(Locale.ROOT, "round %d/%d: %s closed loop, %d clients for %d s%n", round + 1,
-                            options.rounds, targets.get(i).name, options.clients, slice);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "round %d/%d: %s closed loop, %d clients for %d s%n",
+                            round + 1,
+                            options.rounds,
+                            targets.get(i).name,
+                            options.clients,
+                            slice);
                     saturated[i].add(closedLoop(targets.get(i), options.clients, slice, saturated[i].latency));
                 }
             }
@@ -122,7 +148,8 @@ public final class ProxyLoadBenchmark {
 
     private static Path config(Path dir, String upstreamUrl) throws IOException {
         String yaml = "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                + "audit:\n  url: \"jdbc:h2:file:"
+                + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
                 + "servers:\n"
                 + "  " + SERVER + ": { url: \"" + upstreamUrl + "\" }\n"
                 + "agents:\n"
@@ -146,8 +173,8 @@ public final class ProxyLoadBenchmark {
         long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         AtomicLong nextTicket = new AtomicLong();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-        Run run = drive(connect(target, options.openLoopClients), "bench-open-" + target.name, latency,
-                (client, mine) -> {
+        Run run = drive(
+                connect(target, options.openLoopClients), "bench-open-" + target.name, latency, (client, mine) -> {
                     long ticket;
                     long errors = 0;
                     while ((ticket = nextTicket.getAndIncrement()) < total) {
@@ -253,8 +280,8 @@ public final class ProxyLoadBenchmark {
             initialized.put("jsonrpc", "2.0").put("method", "notifications/initialized");
             try (Response response = post(initialized, sessionId)) {
                 if (response.code() / 100 != 2) {
-                    throw new IllegalStateException(target.name + ": notifications/initialized got HTTP "
-                            + response.code());
+                    throw new IllegalStateException(
+                            target.name + ": notifications/initialized got HTTP " + response.code());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(target.name + ": notifications/initialized failed", e);
@@ -278,7 +305,8 @@ public final class ProxyLoadBenchmark {
                 }
                 JsonNode result = answer(response).path("result");
                 return !result.path("isError").asBoolean(false)
-                        && text.equals(result.path("content").path(0).path("text").asString(""));
+                        && text.equals(
+                                result.path("content").path(0).path("text").asString(""));
             } catch (IOException | RuntimeException e) {
                 return false;
             }
@@ -289,13 +317,20 @@ public final class ProxyLoadBenchmark {
             if (sessionId == null) {
                 return;
             }
-            Request delete = new Request.Builder().url(target.url).delete()
+            Request delete = new Request.Builder()
+                    .url(target.url)
+                    .delete()
                     .header("Authorization", "Bearer " + AGENT_KEY)
                     .header("MCP-Protocol-Version", PROTOCOL)
-                    .header("Mcp-Session-Id", sessionId).build();
+                    .header("Mcp-Session-Id", sessionId)
+                    .build();
             try (Response response = http.newCall(delete).execute()) {
                 if (response.code() / 100 != 2) {
-                    System.err.printf(Locale.ROOT, "%s: ending session %s got HTTP %d%n", target.name, sessionId,
+                    System.err.printf(
+                            Locale.ROOT,
+                            "%s: ending session %s got HTTP %d%n",
+                            target.name,
+                            sessionId,
                             response.code());
                 }
             } catch (IOException e) {
@@ -311,7 +346,8 @@ public final class ProxyLoadBenchmark {
         }
 
         private Response post(ObjectNode message, String session) throws IOException {
-            Request.Builder builder = new Request.Builder().url(target.url)
+            Request.Builder builder = new Request.Builder()
+                    .url(target.url)
                     .header("Accept", "application/json, text/event-stream")
                     .header("Authorization", "Bearer " + AGENT_KEY)
                     .header("MCP-Protocol-Version", target.modern ? MODERN : PROTOCOL)
@@ -367,26 +403,46 @@ public final class ProxyLoadBenchmark {
 
     private void report(Result directFixed, Result proxyFixed, Result directSaturated, Result proxySaturated) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "## Results (%s, %d s per target per phase, %d rounds)%n",
-                Instant.now(), options.seconds, options.rounds);
+        System.out.printf(
+                Locale.ROOT,
+                "## Results (%s, %d s per target per phase, %d rounds)%n",
+                Instant.now(),
+                options.seconds,
+                options.rounds);
         System.out.println();
-        System.out.printf(Locale.ROOT, "Fixed rate %,d calls/s, %d callers, latency from intended send time (ms)%n%n",
-                options.rate, options.openLoopClients);
+        System.out.printf(
+                Locale.ROOT,
+                "Fixed rate %,d calls/s, %d callers, latency from intended send time (ms)%n%n",
+                options.rate,
+                options.openLoopClients);
         table(directFixed, proxyFixed);
         System.out.println();
         System.out.printf(Locale.ROOT, "Saturation, %d closed-loop clients (ms)%n%n", options.clients);
         table(directSaturated, proxySaturated);
         System.out.println();
-        System.out.printf(Locale.ROOT, "Saturation throughput: direct %,.0f calls/s, tollgate %,.0f calls/s, "
-                        + "ratio %.2f×%n", directSaturated.throughput(), proxySaturated.throughput(),
+        System.out.printf(
+                Locale.ROOT,
+                "Saturation throughput: direct %,.0f calls/s, tollgate %,.0f calls/s, " + "ratio %.2f×%n",
+                directSaturated.throughput(),
+                proxySaturated.throughput(),
                 proxySaturated.throughput() / directSaturated.throughput());
-        System.out.printf(Locale.ROOT, "Fixed-rate achieved: direct %,.0f calls/s, tollgate %,.0f calls/s%n",
-                directFixed.throughput(), proxyFixed.throughput());
-        System.out.printf(Locale.ROOT, "Errors: fixed direct %d, fixed tollgate %d, saturation direct %d, "
-                        + "saturation tollgate %d%n", directFixed.errors, proxyFixed.errors, directSaturated.errors,
+        System.out.printf(
+                Locale.ROOT,
+                "Fixed-rate achieved: direct %,.0f calls/s, tollgate %,.0f calls/s%n",
+                directFixed.throughput(),
+                proxyFixed.throughput());
+        System.out.printf(
+                Locale.ROOT,
+                "Errors: fixed direct %d, fixed tollgate %d, saturation direct %d, " + "saturation tollgate %d%n",
+                directFixed.errors,
+                proxyFixed.errors,
+                directSaturated.errors,
                 proxySaturated.errors);
-        System.out.printf(Locale.ROOT, "JVM: %s %s, %d processors, load average at the end %.2f%n",
-                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        System.out.printf(
+                Locale.ROOT,
+                "JVM: %s %s, %d processors, load average at the end %.2f%n",
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
@@ -402,14 +458,22 @@ public final class ProxyLoadBenchmark {
             added.append(ms(proxy.latency.getValueAtPercentile(p) - direct.latency.getValueAtPercentile(p)))
                     .append(" |");
         }
-        added.append(ms(proxy.latency.getMaxValue() - direct.latency.getMaxValue())).append(" |");
+        added.append(ms(proxy.latency.getMaxValue() - direct.latency.getMaxValue()))
+                .append(" |");
         System.out.println(added);
     }
 
     private static void row(String name, long calls, Histogram h) {
-        System.out.printf(Locale.ROOT, "| %s | %,d |%s |%s |%s |%s |%s |%n", name, calls,
-                ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
-                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %,d |%s |%s |%s |%s |%s |%n",
+                name,
+                calls,
+                ms(h.getValueAtPercentile(50)),
+                ms(h.getValueAtPercentile(90)),
+                ms(h.getValueAtPercentile(99)),
+                ms(h.getValueAtPercentile(99.9)),
+                ms(h.getMaxValue()));
     }
 
     private static String ms(long nanos) {
@@ -466,8 +530,10 @@ public final class ProxyLoadBenchmark {
                     case "--clients" -> o.clients = value;
                     case "--callers" -> o.openLoopClients = value;
                     case "--rounds" -> o.rounds = value;
-                    default -> throw new IllegalArgumentException("unknown option " + name
-                            + "; known: --seconds --warmup --rate --clients --callers --rounds --stateful --modern");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown option " + name
+                                        + "; known: --seconds --warmup --rate --clients --callers --rounds --stateful --modern");
                 }
             }
             return o;

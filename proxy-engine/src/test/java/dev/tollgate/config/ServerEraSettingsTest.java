@@ -13,7 +13,8 @@ class ServerEraSettingsTest {
 
     @Test
     void protocolDefaultsToAutoAndNamesStayPrefixed() {
-        ServerConfig server = parse("  crm: { url: \"http://127.0.0.1:1/mcp\" }\n").servers().get("crm");
+        ServerConfig server =
+                parse("  crm: { url: \"http://127.0.0.1:1/mcp\" }\n").servers().get("crm");
 
         assertThat(server.protocol()).isEqualTo("auto");
         assertThat(server.namespaced()).isTrue();
@@ -21,8 +22,10 @@ class ServerEraSettingsTest {
 
     @Test
     void aPinnedEraAndATransparentServerAreRead() {
-        ServerConfig server = parse("  ev: { url: \"http://127.0.0.1:1/mcp\", protocol: \"2026-07-28\", "
-                + "namespace: false }\n").servers().get("ev");
+        ServerConfig server = parse(
+                        "  ev: { url: \"http://127.0.0.1:1/mcp\", protocol: \"2026-07-28\", " + "namespace: false }\n")
+                .servers()
+                .get("ev");
 
         assertThat(server.protocol()).isEqualTo("2026-07-28");
         assertThat(server.namespaced()).isFalse();
@@ -31,15 +34,17 @@ class ServerEraSettingsTest {
     @Test
     void anUnknownProtocolIsRefusedAtItsLine() {
         assertThatThrownBy(() -> parse("  crm:\n    url: \"http://127.0.0.1:1/mcp\"\n    protocol: \"2024-11-05\"\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("tollgate.yaml:4")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tollgate.yaml:4")
                 .hasMessageContaining("auto, 2026-07-28, 2025-11-25");
     }
 
     @Test
     void twoTransparentServersAreRefusedBecauseTheirNamesCouldCollide() {
         assertThatThrownBy(() -> parse("  a: { url: \"http://127.0.0.1:1/mcp\", namespace: false }\n"
-                + "  b:\n    url: \"http://127.0.0.1:2/mcp\"\n    namespace: false\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("tollgate.yaml:5")
+                        + "  b:\n    url: \"http://127.0.0.1:2/mcp\"\n    namespace: false\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tollgate.yaml:5")
                 .hasMessageContaining("collide");
     }
 }

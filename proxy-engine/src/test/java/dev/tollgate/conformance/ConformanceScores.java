@@ -29,10 +29,16 @@ record ConformanceScores(Map<String, List<Check>> scenarios) {
 
     /** 0.1.16 for the 2025 era (its active server scenarios), 0.2.0-alpha.12 for what 2026-07-28 requires. */
     static final List<Suite> SUITES = List.of(
-            new Suite("2025-11-25", "conformance 0.1.16, active server scenarios (2025 era)", "conformance-2025",
+            new Suite(
+                    "2025-11-25",
+                    "conformance 0.1.16, active server scenarios (2025 era)",
+                    "conformance-2025",
                     List.of()),
-            new Suite("2026-07-28", "conformance 0.2.0-alpha.12, `--requirements 2026-07-28`",
-                    "@modelcontextprotocol/conformance", List.of("--requirements", "2026-07-28")));
+            new Suite(
+                    "2026-07-28",
+                    "conformance 0.2.0-alpha.12, `--requirements 2026-07-28`",
+                    "@modelcontextprotocol/conformance",
+                    List.of("--requirements", "2026-07-28")));
 
     /** Output folders are named {@code server-SCENARIO-TIMESTAMP} and hold a {@code checks.json}. */
     static ConformanceScores read(Path out) throws IOException {
@@ -43,11 +49,14 @@ record ConformanceScores(Map<String, List<Check>> scenarios) {
                 if (!Files.exists(checks)) {
                     continue;
                 }
-                String scenario = folder.getFileName().toString().replaceFirst("^server-", "")
+                String scenario = folder.getFileName()
+                        .toString()
+                        .replaceFirst("^server-", "")
                         .replaceFirst("-\\d{4}-\\d{2}-\\d{2}T.*$", "");
                 List<Check> list = new ArrayList<>();
                 for (JsonNode check : Json.parse(Files.readString(checks))) {
-                    list.add(new Check(check.path("id").asString(""), check.path("status").asString("")));
+                    list.add(new Check(
+                            check.path("id").asString(""), check.path("status").asString("")));
                 }
                 scenarios.put(scenario, list);
             }
@@ -56,11 +65,15 @@ record ConformanceScores(Map<String, List<Check>> scenarios) {
     }
 
     long passed(String scenario) {
-        return scenarios.getOrDefault(scenario, List.of()).stream().filter(Check::passed).count();
+        return scenarios.getOrDefault(scenario, List.of()).stream()
+                .filter(Check::passed)
+                .count();
     }
 
     long scored(String scenario) {
-        return scenarios.getOrDefault(scenario, List.of()).stream().filter(c -> c.passed() || c.failed()).count();
+        return scenarios.getOrDefault(scenario, List.of()).stream()
+                .filter(c -> c.passed() || c.failed())
+                .count();
     }
 
     /** How often each check id passed in a scenario (some checks run once per probe). */

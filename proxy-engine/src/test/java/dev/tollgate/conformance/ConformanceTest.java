@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +50,8 @@ class ConformanceTest {
     }
 
     private Process start(List<String> command, Map<String, String> environment, String log) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(log).toFile());
         builder.environment().putAll(environment);
         try {
@@ -73,28 +73,46 @@ class ConformanceTest {
 
     private String referenceServer() {
         int port = NpmPeers.freePort();
-        start(NpmPeers.nodeCommand(NpmPeers.module("tsx", "dist/cli.mjs"),
-                NpmPeers.root().resolve("conformance-server/everything-server.ts").toString()),
-                Map.of("PORT", Integer.toString(port)), "reference-server.log");
+        start(
+                NpmPeers.nodeCommand(
+                        NpmPeers.module("tsx", "dist/cli.mjs"),
+                        NpmPeers.root()
+                                .resolve("conformance-server/everything-server.ts")
+                                .toString()),
+                Map.of("PORT", Integer.toString(port)),
+                "reference-server.log");
         await().atMost(Duration.ofSeconds(60)).until(() -> listening(port));
         return "http://127.0.0.1:" + port + "/mcp";
     }
 
     private String tollgate(String upstream) throws IOException {
         Path file = dir.resolve("tollgate.yaml");
-        Files.writeString(file, "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
-                + "servers:\n  ev: { url: \"" + upstream + "\", namespace: false }\n"
-                + "agents:\n  conformance: { keys: [\"" + KEY + "\"], roles: [all] }\n"
-                + "roles:\n  all:\n    allow: [\"*\"]\n"
-                + "loopBreaker: { enabled: false }\n");
+        Files.writeString(
+                file,
+                "listen: 127.0.0.1:0\n"
+                        + "audit:\n  url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                        + "servers:\n  ev: { url: \"" + upstream + "\", namespace: false }\n"
+                        + "agents:\n  conformance: { keys: [\"" + KEY + "\"], roles: [all] }\n"
+                        + "roles:\n  all:\n    allow: [\"*\"]\n"
+                        + "loopBreaker: { enabled: false }\n");
         engine = TollgateEngine.start(new ConfigLoader().load(file));
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> engine.upstreams().stream().mapToInt(UpstreamStatus::toolCount).sum() > 0);
+                .until(() -> engine.upstreams().stream()
+                                .mapToInt(UpstreamStatus::toolCount)
+                                .sum()
+                        > 0);
         int port = NpmPeers.freePort();
-        start(NpmPeers.nodeCommand(Path.of("src/test/node/bearer-relay.mjs").toAbsolutePath()),
-                Map.of("PORT", Integer.toString(port), "TARGET", engine.endpoint().orElseThrow().toString(),
-                        "BEARER", KEY), "relay.log");
+        start(
+                NpmPeers.nodeCommand(Path.of("src/test/node/bearer-relay.mjs").toAbsolutePath()),
+                Map.of(
+                        "PORT",
+                        Integer.toString(port),
+                        "TARGET",
+                        engine.endpoint().orElseThrow().toString(),
+                        "BEARER",
+                        KEY),
+                "relay.log");
         await().atMost(Duration.ofSeconds(30)).until(() -> listening(port));
         return "http://127.0.0.1:" + port + "/mcp";
     }
@@ -104,14 +122,19 @@ class ConformanceTest {
         Path out = Path.of("target/conformance", label + "-" + suite.id());
         if (Files.exists(out)) {
             try (Stream<Path> files = Files.walk(out)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
         List<String> args = new ArrayList<>(List.of("server", "--url", url, "-o", out.toString()));
         args.addAll(suite.arguments());
-        Process cli = start(NpmPeers.nodeCommand(NpmPeers.module(suite.module(), "dist/index.js"),
-                args.toArray(String[]::new)), Map.of(), label + "-" + suite.id() + ".log");
-        assertThat(cli.waitFor(10, TimeUnit.MINUTES)).as("the %s suite finished", suite.id()).isTrue();
+        Process cli = start(
+                NpmPeers.nodeCommand(NpmPeers.module(suite.module(), "dist/index.js"), args.toArray(String[]::new)),
+                Map.of(),
+                label + "-" + suite.id() + ".log");
+        assertThat(cli.waitFor(10, TimeUnit.MINUTES))
+                .as("the %s suite finished", suite.id())
+                .isTrue();
         return ConformanceScores.read(out);
     }
 
@@ -129,8 +152,8 @@ class ConformanceTest {
         for (ConformanceScores.Suite suite : ConformanceScores.SUITES) {
             ConformanceScores throughScores = run(suite, through, "tollgate");
             rows.addAll(ConformanceReport.rows(suite, directScores.get(suite.id()), throughScores, expected));
-            regressions.addAll(ConformanceReport.regressions(suite, directScores.get(suite.id()), throughScores,
-                    expected));
+            regressions.addAll(
+                    ConformanceReport.regressions(suite, directScores.get(suite.id()), throughScores, expected));
         }
         String table = ConformanceReport.markdown(rows);
         Files.writeString(Path.of("target/conformance.md"), table);
@@ -138,7 +161,8 @@ class ConformanceTest {
         if (!doc.isBlank()) {
             Files.writeString(Path.of(doc), table);
         }
-        assertThat(regressions).as("checks that pass directly but not through Tollgate, outside "
-                + "expected-failures.yaml").isEmpty();
+        assertThat(regressions)
+                .as("checks that pass directly but not through Tollgate, outside " + "expected-failures.yaml")
+                .isEmpty();
     }
 }

@@ -40,13 +40,16 @@ record ExpectedFailures(Map<String, Map<String, String>> bySuite) {
     /** Why the check may fail through Tollgate, when it is on the list (by itself or by its whole scenario). */
     Optional<String> reason(String suite, String scenario, String check) {
         Map<String, String> entries = bySuite.getOrDefault(suite, Map.of());
-        return Optional.ofNullable(entries.get(scenario + "/" + check)).or(() -> Optional.ofNullable(entries.get(scenario)));
+        return Optional.ofNullable(entries.get(scenario + "/" + check))
+                .or(() -> Optional.ofNullable(entries.get(scenario)));
     }
 
     /** The reasons listed for a scenario or any of its checks. */
     Optional<String> scenarioNote(String suite, String scenario) {
         return bySuite.getOrDefault(suite, Map.of()).entrySet().stream()
                 .filter(e -> e.getKey().equals(scenario) || e.getKey().startsWith(scenario + "/"))
-                .map(Map.Entry::getValue).distinct().reduce((a, b) -> a + "; " + b);
+                .map(Map.Entry::getValue)
+                .distinct()
+                .reduce((a, b) -> a + "; " + b);
     }
 }

@@ -52,22 +52,32 @@ class MultiRoundCallTest {
 
     private void start() throws IOException {
         int port = NpmPeers.freePort();
-        ProcessBuilder builder = new ProcessBuilder(NpmPeers.nodeCommand(NpmPeers.module("tsx", "dist/cli.mjs"),
-                NpmPeers.root().resolve("conformance-server/everything-server.ts").toString()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
+        ProcessBuilder builder = new ProcessBuilder(NpmPeers.nodeCommand(
+                        NpmPeers.module("tsx", "dist/cli.mjs"),
+                        NpmPeers.root()
+                                .resolve("conformance-server/everything-server.ts")
+                                .toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile());
         builder.environment().put("PORT", Integer.toString(port));
         server = builder.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> listening(port));
         Path file = dir.resolve("tollgate.yaml");
-        Files.writeString(file, "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
-                + "servers:\n  ev: { url: \"http://127.0.0.1:" + port + "/mcp\" }\n"
-                + "agents:\n  agent: { keys: [\"key\"], roles: [all] }\n"
-                + "roles:\n  all:\n    allow: [\"*\"]\n"
-                + "loopBreaker: { maxRepeats: 1, window: 10m }\n");
+        Files.writeString(
+                file,
+                "listen: 127.0.0.1:0\n"
+                        + "audit:\n  url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                        + "servers:\n  ev: { url: \"http://127.0.0.1:" + port + "/mcp\" }\n"
+                        + "agents:\n  agent: { keys: [\"key\"], roles: [all] }\n"
+                        + "roles:\n  all:\n    allow: [\"*\"]\n"
+                        + "loopBreaker: { maxRepeats: 1, window: 10m }\n");
         engine = TollgateEngine.start(new ConfigLoader().load(file));
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> engine.upstreams().stream().mapToInt(UpstreamStatus::toolCount).sum() > 0);
+                .until(() -> engine.upstreams().stream()
+                                .mapToInt(UpstreamStatus::toolCount)
+                                .sum()
+                        > 0);
     }
 
     private static boolean listening(int port) {
@@ -95,10 +105,14 @@ class MultiRoundCallTest {
         body.put("jsonrpc", "2.0").put("id", id).put("method", "tools/call");
         body.set("params", params);
         HttpRequest request = HttpRequest.newBuilder(engine.endpoint().orElseThrow())
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .header("Authorization", "Bearer key").header("MCP-Protocol-Version", "2026-07-28")
-                .header("Mcp-Method", "tools/call").header("Mcp-Name", "ev__" + TOOL)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer key")
+                .header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "tools/call")
+                .header("Mcp-Name", "ev__" + TOOL)
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return Json.parse(response.body()).path("result");
@@ -119,11 +133,15 @@ class MultiRoundCallTest {
         assertThat(first.path("resultType").asString()).isEqualTo("input_required");
         assertThat(first.path("inputRequests").has("step1")).isTrue();
 
-        JsonNode second = call(2, accepted("step1", "name", "Ada"), first.path("requestState").asString());
+        JsonNode second = call(
+                2, accepted("step1", "name", "Ada"), first.path("requestState").asString());
         assertThat(second.path("resultType").asString()).isEqualTo("input_required");
         assertThat(second.path("inputRequests").has("step2")).isTrue();
 
-        JsonNode third = call(3, accepted("step2", "color", "teal"), second.path("requestState").asString());
+        JsonNode third = call(
+                3,
+                accepted("step2", "color", "teal"),
+                second.path("requestState").asString());
         assertThat(third.path("resultType").asString()).isEqualTo("complete");
         assertThat(third.path("content").get(0).path("text").asString())
                 .isEqualTo("Multi-round complete for Ada who likes teal");
@@ -132,9 +150,11 @@ class MultiRoundCallTest {
         assertThat(invented.path("isError").asBoolean()).isTrue();
         assertThat(invented.path("content").get(0).path("text").asString()).contains("loop");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.audit().query(AuditQuery.all()).size() == 4);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> engine.audit().query(AuditQuery.all()).size() == 4);
         List<AuditRecord> records = engine.audit().query(AuditQuery.all());
-        assertThat(records).extracting(AuditRecord::decision).containsExactlyInAnyOrder("allowed", "allowed",
-                "allowed", "blocked");
+        assertThat(records)
+                .extracting(AuditRecord::decision)
+                .containsExactlyInAnyOrder("allowed", "allowed", "allowed", "blocked");
     }
 }

@@ -55,8 +55,11 @@ class CallReplayerTest {
 
     private AuditRecord recorded(String tool, Map<String, Object> arguments) {
         int before = records().size();
-        try (AgentClient agent = AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer(KEY)
-                .conversation("conv-7").connect()) {
+        try (AgentClient agent = AgentClient.builder(
+                        engine.endpoint().orElseThrow().toString())
+                .bearer(KEY)
+                .conversation("conv-7")
+                .connect()) {
             agent.call(tool, arguments);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() > before);
@@ -75,11 +78,13 @@ class CallReplayerTest {
         CallReplayer.Resent resent = replayer.resend(original);
 
         assertThat(resent.outcome().decision().isBlocked()).isFalse();
-        assertThat(resent.outcome().result().path("content").get(0).path("text").asString()).isEqualTo("hello again");
+        assertThat(resent.outcome().result().path("content").get(0).path("text").asString())
+                .isEqualTo("hello again");
         assertThat(original.result()).contains(resent.outcome().result());
         long newId = resent.auditRecordId().orElseThrow();
         assertThat(newId).isGreaterThan(original.id());
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.audit().find(newId).orElseThrow().result().isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> engine.audit().find(newId).orElseThrow().result().isPresent());
         AuditRecord replay = engine.audit().find(newId).orElseThrow();
         assertThat(replay.agentId()).isEqualTo(CallReplayer.AGENT_ID);
         assertThat(replay.qualifiedTool()).isEqualTo("crm.echo");
@@ -92,13 +97,15 @@ class CallReplayerTest {
     void aReSendCountsAgainstTheOriginalAgentsRateLimit() {
         AuditRecord first = recorded("crm__echo", Map.of("text", "call 0"));
         for (int i = 1; i < 5; i++) {
-            assertThat(recorded("crm__echo", Map.of("text", "call " + i)).blocked()).isFalse();
+            assertThat(recorded("crm__echo", Map.of("text", "call " + i)).blocked())
+                    .isFalse();
         }
 
         CallReplayer.Resent resent = engine.replayer().orElseThrow().resend(first);
 
         assertThat(resent.outcome().decision().isBlocked()).isTrue();
-        AuditRecord replay = engine.audit().find(resent.auditRecordId().orElseThrow()).orElseThrow();
+        AuditRecord replay =
+                engine.audit().find(resent.auditRecordId().orElseThrow()).orElseThrow();
         assertThat(replay.agentId()).isEqualTo(CallReplayer.AGENT_ID);
         assertThat(replay.rule()).contains("limit crm.echo 5/min");
     }
@@ -112,7 +119,11 @@ class CallReplayerTest {
         CallReplayer.Resent resent = engine.replayer().orElseThrow().resend(first);
 
         assertThat(resent.outcome().decision().isBlocked()).isTrue();
-        assertThat(engine.audit().find(resent.auditRecordId().orElseThrow()).orElseThrow().rule()).startsWith("loop breaker");
+        assertThat(engine.audit()
+                        .find(resent.auditRecordId().orElseThrow())
+                        .orElseThrow()
+                        .rule())
+                .startsWith("loop breaker");
     }
 
     @Test
@@ -123,10 +134,20 @@ class CallReplayerTest {
         CallReplayer.Resent resent = engine.replayer().orElseThrow().resend(original);
 
         assertThat(resent.outcome().decision().isBlocked()).isTrue();
-        assertThat(resent.outcome().result().path("content").get(0).path("text").asString()).contains("crm.charge");
+        assertThat(resent.outcome().result().path("content").get(0).path("text").asString())
+                .contains("crm.charge");
         assertThat(crm.chargeCount()).isZero();
-        assertThat(engine.audit().find(resent.auditRecordId().orElseThrow()).orElseThrow().blocked()).isTrue();
-        assertThat(engine.replayer().orElseThrow().annotations(original).orElseThrow().isReadOnly()).isFalse();
+        assertThat(engine.audit()
+                        .find(resent.auditRecordId().orElseThrow())
+                        .orElseThrow()
+                        .blocked())
+                .isTrue();
+        assertThat(engine.replayer()
+                        .orElseThrow()
+                        .annotations(original)
+                        .orElseThrow()
+                        .isReadOnly())
+                .isFalse();
     }
 
     @Test

@@ -22,7 +22,8 @@ final class EngineConfigs {
         ArrayNode command = Json.MAPPER.createArrayNode();
         StdioTestServerMain.command("--tools", "echo,add,charge").forEach(command::add);
         return "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                + "audit:\n  url: \"jdbc:h2:file:"
+                + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
                 + "servers:\n"
                 + "  crm: { url: \"" + crmUrl + "\" }\n"
                 + "  payments: { command: " + Json.write(command) + " }\n"

@@ -43,7 +43,8 @@ class ErasInteropTest {
         int modernPort = server("modern");
         int legacyPort = server("legacy");
         String config = "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                + "audit:\n  url: \"jdbc:h2:file:"
+                + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
                 + "servers:\n"
                 + "  modern: { url: \"http://127.0.0.1:" + modernPort + "/mcp\" }\n"
                 + "  legacy: { url: \"http://127.0.0.1:" + legacyPort + "/mcp\" }\n"
@@ -61,7 +62,11 @@ class ErasInteropTest {
             throw new UncheckedIOException(e);
         }
         engine = TollgateEngine.start(new ConfigLoader().load(file));
-        await().atMost(Duration.ofSeconds(30)).until(() -> engine.upstreams().stream().mapToInt(UpstreamStatus::toolCount).sum() == 4);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> engine.upstreams().stream()
+                                .mapToInt(UpstreamStatus::toolCount)
+                                .sum()
+                        == 4);
     }
 
     @AfterEach
@@ -75,7 +80,8 @@ class ErasInteropTest {
     private int server(String era) {
         int port = NpmPeers.freePort();
         ProcessBuilder builder = new ProcessBuilder(NpmPeers.nodeCommand(SCRIPTS.resolve("era-server.mjs"), era, era))
-                .redirectErrorStream(true).redirectOutput(dir.resolve(era + "-server.log").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(era + "-server.log").toFile());
         builder.environment().put("PORT", Integer.toString(port));
         builder.environment().put("MCP_PEERS", NpmPeers.root().toString());
         try {
@@ -97,11 +103,23 @@ class ErasInteropTest {
 
     /** Runs the SDK client of one era against Tollgate and returns what it printed. */
     private JsonNode client(String era, String key) throws Exception {
-        List<String> command = NpmPeers.nodeCommand(SCRIPTS.resolve("era-client.mjs"), era,
-                engine.endpoint().orElseThrow().toString(), key,
-                "--tool", "modern__greet", "--tool", "legacy__greet", "--tool", "modern__secret",
-                "--tool", "legacy__secret", "--read", "tollgate://modern/note://modern",
-                "--read", "tollgate://legacy/note://legacy");
+        List<String> command = NpmPeers.nodeCommand(
+                SCRIPTS.resolve("era-client.mjs"),
+                era,
+                engine.endpoint().orElseThrow().toString(),
+                key,
+                "--tool",
+                "modern__greet",
+                "--tool",
+                "legacy__greet",
+                "--tool",
+                "modern__secret",
+                "--tool",
+                "legacy__secret",
+                "--read",
+                "tollgate://modern/note://modern",
+                "--read",
+                "tollgate://legacy/note://legacy");
         Path log = dir.resolve(era + "-client.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         builder.environment().put("MCP_PEERS", NpmPeers.root().toString());
@@ -117,29 +135,41 @@ class ErasInteropTest {
     void bothClientErasReachBothServerErasUnderTheSamePolicyAndAudit() throws Exception {
         for (String era : List.of("modern", "legacy")) {
             JsonNode seen = client(era, era + "-key");
-            assertThat(Json.write(seen.path("listed"))).contains("modern__greet", "legacy__greet")
+            assertThat(Json.write(seen.path("listed")))
+                    .contains("modern__greet", "legacy__greet")
                     .doesNotContain("secret");
             for (String server : List.of("modern", "legacy")) {
                 JsonNode greet = seen.path("tools").path(server + "__greet");
-                assertThat(greet.path("isError").asBoolean()).as(era + " -> " + server).isFalse();
+                assertThat(greet.path("isError").asBoolean())
+                        .as(era + " -> " + server)
+                        .isFalse();
                 assertThat(greet.path("text").asString()).isEqualTo("hello " + era + " from " + server);
                 JsonNode secret = seen.path("tools").path(server + "__secret");
-                assertThat(secret.path("isError").asBoolean()).as(era + " -> " + server).isTrue();
+                assertThat(secret.path("isError").asBoolean())
+                        .as(era + " -> " + server)
+                        .isTrue();
                 assertThat(secret.path("text").asString()).contains("*.secret");
-                assertThat(seen.path("reads").path("tollgate://" + server + "/note://" + server).asString())
+                assertThat(seen.path("reads")
+                                .path("tollgate://" + server + "/note://" + server)
+                                .asString())
                         .isEqualTo("the note of " + server);
             }
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.audit().query(AuditQuery.all()).size() == 8);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> engine.audit().query(AuditQuery.all()).size() == 8);
         List<AuditRecord> records = engine.audit().query(AuditQuery.all());
         for (String agent : List.of("modern-agent", "legacy-agent")) {
             for (String server : List.of("modern", "legacy")) {
-                assertThat(records).filteredOn(r -> r.agentId().equals(agent)
-                        && r.qualifiedTool().equals(server + ".greet"))
-                        .singleElement().satisfies(r -> assertThat(r.decision()).isEqualTo("allowed"));
-                assertThat(records).filteredOn(r -> r.agentId().equals(agent)
-                        && r.qualifiedTool().equals(server + ".secret"))
-                        .singleElement().satisfies(r -> {
+                assertThat(records)
+                        .filteredOn(r ->
+                                r.agentId().equals(agent) && r.qualifiedTool().equals(server + ".greet"))
+                        .singleElement()
+                        .satisfies(r -> assertThat(r.decision()).isEqualTo("allowed"));
+                assertThat(records)
+                        .filteredOn(r ->
+                                r.agentId().equals(agent) && r.qualifiedTool().equals(server + ".secret"))
+                        .singleElement()
+                        .satisfies(r -> {
                             assertThat(r.decision()).isEqualTo("blocked");
                             assertThat(r.rule()).contains("*.secret");
                         });

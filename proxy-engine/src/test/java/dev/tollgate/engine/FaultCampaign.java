@@ -57,7 +57,11 @@ public final class FaultCampaign {
 
         String summary() {
             StringBuilder s = new StringBuilder(ok + " ok, " + isError + " isError");
-            texts.forEach((t, n) -> s.append("<br>").append(n).append("× `").append(t.replace("|", "\\|")).append('`'));
+            texts.forEach((t, n) -> s.append("<br>")
+                    .append(n)
+                    .append("× `")
+                    .append(t.replace("|", "\\|"))
+                    .append('`'));
             return s.toString();
         }
     }
@@ -76,39 +80,49 @@ public final class FaultCampaign {
     }
 
     private void row(String phase, String injected, Seen seen, String extra) {
-        rows.add("| " + phase + " | " + injected + " | " + seen.summary() + " | " + seen.millis + " ms | " + extra + " |");
+        rows.add("| " + phase + " | " + injected + " | " + seen.summary() + " | " + seen.millis + " ms | " + extra
+                + " |");
     }
 
     private void run() throws Exception {
         Path dir = Files.createTempDirectory("tollgate-campaign");
         try (FaultyMcpServer faulty = FaultyMcpServer.start(Duration.ofSeconds(1));
-             EverythingServer everything = EverythingServer.startOnFreePort()) {
+                EverythingServer everything = EverythingServer.startOnFreePort()) {
             String config = "listen: 127.0.0.1:0\n"
-                    + "audit:\n  url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                    + "audit:\n  url: \"jdbc:h2:file:"
+                    + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
                     + "servers:\n"
-                    + "  faulty: { url: \"" + faulty.url() + "\", timeout: 2s, circuit: { failures: 5, coolDown: 5s } }\n"
+                    + "  faulty: { url: \"" + faulty.url()
+                    + "\", timeout: 2s, circuit: { failures: 5, coolDown: 5s } }\n"
                     + "  ev: { url: \"" + everything.url() + "\" }\n"
                     + "agents:\n  agent: { keys: [\"" + KEY + "\"], roles: [user] }\n"
                     + "roles:\n  user: { allow: [\"faulty.*\", \"ev.*\"] }\n";
             try (TollgateEngine engine = TollgateEngine.start(EngineConfigs.write(dir, config));
-                 AutoCloseable sub = engine.events().subscribe(e -> {
-                     if (e instanceof EngineEvent.UpstreamStateChanged s) {
-                         states.add(s);
-                     }
-                 });
-                 AgentClient agent = AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
+                    AutoCloseable sub = engine.events().subscribe(e -> {
+                        if (e instanceof EngineEvent.UpstreamStateChanged s) {
+                            states.add(s);
+                        }
+                    });
+                    AgentClient agent =
+                            AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
                 // Unique arguments on every call: identical ones would soon be stopped by the loop breaker.
                 AtomicInteger n = new AtomicInteger();
-                Supplier<McpSchema.CallToolResult> echo = () -> agent.call("faulty__echo",
-                        Map.of("text", "call " + n.incrementAndGet()));
-                Supplier<McpSchema.CallToolResult> evEcho = () -> agent.call("ev__echo",
-                        Map.of("message", "call " + n.incrementAndGet()));
+                Supplier<McpSchema.CallToolResult> echo =
+                        () -> agent.call("faulty__echo", Map.of("text", "call " + n.incrementAndGet()));
+                Supplier<McpSchema.CallToolResult> evEcho =
+                        () -> agent.call("ev__echo", Map.of("message", "call " + n.incrementAndGet()));
 
                 row("baseline", "none", calls(200, echo, Duration.ZERO), "");
-                row("idle keep-alive close (fault server, 1 s)", "a pause of 1.2 s before each call",
-                        calls(10, echo, Duration.ofMillis(1_200)), "");
-                row("idle keep-alive close (server-everything, Node 5 s)", "a pause of 6 s before each call",
-                        calls(4, evEcho, Duration.ofSeconds(6)), "");
+                row(
+                        "idle keep-alive close (fault server, 1 s)",
+                        "a pause of 1.2 s before each call",
+                        calls(10, echo, Duration.ofMillis(1_200)),
+                        "");
+                row(
+                        "idle keep-alive close (server-everything, Node 5 s)",
+                        "a pause of 6 s before each call",
+                        calls(4, evEcho, Duration.ofSeconds(6)),
+                        "");
 
                 faulty.kill();
                 int before = states.size();
@@ -116,19 +130,31 @@ public final class FaultCampaign {
                 long restartAt = System.nanoTime();
                 faulty.start();
                 long recovered = firstSuccess(echo, restartAt);
-                row("upstream killed, restarted on its port", "SIGKILL-like close of every socket; 10 calls while down",
-                        down, "first success " + recovered + " ms after the restart; states: " + stateTrail(before, "faulty"));
+                row(
+                        "upstream killed, restarted on its port",
+                        "SIGKILL-like close of every socket; 10 calls while down",
+                        down,
+                        "first success " + recovered + " ms after the restart; states: "
+                                + stateTrail(before, "faulty"));
 
                 before = states.size();
                 int reached = faulty.toolCalls();
                 faulty.fault(Fault.HANG);
                 Seen hang = calls(12, echo, Duration.ZERO);
                 faulty.fault(Fault.NONE);
-                row("hang", "tools/call never answered (server timeout 2 s, circuit 5 failures / 5 s)", hang,
-                        (faulty.toolCalls() - reached) + " of the 12 calls reached the server; states: " + stateTrail(before, "faulty"));
+                row(
+                        "hang",
+                        "tools/call never answered (server timeout 2 s, circuit 5 failures / 5 s)",
+                        hang,
+                        (faulty.toolCalls() - reached) + " of the 12 calls reached the server; states: "
+                                + stateTrail(before, "faulty"));
                 long probed = firstSuccess(echo, System.nanoTime());
-                row("hang cleared", "none", calls(20, echo, Duration.ZERO), "first success (the half-open probe) "
-                        + probed + " ms after the fault was cleared; states: " + stateTrail(before, "faulty"));
+                row(
+                        "hang cleared",
+                        "none",
+                        calls(20, echo, Duration.ZERO),
+                        "first success (the half-open probe) " + probed + " ms after the fault was cleared; states: "
+                                + stateTrail(before, "faulty"));
 
                 for (Fault f : List.of(Fault.GARBAGE, Fault.WRONG_ID, Fault.HTTP_500, Fault.CLOSE_MID_ANSWER)) {
                     before = states.size();
@@ -137,7 +163,10 @@ public final class FaultCampaign {
                     faulty.fault(Fault.NONE);
                     long back = firstSuccess(echo, System.nanoTime());
                     Seen after = calls(20, echo, Duration.ZERO);
-                    row(f.name().toLowerCase(Locale.ROOT).replace('_', ' '), "3 calls answered that way", bad,
+                    row(
+                            f.name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                            "3 calls answered that way",
+                            bad,
                             "fault cleared: first success after " + back + " ms, then 20 calls: " + after.ok
                                     + " ok; states: " + stateTrail(before, "faulty"));
                 }

@@ -50,7 +50,8 @@ class FaultSuiteTest {
     void start() {
         faulty = FaultyMcpServer.start(Duration.ofSeconds(1));
         String config = "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                + "audit:\n  url: \"jdbc:h2:file:"
+                + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
                 + "servers:\n"
                 + "  faulty:\n"
                 + "    url: \"" + faulty.url() + "\"\n"
@@ -98,12 +99,16 @@ class FaultSuiteTest {
     }
 
     private List<AuditRecord> records(String tool) {
-        return engine.audit().query(AuditQuery.all()).stream().filter(r -> r.qualifiedTool().equals(tool)).toList();
+        return engine.audit().query(AuditQuery.all()).stream()
+                .filter(r -> r.qualifiedTool().equals(tool))
+                .toList();
     }
 
     private boolean sawState(String server, String state, String detailFragment) {
-        return states.stream().anyMatch(s -> s.server().equals(server) && s.state().equals(state)
-                && s.detail().contains(detailFragment));
+        return states.stream()
+                .anyMatch(s -> s.server().equals(server)
+                        && s.state().equals(state)
+                        && s.detail().contains(detailFragment));
     }
 
     @Test
@@ -125,10 +130,13 @@ class FaultSuiteTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> sawState("faulty", "down", "circuit open"));
             assertFailedWith(echo(agent, "while open"), "not being called", "retry in");
-            assertThat(faulty.toolCalls()).as("the open circuit kept the call from the upstream").isEqualTo(3);
+            assertThat(faulty.toolCalls())
+                    .as("the open circuit kept the call from the upstream")
+                    .isEqualTo(3);
 
             faulty.fault(Fault.NONE);
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> !Boolean.TRUE.equals(echo(agent, "probe").isError()));
             assertAnswered(echo(agent, "closed again"), "closed again");
         }
@@ -146,14 +154,21 @@ class FaultSuiteTest {
             faulty.fault(Fault.HTTP_500);
             assertFailedWith(echo(agent, "500"), "faulty", "HTTP 500");
             faulty.fault(Fault.NONE);
-            assertFailedWith(echo(agent, "third failure in a row opened the circuit"), "not being called",
-                    "3 calls in a row failed", "retry in");
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+            assertFailedWith(
+                    echo(agent, "third failure in a row opened the circuit"),
+                    "not being called",
+                    "3 calls in a row failed",
+                    "retry in");
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> !Boolean.TRUE.equals(echo(agent, "probe").isError()));
             assertAnswered(echo(agent, "fine again"), "fine again");
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> records("faulty.echo").size() >= 6);
-        assertThat(records("faulty.echo")).extracting(r -> r.reason() + " " + r.result().map(Object::toString).orElse(""))
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> records("faulty.echo").size() >= 6);
+        assertThat(records("faulty.echo"))
+                .extracting(
+                        r -> r.reason() + " " + r.result().map(Object::toString).orElse(""))
                 .anySatisfy(r -> assertThat(r).contains("not JSON"))
                 .anySatisfy(r -> assertThat(r).contains("without a JSON-RPC response"))
                 .anySatisfy(r -> assertThat(r).contains("HTTP 500"));
@@ -185,15 +200,21 @@ class FaultSuiteTest {
 
     @Test
     void aStdioUpstreamInACrashLoopIsRetriedWhileTheOtherServerServes() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> states.stream()
-                .filter(s -> s.server().equals("crashing") && s.state().equals("reconnecting")).count() >= 3);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> states.stream()
+                                .filter(s -> s.server().equals("crashing")
+                                        && s.state().equals("reconnecting"))
+                                .count()
+                        >= 3);
         try (AgentClient agent = agent()) {
             McpSchema.CallToolResult crashing = agent.call("crashing__echo", Map.of("text", "x"));
             assertThat(crashing.isError()).isTrue();
             assertThat(AgentClient.text(crashing)).contains("crashing");
             assertAnswered(echo(agent, "unaffected"), "unaffected");
         }
-        assertThat(engine.upstreams()).filteredOn(u -> u.server().equals("crashing"))
-                .allSatisfy(u -> assertThat(u.lastError()).hasValueSatisfying(e -> assertThat(e).contains("exited")));
+        assertThat(engine.upstreams())
+                .filteredOn(u -> u.server().equals("crashing"))
+                .allSatisfy(u -> assertThat(u.lastError())
+                        .hasValueSatisfying(e -> assertThat(e).contains("exited")));
     }
 }

@@ -45,8 +45,10 @@ class GatewayEndToEndTest {
     }
 
     private AgentClient agent(String key) {
-        return AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer(key)
-                .conversation("conv-42").connect();
+        return AgentClient.builder(engine.endpoint().orElseThrow().toString())
+                .bearer(key)
+                .conversation("conv-42")
+                .connect();
     }
 
     private List<AuditRecord> records() {
@@ -55,9 +57,10 @@ class GatewayEndToEndTest {
 
     @Test
     void theAgentSeesTheToolsOfBothUpstreamsItMayUseUnderServerPrefixes() {
-        try (AgentClient billing = agent(EngineConfigs.BILLING_KEY); AgentClient support = agent(EngineConfigs.SUPPORT_KEY)) {
-            assertThat(billing.toolNames()).containsExactlyInAnyOrder(
-                    "crm__echo", "crm__add", "crm__slow", "payments__echo", "payments__add");
+        try (AgentClient billing = agent(EngineConfigs.BILLING_KEY);
+                AgentClient support = agent(EngineConfigs.SUPPORT_KEY)) {
+            assertThat(billing.toolNames())
+                    .containsExactlyInAnyOrder("crm__echo", "crm__add", "crm__slow", "payments__echo", "payments__add");
             assertThat(support.toolNames()).containsExactly("crm__echo");
         }
     }
@@ -118,7 +121,8 @@ class GatewayEndToEndTest {
         try (AgentClient billing = agent(EngineConfigs.BILLING_KEY)) {
             CompletableFuture<McpSchema.CallToolResult> slow =
                     CompletableFuture.supplyAsync(() -> billing.call("crm__slow", Map.of("ms", 15_000)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> crm.receivedMethods().contains("tools/call"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> crm.receivedMethods().contains("tools/call"));
 
             crm.close();
 
@@ -133,12 +137,13 @@ class GatewayEndToEndTest {
     void theProtectedResourceMetadataNamesTheEndpointActuallyBound() throws Exception {
         URI endpoint = engine.endpoint().orElseThrow();
 
-        HttpResponse<String> metadata = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(endpoint.resolve("/.well-known/oauth-protected-resource")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metadata = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(endpoint.resolve("/.well-known/oauth-protected-resource"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(metadata.statusCode()).isEqualTo(200);
-        assertThat(Json.parse(metadata.body()).path("resource").asString())
-                .isEqualTo(endpoint.toString());
+        assertThat(Json.parse(metadata.body()).path("resource").asString()).isEqualTo(endpoint.toString());
     }
 }

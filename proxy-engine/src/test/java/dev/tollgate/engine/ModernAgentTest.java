@@ -54,7 +54,9 @@ class ModernAgentTest {
         ObjectNode meta = params.putObject("_meta");
         meta.put("io.modelcontextprotocol/protocolVersion", VERSION);
         meta.putObject("io.modelcontextprotocol/clientCapabilities");
-        meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "raw-test").put("version", "1");
+        meta.putObject("io.modelcontextprotocol/clientInfo")
+                .put("name", "raw-test")
+                .put("version", "1");
         return params;
     }
 
@@ -75,7 +77,8 @@ class ModernAgentTest {
         body.put("method", method);
         body.set("params", params);
         HttpRequest.Builder request = HttpRequest.newBuilder(engine.endpoint().orElseThrow())
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
                 .header("Authorization", "Bearer " + EngineConfigs.BILLING_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
         headers.forEach(request::header);
@@ -110,15 +113,18 @@ class ModernAgentTest {
 
     @Test
     void discoverAnswersWithoutAHandshakeNamingTheRevisionTheCapabilitiesAndTollgate() {
-        HttpResponse<String> response = post(1, "server/discover", params("server/discover", Map.of()),
-                headers("server/discover", null));
+        HttpResponse<String> response =
+                post(1, "server/discover", params("server/discover", Map.of()), headers("server/discover", null));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Mcp-Session-Id")).isEmpty();
         JsonNode result = answer(response).path("result");
         assertThat(result.path("supportedVersions").toString()).contains(VERSION);
         assertThat(result.path("capabilities").has("tools")).isTrue();
-        assertThat(result.path("_meta").path("io.modelcontextprotocol/serverInfo").path("name").asString())
+        assertThat(result.path("_meta")
+                        .path("io.modelcontextprotocol/serverInfo")
+                        .path("name")
+                        .asString())
                 .isEqualTo("tollgate");
         assertThat(result.path("resultType").asString()).isEqualTo("complete");
     }
@@ -127,12 +133,17 @@ class ModernAgentTest {
     void listsAndCallsAreStatelessGovernedAndMarkedCompleteWithPrivateCacheHints() {
         JsonNode list = answer(post(2, "tools/list", params("tools/list", Map.of()), headers("tools/list", null)))
                 .path("result");
-        assertThat(list.path("tools").findValuesAsString("name")).contains("crm__add").doesNotContain("crm__charge");
+        assertThat(list.path("tools").findValuesAsString("name"))
+                .contains("crm__add")
+                .doesNotContain("crm__charge");
         assertThat(list.path("cacheScope").asString()).isEqualTo("private");
         assertThat(list.path("ttlMs").isNumber()).isTrue();
 
-        HttpResponse<String> call = post(3, "tools/call", params("tools/call", Map.of("name", "crm__add",
-                "arguments", Map.of("a", 2, "b", 3))), headers("tools/call", "crm__add"));
+        HttpResponse<String> call = post(
+                3,
+                "tools/call",
+                params("tools/call", Map.of("name", "crm__add", "arguments", Map.of("a", 2, "b", 3))),
+                headers("tools/call", "crm__add"));
         JsonNode result = answer(call).path("result");
         assertThat(answer(call).path("id").asInt()).isEqualTo(3);
         assertThat(result.path("content").get(0).path("text").asString()).isEqualTo("5");
@@ -147,8 +158,11 @@ class ModernAgentTest {
 
     @Test
     void aNameHeaderThatDisagreesWithTheBodyIsRefusedBeforePolicyAndAuditedAsBlocked() {
-        HttpResponse<String> response = post(7, "tools/call", params("tools/call", Map.of("name", "crm__charge",
-                "arguments", Map.of("amount", 100))), headers("tools/call", "crm__echo"));
+        HttpResponse<String> response = post(
+                7,
+                "tools/call",
+                params("tools/call", Map.of("name", "crm__charge", "arguments", Map.of("amount", 100))),
+                headers("tools/call", "crm__echo"));
 
         assertThat(response.statusCode()).isEqualTo(400);
         JsonNode error = answer(response);
@@ -165,8 +179,11 @@ class ModernAgentTest {
 
     @Test
     void aMethodHeaderThatDisagreesIsRefusedToo() {
-        HttpResponse<String> response = post(8, "tools/call", params("tools/call", Map.of("name", "crm__echo",
-                "arguments", Map.of("text", "x"))), headers("tools/list", "crm__echo"));
+        HttpResponse<String> response = post(
+                8,
+                "tools/call",
+                params("tools/call", Map.of("name", "crm__echo", "arguments", Map.of("text", "x"))),
+                headers("tools/list", "crm__echo"));
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(answer(response).path("error").path("code").asInt()).isEqualTo(-32020);
@@ -201,8 +218,10 @@ class ModernAgentTest {
     @Test
     void theSessionEraKeepsWorkingBesideIt() {
         post(1, "server/discover", params("server/discover", Map.of()), headers("server/discover", null));
-        try (AgentClient legacy = AgentClient.builder(engine.endpoint().orElseThrow().toString())
-                .bearer(EngineConfigs.BILLING_KEY).connect()) {
+        try (AgentClient legacy = AgentClient.builder(
+                        engine.endpoint().orElseThrow().toString())
+                .bearer(EngineConfigs.BILLING_KEY)
+                .connect()) {
             McpSchema.CallToolResult sum = legacy.call("crm__add", Map.of("a", 1, "b", 1));
             assertThat(AgentClient.text(sum)).isEqualTo("2");
         }
@@ -213,12 +232,16 @@ class ModernAgentTest {
         ObjectNode body = Json.object();
         body.put("jsonrpc", "2.0").put("id", 1).put("method", "tools/list");
         body.set("params", params("tools/list", Map.of()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(engine.endpoint().orElseThrow().toString()))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(engine.endpoint().orElseThrow().toString()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
         headers("tools/list", null).forEach(request::header);
         try {
-            assertThat(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(http.send(request.build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(401);
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
@@ -232,32 +255,53 @@ class ModernAgentTest {
         body.put("jsonrpc", "2.0").put("id", 42).put("method", "subscriptions/listen");
         body.set("params", params);
         HttpRequest.Builder request = HttpRequest.newBuilder(engine.endpoint().orElseThrow())
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
                 .header("Authorization", "Bearer " + EngineConfigs.BILLING_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
         headers("subscriptions/listen", null).forEach(request::header);
         List<JsonNode> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        HttpResponse<java.util.stream.Stream<String>> response = http.send(request.build(),
-                HttpResponse.BodyHandlers.ofLines());
-        Thread reader = new Thread(() -> response.body().filter(line -> line.startsWith("data:"))
+        HttpResponse<java.util.stream.Stream<String>> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        Thread reader = new Thread(() -> response.body()
+                .filter(line -> line.startsWith("data:"))
                 .forEach(line -> heard.add(Json.parse(line.substring(5).strip()))));
         reader.setDaemon(true);
         reader.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
         JsonNode ack = heard.get(0);
         assertThat(ack.path("method").asString()).isEqualTo("notifications/subscriptions/acknowledged");
-        assertThat(ack.path("params").path("_meta").path("io.modelcontextprotocol/subscriptionId").asInt()).isEqualTo(42);
-        assertThat(ack.path("params").path("notifications").path("toolsListChanged").asBoolean()).isTrue();
-        assertThat(ack.path("params").path("notifications").has("resourceSubscriptions")).isFalse();
+        assertThat(ack.path("params")
+                        .path("_meta")
+                        .path("io.modelcontextprotocol/subscriptionId")
+                        .asInt())
+                .isEqualTo(42);
+        assertThat(ack.path("params")
+                        .path("notifications")
+                        .path("toolsListChanged")
+                        .asBoolean())
+                .isTrue();
+        assertThat(ack.path("params").path("notifications").has("resourceSubscriptions"))
+                .isFalse();
 
-        EngineConfigs.write(dir, EngineConfigs.text(dir, crm.url(), "").replace(
-                "deny: [\"crm.charge\", \"payments.charge\"]", "deny: [\"crm.charge\", \"payments.charge\", \"crm.add\"]"));
+        EngineConfigs.write(
+                dir,
+                EngineConfigs.text(dir, crm.url(), "")
+                        .replace(
+                                "deny: [\"crm.charge\", \"payments.charge\"]",
+                                "deny: [\"crm.charge\", \"payments.charge\", \"crm.add\"]"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> heard.stream()
-                .anyMatch(m -> m.path("method").asString().equals("notifications/tools/list_changed")));
-        JsonNode changed = heard.stream().filter(m -> m.path("method").asString()
-                .equals("notifications/tools/list_changed")).findFirst().orElseThrow();
-        assertThat(changed.path("params").path("_meta").path("io.modelcontextprotocol/subscriptionId").asInt())
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> heard.stream()
+                        .anyMatch(m -> m.path("method").asString().equals("notifications/tools/list_changed")));
+        JsonNode changed = heard.stream()
+                .filter(m -> m.path("method").asString().equals("notifications/tools/list_changed"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(changed.path("params")
+                        .path("_meta")
+                        .path("io.modelcontextprotocol/subscriptionId")
+                        .asInt())
                 .isEqualTo(42);
     }
 }

@@ -70,6 +70,7 @@ class ReloadMidCallTest {
 
     @RegisterExtension
     final TemporaryAuditStore audit = TemporaryAuditStore.create();
+
     @TempDir
     Path dir;
 
@@ -86,7 +87,8 @@ class ReloadMidCallTest {
         Path file = dir.resolve("tollgate.yaml");
         Files.writeString(file, V1);
         try (PolicyHolder policy = PolicyHolder.load(file, new ConfigLoader(), events, Clock.systemUTC())) {
-            Snapshots snapshots = new Snapshots(policy, config -> IdentityConfig.from(config).authenticator(config));
+            Snapshots snapshots =
+                    new Snapshots(policy, config -> IdentityConfig.from(config).authenticator(config));
             AtomicBoolean reloaded = new AtomicBoolean();
             Interceptor reloadNow = chain -> {
                 if (reloaded.compareAndSet(false, true)) {
@@ -96,24 +98,34 @@ class ReloadMidCallTest {
             };
             Interceptor upstream = chain -> {
                 reachedUpstream.add(chain.call());
-                return new CallOutcome(chain.state().decision().orElseThrow(), CallStatus.SUCCESS,
-                        Json.parse("{\"content\":[]}"), 14);
+                return new CallOutcome(
+                        chain.state().decision().orElseThrow(), CallStatus.SUCCESS, Json.parse("{\"content\":[]}"), 14);
             };
-            Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events), reloadNow,
-                    new IdentityInterceptor(), new PolicyInterceptor(),
-                    new RateLimitInterceptor(new RateLimiter(new InMemoryLimitStore()), Clock.systemUTC()),
-                    new LoopBreakerInterceptor(events, Clock.systemUTC()), upstream), snapshots);
+            Pipeline pipeline = new Pipeline(
+                    List.of(
+                            new AuditInterceptor(audit.store(), events),
+                            reloadNow,
+                            new IdentityInterceptor(),
+                            new PolicyInterceptor(),
+                            new RateLimitInterceptor(new RateLimiter(new InMemoryLimitStore()), Clock.systemUTC()),
+                            new LoopBreakerInterceptor(events, Clock.systemUTC()),
+                            upstream),
+                    snapshots);
 
             CallOutcome during = pipeline.execute(call("key-1"), context());
 
             assertThat(reloaded).isTrue();
             assertThat(policy.get().config().text()).isEqualTo(V2);
-            assertThat(during.decision().isBlocked()).as(during.decision().message()).isFalse();
+            assertThat(during.decision().isBlocked())
+                    .as(during.decision().message())
+                    .isFalse();
             assertThat(during.decision().rule()).isEqualTo("role billing allow crm.*");
             assertThat(during.decision().source()).contains(file.toAbsolutePath() + ":5");
-            assertThat(reachedUpstream).singleElement()
+            assertThat(reachedUpstream)
+                    .singleElement()
                     .satisfies(c -> assertThat(c.agentId()).isEqualTo("billing-agent"));
-            AuditRecord record = audit.store().find(during.auditId().orElseThrow()).orElseThrow();
+            AuditRecord record =
+                    audit.store().find(during.auditId().orElseThrow()).orElseThrow();
             assertThat(record.decision()).isEqualTo("allowed");
             assertThat(record.rule()).isEqualTo("role billing allow crm.*");
             assertThat(record.status()).isEqualTo("success");
@@ -124,7 +136,9 @@ class ReloadMidCallTest {
             assertThat(oldKeyAfter.decision().reason()).isEqualTo(BlockReason.AUTHENTICATION);
             assertThat(newKeyAfter.decision().reason()).isEqualTo(BlockReason.POLICY);
             assertThat(reachedUpstream).hasSize(1);
-            assertThat(audit.store().query(AuditQuery.builder().decision("blocked").build())).hasSize(2);
+            assertThat(audit.store()
+                            .query(AuditQuery.builder().decision("blocked").build()))
+                    .hasSize(2);
         }
     }
 
@@ -133,9 +147,18 @@ class ReloadMidCallTest {
     }
 
     private static ToolCall call(String key) {
-        return new ToolCall(UUID.randomUUID().toString(), Instant.now(), "s1",
-                new Credentials(Optional.of(key), Optional.empty()), Optional.empty(), Optional.empty(),
-                ToolRef.parse("crm.getAccount"), Json.object(), ToolAnnotations.NONE, Optional.empty(), Json.object(),
+        return new ToolCall(
+                UUID.randomUUID().toString(),
+                Instant.now(),
+                "s1",
+                new Credentials(Optional.of(key), Optional.empty()),
+                Optional.empty(),
+                Optional.empty(),
+                ToolRef.parse("crm.getAccount"),
+                Json.object(),
+                ToolAnnotations.NONE,
+                Optional.empty(),
+                Json.object(),
                 UpstreamAuth.NONE);
     }
 }

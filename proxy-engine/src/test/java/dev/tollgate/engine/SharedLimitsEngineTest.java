@@ -52,17 +52,23 @@ class SharedLimitsEngineTest {
 
     private TollgateEngine engine(String name, String limitStore, String policy) throws Exception {
         Path home = Files.createDirectories(dir.resolve(name));
-        return engine(name, limitStore, "jdbc:h2:file:" + home.resolve("audit").toString().replace('\\', '/'), policy);
+        return engine(
+                name,
+                limitStore,
+                "jdbc:h2:file:" + home.resolve("audit").toString().replace('\\', '/'),
+                policy);
     }
 
     private TollgateEngine engine(String name, String limitStore, String auditUrl, String policy) throws Exception {
         Path home = Files.createDirectories(dir.resolve(name));
-        TollgateEngine engine = TollgateEngine.start(EngineConfigs.write(home, "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"" + auditUrl + "\" }\n"
-                + "limitStore: \"" + limitStore + "\"\n"
-                + "servers: { crm: { url: \"" + crm.url() + "\" } }\n"
-                + "agents: { billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] } }\n"
-                + policy));
+        TollgateEngine engine = TollgateEngine.start(EngineConfigs.write(
+                home,
+                "listen: 127.0.0.1:0\n"
+                        + "audit: { url: \"" + auditUrl + "\" }\n"
+                        + "limitStore: \"" + limitStore + "\"\n"
+                        + "servers: { crm: { url: \"" + crm.url() + "\" } }\n"
+                        + "agents: { billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] } }\n"
+                        + policy));
         engines.add(engine);
         return engine;
     }
@@ -76,7 +82,8 @@ class SharedLimitsEngineTest {
                 TollgateEngine engine = engines.get(t % 2);
                 answered.add(pool.submit(() -> {
                     int ok = 0;
-                    try (AgentClient agent = AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
+                    try (AgentClient agent =
+                            AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
                         for (int i = 0; i < calls / 4; i++) {
                             McpSchema.CallToolResult result = agent.call("crm__charge", Map.of("amount", 120));
                             ok += Boolean.TRUE.equals(result.isError()) ? 0 : 1;
@@ -106,7 +113,8 @@ class SharedLimitsEngineTest {
         assertThat(crm.chargeCount()).isEqualTo(3);
         assertThat(answeredOk).isEqualTo(3);
         for (TollgateEngine engine : engines) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> engine.audit().query(AuditQuery.all()).size() == 20);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> engine.audit().query(AuditQuery.all()).size() == 20);
         }
     }
 
@@ -121,8 +129,11 @@ class SharedLimitsEngineTest {
 
         assertThat(crm.chargeCount()).isEqualTo(3);
         assertThat(answeredOk).isEqualTo(3);
-        await().atMost(Duration.ofSeconds(10)).until(() -> engines.get(0).audit().query(AuditQuery.all()).stream()
-                .filter(r -> !r.status().equals("pending")).count() == 40);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> engines.get(0).audit().query(AuditQuery.all()).stream()
+                                .filter(r -> !r.status().equals("pending"))
+                                .count()
+                        == 40);
         List<AuditRecord> records = engines.get(1).audit().query(AuditQuery.all());
         assertThat(records).hasSize(40);
         assertThat(records).extracting(AuditRecord::id).doesNotHaveDuplicates();
@@ -139,7 +150,9 @@ class SharedLimitsEngineTest {
 
         storm(20);
 
-        assertThat(crm.chargeCount()).as("the built-in breaker: 5 identical calls, then stopped").isEqualTo(5);
+        assertThat(crm.chargeCount())
+                .as("the built-in breaker: 5 identical calls, then stopped")
+                .isEqualTo(5);
     }
 
     @Test
@@ -155,14 +168,15 @@ class SharedLimitsEngineTest {
 
     @Test
     void whileRedisIsDownLimitedToolsAreRefusedWithAnAnswerSayingWhyAndOthersPass() throws Exception {
-        TollgateEngine engine = engine("a", redis.url(),
-                "roles: { billing: { allow: [\"crm.*\"], limits: { \"crm.charge\": \"3/h\" } } }\n");
+        TollgateEngine engine = engine(
+                "a", redis.url(), "roles: { billing: { allow: [\"crm.*\"], limits: { \"crm.charge\": \"3/h\" } } }\n");
         redis.close();
-        try (AgentClient agent = AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
+        try (AgentClient agent =
+                AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
             McpSchema.CallToolResult refused = agent.call("crm__charge", Map.of("amount", 120));
             assertThat(refused.isError()).isTrue();
-            assertThat(AgentClient.text(refused)).contains("shared limit store redis://127.0.0.1:" + redis.port()
-                    + " is unreachable");
+            assertThat(AgentClient.text(refused))
+                    .contains("shared limit store redis://127.0.0.1:" + redis.port() + " is unreachable");
             McpSchema.CallToolResult echoed = agent.call("crm__echo", Map.of("text", "no limit counts this"));
             assertThat(echoed.isError()).isFalse();
         }

@@ -38,7 +38,8 @@ class UpstreamRecoveryTest {
     void start() {
         everything = EverythingServer.startOnFreePort();
         String config = "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                + "audit:\n  url: \"jdbc:h2:file:"
+                + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
                 + "servers:\n"
                 + "  ev: { url: \"" + everything.url() + "\", reconnect: { initialDelay: 200ms, maxDelay: 2s } }\n"
                 + "agents:\n"
@@ -96,18 +97,21 @@ class UpstreamRecoveryTest {
             McpSchema.CallToolResult whileDown = echo(agent, "two");
             assertThat(whileDown.isError()).isTrue();
             assertThat(AgentClient.text(whileDown)).contains("ev").contains("retry in");
-            await().atMost(Duration.ofSeconds(10)).until(() -> states.stream()
-                    .anyMatch(s -> s.state().equals("reconnecting")));
-            assertThat(engine.upstreams()).filteredOn(u -> u.server().equals("ev"))
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> states.stream().anyMatch(s -> s.state().equals("reconnecting")));
+            assertThat(engine.upstreams())
+                    .filteredOn(u -> u.server().equals("ev"))
                     .allSatisfy(u -> assertThat(u.state()).isIn("reconnecting", "down"));
 
             everything.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> states.get(states.size() - 1).state().equals("connected"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> states.get(states.size() - 1).state().equals("connected"));
             McpSchema.CallToolResult back = echo(agent, "three");
             assertThat(back.isError()).isNotEqualTo(Boolean.TRUE);
             assertThat(AgentClient.text(back)).isEqualTo("Echo: three");
         }
-        assertThat(states).extracting(EngineEvent.UpstreamStateChanged::state)
+        assertThat(states)
+                .extracting(EngineEvent.UpstreamStateChanged::state)
                 .containsSubsequence("reconnecting", "connected");
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 3);
         assertThat(records()).extracting(AuditRecord::status).containsExactly("success", "error", "success");

@@ -26,7 +26,8 @@ class NameSchemeTest {
         NameScheme dotted = new NameScheme(".");
 
         assertThat(dotted.name("payments", "issueRefund")).isEqualTo("payments.issueRefund");
-        assertThat(dotted.parse("payments.issueRefund", List.of("payments"))).contains(new ToolRef("payments", "issueRefund"));
+        assertThat(dotted.parse("payments.issueRefund", List.of("payments")))
+                .contains(new ToolRef("payments", "issueRefund"));
     }
 
     @Test

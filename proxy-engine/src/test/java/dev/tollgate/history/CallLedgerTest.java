@@ -52,11 +52,13 @@ class CallLedgerTest {
 
     @Test
     void aForgottenTallyIsReadAgainFromTheSeed() {
-        CallLedger small = new CallLedger((scope, id, add) -> {
-            if (scope == CallLedger.Scope.SESSION && id.equals("s-1")) {
-                add.accept("crm.exportCustomers", Json.object());
-            }
-        }, 1);
+        CallLedger small = new CallLedger(
+                (scope, id, add) -> {
+                    if (scope == CallLedger.Scope.SESSION && id.equals("s-1")) {
+                        add.accept("crm.exportCustomers", Json.object());
+                    }
+                },
+                1);
         small.record("s-9", Optional.empty(), "crm.getAccount", Json.object());
 
         assertThat(policy.decide(call("email.send"), small).isBlocked()).isTrue();

@@ -33,20 +33,26 @@ class SessionRulesTest {
 
     @BeforeEach
     void start() throws IOException {
-        payments = McpTestServer.builder().serverName("payments").tools("echo", "charge").start();
+        payments = McpTestServer.builder()
+                .serverName("payments")
+                .tools("echo", "charge")
+                .start();
         Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(config, "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                + "servers:\n  payments: { url: \"" + payments.url() + "\" }\n"
-                + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
-                + "roles:\n"
-                + "  billing:\n"
-                + "    allow: [\"payments.*\"]\n"
-                + "    deny:\n"
-                + "      - { tool: payments.charge,"
-                + " when: 'session.sum(\"payments.charge\", \"amount\") + double(args.amount) > 500' }\n"
-                + "      - { tool: payments.echo, when: 'conversation.count(\"payments.charge\") >= 2' }\n"
-                + "loopBreaker: { enabled: false }\n");
+        Files.writeString(
+                config,
+                "listen: 127.0.0.1:0\n"
+                        + "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                        + "servers:\n  payments: { url: \"" + payments.url() + "\" }\n"
+                        + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
+                        + "roles:\n"
+                        + "  billing:\n"
+                        + "    allow: [\"payments.*\"]\n"
+                        + "    deny:\n"
+                        + "      - { tool: payments.charge,"
+                        + " when: 'session.sum(\"payments.charge\", \"amount\") + double(args.amount) > 500' }\n"
+                        + "      - { tool: payments.echo, when: 'conversation.count(\"payments.charge\") >= 2' }\n"
+                        + "loopBreaker: { enabled: false }\n");
         engine = TollgateEngine.start(new ConfigLoader().load(config));
     }
 
@@ -57,21 +63,26 @@ class SessionRulesTest {
     }
 
     private AgentClient agent(String conversation) {
-        return AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer(KEY)
-                .conversation(conversation).connect();
+        return AgentClient.builder(engine.endpoint().orElseThrow().toString())
+                .bearer(KEY)
+                .conversation(conversation)
+                .connect();
     }
 
     @Test
     void aSessionSumRuleBlocksTheCallThatWouldCrossTheTotal() {
         try (AgentClient agent = agent("conv-1")) {
-            assertThat(agent.call("payments__charge", Map.of("amount", 200)).isError()).isFalse();
-            assertThat(agent.call("payments__charge", Map.of("amount", 250)).isError()).isFalse();
+            assertThat(agent.call("payments__charge", Map.of("amount", 200)).isError())
+                    .isFalse();
+            assertThat(agent.call("payments__charge", Map.of("amount", 250)).isError())
+                    .isFalse();
 
             McpSchema.CallToolResult crossing = agent.call("payments__charge", Map.of("amount", 60));
 
             assertThat(crossing.isError()).isTrue();
             assertThat(AgentClient.text(crossing)).contains("session.sum").contains("payments.charge");
-            assertThat(agent.call("payments__charge", Map.of("amount", 50)).isError()).isFalse();
+            assertThat(agent.call("payments__charge", Map.of("amount", 50)).isError())
+                    .isFalse();
         }
         assertThat(payments.chargeCount()).isEqualTo(3);
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 4);
@@ -82,10 +93,12 @@ class SessionRulesTest {
     @Test
     void aNewSessionStartsItsOwnTotalButAConversationSpansSessions() {
         try (AgentClient first = agent("conv-7")) {
-            assertThat(first.call("payments__charge", Map.of("amount", 400)).isError()).isFalse();
+            assertThat(first.call("payments__charge", Map.of("amount", 400)).isError())
+                    .isFalse();
         }
         try (AgentClient second = agent("conv-7")) {
-            assertThat(second.call("payments__charge", Map.of("amount", 400)).isError()).isFalse();
+            assertThat(second.call("payments__charge", Map.of("amount", 400)).isError())
+                    .isFalse();
 
             McpSchema.CallToolResult echo = second.call("payments__echo", Map.of("text", "hi"));
 
@@ -93,7 +106,8 @@ class SessionRulesTest {
             assertThat(AgentClient.text(echo)).contains("conversation.count");
         }
         try (AgentClient other = agent("conv-8")) {
-            assertThat(other.call("payments__echo", Map.of("text", "hi")).isError()).isFalse();
+            assertThat(other.call("payments__echo", Map.of("text", "hi")).isError())
+                    .isFalse();
         }
     }
 
@@ -107,7 +121,8 @@ class SessionRulesTest {
         engine.close();
         engine = TollgateEngine.start(new ConfigLoader().load(dir.resolve("tollgate.yaml")));
         try (AgentClient again = agent("conv-9")) {
-            assertThat(again.call("payments__echo", Map.of("text", "hi")).isError()).isTrue();
+            assertThat(again.call("payments__echo", Map.of("text", "hi")).isError())
+                    .isTrue();
         }
     }
 

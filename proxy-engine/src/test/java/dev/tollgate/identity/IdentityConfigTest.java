@@ -39,12 +39,15 @@ class IdentityConfigTest {
             Authenticator authenticator = identity.authenticator(config);
 
             assertThat(identity.resource()).isEqualTo("http://127.0.0.1:7070/mcp");
-            assertThat(identity.jwt().orElseThrow().trust().algorithms()).containsExactly(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+            assertThat(identity.jwt().orElseThrow().trust().algorithms())
+                    .containsExactly(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
             assertThat(authenticator.authenticate(Credentials.bearer("from-env-OPS_KEY")))
                     .isEqualTo(new AuthResult.Authenticated(new AgentIdentity("ops-agent", List.of("ops"), "api-key")));
-            String jwt = idp.token("agents", "x", "http://127.0.0.1:7070/mcp", Map.of("client_id", "billing-bot"), 600).serialize();
+            String jwt = idp.token("agents", "x", "http://127.0.0.1:7070/mcp", Map.of("client_id", "billing-bot"), 600)
+                    .serialize();
             assertThat(authenticator.authenticate(Credentials.bearer(jwt)))
-                    .isEqualTo(new AuthResult.Authenticated(new AgentIdentity("billing-bot", List.of("billing"), "jwt")));
+                    .isEqualTo(
+                            new AuthResult.Authenticated(new AgentIdentity("billing-bot", List.of("billing"), "jwt")));
             assertThat(identity.metadata().authorizationServers()).containsExactly(idp.issuer("agents"));
         }
     }
@@ -72,7 +75,8 @@ class IdentityConfigTest {
                     jwksUrl: https://idp.example.com/jwks
                 """)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("tollgate.yaml:2: identity.userToken.audience is required (the client id the IdP issues user tokens to)");
+                .hasMessage(
+                        "tollgate.yaml:2: identity.userToken.audience is required (the client id the IdP issues user tokens to)");
     }
 
     @Test

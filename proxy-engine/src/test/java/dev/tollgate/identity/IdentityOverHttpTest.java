@@ -7,9 +7,9 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.events.EventBus;
 import dev.tollgate.gateway.GatewayPipelines;
 import dev.tollgate.gateway.GatewaySettings;
-import dev.tollgate.events.EventBus;
 import dev.tollgate.gateway.McpGateway;
 import dev.tollgate.gateway.NameScheme;
 import dev.tollgate.gateway.UnknownToolInterceptor;
@@ -21,11 +21,10 @@ import dev.tollgate.pipeline.ToolCall;
 import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.testing.OAuthTestServer;
-import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.transport.AgentHttpServer;
 import dev.tollgate.transport.McpHttpHandler;
 import dev.tollgate.transport.OriginPolicy;
-import java.net.URI;
+import dev.tollgate.upstream.UpstreamRegistry;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -81,7 +80,8 @@ class IdentityOverHttpTest {
                     audience: support-app
                 roles:
                   ops: { allow: ["*"] }
-                """.formatted(idp.issuer("agents"), idp.jwksUrl("agents"), idp.issuer("corp"), idp.jwksUrl("corp")));
+                """.formatted(
+                        idp.issuer("agents"), idp.jwksUrl("agents"), idp.issuer("corp"), idp.jwksUrl("corp")));
         sessions = new SessionRegistry(Duration.ofMinutes(10));
         AtomicReference<IdentityServices> identity = new AtomicReference<>();
         Interceptor identityLink = chain -> identity.get().identityLink().intercept(chain);
@@ -90,15 +90,34 @@ class IdentityOverHttpTest {
             return chain.proceed(chain.call());
         };
         CompiledPolicy policy = CompiledPolicy.from(config);
-        McpGateway gateway = new McpGateway(new UpstreamRegistry(List.of(), events), () -> policy, new GatewayPipelines(
-                new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__"))),
-                        () -> CallSnapshot.identityOnly(identity.get().authenticator())),
-                new Pipeline(List.of(identityLink, recordIdentified, new UnknownToolInterceptor(new NameScheme("__"))),
-                        () -> CallSnapshot.identityOnly(identity.get().authenticator()))),
-                sessions, GatewaySettings.defaults());
-        server = new AgentHttpServer("127.0.0.1", 0, new McpHttpHandler(gateway, sessions,
-                () -> identity.get().authenticator(), new OriginPolicy(List.of()), 1_000_000,
-                UserTokenSettings.DEFAULT_HEADER));
+        McpGateway gateway = new McpGateway(
+                new UpstreamRegistry(List.of(), events),
+                () -> policy,
+                new GatewayPipelines(
+                        new Pipeline(
+                                List.of(
+                                        identityLink,
+                                        recordIdentified,
+                                        new UnknownToolInterceptor(new NameScheme("__"))),
+                                () -> CallSnapshot.identityOnly(identity.get().authenticator())),
+                        new Pipeline(
+                                List.of(
+                                        identityLink,
+                                        recordIdentified,
+                                        new UnknownToolInterceptor(new NameScheme("__"))),
+                                () -> CallSnapshot.identityOnly(identity.get().authenticator()))),
+                sessions,
+                GatewaySettings.defaults());
+        server = new AgentHttpServer(
+                "127.0.0.1",
+                0,
+                new McpHttpHandler(
+                        gateway,
+                        sessions,
+                        () -> identity.get().authenticator(),
+                        new OriginPolicy(List.of()),
+                        1_000_000,
+                        UserTokenSettings.DEFAULT_HEADER));
         server.start();
         identity.set(IdentityServices.create(config.withListenPort(server.port())));
         identity.get().handlers().forEach(server::addRoute);
@@ -131,8 +150,12 @@ class IdentityOverHttpTest {
         if (body.startsWith("{")) {
             return Json.parse(body);
         }
-        return body.lines().filter(l -> l.startsWith("data:")).map(l -> Json.parse(l.substring(5)))
-                .filter(m -> m.has("id")).findFirst().orElseThrow();
+        return body.lines()
+                .filter(l -> l.startsWith("data:"))
+                .map(l -> Json.parse(l.substring(5)))
+                .filter(m -> m.has("id"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String initialize() {
@@ -157,35 +180,50 @@ class IdentityOverHttpTest {
         SignedJWT genuine = idp.token("agents", "support-agent", resource);
         JWTClaimsSet claims = genuine.getJWTClaimsSet();
         String[] parts = genuine.serialize().split("\\.");
-        String tampered = parts[0] + "." + com.nimbusds.jose.util.Base64URL.encode(
-                new JWTClaimsSet.Builder(claims).subject("ops-agent").build().toString()) + "." + parts[2];
+        String tampered = parts[0] + "."
+                + com.nimbusds.jose.util.Base64URL.encode(new JWTClaimsSet.Builder(claims)
+                        .subject("ops-agent")
+                        .build()
+                        .toString())
+                + "." + parts[2];
         Map<String, String> refused = Map.of(
-                agentJwt(Map.of(), -600), "the token has expired",
-                idp.token("agents", "support-agent", "https://elsewhere.example.com/mcp").serialize(), "(aud)",
-                idp.token("strangers", "support-agent", resource).serialize(), "algorithm or key is not accepted",
-                new PlainJWT(claims).serialize(), "alg: none",
-                tampered, "signature is invalid");
+                agentJwt(Map.of(), -600),
+                "the token has expired",
+                idp.token("agents", "support-agent", "https://elsewhere.example.com/mcp")
+                        .serialize(),
+                "(aud)",
+                idp.token("strangers", "support-agent", resource).serialize(),
+                "algorithm or key is not accepted",
+                new PlainJWT(claims).serialize(),
+                "alg: none",
+                tampered,
+                "signature is invalid");
 
         for (Map.Entry<String, String> attempt : refused.entrySet()) {
             HttpResponse<String> response = post(attempt.getKey(), Optional.empty(), Optional.empty(), initialize());
 
             assertThat(response.statusCode()).isEqualTo(401);
             String challenge = response.headers().firstValue("WWW-Authenticate").orElseThrow();
-            assertThat(challenge).contains("error=\"invalid_token\"").contains(attempt.getValue())
-                    .contains("resource_metadata=\"" + server.endpoint().resolve("/.well-known/oauth-protected-resource")
-                            + "\"");
+            assertThat(challenge)
+                    .contains("error=\"invalid_token\"")
+                    .contains(attempt.getValue())
+                    .contains("resource_metadata=\""
+                            + server.endpoint().resolve("/.well-known/oauth-protected-resource") + "\"");
         }
     }
 
     @Test
     void theMetadataTheChallengeNamesIsServed() throws Exception {
-        for (String path : List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp")) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.endpoint().resolve(path)).build(),
+        for (String path :
+                List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp")) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(server.endpoint().resolve(path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode doc = Json.parse(response.body());
 
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(doc.path("resource").asString()).isEqualTo(server.endpoint().toString());
+            assertThat(doc.path("resource").asString())
+                    .isEqualTo(server.endpoint().toString());
             assertThat(doc.path("authorization_servers").get(0).asString()).isEqualTo(idp.issuer("agents"));
         }
     }
@@ -193,30 +231,46 @@ class IdentityOverHttpTest {
     @Test
     void theUsersTokenPutsTheUserOnEveryToolCall() throws Exception {
         String agent = agentJwt(Map.of(), 600);
-        String user = idp.token("corp", "alice@example.com", "support-app",
-                Map.of("groups", List.of("tier2"), "scope", "crm.read"), 600).serialize();
-        String session = post(agent, Optional.of(user), Optional.empty(), initialize()).headers()
-                .firstValue("Mcp-Session-Id").orElseThrow();
+        String user = idp.token(
+                        "corp",
+                        "alice@example.com",
+                        "support-app",
+                        Map.of("groups", List.of("tier2"), "scope", "crm.read"),
+                        600)
+                .serialize();
+        String session = post(agent, Optional.of(user), Optional.empty(), initialize())
+                .headers()
+                .firstValue("Mcp-Session-Id")
+                .orElseThrow();
 
-        HttpResponse<String> call = post(agent, Optional.of(user), Optional.of(session),
+        HttpResponse<String> call = post(
+                agent,
+                Optional.of(user),
+                Optional.of(session),
                 "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"crm__getAccount\","
                         + "\"arguments\":{}}}");
 
         assertThat(call.statusCode()).isEqualTo(200);
         assertThat(identified).hasSize(1);
         assertThat(identified.get(0).agentId()).isEqualTo("support-agent");
-        assertThat(identified.get(0).user()).contains(new UserIdentity("alice@example.com", List.of("tier2"),
-                List.of("crm.read")));
+        assertThat(identified.get(0).user())
+                .contains(new UserIdentity("alice@example.com", List.of("tier2"), List.of("crm.read")));
     }
 
     @Test
     void aForgedUserTokenBlocksTheCallWithAReason() throws Exception {
         String agent = agentJwt(Map.of(), 600);
-        String session = post(agent, Optional.empty(), Optional.empty(), initialize()).headers()
-                .firstValue("Mcp-Session-Id").orElseThrow();
-        String forged = idp.token("strangers", "alice@example.com", "support-app").serialize();
+        String session = post(agent, Optional.empty(), Optional.empty(), initialize())
+                .headers()
+                .firstValue("Mcp-Session-Id")
+                .orElseThrow();
+        String forged =
+                idp.token("strangers", "alice@example.com", "support-app").serialize();
 
-        HttpResponse<String> call = post(agent, Optional.of(forged), Optional.of(session),
+        HttpResponse<String> call = post(
+                agent,
+                Optional.of(forged),
+                Optional.of(session),
                 "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"crm__getAccount\","
                         + "\"arguments\":{}}}");
         JsonNode result = answer(call).path("result");

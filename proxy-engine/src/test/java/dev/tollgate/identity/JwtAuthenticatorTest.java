@@ -42,13 +42,18 @@ class JwtAuthenticatorTest {
     }
 
     private static JwtTrust trust(String issuer) {
-        return new JwtTrust(issuer, Optional.of(URI.create(idp.jwksUrl("agents"))), Optional.empty(),
-                Set.of(RESOURCE), List.of(JWSAlgorithm.RS256), Duration.ofSeconds(5));
+        return new JwtTrust(
+                issuer,
+                Optional.of(URI.create(idp.jwksUrl("agents"))),
+                Optional.empty(),
+                Set.of(RESOURCE),
+                List.of(JWSAlgorithm.RS256),
+                Duration.ofSeconds(5));
     }
 
     private static JwtAuthenticator authenticator() {
-        return new JwtAuthenticator(new JwtAgentSettings(trust(idp.issuer("agents")), "sub",
-                Map.of("billing-agent", List.of("billing")), Optional.empty()));
+        return new JwtAuthenticator(new JwtAgentSettings(
+                trust(idp.issuer("agents")), "sub", Map.of("billing-agent", List.of("billing")), Optional.empty()));
     }
 
     private static AuthResult present(Authenticator authenticator, String token) {
@@ -62,33 +67,42 @@ class JwtAuthenticatorTest {
 
     @Test
     void aValidTokenAuthenticatesTheConfiguredAgentWithItsRoles() {
-        AuthResult result = present(authenticator(), idp.token("agents", "billing-agent", RESOURCE).serialize());
+        AuthResult result = present(
+                authenticator(), idp.token("agents", "billing-agent", RESOURCE).serialize());
 
-        assertThat(result).isEqualTo(new AuthResult.Authenticated(
-                new AgentIdentity("billing-agent", List.of("billing"), "jwt")));
+        assertThat(result)
+                .isEqualTo(new AuthResult.Authenticated(new AgentIdentity("billing-agent", List.of("billing"), "jwt")));
     }
 
     @Test
     void theAgentIdCanComeFromAnotherClaimAndRolesFromAClaim() {
-        JwtAuthenticator byClientId = new JwtAuthenticator(new JwtAgentSettings(trust(idp.issuer("agents")),
-                "client_id", Map.of(), Optional.of("roles")));
-        String token = idp.token("agents", "some-user", RESOURCE,
-                Map.of("client_id", "support-bot", "roles", List.of("support", "reader")), 600).serialize();
+        JwtAuthenticator byClientId = new JwtAuthenticator(
+                new JwtAgentSettings(trust(idp.issuer("agents")), "client_id", Map.of(), Optional.of("roles")));
+        String token = idp.token(
+                        "agents",
+                        "some-user",
+                        RESOURCE,
+                        Map.of("client_id", "support-bot", "roles", List.of("support", "reader")),
+                        600)
+                .serialize();
 
-        assertThat(present(byClientId, token)).isEqualTo(new AuthResult.Authenticated(
-                new AgentIdentity("support-bot", List.of("support", "reader"), "jwt")));
+        assertThat(present(byClientId, token))
+                .isEqualTo(new AuthResult.Authenticated(
+                        new AgentIdentity("support-bot", List.of("support", "reader"), "jwt")));
     }
 
     @Test
     void anExpiredTokenIsRefused() {
-        String token = idp.token("agents", "billing-agent", RESOURCE, Map.of(), -600).serialize();
+        String token =
+                idp.token("agents", "billing-agent", RESOURCE, Map.of(), -600).serialize();
 
         assertThat(refusal(present(authenticator(), token))).isEqualTo("the token has expired");
     }
 
     @Test
     void aTokenForAnotherAudienceIsRefused() {
-        String token = idp.token("agents", "billing-agent", "https://crm.example.com").serialize();
+        String token =
+                idp.token("agents", "billing-agent", "https://crm.example.com").serialize();
 
         assertThat(refusal(present(authenticator(), token))).contains("(aud)");
     }
@@ -96,16 +110,23 @@ class JwtAuthenticatorTest {
     @Test
     void aTokenFromAnotherIssuerIsRefused() {
         JwtAuthenticator trustsOtherIssuer = new JwtAuthenticator(new JwtAgentSettings(
-                trust("https://idp.example.com"), "sub", Map.of("billing-agent", List.of("billing")), Optional.empty()));
+                trust("https://idp.example.com"),
+                "sub",
+                Map.of("billing-agent", List.of("billing")),
+                Optional.empty()));
 
-        String reason = refusal(present(trustsOtherIssuer, idp.token("agents", "billing-agent", RESOURCE).serialize()));
+        String reason = refusal(present(
+                trustsOtherIssuer,
+                idp.token("agents", "billing-agent", RESOURCE).serialize()));
 
         assertThat(reason).contains("(iss)");
     }
 
     @Test
     void aTokenSignedByAnotherIssuersKeyIsRefused() {
-        String reason = refusal(present(authenticator(), idp.token("strangers", "billing-agent", RESOURCE).serialize()));
+        String reason = refusal(present(
+                authenticator(),
+                idp.token("strangers", "billing-agent", RESOURCE).serialize()));
 
         assertThat(reason).isEqualTo("the token's signature algorithm or key is not accepted");
     }
@@ -122,7 +143,9 @@ class JwtAuthenticatorTest {
     @Test
     void aTamperedPayloadFailsTheSignatureCheck() throws Exception {
         SignedJWT genuine = idp.token("agents", "support-agent", RESOURCE);
-        JWTClaimsSet forged = new JWTClaimsSet.Builder(genuine.getJWTClaimsSet()).subject("billing-agent").build();
+        JWTClaimsSet forged = new JWTClaimsSet.Builder(genuine.getJWTClaimsSet())
+                .subject("billing-agent")
+                .build();
         String[] parts = genuine.serialize().split("\\.");
         String tampered = parts[0] + "." + Base64URL.encode(forged.toString()) + "." + parts[2];
 
@@ -131,9 +154,13 @@ class JwtAuthenticatorTest {
 
     @Test
     void anHmacTokenKeyedWithThePublicKeyIsRefused() throws Exception {
-        RSAKey published = (RSAKey) JWKSet.load(new URL(idp.jwksUrl("agents"))).getKeys().get(0);
+        RSAKey published =
+                (RSAKey) JWKSet.load(new URL(idp.jwksUrl("agents"))).getKeys().get(0);
         JWTClaimsSet claims = idp.token("agents", "billing-agent", RESOURCE).getJWTClaimsSet();
-        SignedJWT confused = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(published.getKeyID()).build(),
+        SignedJWT confused = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .keyID(published.getKeyID())
+                        .build(),
                 claims);
         byte[] secret = published.toRSAPublicKey().getEncoded();
         confused.sign(new MACSigner(secret));
@@ -153,40 +180,57 @@ class JwtAuthenticatorTest {
 
     @Test
     void anAgentNotInTheConfigIsRefusedEvenWithAValidToken() {
-        String reason = refusal(present(authenticator(), idp.token("agents", "stranger", RESOURCE).serialize()));
+        String reason = refusal(present(
+                authenticator(), idp.token("agents", "stranger", RESOURCE).serialize()));
 
         assertThat(reason).isEqualTo("agent 'stranger' is not configured under identity.jwt.agents");
     }
 
     @Test
     void aConfiguredPublicKeyVerifiesWithoutAJwksUrl() throws Exception {
-        RSAKey published = (RSAKey) JWKSet.load(new URL(idp.jwksUrl("agents"))).getKeys().get(0);
+        RSAKey published =
+                (RSAKey) JWKSet.load(new URL(idp.jwksUrl("agents"))).getKeys().get(0);
         String pem = "-----BEGIN PUBLIC KEY-----\n"
-                + java.util.Base64.getMimeEncoder().encodeToString(published.toRSAPublicKey().getEncoded())
+                + java.util.Base64.getMimeEncoder()
+                        .encodeToString(published.toRSAPublicKey().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
-        JwtAuthenticator byKey = new JwtAuthenticator(new JwtAgentSettings(new JwtTrust(idp.issuer("agents"),
-                Optional.empty(), Optional.of(pem), Set.of(RESOURCE), List.of(JWSAlgorithm.RS256), Duration.ZERO),
-                "sub", Map.of("billing-agent", List.of("billing")), Optional.empty()));
+        JwtAuthenticator byKey = new JwtAuthenticator(new JwtAgentSettings(
+                new JwtTrust(
+                        idp.issuer("agents"),
+                        Optional.empty(),
+                        Optional.of(pem),
+                        Set.of(RESOURCE),
+                        List.of(JWSAlgorithm.RS256),
+                        Duration.ZERO),
+                "sub",
+                Map.of("billing-agent", List.of("billing")),
+                Optional.empty()));
 
         assertThat(present(byKey, idp.token("agents", "billing-agent", RESOURCE).serialize()))
                 .isInstanceOf(AuthResult.Authenticated.class);
-        assertThat(present(byKey, idp.token("strangers", "billing-agent", RESOURCE).serialize()))
+        assertThat(present(
+                        byKey, idp.token("strangers", "billing-agent", RESOURCE).serialize()))
                 .isInstanceOf(AuthResult.Refused.class);
     }
 
     @Test
     void theCompositeTriesApiKeysFirstThenJwts() {
-        CompositeAuthenticator composite = new CompositeAuthenticator(new ApiKeyAuthenticator(
-                List.of(new AgentConfig("ops-agent", List.of("ops-key-123"), List.of("ops")))),
+        CompositeAuthenticator composite = new CompositeAuthenticator(
+                new ApiKeyAuthenticator(List.of(new AgentConfig("ops-agent", List.of("ops-key-123"), List.of("ops")))),
                 Optional.of(authenticator()));
 
-        assertThat(present(composite, "ops-key-123")).isEqualTo(new AuthResult.Authenticated(
-                new AgentIdentity("ops-agent", List.of("ops"), "api-key")));
-        assertThat(present(composite, idp.token("agents", "billing-agent", RESOURCE).serialize()))
+        assertThat(present(composite, "ops-key-123"))
+                .isEqualTo(new AuthResult.Authenticated(new AgentIdentity("ops-agent", List.of("ops"), "api-key")));
+        assertThat(present(
+                        composite,
+                        idp.token("agents", "billing-agent", RESOURCE).serialize()))
                 .isInstanceOf(AuthResult.Authenticated.class);
         assertThat(refusal(present(composite, "not-a-key"))).isEqualTo("unknown agent key");
-        assertThat(refusal(present(composite, idp.token("agents", "billing-agent", RESOURCE, Map.of(), -600)
-                .serialize()))).isEqualTo("the token has expired");
+        assertThat(refusal(present(
+                        composite,
+                        idp.token("agents", "billing-agent", RESOURCE, Map.of(), -600)
+                                .serialize())))
+                .isEqualTo("the token has expired");
         assertThat(refusal(composite.authenticate(Credentials.NONE))).contains("missing");
     }
 }

@@ -25,9 +25,19 @@ final class TestCalls {
     private TestCalls() {}
 
     static ToolCall call(String sessionId, Credentials credentials, String qualifiedTool) {
-        return new ToolCall(UUID.randomUUID().toString(), Instant.now(), sessionId, credentials, Optional.empty(),
-                Optional.empty(), ToolRef.parse(qualifiedTool), Json.object(), ToolAnnotations.NONE, Optional.empty(),
-                Json.object(), UpstreamAuth.NONE);
+        return new ToolCall(
+                UUID.randomUUID().toString(),
+                Instant.now(),
+                sessionId,
+                credentials,
+                Optional.empty(),
+                Optional.empty(),
+                ToolRef.parse(qualifiedTool),
+                Json.object(),
+                ToolAnnotations.NONE,
+                Optional.empty(),
+                Json.object(),
+                UpstreamAuth.NONE);
     }
 
     static Credentials credentials(String bearer, String userToken) {

@@ -28,8 +28,8 @@ class RateLimitedWarningsTest {
         }
 
         @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
-                                                   Throwable t) {
+        protected void handleNormalizedLoggingCall(
+                Level level, Marker marker, String pattern, Object[] args, Throwable t) {
             lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, args));
         }
 
@@ -90,10 +90,11 @@ class RateLimitedWarningsTest {
         clock.now = clock.now.plus(Duration.ofSeconds(61));
         warnings.warn("sse crm", "upstream '{}' sent an SSE event that is not JSON", "crm");
 
-        assertThat(log.lines).containsExactly(
-                "WARN upstream 'crm' sent an SSE event that is not JSON",
-                "WARN upstream 'payments' sent an SSE event that is not JSON",
-                "WARN upstream 'crm' sent an SSE event that is not JSON (and 999 more like this since the last such "
-                        + "warning, not logged)");
+        assertThat(log.lines)
+                .containsExactly(
+                        "WARN upstream 'crm' sent an SSE event that is not JSON",
+                        "WARN upstream 'payments' sent an SSE event that is not JSON",
+                        "WARN upstream 'crm' sent an SSE event that is not JSON (and 999 more like this since the last such "
+                                + "warning, not logged)");
     }
 }

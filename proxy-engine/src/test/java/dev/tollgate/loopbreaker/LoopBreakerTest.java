@@ -8,10 +8,10 @@ import static org.awaitility.Awaitility.await;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.json.Json;
-import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.BlockReason;
 import dev.tollgate.pipeline.CallContext;
 import dev.tollgate.pipeline.CallOutcome;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.CallStatus;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Pipeline;
@@ -42,27 +42,30 @@ class LoopBreakerTest {
     void stopsTheSixthIdenticalCallWithinAMinuteButNotOtherArguments() {
         for (int i = 0; i < 5; i++) {
             Instant at = T0.plusSeconds(i);
-            assertThat(breaker.check(refund("{\"orderId\": \"o-1\", \"amount\": 10}", at), settings, at).refusal())
+            assertThat(breaker.check(refund("{\"orderId\": \"o-1\", \"amount\": 10}", at), settings, at)
+                            .refusal())
                     .isEmpty();
         }
         Instant sixth = T0.plusSeconds(5);
-        LoopBreaker.Verdict tripped = breaker.check(refund("{\"amount\": 10.0, \"orderId\": \"o-1\"}", sixth),
-                settings, sixth);
+        LoopBreaker.Verdict tripped =
+                breaker.check(refund("{\"amount\": 10.0, \"orderId\": \"o-1\"}", sixth), settings, sixth);
         assertThat(tripped.tripped()).isTrue();
         Decision refusal = tripped.refusal().orElseThrow();
         assertThat(refusal.reason()).isEqualTo(BlockReason.LOOP_BREAKER);
         assertThat(refusal.rule()).isEqualTo("loop breaker: more than 5 identical calls in 1 min");
         assertThat(refusal.retryAfter()).hasValue(Duration.ofSeconds(60));
 
-        assertThat(breaker.check(refund("{\"orderId\": \"o-2\", \"amount\": 10}", sixth), settings, sixth).refusal())
+        assertThat(breaker.check(refund("{\"orderId\": \"o-2\", \"amount\": 10}", sixth), settings, sixth)
+                        .refusal())
                 .isEmpty();
-        LoopBreaker.Verdict again = breaker.check(refund("{\"orderId\": \"o-1\", \"amount\": 10}", sixth.plusSeconds(1)),
-                settings, sixth.plusSeconds(1));
+        LoopBreaker.Verdict again = breaker.check(
+                refund("{\"orderId\": \"o-1\", \"amount\": 10}", sixth.plusSeconds(1)), settings, sixth.plusSeconds(1));
         assertThat(again.refusal()).isPresent();
         assertThat(again.tripped()).as("only the tripping call is reported").isFalse();
 
         Instant cooled = sixth.plusSeconds(60);
-        assertThat(breaker.check(refund("{\"orderId\": \"o-1\", \"amount\": 10}", cooled), settings, cooled).refusal())
+        assertThat(breaker.check(refund("{\"orderId\": \"o-1\", \"amount\": 10}", cooled), settings, cooled)
+                        .refusal())
                 .isEmpty();
     }
 
@@ -70,18 +73,23 @@ class LoopBreakerTest {
     void callsSpreadBeyondTheWindowAreNotALoop() {
         for (int i = 0; i < 20; i++) {
             Instant at = T0.plusSeconds(13L * i);
-            assertThat(breaker.check(refund("{\"orderId\": \"o-1\"}", at), settings, at).refusal()).as("call %d", i)
+            assertThat(breaker.check(refund("{\"orderId\": \"o-1\"}", at), settings, at)
+                            .refusal())
+                    .as("call %d", i)
                     .isEmpty();
         }
     }
 
     @Test
     void perToolSettingsComeFromTheConfiguration() throws Exception {
-        LoopBreakerSettings configured = CompiledPolicy.from(TestCalls.load(TestCalls.INCIDENT)).loopBreaker();
+        LoopBreakerSettings configured =
+                CompiledPolicy.from(TestCalls.load(TestCalls.INCIDENT)).loopBreaker();
         for (int i = 0; i < 5; i++) {
-            assertThat(breaker.check(refund("{}", T0), configured, T0).refusal()).isEmpty();
+            assertThat(breaker.check(refund("{}", T0), configured, T0).refusal())
+                    .isEmpty();
         }
-        Decision refusal = breaker.check(refund("{}", T0), configured, T0).refusal().orElseThrow();
+        Decision refusal =
+                breaker.check(refund("{}", T0), configured, T0).refusal().orElseThrow();
         assertThat(refusal.retryAfter()).hasValue(Duration.ofMinutes(5));
         assertThat(refusal.source().orElseThrow()).endsWith("incident.yaml:25");
         assertThat(new LoopBreakerSettings(false, LoopRule.defaults(), List.of()).ruleFor("payments.issueRefund"))
@@ -104,14 +112,17 @@ class LoopBreakerTest {
         try (EventBus bus = new EventBus()) {
             bus.subscribe(events::add);
             Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-            Pipeline pipeline = new Pipeline(List.of(new LoopBreakerInterceptor(bus, clock), chain -> {
-                forwarded.incrementAndGet();
-                return new CallOutcome(Decision.allowed("test", Optional.empty()), CallStatus.SUCCESS, Json.object(), 2);
-            }), () -> {
-                CallSnapshot none = CallSnapshot.refuseAll();
-                return new CallSnapshot(none.authenticator(), none.policy(), List.of(), settings);
-            });
-            CallContext context = new CallContext("2025-06-18", msg -> { }, Duration.ofSeconds(5));
+            Pipeline pipeline = new Pipeline(
+                    List.of(new LoopBreakerInterceptor(bus, clock), chain -> {
+                        forwarded.incrementAndGet();
+                        return new CallOutcome(
+                                Decision.allowed("test", Optional.empty()), CallStatus.SUCCESS, Json.object(), 2);
+                    }),
+                    () -> {
+                        CallSnapshot none = CallSnapshot.refuseAll();
+                        return new CallSnapshot(none.authenticator(), none.policy(), List.of(), settings);
+                    });
+            CallContext context = new CallContext("2025-06-18", msg -> {}, Duration.ofSeconds(5));
             CallOutcome last = null;
             for (int i = 0; i < 8; i++) {
                 last = pipeline.execute(refund("{\"orderId\": \"o-1\"}", T0), context);
@@ -119,7 +130,9 @@ class LoopBreakerTest {
             assertThat(forwarded).hasValue(5);
             assertThat(last.decision().reason()).isEqualTo(BlockReason.LOOP_BREAKER);
             assertThat(last.result().path("isError").asBoolean()).isTrue();
-            assertThat(last.result().toString()).contains("Tollgate stopped a loop").contains("Retry after 60.0 s");
+            assertThat(last.result().toString())
+                    .contains("Tollgate stopped a loop")
+                    .contains("Retry after 60.0 s");
             await().until(() -> !events.isEmpty());
             assertThat(events).singleElement().isInstanceOfSatisfying(EngineEvent.LoopBreakerTripped.class, e -> {
                 assertThat(e.agentId()).isEqualTo("billing-agent");

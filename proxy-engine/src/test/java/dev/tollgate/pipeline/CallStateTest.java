@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The per-call state as the agent and the audit trail see it: one decision, fail closed, the final call. */
 class CallStateTest {
-    private static final CallContext CONTEXT = new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(5));
+    private static final CallContext CONTEXT =
+            new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(5));
     private static final Decision ALLOW = Decision.allowed("role billing allow crm.*", Optional.of("tollgate.yaml:5"));
 
     @RegisterExtension
@@ -40,8 +41,11 @@ class CallStateTest {
 
     private final Interceptor upstream = chain -> {
         forwarded.incrementAndGet();
-        return new CallOutcome(Decision.allowed("forwarded", Optional.empty()), CallStatus.SUCCESS,
-                Json.parse("{\"content\":[]}"), 14);
+        return new CallOutcome(
+                Decision.allowed("forwarded", Optional.empty()),
+                CallStatus.SUCCESS,
+                Json.parse("{\"content\":[]}"),
+                14);
     };
 
     @Test
@@ -56,7 +60,8 @@ class CallStateTest {
         assertThat(forwarded).hasValue(0);
         assertThat(outcome.decision().reason()).isEqualTo(BlockReason.INTERNAL);
         assertThat(outcome.result().path("isError").asBoolean()).isTrue();
-        assertThat(outcome.result().path("content").get(0).path("text").asString()).contains("internal error");
+        assertThat(outcome.result().path("content").get(0).path("text").asString())
+                .contains("internal error");
         AuditRecord record = audit.store().find(outcome.auditId().orElseThrow()).orElseThrow();
         assertThat(record.decision()).isEqualTo("blocked");
         assertThat(record.rule()).isEqualTo("internal");
@@ -70,14 +75,18 @@ class CallStateTest {
             return chain.proceed(chain.call());
         };
         Pipeline honest = new Pipeline(List.of(new AuditInterceptor(audit.store(), events), allow, upstream));
-        Pipeline meddling = new Pipeline(List.of(new AuditInterceptor(audit.store(), events), allow, secondOpinion,
-                upstream));
+        Pipeline meddling =
+                new Pipeline(List.of(new AuditInterceptor(audit.store(), events), allow, secondOpinion, upstream));
 
         CallOutcome allowed = honest.execute(call("billing-agent", "crm.getAccount", Json.object()), CONTEXT);
         CallOutcome refused = meddling.execute(call("billing-agent", "crm.getAccount", Json.object()), CONTEXT);
 
         assertThat(allowed.decision()).isEqualTo(ALLOW);
-        assertThat(audit.store().find(allowed.auditId().orElseThrow()).orElseThrow().rule()).isEqualTo(ALLOW.rule());
+        assertThat(audit.store()
+                        .find(allowed.auditId().orElseThrow())
+                        .orElseThrow()
+                        .rule())
+                .isEqualTo(ALLOW.rule());
         assertThat(refused.decision().reason()).isEqualTo(BlockReason.INTERNAL);
         assertThat(forwarded).hasValue(1);
     }
@@ -86,11 +95,15 @@ class CallStateTest {
     void aBlockAfterTheAllowIsTheDecisionAndTheOutcomeCarriesTheFinalCallAndItsRecord() {
         AgentIdentity identified = new AgentIdentity("billing-agent", List.of("billing"), "api-key");
         Interceptor identity = chain -> chain.proceed(chain.call().withAgent(identified));
-        Decision limited = Decision.limited(BlockReason.RATE_LIMIT, "crm.*", Optional.of("tollgate.yaml:9"),
-                "over the limit", Duration.ofSeconds(3));
+        Decision limited = Decision.limited(
+                BlockReason.RATE_LIMIT,
+                "crm.*",
+                Optional.of("tollgate.yaml:9"),
+                "over the limit",
+                Duration.ofSeconds(3));
         Interceptor limit = chain -> CallOutcome.blocked(limited);
-        Pipeline pipeline = new Pipeline(List.of(new AuditInterceptor(audit.store(), events), identity, allow, limit,
-                upstream));
+        Pipeline pipeline =
+                new Pipeline(List.of(new AuditInterceptor(audit.store(), events), identity, allow, limit, upstream));
 
         CallOutcome outcome = pipeline.execute(call("anonymous", "crm.getAccount", Json.object()), CONTEXT);
 

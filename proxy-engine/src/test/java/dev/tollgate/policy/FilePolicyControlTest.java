@@ -37,6 +37,7 @@ class FilePolicyControlTest {
 
     @TempDir
     Path dir;
+
     private Path file;
     private final EventBus events = new EventBus();
     private PolicyHolder holder;
@@ -60,22 +61,25 @@ class FilePolicyControlTest {
     void checkPreviewAndApplyACandidateThatStopsRefunds() throws Exception {
         long refunds = RecordedHistory.appendSeedTraffic(audit.store(), Instant.parse("2026-11-24T00:00:00Z"), 700);
         String candidate = ALLOW_ALL + "  careful: { deny: [payments.issueRefund] }\n";
-        candidate = candidate.replace("billing-agent:    { keys: [k1], roles: [everything] }",
+        candidate = candidate.replace(
+                "billing-agent:    { keys: [k1], roles: [everything] }",
                 "billing-agent:    { keys: [k1], roles: [everything, careful] }");
 
         assertThat(control.currentText()).isEqualTo(ALLOW_ALL);
         assertThat(control.check(candidate)).isEmpty();
         PreviewReport report = control.preview(candidate, AuditQuery.all());
         assertThat(report.allowedToBlocked()).isEqualTo(refunds);
-        assertThat(report.counts()).extracting(PreviewReport.ChangeCount::agentId, PreviewReport.ChangeCount::tool)
+        assertThat(report.counts())
+                .extracting(PreviewReport.ChangeCount::agentId, PreviewReport.ChangeCount::tool)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("billing-agent", "payments.issueRefund"));
-        assertThat(report.changes()).hasSize(PolicyPreview.DEFAULT_SAMPLE > refunds ? (int) refunds
-                : PolicyPreview.DEFAULT_SAMPLE);
+        assertThat(report.changes())
+                .hasSize(PolicyPreview.DEFAULT_SAMPLE > refunds ? (int) refunds : PolicyPreview.DEFAULT_SAMPLE);
 
         control.apply(candidate);
         assertThat(control.currentText()).isEqualTo(candidate);
         assertThat(Files.readString(file)).isEqualTo(candidate);
-        assertThat(control.preview(candidate, AuditQuery.all()).allowedToBlocked()).isEqualTo(refunds);
+        assertThat(control.preview(candidate, AuditQuery.all()).allowedToBlocked())
+                .isEqualTo(refunds);
     }
 
     @Test
@@ -84,10 +88,14 @@ class FilePolicyControlTest {
 
         List<ConfigException> problems = control.check(broken);
 
-        assertThat(problems).extracting(ConfigException::getMessage)
-                .containsExactly(file.toAbsolutePath() + ":6: unknown tool class 'sneaky' (expected readOnly, destructive, "
-                        + "idempotent or openWorld)");
-        assertThat(control.check("roles: [")).singleElement().satisfies(p -> assertThat(p.line()).isEqualTo(1));
+        assertThat(problems)
+                .extracting(ConfigException::getMessage)
+                .containsExactly(
+                        file.toAbsolutePath() + ":6: unknown tool class 'sneaky' (expected readOnly, destructive, "
+                                + "idempotent or openWorld)");
+        assertThat(control.check("roles: ["))
+                .singleElement()
+                .satisfies(p -> assertThat(p.line()).isEqualTo(1));
         assertThatThrownBy(() -> control.preview(broken, AuditQuery.all())).isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> control.apply(broken)).isInstanceOf(ConfigException.class);
         assertThat(control.currentText()).isEqualTo(ALLOW_ALL);

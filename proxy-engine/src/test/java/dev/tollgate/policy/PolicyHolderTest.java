@@ -33,12 +33,15 @@ class PolicyHolderTest {
                 allow: [crm.getAccount, payments.getHistory]
                 deny:  [payments.issueRefund]
             """;
-    private static final String ALLOW_REFUNDS = DENY_REFUNDS.replace("deny:  [payments.issueRefund]",
-            "allow: [crm.getAccount, payments.getHistory, payments.issueRefund]")
+    private static final String ALLOW_REFUNDS = DENY_REFUNDS
+            .replace(
+                    "deny:  [payments.issueRefund]",
+                    "allow: [crm.getAccount, payments.getHistory, payments.issueRefund]")
             .replace("    allow: [crm.getAccount, payments.getHistory]\n", "");
 
     @TempDir
     Path dir;
+
     private Path file;
     private final EventBus events = new EventBus();
     private final List<EngineEvent> seen = new CopyOnWriteArrayList<>();
@@ -68,45 +71,62 @@ class PolicyHolderTest {
         CompiledPolicy before = holder.get();
         Policy live = holder.live();
         List<String> changes = new CopyOnWriteArrayList<>();
-        holder.onChange((previous, current) -> changes.add(
-                previous.decide(refund()).verdict() + "->" + current.decide(refund()).verdict()));
+        holder.onChange((previous, current) -> changes.add(previous.decide(refund())
+                        .verdict() + "->" + current.decide(refund()).verdict()));
         assertThat(live.decide(refund()).isBlocked()).isTrue();
 
         Files.writeString(file, ALLOW_REFUNDS);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> !live.decide(refund()).isBlocked());
-        assertThat(before.decide(refund()).isBlocked()).as("a policy already handed out never changes").isTrue();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !live.decide(refund()).isBlocked());
+        assertThat(before.decide(refund()).isBlocked())
+                .as("a policy already handed out never changes")
+                .isTrue();
         assertThat(changes).containsExactly("BLOCKED->ALLOWED");
         await().until(() -> seen.stream().anyMatch(e -> e instanceof EngineEvent.PolicyReloaded r && r.applied()));
     }
 
     @Test
     void anInvalidEditKeepsTheOldPolicyAndReportsTheLine() throws Exception {
-        Files.writeString(file, DENY_REFUNDS.replace("deny:  [payments.issueRefund]",
-                "deny:  [{ tool: payments.issueRefund, when: \"args.amount >\" }]"));
+        Files.writeString(
+                file,
+                DENY_REFUNDS.replace(
+                        "deny:  [payments.issueRefund]",
+                        "deny:  [{ tool: payments.issueRefund, when: \"args.amount >\" }]"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> seen.stream()
-                .anyMatch(e -> e instanceof EngineEvent.PolicyReloaded r && !r.applied()));
-        EngineEvent.PolicyReloaded refused = seen.stream().filter(e -> e instanceof EngineEvent.PolicyReloaded)
-                .map(EngineEvent.PolicyReloaded.class::cast).findFirst().orElseThrow();
-        assertThat(refused.problem()).startsWith(file.toAbsolutePath() + ":6: condition 'args.amount >' does not compile");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> seen.stream().anyMatch(e -> e instanceof EngineEvent.PolicyReloaded r && !r.applied()));
+        EngineEvent.PolicyReloaded refused = seen.stream()
+                .filter(e -> e instanceof EngineEvent.PolicyReloaded)
+                .map(EngineEvent.PolicyReloaded.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertThat(refused.problem())
+                .startsWith(file.toAbsolutePath() + ":6: condition 'args.amount >' does not compile");
         assertThat(holder.get().decide(refund()).rule()).isEqualTo("role billing deny payments.issueRefund");
 
         Files.writeString(file, ALLOW_REFUNDS);
-        await().atMost(Duration.ofSeconds(20)).until(() -> !holder.get().decide(refund()).isBlocked());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !holder.get().decide(refund()).isBlocked());
     }
 
     @Test
     void applyValidatesSavesAndSwaps() throws Exception {
-        assertThatThrownBy(() -> holder.apply(DENY_REFUNDS.replace("billing-agent: { keys: [k1], roles: [billing] }",
-                "billing-agent: { keys: [k1], roles: [billing] }\nlimits: [ { rate: often } ]")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(":3: expected a rate like");
+        assertThatThrownBy(() -> holder.apply(DENY_REFUNDS.replace(
+                        "billing-agent: { keys: [k1], roles: [billing] }",
+                        "billing-agent: { keys: [k1], roles: [billing] }\nlimits: [ { rate: often } ]")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(":3: expected a rate like");
         assertThat(Files.readString(file)).isEqualTo(DENY_REFUNDS);
 
         holder.apply(ALLOW_REFUNDS);
         assertThat(Files.readString(file)).isEqualTo(ALLOW_REFUNDS);
         assertThat(holder.get().decide(refund()).isBlocked()).isFalse();
-        assertThat(holder.live().visible(holder.get().agent("billing-agent").orElseThrow(),
-                ToolRef.parse("payments.issueRefund"), ToolAnnotations.NONE)).isTrue();
+        assertThat(holder.live()
+                        .visible(
+                                holder.get().agent("billing-agent").orElseThrow(),
+                                ToolRef.parse("payments.issueRefund"),
+                                ToolAnnotations.NONE))
+                .isTrue();
     }
 }

@@ -6,11 +6,11 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.json.Json;
-import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.BlockReason;
 import dev.tollgate.pipeline.CallContext;
 import dev.tollgate.pipeline.CallOutcome;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.CallStatus;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Pipeline;
@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PolicyInterceptorTest {
-    private static final CallContext CONTEXT = new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(5));
+    private static final CallContext CONTEXT =
+            new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(5));
     private final Policy policy = CompiledPolicy.from(new ConfigLoader().parse("tollgate.yaml", """
             roles:
               billing:
@@ -36,24 +37,36 @@ class PolicyInterceptorTest {
     private final AtomicInteger forwarded = new AtomicInteger();
 
     private static ToolCall call(String tool) {
-        return new ToolCall("c1", Instant.now(), "s1", Credentials.NONE,
-                Optional.of(new AgentIdentity("billing-agent", List.of("billing"), "api-key")), Optional.empty(),
-                ToolRef.parse(tool), Json.object(), ToolAnnotations.NONE, Optional.empty(), Json.object(),
+        return new ToolCall(
+                "c1",
+                Instant.now(),
+                "s1",
+                Credentials.NONE,
+                Optional.of(new AgentIdentity("billing-agent", List.of("billing"), "api-key")),
+                Optional.empty(),
+                ToolRef.parse(tool),
+                Json.object(),
+                ToolAnnotations.NONE,
+                Optional.empty(),
+                Json.object(),
                 UpstreamAuth.NONE);
     }
 
     private Pipeline chain(CallOutcome downstream) {
         CallSnapshot none = CallSnapshot.refuseAll();
-        return new Pipeline(List.of(new PolicyInterceptor(), c -> {
-            forwarded.incrementAndGet();
-            return downstream;
-        }), () -> new CallSnapshot(none.authenticator(), policy, List.of(), none.loopBreaker()));
+        return new Pipeline(
+                List.of(new PolicyInterceptor(), c -> {
+                    forwarded.incrementAndGet();
+                    return downstream;
+                }),
+                () -> new CallSnapshot(none.authenticator(), policy, List.of(), none.loopBreaker()));
     }
 
     @Test
     void aDeniedCallStopsHereWithTheDenyingRule() {
-        CallOutcome outcome = chain(CallOutcome.failed(Decision.allowed("forwarded", Optional.empty()),
-                CallStatus.SUCCESS, "unreachable")).execute(call("payments.issueRefund"), CONTEXT);
+        CallOutcome outcome = chain(CallOutcome.failed(
+                        Decision.allowed("forwarded", Optional.empty()), CallStatus.SUCCESS, "unreachable"))
+                .execute(call("payments.issueRefund"), CONTEXT);
 
         assertThat(outcome.decision().reason()).isEqualTo(BlockReason.POLICY);
         assertThat(outcome.decision().rule()).contains("deny payments.issueRefund");
@@ -63,8 +76,11 @@ class PolicyInterceptorTest {
 
     @Test
     void anAllowedCallCarriesThePolicysRuleInsteadOfTheForwardersDecision() {
-        CallOutcome success = new CallOutcome(Decision.allowed("forwarded", Optional.empty()), CallStatus.SUCCESS,
-                Json.parse("{\"content\":[]}"), 14);
+        CallOutcome success = new CallOutcome(
+                Decision.allowed("forwarded", Optional.empty()),
+                CallStatus.SUCCESS,
+                Json.parse("{\"content\":[]}"),
+                14);
 
         CallOutcome outcome = chain(success).execute(call("payments.getHistory"), CONTEXT);
 
@@ -76,8 +92,8 @@ class PolicyInterceptorTest {
 
     @Test
     void aLaterLinksBlockIsKept() {
-        CallOutcome limited = CallOutcome.blocked(Decision.limited(BlockReason.RATE_LIMIT, "payments.* 2/min",
-                Optional.empty(), "rate limited", Duration.ofSeconds(30)));
+        CallOutcome limited = CallOutcome.blocked(Decision.limited(
+                BlockReason.RATE_LIMIT, "payments.* 2/min", Optional.empty(), "rate limited", Duration.ofSeconds(30)));
 
         CallOutcome outcome = chain(limited).execute(call("payments.getHistory"), CONTEXT);
 

@@ -23,15 +23,16 @@ public final class PolicyPreviewBench {
     private PolicyPreviewBench() {}
 
     public static void main(String[] args) throws Exception {
-        CompiledPolicy candidate = CompiledPolicy.from(new ConfigLoader(name -> Optional.of("unset")).load(Path.of(args[1])));
+        CompiledPolicy candidate =
+                CompiledPolicy.from(new ConfigLoader(name -> Optional.of("unset")).load(Path.of(args[1])));
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (JdbcAuditStore store = AuditStores.openExisting(args[0])) {
             for (int round = 1; round <= rounds; round++) {
                 long wall0 = System.nanoTime();
                 long cpu0 = threads.getCurrentThreadCpuTime();
-                PreviewReport report = new PolicyPreview(candidate, tool -> ToolAnnotations.NONE, 20)
-                        .run(store, AuditQuery.all());
+                PreviewReport report =
+                        new PolicyPreview(candidate, tool -> ToolAnnotations.NONE, 20).run(store, AuditQuery.all());
                 long wall1 = System.nanoTime();
                 long cpu1 = threads.getCurrentThreadCpuTime();
                 List<AuditRecord> records = new ArrayList<>();
@@ -41,10 +42,18 @@ public final class PolicyPreviewBench {
                 records.forEach(run);
                 run.finish();
                 long cpu3 = threads.getCurrentThreadCpuTime();
-                System.out.printf(Locale.ROOT, "round %d: %d calls, %d allowed->blocked, %d blocked->allowed; preview %d ms wall,"
-                                + " %d ms CPU (reading the store %d ms CPU, evaluating %d ms CPU)%n", round,
-                        report.evaluated(), report.allowedToBlocked(), report.blockedToAllowed(), (wall1 - wall0) / 1_000_000,
-                        (cpu1 - cpu0) / 1_000_000, (cpu2 - cpu1) / 1_000_000, (cpu3 - cpu2) / 1_000_000);
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: %d calls, %d allowed->blocked, %d blocked->allowed; preview %d ms wall,"
+                                + " %d ms CPU (reading the store %d ms CPU, evaluating %d ms CPU)%n",
+                        round,
+                        report.evaluated(),
+                        report.allowedToBlocked(),
+                        report.blockedToAllowed(),
+                        (wall1 - wall0) / 1_000_000,
+                        (cpu1 - cpu0) / 1_000_000,
+                        (cpu2 - cpu1) / 1_000_000,
+                        (cpu3 - cpu2) / 1_000_000);
             }
         }
     }

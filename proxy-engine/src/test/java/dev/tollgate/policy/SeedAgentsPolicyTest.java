@@ -31,7 +31,9 @@ class SeedAgentsPolicyTest {
         assertThat(lineOf(refund)).contains("deny:").contains("payments.issueRefund");
         Decision unlisted = decide("billing-agent", "crm.updateAccount");
         assertThat(unlisted.rule()).isEqualTo("default deny");
-        assertThat(lineOf(unlisted)).as("default deny cites the agent's roles").contains("billing-agent:")
+        assertThat(lineOf(unlisted))
+                .as("default deny cites the agent's roles")
+                .contains("billing-agent:")
                 .contains("roles: [billing]");
     }
 
@@ -40,7 +42,8 @@ class SeedAgentsPolicyTest {
         for (String tool : List.of("crm.getAccount", "crm.updateAccount", "calendar.schedule")) {
             assertThat(decide("onboarding-agent", tool).isBlocked()).as(tool).isFalse();
         }
-        assertThat(decide("onboarding-agent", "payments.issueRefund").isBlocked()).isTrue();
+        assertThat(decide("onboarding-agent", "payments.issueRefund").isBlocked())
+                .isTrue();
         assertThat(decide("onboarding-agent", "tickets.create").isBlocked()).isTrue();
     }
 
@@ -58,9 +61,12 @@ class SeedAgentsPolicyTest {
     @Test
     void agentsAreOnlyShownTheToolsTheyMayCall() {
         var support = policy.agent("support-agent").orElseThrow();
-        assertThat(policy.visible(support, ToolRef.parse("tickets.create"), ToolAnnotations.NONE)).isTrue();
-        assertThat(policy.visible(support, ToolRef.parse("payments.getHistory"), ToolAnnotations.NONE)).isFalse();
-        assertThat(policy.visible(support, ToolRef.parse("calendar.schedule"), ToolAnnotations.NONE)).isFalse();
+        assertThat(policy.visible(support, ToolRef.parse("tickets.create"), ToolAnnotations.NONE))
+                .isTrue();
+        assertThat(policy.visible(support, ToolRef.parse("payments.getHistory"), ToolAnnotations.NONE))
+                .isFalse();
+        assertThat(policy.visible(support, ToolRef.parse("calendar.schedule"), ToolAnnotations.NONE))
+                .isFalse();
     }
 
     @Test

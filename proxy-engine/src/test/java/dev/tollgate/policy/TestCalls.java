@@ -33,11 +33,21 @@ public final class TestCalls {
         return call(agentId, roles, tool, argsJson, T0, ToolAnnotations.NONE);
     }
 
-    public static ToolCall call(String agentId, List<String> roles, String tool, String argsJson, Instant at,
-                                ToolAnnotations annotations) {
-        return new ToolCall("c-" + System.nanoTime(), at, "s-1", Credentials.NONE,
-                Optional.of(new AgentIdentity(agentId, roles, "api-key")), Optional.empty(), ToolRef.parse(tool),
-                Json.parse(argsJson), annotations, Optional.empty(), Json.object(), UpstreamAuth.NONE);
+    public static ToolCall call(
+            String agentId, List<String> roles, String tool, String argsJson, Instant at, ToolAnnotations annotations) {
+        return new ToolCall(
+                "c-" + System.nanoTime(),
+                at,
+                "s-1",
+                Credentials.NONE,
+                Optional.of(new AgentIdentity(agentId, roles, "api-key")),
+                Optional.empty(),
+                ToolRef.parse(tool),
+                Json.parse(argsJson),
+                annotations,
+                Optional.empty(),
+                Json.object(),
+                UpstreamAuth.NONE);
     }
 
     public static ToolCall asUser(ToolCall call, String subject) {

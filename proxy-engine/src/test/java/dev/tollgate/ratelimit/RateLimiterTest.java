@@ -46,7 +46,9 @@ class RateLimiterTest {
                     limits: { "payments.issueRefund": { rate: "10/min", burst: 3 } }
                 """);
         for (int i = 0; i < 3; i++) {
-            assertThat(limiter.check(refund("b", T0), limits, T0)).as("call %d", i + 1).isEmpty();
+            assertThat(limiter.check(refund("b", T0), limits, T0))
+                    .as("call %d", i + 1)
+                    .isEmpty();
         }
         Decision fourth = limiter.check(refund("b", T0), limits, T0).orElseThrow();
         assertThat(fourth.reason()).isEqualTo(BlockReason.RATE_LIMIT);
@@ -56,12 +58,16 @@ class RateLimiterTest {
         assertThat(CallOutcome.blocked(fourth).result().toString()).contains("Retry after 6.0 s");
 
         Instant early = T0.plusSeconds(5);
-        assertThat(limiter.check(refund("b", early), limits, early).orElseThrow().retryAfter())
+        assertThat(limiter.check(refund("b", early), limits, early)
+                        .orElseThrow()
+                        .retryAfter())
                 .hasValue(Duration.ofSeconds(1));
         Instant refilled = T0.plusSeconds(6);
         assertThat(limiter.check(refund("b", refilled), limits, refilled)).isEmpty();
         assertThat(limiter.check(refund("b", refilled), limits, refilled)).isPresent();
-        assertThat(limiter.check(refund("other", refilled), limits, refilled)).as("another agent's bucket").isEmpty();
+        assertThat(limiter.check(refund("other", refilled), limits, refilled))
+                .as("another agent's bucket")
+                .isEmpty();
     }
 
     @Test
@@ -103,7 +109,8 @@ class RateLimiterTest {
         assertThat(limiter.check(aliceViaOtherAgent, limits, T0)).isPresent();
         assertThat(limiter.check(bob, limits, T0)).isEmpty();
         assertThat(limiter.check(call("a", List.of(), "tickets.create", "{}"), limits, T0))
-                .as("a call without a user is not counted per user").isEmpty();
+                .as("a call without a user is not counted per user")
+                .isEmpty();
     }
 
     @Test
@@ -114,9 +121,12 @@ class RateLimiterTest {
                   - { name: refunds, tool: payments.issueRefund, per: tool, rate: 1/min }
                 """);
         assertThat(limiter.check(refund("a", T0), limits, T0)).isEmpty();
-        assertThat(limiter.check(refund("a", T0), limits, T0).orElseThrow().rule()).isEqualTo("refunds");
+        assertThat(limiter.check(refund("a", T0), limits, T0).orElseThrow().rule())
+                .isEqualTo("refunds");
         ToolCall history = call("a", List.of(), "payments.getHistory", "{}");
-        assertThat(limiter.check(history, limits, T0)).as("the refused refund did not spend the agent's token").isEmpty();
+        assertThat(limiter.check(history, limits, T0))
+                .as("the refused refund did not spend the agent's token")
+                .isEmpty();
         assertThat(limiter.check(history, limits, T0).map(Decision::rule)).isEqualTo(Optional.of("per-agent"));
     }
 

@@ -46,8 +46,10 @@ class SessionRegistryTest {
         List<String> ended = new CopyOnWriteArrayList<>();
         try (SessionRegistry registry = new SessionRegistry(Duration.ofMinutes(30), clock)) {
             registry.addListener((session, reason) -> ended.add(session.agent().agentId() + ":" + reason));
-            AgentSession idle = registry.open(AGENT, Credentials.bearer("k"), "http", "2025-06-18", AgentChannel.DISCARD);
-            AgentSession busy = registry.open(AGENT, Credentials.bearer("k"), "http", "2025-06-18", AgentChannel.DISCARD);
+            AgentSession idle =
+                    registry.open(AGENT, Credentials.bearer("k"), "http", "2025-06-18", AgentChannel.DISCARD);
+            AgentSession busy =
+                    registry.open(AGENT, Credentials.bearer("k"), "http", "2025-06-18", AgentChannel.DISCARD);
 
             clock.advance(Duration.ofMinutes(20));
             registry.find(busy.id());
@@ -70,8 +72,10 @@ class SessionRegistryTest {
             List<String> cancelled = new CopyOnWriteArrayList<>();
             session.started(dev.tollgate.json.Json.parse("7"), () -> cancelled.add("7"));
 
-            assertThat(registry.end(session.id(), SessionEndReason.CLIENT_CLOSED)).isTrue();
-            assertThat(registry.end(session.id(), SessionEndReason.CLIENT_CLOSED)).isFalse();
+            assertThat(registry.end(session.id(), SessionEndReason.CLIENT_CLOSED))
+                    .isTrue();
+            assertThat(registry.end(session.id(), SessionEndReason.CLIENT_CLOSED))
+                    .isFalse();
 
             assertThat(cancelled).containsExactly("7");
             assertThat(reasons).containsExactly(SessionEndReason.CLIENT_CLOSED);

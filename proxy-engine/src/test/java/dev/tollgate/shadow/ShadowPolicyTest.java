@@ -35,7 +35,8 @@ class ShadowPolicyTest {
 
     private String config(String extra) {
         return "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                + "audit: { url: \"jdbc:h2:file:"
+                + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
                 + "servers:\n  payments: { url: \"" + payments.url() + "\" }\n"
                 + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
                 + "roles:\n  billing:\n    allow: [\"payments.*\"]\n"
@@ -44,9 +45,13 @@ class ShadowPolicyTest {
 
     @BeforeEach
     void start() throws IOException {
-        payments = McpTestServer.builder().serverName("payments").tools("echo", "charge").start();
-        Files.writeString(dir.resolve("candidate.yaml"), config(
-                "    deny: [{ tool: payments.charge, when: \"args.amount > 100\" }]\n"
+        payments = McpTestServer.builder()
+                .serverName("payments")
+                .tools("echo", "charge")
+                .start();
+        Files.writeString(
+                dir.resolve("candidate.yaml"),
+                config("    deny: [{ tool: payments.charge, when: \"args.amount > 100\" }]\n"
                         + "    limits: { \"payments.echo\": \"2/min\" }\n"));
         Path file = dir.resolve("tollgate.yaml");
         Files.writeString(file, config("shadow: candidate.yaml\n"));
@@ -61,16 +66,21 @@ class ShadowPolicyTest {
     }
 
     private AgentClient agent() {
-        return AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer(KEY).connect();
+        return AgentClient.builder(engine.endpoint().orElseThrow().toString())
+                .bearer(KEY)
+                .connect();
     }
 
     @Test
     void disagreementsLandOnTheRecordsAndNothingIsEnforced() {
         try (AgentClient agent = agent()) {
-            assertThat(agent.call("payments__charge", Map.of("amount", 50)).isError()).isFalse();
-            assertThat(agent.call("payments__charge", Map.of("amount", 500)).isError()).isFalse();
+            assertThat(agent.call("payments__charge", Map.of("amount", 50)).isError())
+                    .isFalse();
+            assertThat(agent.call("payments__charge", Map.of("amount", 500)).isError())
+                    .isFalse();
             for (int i = 0; i < 3; i++) {
-                assertThat(agent.call("payments__echo", Map.of("text", "t" + i)).isError()).isFalse();
+                assertThat(agent.call("payments__echo", Map.of("text", "t" + i)).isError())
+                        .isFalse();
             }
         }
         assertThat(payments.chargeCount()).isEqualTo(2);
@@ -84,8 +94,11 @@ class ShadowPolicyTest {
         assertThat(records.get(3).shadowDecision()).isEmpty();
         assertThat(records.get(4).shadowDecision()).contains("blocked");
         assertThat(records.get(4).shadowRule().orElseThrow()).contains("limit payments.echo 2/min");
-        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
-                .filter(e -> e instanceof EngineEvent.ShadowDisagreed).count() == 2);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> events.stream()
+                                .filter(e -> e instanceof EngineEvent.ShadowDisagreed)
+                                .count()
+                        == 2);
     }
 
     @Test
@@ -93,8 +106,9 @@ class ShadowPolicyTest {
         engine.shadow().orElseThrow().promote();
 
         try (AgentClient agent = agent()) {
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    agent.call("payments__charge", Map.of("amount", 500)).isError());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> agent.call("payments__charge", Map.of("amount", 500))
+                            .isError());
         }
         assertThat(records()).allSatisfy(r -> assertThat(r.shadowDecision()).isEmpty());
     }

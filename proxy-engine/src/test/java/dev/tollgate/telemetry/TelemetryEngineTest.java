@@ -42,20 +42,26 @@ class TelemetryEngineTest {
 
     @BeforeEach
     void start() throws Exception {
-        crm = McpTestServer.builder().tools("echo", "add", "charge").recordRequests(true).start();
+        crm = McpTestServer.builder()
+                .tools("echo", "add", "charge")
+                .recordRequests(true)
+                .start();
         otlp = new OtlpReceiver();
         metricsPort = NpmPeers.freePort();
         Path file = dir.resolve("tollgate.yaml");
-        Files.writeString(file, "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                + "servers: { crm: { url: \"" + crm.url() + "\" } }\n"
-                + "agents: { billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] } }\n"
-                + "roles:\n"
-                + "  billing: { allow: [\"crm.echo\", \"crm.add\"], limits: { \"crm.echo\": \"2/h\" } }\n"
-                + "telemetry:\n"
-                + "  serviceName: tollgate-test\n"
-                + "  otlp: { endpoint: \"" + otlp.endpoint() + "\" }\n"
-                + "  metrics: { listen: \"127.0.0.1:" + metricsPort + "\" }\n");
+        Files.writeString(
+                file,
+                "listen: 127.0.0.1:0\n"
+                        + "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                        + "servers: { crm: { url: \"" + crm.url() + "\" } }\n"
+                        + "agents: { billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] } }\n"
+                        + "roles:\n"
+                        + "  billing: { allow: [\"crm.echo\", \"crm.add\"], limits: { \"crm.echo\": \"2/h\" } }\n"
+                        + "telemetry:\n"
+                        + "  serviceName: tollgate-test\n"
+                        + "  otlp: { endpoint: \"" + otlp.endpoint() + "\" }\n"
+                        + "  metrics: { listen: \"127.0.0.1:" + metricsPort + "\" }\n");
         engine = TollgateEngine.start(new ConfigLoader().load(file));
     }
 
@@ -69,8 +75,11 @@ class TelemetryEngineTest {
     }
 
     private void makeCalls() {
-        try (AgentClient agent = AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer(KEY)
-                .header("traceparent", "00-" + TRACE_ID + "-" + PARENT_SPAN + "-01").connect()) {
+        try (AgentClient agent = AgentClient.builder(
+                        engine.endpoint().orElseThrow().toString())
+                .bearer(KEY)
+                .header("traceparent", "00-" + TRACE_ID + "-" + PARENT_SPAN + "-01")
+                .connect()) {
             agent.call("crm__echo", Map.of("text", "a"));
             agent.call("crm__echo", Map.of("text", "b"));
             agent.call("crm__echo", Map.of("text", "c"));
@@ -82,9 +91,12 @@ class TelemetryEngineTest {
     }
 
     private String scrape() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         return response.body();
@@ -108,29 +120,55 @@ class TelemetryEngineTest {
         makeCalls();
         String metrics = scrape();
 
-        assertThat(sample(metrics, "tollgate_calls_total", Map.of("agent", "billing-agent", "tool", "crm.echo",
-                "decision", "allowed", "cause", "none", "status", "success"))).isEqualTo(2.0);
-        assertThat(sample(metrics, "tollgate_calls_total", Map.of("tool", "crm.echo", "decision", "blocked",
-                "cause", "rate_limit"))).isEqualTo(1.0);
-        assertThat(sample(metrics, "tollgate_calls_total", Map.of("tool", "crm.charge", "decision", "blocked",
-                "cause", "policy"))).isEqualTo(1.0);
+        assertThat(sample(
+                        metrics,
+                        "tollgate_calls_total",
+                        Map.of(
+                                "agent",
+                                "billing-agent",
+                                "tool",
+                                "crm.echo",
+                                "decision",
+                                "allowed",
+                                "cause",
+                                "none",
+                                "status",
+                                "success")))
+                .isEqualTo(2.0);
+        assertThat(sample(
+                        metrics,
+                        "tollgate_calls_total",
+                        Map.of("tool", "crm.echo", "decision", "blocked", "cause", "rate_limit")))
+                .isEqualTo(1.0);
+        assertThat(sample(
+                        metrics,
+                        "tollgate_calls_total",
+                        Map.of("tool", "crm.charge", "decision", "blocked", "cause", "policy")))
+                .isEqualTo(1.0);
         assertThat(sample(metrics, "tollgate_calls_total", Map.of("tool", "crm.add", "decision", "allowed")))
                 .isEqualTo(5.0);
         assertThat(sample(metrics, "tollgate_calls_total", Map.of("tool", "crm.add", "cause", "loop_breaker")))
                 .isEqualTo(1.0);
-        assertThat(sample(metrics, "tollgate_call_duration_seconds_count", Map.of("tool", "crm.echo",
-                "decision", "allowed"))).isEqualTo(2.0);
+        assertThat(sample(
+                        metrics,
+                        "tollgate_call_duration_seconds_count",
+                        Map.of("tool", "crm.echo", "decision", "allowed")))
+                .isEqualTo(2.0);
         assertThat(metrics).contains("tollgate_call_duration_seconds_bucket{");
-        await().atMost(Duration.ofSeconds(20)).until(() -> sample(scrape(), "tollgate_loop_breaker_trips_total",
-                Map.of("agent", "billing-agent", "tool", "crm.add")) == 1.0);
-        assertThat(sample(metrics, "tollgate_limit_fill_ratio", Map.of("limit",
-                "role billing limit crm.echo 2/h"))).isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> sample(
+                                scrape(),
+                                "tollgate_loop_breaker_trips_total",
+                                Map.of("agent", "billing-agent", "tool", "crm.add"))
+                        == 1.0);
+        assertThat(sample(metrics, "tollgate_limit_fill_ratio", Map.of("limit", "role billing limit crm.echo 2/h")))
+                .isEqualTo(1.0);
         assertThat(sample(metrics, "tollgate_upstream_state", Map.of("server", "crm", "state", "connected")))
                 .isEqualTo(1.0);
         assertThat(sample(metrics, "tollgate_upstream_state", Map.of("server", "crm", "state", "failed")))
                 .isEqualTo(0.0);
-        await().atMost(Duration.ofSeconds(20)).until(() -> sample(scrape(), "tollgate_audit_writer_lag_seconds_count",
-                Map.of()) == 10.0);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> sample(scrape(), "tollgate_audit_writer_lag_seconds_count", Map.of()) == 10.0);
     }
 
     @Test
@@ -151,30 +189,42 @@ class TelemetryEngineTest {
     void eachCallIsASpanUnderTheAgentsTraceAndTheUpstreamSeesItsContext() {
         makeCalls();
         await().atMost(Duration.ofSeconds(30)).until(() -> otlp.spans().size() >= 10);
-        List<ReceivedSpan> echoes = otlp.spans().stream().filter(s -> s.name().equals("tools/call crm.echo")).toList();
+        List<ReceivedSpan> echoes = otlp.spans().stream()
+                .filter(s -> s.name().equals("tools/call crm.echo"))
+                .toList();
         assertThat(echoes).hasSize(3);
         for (ReceivedSpan span : echoes) {
             assertThat(span.serviceName()).isEqualTo("tollgate-test");
-            assertThat(span.serviceInstance()).endsWith("/" + ProcessHandle.current().pid());
+            assertThat(span.serviceInstance())
+                    .endsWith("/" + ProcessHandle.current().pid());
             assertThat(span.traceId()).isEqualTo(TRACE_ID);
             assertThat(span.parentSpanId()).isEqualTo(PARENT_SPAN);
-            assertThat(span.attributes()).containsEntry("tollgate.agent", "billing-agent")
-                    .containsEntry("tollgate.server", "crm").containsEntry("tollgate.tool", "crm.echo")
+            assertThat(span.attributes())
+                    .containsEntry("tollgate.agent", "billing-agent")
+                    .containsEntry("tollgate.server", "crm")
+                    .containsEntry("tollgate.tool", "crm.echo")
                     .containsKeys("tollgate.rule", "tollgate.latency_ms");
         }
-        assertThat(echoes).extracting(s -> s.attributes().get("tollgate.decision"))
+        assertThat(echoes)
+                .extracting(s -> s.attributes().get("tollgate.decision"))
                 .containsExactlyInAnyOrder("allowed", "allowed", "blocked");
-        ReceivedSpan limited = echoes.stream().filter(s -> "blocked".equals(s.attributes().get("tollgate.decision")))
-                .findFirst().orElseThrow();
-        assertThat(limited.attributes()).containsEntry("tollgate.cause", "RATE_LIMIT")
+        ReceivedSpan limited = echoes.stream()
+                .filter(s -> "blocked".equals(s.attributes().get("tollgate.decision")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(limited.attributes())
+                .containsEntry("tollgate.cause", "RATE_LIMIT")
                 .containsEntry("tollgate.rule", "role billing limit crm.echo 2/h")
                 .containsEntry("tollgate.status", "error");
 
         List<String> forwardedParents = crm.receivedRequests().stream()
                 .filter(r -> r.body().contains("\"tools/call\"") && r.body().contains("\"echo\""))
-                .map(r -> r.headers().getOrDefault("traceparent", "")).toList();
-        List<String> allowedSpans = echoes.stream().filter(s -> "allowed".equals(s.attributes().get("tollgate.decision")))
-                .map(s -> "00-" + TRACE_ID + "-" + s.spanId() + "-01").toList();
+                .map(r -> r.headers().getOrDefault("traceparent", ""))
+                .toList();
+        List<String> allowedSpans = echoes.stream()
+                .filter(s -> "allowed".equals(s.attributes().get("tollgate.decision")))
+                .map(s -> "00-" + TRACE_ID + "-" + s.spanId() + "-01")
+                .toList();
         assertThat(forwardedParents).containsExactlyInAnyOrderElementsOf(allowedSpans);
     }
 }

@@ -114,10 +114,13 @@ public final class AgentClient implements AutoCloseable {
             String base = uri.getScheme() + "://" + uri.getAuthority();
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             Map<String, String> fixed = Map.copyOf(headers);
-            HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base).endpoint(path)
+            HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
+                    .endpoint(path)
                     .httpRequestCustomizer((request, method, target, body, context) -> fixed.forEach(request::header))
                     .build();
-            McpClient.SyncSpec spec = McpClient.sync(transport).requestTimeout(timeout).initializationTimeout(timeout)
+            McpClient.SyncSpec spec = McpClient.sync(transport)
+                    .requestTimeout(timeout)
+                    .initializationTimeout(timeout)
                     .clientInfo(new McpSchema.Implementation("tollgate-test-agent", "1.0.0"));
             if (!progress.isEmpty()) {
                 spec.progressConsumers(List.copyOf(progress));

@@ -33,14 +33,16 @@ public final class EverythingServer implements AutoCloseable {
 
     /** The stdio command line of the same server. */
     public static List<String> stdioCommand() {
-        return NpmPeers.nodeCommand(NpmPeers.module("@modelcontextprotocol/server-everything", "dist/index.js"), "stdio");
+        return NpmPeers.nodeCommand(
+                NpmPeers.module("@modelcontextprotocol/server-everything", "dist/index.js"), "stdio");
     }
 
     /** Starts the process (again) on this server's port and waits until it listens. */
     public synchronized void start() {
         ProcessBuilder builder = new ProcessBuilder(NpmPeers.nodeCommand(
-                NpmPeers.module("@modelcontextprotocol/server-everything", "dist/index.js"), "streamableHttp"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                        NpmPeers.module("@modelcontextprotocol/server-everything", "dist/index.js"), "streamableHttp"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("PORT", Integer.toString(port));
         try {
             process = builder.start();

@@ -32,7 +32,14 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class FaultyMcpServer implements AutoCloseable {
     /** How {@code tools/call} is answered. */
-    public enum Fault { NONE, HANG, GARBAGE, WRONG_ID, HTTP_500, CLOSE_MID_ANSWER }
+    public enum Fault {
+        NONE,
+        HANG,
+        GARBAGE,
+        WRONG_ID,
+        HTTP_500,
+        CLOSE_MID_ANSWER
+    }
 
     private final int port;
     private final Duration idleClose;
@@ -143,7 +150,9 @@ public final class FaultyMcpServer implements AutoCloseable {
                 String line;
                 while ((line = readLine(in)) != null && !line.isEmpty()) {
                     int colon = line.indexOf(':');
-                    headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                    headers.put(
+                            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            line.substring(colon + 1).trim());
                 }
                 byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
                 socket.setSoTimeout(0);
@@ -228,8 +237,9 @@ public final class FaultyMcpServer implements AutoCloseable {
                 return write(out, 500, "internal error", Map.of());
             }
             case CLOSE_MID_ANSWER -> {
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"jsonrpc\"")
-                        .getBytes(StandardCharsets.UTF_8));
+                out.write(
+                        ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"jsonrpc\"")
+                                .getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 return false;
             }
@@ -242,10 +252,16 @@ public final class FaultyMcpServer implements AutoCloseable {
     private static boolean write(OutputStream out, int status, String body, Map<String, String> extra)
             throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(status == 200 ? " OK" : " Status")
-                .append("\r\nContent-Length: ").append(bytes.length).append("\r\n");
+        StringBuilder head = new StringBuilder("HTTP/1.1 ")
+                .append(status)
+                .append(status == 200 ? " OK" : " Status")
+                .append("\r\nContent-Length: ")
+                .append(bytes.length)
+                .append("\r\n");
         if (!body.isEmpty()) {
-            head.append("Content-Type: ").append(body.startsWith("{") ? "application/json" : "text/html").append("\r\n");
+            head.append("Content-Type: ")
+                    .append(body.startsWith("{") ? "application/json" : "text/html")
+                    .append("\r\n");
         }
         extra.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         out.write(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));

@@ -13,20 +13,20 @@ import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransp
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -89,35 +89,44 @@ public final class McpTestServer implements AutoCloseable {
         HttpServlet servlet;
         if (options.stateless) {
             HttpServletStatelessServerTransport transport = HttpServletStatelessServerTransport.builder()
-                    .jsonMapper(McpJsonDefaults.getMapper()).messageEndpoint("/mcp")
-                    .contextExtractor(McpTestServer::headerContext).build();
+                    .jsonMapper(McpJsonDefaults.getMapper())
+                    .messageEndpoint("/mcp")
+                    .contextExtractor(McpTestServer::headerContext)
+                    .build();
             List<McpStatelessServerFeatures.SyncToolSpecification> specs = new ArrayList<>();
             for (TestTool t : tools) {
-                specs.add(new McpStatelessServerFeatures.SyncToolSpecification(t.tool(),
-                        (ctx, req) -> t.behaviour().apply(req, headersOf(ctx), p -> { })));
+                specs.add(new McpStatelessServerFeatures.SyncToolSpecification(
+                        t.tool(), (ctx, req) -> t.behaviour().apply(req, headersOf(ctx), p -> {})));
             }
-            statelessServer = McpServer.sync(transport).serverInfo(options.serverName, "1.0.0")
-                    .capabilities(TestTools.capabilities()).tools(specs)
-                    .resources(new McpStatelessServerFeatures.SyncResourceSpecification(TestTools.resource(),
-                            (ctx, req) -> TestTools.readResource()))
-                    .prompts(new McpStatelessServerFeatures.SyncPromptSpecification(TestTools.prompt(),
-                            (ctx, req) -> TestTools.getPrompt(req)))
+            statelessServer = McpServer.sync(transport)
+                    .serverInfo(options.serverName, "1.0.0")
+                    .capabilities(TestTools.capabilities())
+                    .tools(specs)
+                    .resources(new McpStatelessServerFeatures.SyncResourceSpecification(
+                            TestTools.resource(), (ctx, req) -> TestTools.readResource()))
+                    .prompts(new McpStatelessServerFeatures.SyncPromptSpecification(
+                            TestTools.prompt(), (ctx, req) -> TestTools.getPrompt(req)))
                     .build();
             servlet = transport;
         } else {
-            HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider
-                    .builder().jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp")
-                    .contextExtractor(McpTestServer::headerContext).build();
+            HttpServletStreamableServerTransportProvider transport =
+                    HttpServletStreamableServerTransportProvider.builder()
+                            .jsonMapper(McpJsonDefaults.getMapper())
+                            .mcpEndpoint("/mcp")
+                            .contextExtractor(McpTestServer::headerContext)
+                            .build();
             List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>();
             for (TestTool t : tools) {
                 specs.add(streamable(t));
             }
-            server = McpServer.sync(transport).serverInfo(options.serverName, "1.0.0")
-                    .capabilities(TestTools.capabilities()).tools(specs)
-                    .resources(new McpServerFeatures.SyncResourceSpecification(TestTools.resource(),
-                            (ex, req) -> TestTools.readResource()))
-                    .prompts(new McpServerFeatures.SyncPromptSpecification(TestTools.prompt(),
-                            (ex, req) -> TestTools.getPrompt(req)))
+            server = McpServer.sync(transport)
+                    .serverInfo(options.serverName, "1.0.0")
+                    .capabilities(TestTools.capabilities())
+                    .tools(specs)
+                    .resources(new McpServerFeatures.SyncResourceSpecification(
+                            TestTools.resource(), (ex, req) -> TestTools.readResource()))
+                    .prompts(new McpServerFeatures.SyncPromptSpecification(
+                            TestTools.prompt(), (ex, req) -> TestTools.getPrompt(req)))
                     .build();
             servlet = transport;
         }
@@ -134,8 +143,8 @@ public final class McpTestServer implements AutoCloseable {
             FilterHolder recorder = new FilterHolder((Filter) (request, response, chain) -> {
                 HttpServletRequest http = (HttpServletRequest) request;
                 byte[] body = http.getInputStream().readAllBytes();
-                received.add(new ReceivedRequest(http.getMethod(), headersOf(http),
-                        new String(body, StandardCharsets.UTF_8)));
+                received.add(new ReceivedRequest(
+                        http.getMethod(), headersOf(http), new String(body, StandardCharsets.UTF_8)));
                 chain.doFilter(new ReplayedBody(http, body), response);
             });
             recorder.setAsyncSupported(true);
@@ -152,8 +161,10 @@ public final class McpTestServer implements AutoCloseable {
     }
 
     private static McpServerFeatures.SyncToolSpecification streamable(TestTool t) {
-        return new McpServerFeatures.SyncToolSpecification(t.tool(), (McpSyncServerExchange ex, McpSchema.CallToolRequest req) ->
-                t.behaviour().apply(req, headersOf(ex.transportContext()), ex::progressNotification));
+        return new McpServerFeatures.SyncToolSpecification(
+                t.tool(),
+                (McpSyncServerExchange ex, McpSchema.CallToolRequest req) ->
+                        t.behaviour().apply(req, headersOf(ex.transportContext()), ex::progressNotification));
     }
 
     private static McpTransportContext headerContext(HttpServletRequest request) {
@@ -229,8 +240,13 @@ public final class McpTestServer implements AutoCloseable {
     /** Ends a session server-side (as an HTTP DELETE would), so its client's next request gets 404. */
     public void expireSession(String sessionId) {
         try {
-            HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Mcp-Session-Id", sessionId).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .header("Mcp-Session-Id", sessionId)
+                                    .DELETE()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException("expiring session " + sessionId + " got HTTP " + response.statusCode());
             }
@@ -245,14 +261,18 @@ public final class McpTestServer implements AutoCloseable {
     /** Adds an echo-like tool at runtime; a stateful server tells its sessions {@code notifications/tools/list_changed}. */
     public void addEchoTool(String name) {
         TestTool echo = TestTools.create("", "echo", charges);
-        McpSchema.Tool renamed = McpSchema.Tool.builder().name(name).description(echo.tool().description())
-                .inputSchema(echo.tool().inputSchema()).annotations(echo.tool().annotations()).build();
+        McpSchema.Tool renamed = McpSchema.Tool.builder()
+                .name(name)
+                .description(echo.tool().description())
+                .inputSchema(echo.tool().inputSchema())
+                .annotations(echo.tool().annotations())
+                .build();
         TestTool t = new TestTool(renamed, echo.behaviour());
         if (server != null) {
             server.addTool(streamable(t));
         } else {
-            statelessServer.addTool(new McpStatelessServerFeatures.SyncToolSpecification(t.tool(),
-                    (ctx, req) -> t.behaviour().apply(req, headersOf(ctx), p -> { })));
+            statelessServer.addTool(new McpStatelessServerFeatures.SyncToolSpecification(
+                    t.tool(), (ctx, req) -> t.behaviour().apply(req, headersOf(ctx), p -> {})));
         }
     }
 
@@ -261,11 +281,17 @@ public final class McpTestServer implements AutoCloseable {
      * back, and the server tells its sessions {@code notifications/tools/list_changed} each time.
      */
     public void redescribe(String name, String description) {
-        McpSchema.Tool old = server.listTools().stream().filter(t -> t.name().equals(name)).findFirst()
+        McpSchema.Tool old = server.listTools().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no tool " + name));
         TestTool base = TestTools.create("", name.substring(options.prefix.length()), charges);
-        McpSchema.Tool changed = McpSchema.Tool.builder().name(name).description(description)
-                .inputSchema(old.inputSchema()).annotations(old.annotations()).build();
+        McpSchema.Tool changed = McpSchema.Tool.builder()
+                .name(name)
+                .description(description)
+                .inputSchema(old.inputSchema())
+                .annotations(old.annotations())
+                .build();
         server.removeTool(name);
         server.addTool(streamable(new TestTool(changed, base.behaviour())));
     }

@@ -10,8 +10,7 @@ import java.util.List;
 
 /** Where the npm-installed MCP peers of {@code tools/mcp-peers} live, and how to start them with Node 22. */
 public final class NpmPeers {
-    private NpmPeers() {
-    }
+    private NpmPeers() {}
 
     /** The {@code tools/mcp-peers} folder; the build runs {@code npm ci} there before the tests. */
     public static Path root() {

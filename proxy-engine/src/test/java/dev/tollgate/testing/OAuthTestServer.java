@@ -25,8 +25,8 @@ public final class OAuthTestServer implements AutoCloseable {
     }
 
     public static OAuthTestServer start() {
-        MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(false, null, null, false,
-                new OAuth2TokenProvider(), Set.of(), new NettyWrapper()));
+        MockOAuth2Server server = new MockOAuth2Server(
+                new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(), Set.of(), new NettyWrapper()));
         server.start(InetAddress.getLoopbackAddress(), 0);
         return new OAuthTestServer(server);
     }
@@ -44,8 +44,8 @@ public final class OAuthTestServer implements AutoCloseable {
     }
 
     /** A signed token from this issuer; {@code expirySeconds} may be negative for an expired one. */
-    public SignedJWT token(String issuerId, String subject, String audience, Map<String, Object> claims,
-                           long expirySeconds) {
+    public SignedJWT token(
+            String issuerId, String subject, String audience, Map<String, Object> claims, long expirySeconds) {
         return server.issueToken(issuerId, subject, audience, claims, expirySeconds);
     }
 
@@ -54,9 +54,10 @@ public final class OAuthTestServer implements AutoCloseable {
     }
 
     /** The next token this issuer mints (any grant, refresh included) carries these claims. */
-    public void nextToken(String issuerId, String subject, String audience, Map<String, Object> claims, long expirySeconds) {
-        server.enqueueCallback(new DefaultOAuth2TokenCallback(issuerId, subject, "JWT", java.util.List.of(audience),
-                claims, expirySeconds));
+    public void nextToken(
+            String issuerId, String subject, String audience, Map<String, Object> claims, long expirySeconds) {
+        server.enqueueCallback(new DefaultOAuth2TokenCallback(
+                issuerId, subject, "JWT", java.util.List.of(audience), claims, expirySeconds));
     }
 
     /**

@@ -24,8 +24,14 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class OtlpReceiver implements AutoCloseable {
     /** One received span; ids are lower-case hex, {@code parentSpanId} empty for a root span. */
-    public record ReceivedSpan(String serviceName, String serviceInstance, String traceId, String spanId, String parentSpanId, String name,
-                               Map<String, Object> attributes) {}
+    public record ReceivedSpan(
+            String serviceName,
+            String serviceInstance,
+            String traceId,
+            String spanId,
+            String parentSpanId,
+            String name,
+            Map<String, Object> attributes) {}
 
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private final Server server = new Server();
@@ -109,7 +115,7 @@ public final class OtlpReceiver implements AutoCloseable {
                 case 2 -> id = HexFormat.of().formatHex(f.bytes);
                 case 4 -> parent = HexFormat.of().formatHex(f.bytes);
                 case 5 -> name = new String(f.bytes, StandardCharsets.UTF_8);
-                default -> { }
+                default -> {}
             }
         }
         return new ReceivedSpan(service, instance, trace, id, parent, name, attributes(bytes, 9));

@@ -27,13 +27,16 @@ public final class Postgres {
                 throw new UncheckedIOException("the embedded PostgreSQL did not start", e);
             }
             EmbeddedPostgres started = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    started.close();
-                } catch (IOException e) {
-                    // The JVM is exiting; the temporary data directory goes with the process.
-                }
-            }, "embedded-postgres-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    started.close();
+                                } catch (IOException e) {
+                                    // The JVM is exiting; the temporary data directory goes with the process.
+                                }
+                            },
+                            "embedded-postgres-stop"));
         }
         return server;
     }
@@ -41,7 +44,8 @@ public final class Postgres {
     /** A new empty database; its JDBC URL carries the user, as an {@code audit.url} would. */
     public static String freshDatabase() {
         String name = "t_" + UUID.randomUUID().toString().replace("-", "").toLowerCase(Locale.ROOT);
-        try (Connection c = server().getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = server().getPostgresDatabase().getConnection();
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create a test database", e);

@@ -20,8 +20,10 @@ import java.util.stream.Stream;
  * tests fail and say so rather than skip.
  */
 public final class RedisServer implements AutoCloseable {
-    private static final List<Path> CANDIDATES = List.of(Path.of("/usr/bin/redis-server"),
-            Path.of("/usr/local/bin/redis-server"), Path.of("/usr/sbin/redis-server"));
+    private static final List<Path> CANDIDATES = List.of(
+            Path.of("/usr/bin/redis-server"),
+            Path.of("/usr/local/bin/redis-server"),
+            Path.of("/usr/sbin/redis-server"));
 
     private final int port;
     private Process process;
@@ -52,39 +54,57 @@ public final class RedisServer implements AutoCloseable {
             return Path.of(configured);
         }
         Stream<Path> onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .filter(s -> !s.isBlank()).map(s -> Path.of(s, "redis-server"));
-        return Stream.concat(CANDIDATES.stream(), onPath).filter(Files::isExecutable).findFirst()
+                .filter(s -> !s.isBlank())
+                .map(s -> Path.of(s, "redis-server"));
+        return Stream.concat(CANDIDATES.stream(), onPath)
+                .filter(Files::isExecutable)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("redis-server is not installed: these tests need a real"
                         + " Redis (Debian: apt-get install -y redis-server, as .ci/run does; or set REDIS_SERVER)"));
     }
 
     private void launch() {
         try {
-            process = new ProcessBuilder(binary().toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no", "--daemonize", "no")
-                    .redirectErrorStream(true).start();
+            process = new ProcessBuilder(
+                            binary().toString(),
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--protected-mode",
+                            "no",
+                            "--daemonize",
+                            "no")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server", e);
         }
         CompletableFuture<Boolean> ready = new CompletableFuture<>();
         StringBuilder output = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (!ready.isDone()) {
-                        output.append(line).append('\n');
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader lines = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = lines.readLine()) != null) {
+                            if (!ready.isDone()) {
+                                output.append(line).append('\n');
+                            }
+                            if (line.contains("Ready to accept connections")) {
+                                ready.complete(true);
+                            }
+                        }
+                    } catch (IOException e) {
+                        // The process ended; whether it was ready is decided below.
                     }
-                    if (line.contains("Ready to accept connections")) {
-                        ready.complete(true);
-                    }
-                }
-            } catch (IOException e) {
-                // The process ended; whether it was ready is decided below.
-            }
-            ready.complete(false);
-        }, "redis-server-" + port);
+                    ready.complete(false);
+                },
+                "redis-server-" + port);
         reader.setDaemon(true);
         reader.start();
         boolean up;

@@ -32,9 +32,13 @@ public final class StdioTestServerMain {
     /** The command line that runs this server as a child process of the current JVM's classpath. */
     public static List<String> command(String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
                 "-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider",
-                "-Dorg.slf4j.simpleLogger.logFile=System.err", StdioTestServerMain.class.getName()));
+                "-Dorg.slf4j.simpleLogger.logFile=System.err",
+                StdioTestServerMain.class.getName()));
         command.addAll(List.of(args));
         return command;
     }
@@ -49,25 +53,27 @@ public final class StdioTestServerMain {
             } else if ("--tools".equals(args[i])) {
                 names = List.of(args[i + 1].split(","));
             } else if ("--record".equals(args[i])) {
-                record = Files.newOutputStream(Path.of(args[i + 1]), StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                record = Files.newOutputStream(
+                        Path.of(args[i + 1]), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
         }
         AtomicInteger charges = new AtomicInteger();
         List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>();
         for (TestTool t : TestTools.build(prefix, new LinkedHashSet<>(names), charges)) {
-            specs.add(new McpServerFeatures.SyncToolSpecification(t.tool(),
-                    (ex, req) -> t.behaviour().apply(req, Map.of(), ex::progressNotification)));
+            specs.add(new McpServerFeatures.SyncToolSpecification(
+                    t.tool(), (ex, req) -> t.behaviour().apply(req, Map.of(), ex::progressNotification)));
         }
         CountDownLatch stdinClosed = new CountDownLatch(1);
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(McpJsonDefaults.getMapper(),
-                new EndAwareInput(System.in, stdinClosed, record), System.out);
-        McpSyncServer server = McpServer.sync(transport).serverInfo("tollgate-stdio-test-server", "1.0.0")
-                .capabilities(TestTools.capabilities()).tools(specs)
-                .resources(new McpServerFeatures.SyncResourceSpecification(TestTools.resource(),
-                        (ex, req) -> TestTools.readResource()))
-                .prompts(new McpServerFeatures.SyncPromptSpecification(TestTools.prompt(),
-                        (ex, req) -> TestTools.getPrompt(req)))
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(
+                McpJsonDefaults.getMapper(), new EndAwareInput(System.in, stdinClosed, record), System.out);
+        McpSyncServer server = McpServer.sync(transport)
+                .serverInfo("tollgate-stdio-test-server", "1.0.0")
+                .capabilities(TestTools.capabilities())
+                .tools(specs)
+                .resources(new McpServerFeatures.SyncResourceSpecification(
+                        TestTools.resource(), (ex, req) -> TestTools.readResource()))
+                .prompts(new McpServerFeatures.SyncPromptSpecification(
+                        TestTools.prompt(), (ex, req) -> TestTools.getPrompt(req)))
                 .build();
         // The SDK serves stdin on its own threads; like any stdio MCP server, exit once the client closes stdin.
         stdinClosed.await();

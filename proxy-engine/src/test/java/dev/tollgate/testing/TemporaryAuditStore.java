@@ -108,11 +108,21 @@ public final class TemporaryAuditStore implements AutoCloseable, AfterEachCallba
         return call(agent, tool, arguments, Instant.now(), "session-1", Optional.empty());
     }
 
-    public static ToolCall call(String agent, String tool, JsonNode arguments, Instant at, String session,
-                                Optional<String> conversation) {
-        return new ToolCall(UUID.randomUUID().toString(), at, session, Credentials.bearer("agent-key-" + agent),
-                Optional.of(new AgentIdentity(agent, List.of("role"), "api-key")), Optional.empty(),
-                ToolRef.parse(tool), arguments, ToolAnnotations.NONE, conversation, Json.object(), UpstreamAuth.NONE);
+    public static ToolCall call(
+            String agent, String tool, JsonNode arguments, Instant at, String session, Optional<String> conversation) {
+        return new ToolCall(
+                UUID.randomUUID().toString(),
+                at,
+                session,
+                Credentials.bearer("agent-key-" + agent),
+                Optional.of(new AgentIdentity(agent, List.of("role"), "api-key")),
+                Optional.empty(),
+                ToolRef.parse(tool),
+                arguments,
+                ToolAnnotations.NONE,
+                conversation,
+                Json.object(),
+                UpstreamAuth.NONE);
     }
 
     @Override

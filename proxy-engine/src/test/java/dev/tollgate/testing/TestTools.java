@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import tools.jackson.databind.json.JsonMapper;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The test tools shared by {@link McpTestServer} (HTTP) and {@link StdioTestServerMain} (stdio), written once
@@ -31,7 +31,8 @@ final class TestTools {
 
     /** What one tool does, given the call, the request headers it arrived with, and a progress sink. */
     interface Behaviour {
-        CallToolResult apply(CallToolRequest request, Map<String, String> headers, Consumer<ProgressNotification> progress);
+        CallToolResult apply(
+                CallToolRequest request, Map<String, String> headers, Consumer<ProgressNotification> progress);
     }
 
     /** A tool definition (already carrying its prefixed name) and its behaviour. */
@@ -50,23 +51,42 @@ final class TestTools {
     static TestTool create(String prefix, String name, AtomicInteger charges) {
         switch (name) {
             case "echo":
-                return new TestTool(tool(prefix + name, "Returns its text argument.", readOnly(),
-                        schema(Map.of("text", Map.of("type", "string")), List.of("text"))),
-                        (req, headers, progress) -> text(String.valueOf(req.arguments().get("text"))));
+                return new TestTool(
+                        tool(
+                                prefix + name,
+                                "Returns its text argument.",
+                                readOnly(),
+                                schema(Map.of("text", Map.of("type", "string")), List.of("text"))),
+                        (req, headers, progress) ->
+                                text(String.valueOf(req.arguments().get("text"))));
             case "add":
-                return new TestTool(tool(prefix + name, "Adds two numbers.", readOnly(),
-                        schema(Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")), List.of("a", "b"))),
+                return new TestTool(
+                        tool(
+                                prefix + name,
+                                "Adds two numbers.",
+                                readOnly(),
+                                schema(
+                                        Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")),
+                                        List.of("a", "b"))),
                         (req, headers, progress) -> text(formatNumber(number(req, "a") + number(req, "b"))));
             case "charge":
-                return new TestTool(tool(prefix + name, "Charges a card. Moves money.", destructive(),
-                        schema(Map.of("amount", Map.of("type", "number")), List.of("amount"))),
+                return new TestTool(
+                        tool(
+                                prefix + name,
+                                "Charges a card. Moves money.",
+                                destructive(),
+                                schema(Map.of("amount", Map.of("type", "number")), List.of("amount"))),
                         (req, headers, progress) -> {
                             int n = charges.incrementAndGet();
                             return text("receipt-" + n + " amount=" + formatNumber(number(req, "amount")));
                         });
             case "slow":
-                return new TestTool(tool(prefix + name, "Sleeps ms milliseconds, then answers.", readOnly(),
-                        schema(Map.of("ms", Map.of("type", "integer")), List.of("ms"))),
+                return new TestTool(
+                        tool(
+                                prefix + name,
+                                "Sleeps ms milliseconds, then answers.",
+                                readOnly(),
+                                schema(Map.of("ms", Map.of("type", "integer")), List.of("ms"))),
                         (req, headers, progress) -> {
                             long ms = (long) number(req, "ms");
                             try {
@@ -78,16 +98,25 @@ final class TestTools {
                             return text("slept " + ms + " ms");
                         });
             case "fail":
-                return new TestTool(tool(prefix + name, "Always fails with a tool error.", readOnly(),
-                        schema(Map.of("reason", Map.of("type", "string")), List.of())),
-                        (req, headers, progress) -> error("failure requested: "
-                                + req.arguments().getOrDefault("reason", "no reason")));
+                return new TestTool(
+                        tool(
+                                prefix + name,
+                                "Always fails with a tool error.",
+                                readOnly(),
+                                schema(Map.of("reason", Map.of("type", "string")), List.of())),
+                        (req, headers, progress) ->
+                                error("failure requested: " + req.arguments().getOrDefault("reason", "no reason")));
             case "progress":
-                return new TestTool(tool(prefix + name, "Reports progress for each step, then answers.", readOnly(),
-                        schema(Map.of("steps", Map.of("type", "integer")), List.of())),
+                return new TestTool(
+                        tool(
+                                prefix + name,
+                                "Reports progress for each step, then answers.",
+                                readOnly(),
+                                schema(Map.of("steps", Map.of("type", "integer")), List.of())),
                         (req, headers, progress) -> {
                             int steps = req.arguments().containsKey("steps") ? (int) number(req, "steps") : 3;
-                            Object token = req.meta() == null ? null : req.meta().get("progressToken");
+                            Object token =
+                                    req.meta() == null ? null : req.meta().get("progressToken");
                             if (token != null) {
                                 for (int i = 1; i <= steps; i++) {
                                     progress.accept(new ProgressNotification(token, i, (double) steps, "step " + i));
@@ -96,10 +125,14 @@ final class TestTools {
                             return text("done " + steps + " steps");
                         });
             case "whoami":
-                return new TestTool(tool(prefix + name,
-                        "Returns the HTTP request headers and the requested environment variables the server saw.",
-                        readOnly(), schema(Map.of("env", Map.of("type", "array", "items", Map.of("type", "string"))),
-                                List.of())),
+                return new TestTool(
+                        tool(
+                                prefix + name,
+                                "Returns the HTTP request headers and the requested environment variables the server saw.",
+                                readOnly(),
+                                schema(
+                                        Map.of("env", Map.of("type", "array", "items", Map.of("type", "string"))),
+                                        List.of())),
                         (req, headers, progress) -> {
                             Map<String, Object> seen = new TreeMap<>();
                             seen.put("headers", new TreeMap<>(headers));
@@ -112,8 +145,11 @@ final class TestTools {
                                 }
                             }
                             seen.put("env", env);
-                            return CallToolResult.builder().addTextContent(toJson(seen)).structuredContent(seen)
-                                    .isError(false).build();
+                            return CallToolResult.builder()
+                                    .addTextContent(toJson(seen))
+                                    .structuredContent(seen)
+                                    .isError(false)
+                                    .build();
                         });
             default:
                 throw new IllegalArgumentException("unknown test tool '" + name + "'; known: " + ALL);
@@ -121,8 +157,12 @@ final class TestTools {
     }
 
     static McpSchema.Resource resource() {
-        return McpSchema.Resource.builder().uri(RESOURCE_URI).name("readme").mimeType("text/plain")
-                .description("A fixed text document.").build();
+        return McpSchema.Resource.builder()
+                .uri(RESOURCE_URI)
+                .name("readme")
+                .mimeType("text/plain")
+                .description("A fixed text document.")
+                .build();
     }
 
     static McpSchema.ReadResourceResult readResource() {
@@ -131,22 +171,37 @@ final class TestTools {
     }
 
     static McpSchema.Prompt prompt() {
-        return new McpSchema.Prompt(PROMPT_NAME, "Greets someone by name.",
+        return new McpSchema.Prompt(
+                PROMPT_NAME,
+                "Greets someone by name.",
                 List.of(new McpSchema.PromptArgument("name", "Who to greet", true)));
     }
 
     static McpSchema.GetPromptResult getPrompt(McpSchema.GetPromptRequest request) {
         Object who = request.arguments() == null ? "world" : request.arguments().getOrDefault("name", "world");
-        return new McpSchema.GetPromptResult("A greeting", List.of(new McpSchema.PromptMessage(McpSchema.Role.USER,
-                new McpSchema.TextContent("Say hello to " + who + "."))));
+        return new McpSchema.GetPromptResult(
+                "A greeting",
+                List.of(new McpSchema.PromptMessage(
+                        McpSchema.Role.USER, new McpSchema.TextContent("Say hello to " + who + "."))));
     }
 
     static McpSchema.ServerCapabilities capabilities() {
-        return McpSchema.ServerCapabilities.builder().tools(true).resources(false, true).prompts(true).logging().build();
+        return McpSchema.ServerCapabilities.builder()
+                .tools(true)
+                .resources(false, true)
+                .prompts(true)
+                .logging()
+                .build();
     }
 
-    private static Tool tool(String name, String description, ToolAnnotations annotations, McpSchema.JsonSchema schema) {
-        return Tool.builder().name(name).description(description).annotations(annotations).inputSchema(schema).build();
+    private static Tool tool(
+            String name, String description, ToolAnnotations annotations, McpSchema.JsonSchema schema) {
+        return Tool.builder()
+                .name(name)
+                .description(description)
+                .annotations(annotations)
+                .inputSchema(schema)
+                .build();
     }
 
     private static McpSchema.JsonSchema schema(Map<String, Object> properties, List<String> required) {
@@ -154,13 +209,21 @@ final class TestTools {
     }
 
     private static ToolAnnotations readOnly() {
-        return ToolAnnotations.builder().readOnlyHint(true).destructiveHint(false).idempotentHint(true)
-                .openWorldHint(false).build();
+        return ToolAnnotations.builder()
+                .readOnlyHint(true)
+                .destructiveHint(false)
+                .idempotentHint(true)
+                .openWorldHint(false)
+                .build();
     }
 
     private static ToolAnnotations destructive() {
-        return ToolAnnotations.builder().readOnlyHint(false).destructiveHint(true).idempotentHint(false)
-                .openWorldHint(true).build();
+        return ToolAnnotations.builder()
+                .readOnlyHint(false)
+                .destructiveHint(true)
+                .idempotentHint(false)
+                .openWorldHint(true)
+                .build();
     }
 
     private static double number(CallToolRequest request, String key) {

@@ -50,18 +50,23 @@ class CancellationToUpstreamTest {
         crm = McpTestServer.builder().tools("slow").start();
         paymentsStdin = dir.resolve("payments-stdin.jsonl");
         ArrayNode payments = Json.MAPPER.createArrayNode();
-        StdioTestServerMain.command("--tools", "slow", "--record", paymentsStdin.toString()).forEach(payments::add);
+        StdioTestServerMain.command("--tools", "slow", "--record", paymentsStdin.toString())
+                .forEach(payments::add);
         Path configFile = dir.resolve("tollgate.yaml");
-        Files.writeString(configFile, "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                + "servers:\n"
-                + "  crm: { url: \"" + crm.url() + "\" }\n"
-                + "  payments: { command: " + Json.write(payments) + " }\n"
-                + "agents:\n  ops: { keys: [\"" + KEY + "\"], roles: [ops] }\n"
-                + "roles:\n  ops:\n    allow: [\"crm.*\", \"payments.*\"]\n");
+        Files.writeString(
+                configFile,
+                "listen: 127.0.0.1:0\n"
+                        + "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                        + "servers:\n"
+                        + "  crm: { url: \"" + crm.url() + "\" }\n"
+                        + "  payments: { command: " + Json.write(payments) + " }\n"
+                        + "agents:\n  ops: { keys: [\"" + KEY + "\"], roles: [ops] }\n"
+                        + "roles:\n  ops:\n    allow: [\"crm.*\", \"payments.*\"]\n");
         engine = TollgateEngine.start(new ConfigLoader().load(configFile));
         mcp = new RawMcp(engine.endpoint().orElseThrow());
-        HttpResponse<String> init = mcp.post().key(KEY).body(RawMcp.initialize("2025-06-18")).send();
+        HttpResponse<String> init =
+                mcp.post().key(KEY).body(RawMcp.initialize("2025-06-18")).send();
         session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
     }
 
@@ -81,7 +86,8 @@ class CancellationToUpstreamTest {
         assertThat(RawMcp.messages(slow.get(20, TimeUnit.SECONDS))).isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> crm.receivedMethods().contains("notifications/cancelled"));
         List<JsonNode> received = new ArrayList<>();
-        crm.receivedRequests().stream().filter(r -> "POST".equals(r.method()))
+        crm.receivedRequests().stream()
+                .filter(r -> "POST".equals(r.method()))
                 .forEach(r -> received.add(Json.parse(r.body())));
         assertUpstreamToldWithItsOwnId(received);
         assertAuditedAsCancelled("crm.slow");
@@ -90,26 +96,34 @@ class CancellationToUpstreamTest {
     @Test
     void cancellingACallToAStdioUpstreamCancelsTheUpstreamRequestAndAuditsIt() throws Exception {
         CompletableFuture<HttpResponse<String>> slow = startSlowCall("payments__slow");
-        await().atMost(Duration.ofSeconds(20)).until(() -> find(stdinLines(), "tools/call").isPresent());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> find(stdinLines(), "tools/call").isPresent());
 
         cancel();
 
         assertThat(RawMcp.messages(slow.get(20, TimeUnit.SECONDS))).isEmpty();
-        await().atMost(Duration.ofSeconds(10)).until(() -> find(stdinLines(), "notifications/cancelled").isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> find(stdinLines(), "notifications/cancelled").isPresent());
         assertUpstreamToldWithItsOwnId(stdinLines());
         assertAuditedAsCancelled("payments.slow");
     }
 
     private CompletableFuture<HttpResponse<String>> startSlowCall(String tool) {
-        return CompletableFuture.supplyAsync(() -> mcp.post().key(KEY).session(session)
+        return CompletableFuture.supplyAsync(() -> mcp.post()
+                .key(KEY)
+                .session(session)
                 .body(RawMcp.request("slow-1", "tools/call", "{\"name\":\"" + tool + "\",\"arguments\":{\"ms\":8000}}"))
                 .send());
     }
 
     private void cancel() {
-        HttpResponse<String> cancel = mcp.post().key(KEY).session(session).body("{\"jsonrpc\":\"2.0\","
-                + "\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"slow-1\",\"reason\":\""
-                + REASON + "\"}}").send();
+        HttpResponse<String> cancel = mcp.post()
+                .key(KEY)
+                .session(session)
+                .body("{\"jsonrpc\":\"2.0\","
+                        + "\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"slow-1\",\"reason\":\""
+                        + REASON + "\"}}")
+                .send();
         assertThat(cancel.statusCode()).isEqualTo(202);
     }
 
@@ -122,8 +136,9 @@ class CancellationToUpstreamTest {
     }
 
     private void assertAuditedAsCancelled(String tool) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.audit().query(AuditQuery.all()).stream()
-                .anyMatch(r -> !"pending".equals(r.status())));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        engine.audit().query(AuditQuery.all()).stream().anyMatch(r -> !"pending".equals(r.status())));
         AuditRecord record = engine.audit().query(AuditQuery.all()).get(0);
         assertThat(record.qualifiedTool()).isEqualTo(tool);
         assertThat(record.decision()).isEqualTo("allowed");
@@ -132,7 +147,9 @@ class CancellationToUpstreamTest {
     }
 
     private static Optional<JsonNode> find(List<JsonNode> messages, String method) {
-        return messages.stream().filter(m -> method.equals(m.path("method").asString())).findFirst();
+        return messages.stream()
+                .filter(m -> method.equals(m.path("method").asString()))
+                .findFirst();
     }
 
     private List<JsonNode> stdinLines() {

@@ -54,11 +54,14 @@ class HostileInputTest {
     void start() throws IOException {
         upstream = FaultyMcpServer.start(Duration.ofSeconds(30));
         Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(config, "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                + "servers:\n  faulty: { url: \"" + upstream.url() + "\" }\n"
-                + "agents:\n  agent: { keys: [\"" + KEY + "\"], roles: [user] }\n"
-                + "roles:\n  user: { allow: [\"faulty.*\"] }\n");
+        Files.writeString(
+                config,
+                "listen: 127.0.0.1:0\n"
+                        + "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                        + "servers:\n  faulty: { url: \"" + upstream.url() + "\" }\n"
+                        + "agents:\n  agent: { keys: [\"" + KEY + "\"], roles: [user] }\n"
+                        + "roles:\n  user: { allow: [\"faulty.*\"] }\n");
         engine = TollgateEngine.start(new ConfigLoader().load(config));
     }
 
@@ -69,7 +72,8 @@ class HostileInputTest {
     }
 
     private static List<Path> corpus() throws IOException, URISyntaxException {
-        Path folder = Path.of(Objects.requireNonNull(HostileInputTest.class.getResource("/hostile")).toURI());
+        Path folder = Path.of(Objects.requireNonNull(HostileInputTest.class.getResource("/hostile"))
+                .toURI());
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(f -> f.toString().endsWith(".http")).sorted().toList();
         }
@@ -93,7 +97,8 @@ class HostileInputTest {
         String head = text.substring(0, split);
         String body = text.substring(split + 4);
         String lower = head.toLowerCase();
-        if (!lower.contains("\r\ncontent-length:") && !lower.contains("\r\ntransfer-encoding:")
+        if (!lower.contains("\r\ncontent-length:")
+                && !lower.contains("\r\ntransfer-encoding:")
                 && (head.startsWith("POST") || head.startsWith("PUT"))) {
             head += "\r\nContent-Length: " + body.length();
         }
@@ -128,10 +133,11 @@ class HostileInputTest {
 
     private String initialize() throws IOException {
         String body = RawMcp.initialize("2025-06-18");
-        String request = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + engine.port().orElseThrow() + "\r\n"
-                + "Authorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\n"
-                + "Accept: application/json, text/event-stream\r\nContent-Length: " + body.length()
-                + "\r\nConnection: close\r\n\r\n" + body;
+        String request =
+                "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + engine.port().orElseThrow() + "\r\n"
+                        + "Authorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\n"
+                        + "Accept: application/json, text/event-stream\r\nContent-Length: " + body.length()
+                        + "\r\nConnection: close\r\n\r\n" + body;
         try (Socket socket = new Socket("127.0.0.1", engine.port().orElseThrow())) {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -151,11 +157,15 @@ class HostileInputTest {
         }
 
         assertThat(files).hasSizeGreaterThanOrEqualTo(50);
-        assertThat(replays).as("requests without an answer within %s, or answered with 5xx", ANSWER_WITHIN)
+        assertThat(replays)
+                .as("requests without an answer within %s, or answered with 5xx", ANSWER_WITHIN)
                 .allSatisfy(r -> assertThat(r.status()).as(r.file()).isBetween(200, 499));
-        assertThat(replays).filteredOn(r -> r.file().contains("foreign-host") || r.file().contains("foreign-origin"))
-                .extracting(Replay::status).containsOnly(403);
-        try (AgentClient agent = AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
+        assertThat(replays)
+                .filteredOn(r -> r.file().contains("foreign-host") || r.file().contains("foreign-origin"))
+                .extracting(Replay::status)
+                .containsOnly(403);
+        try (AgentClient agent =
+                AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
             McpSchema.CallToolResult legit = agent.call("faulty__echo", Map.of("text", "still here"));
             assertThat(legit.isError()).isNotEqualTo(Boolean.TRUE);
             assertThat(AgentClient.text(legit)).isEqualTo("still here");

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.events.EventBus;
 import dev.tollgate.gateway.GatewayPipelines;
 import dev.tollgate.gateway.GatewaySettings;
 import dev.tollgate.gateway.McpGateway;
@@ -13,8 +14,6 @@ import dev.tollgate.identity.ApiKeyAuthenticator;
 import dev.tollgate.identity.Authenticator;
 import dev.tollgate.identity.IdentityInterceptor;
 import dev.tollgate.json.Json;
-import dev.tollgate.events.EventBus;
-import dev.tollgate.upstream.UpstreamRegistry;
 import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
@@ -23,6 +22,7 @@ import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.session.SessionEndReason;
 import dev.tollgate.session.SessionRegistry;
+import dev.tollgate.upstream.UpstreamRegistry;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -76,17 +76,31 @@ class McpHttpProtocolTest {
         };
         GatewaySettings settings = GatewaySettings.defaults();
         upstreams = new UpstreamRegistry(List.of(), events);
-        McpGateway gateway = new McpGateway(upstreams, () -> policy, () -> authenticator, new GatewayPipelines(
-                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(),
-                        chain -> {
-                            throw new AssertionError("no upstream is configured, so no call may reach forwarding");
-                        }), () -> CallSnapshot.identityOnly(authenticator)),
-                new Pipeline(List.of(recordAttempt, new IdentityInterceptor(),
-                        new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme("__"))),
-                        () -> CallSnapshot.identityOnly(authenticator))),
-                sessions, settings);
-        McpHttpHandler handler = new McpHttpHandler(gateway, sessions, () -> authenticator,
-                new OriginPolicy(config.allowedOrigins()), MAX_BYTES,
+        McpGateway gateway = new McpGateway(
+                upstreams,
+                () -> policy,
+                () -> authenticator,
+                new GatewayPipelines(
+                        new Pipeline(
+                                List.of(recordAttempt, new IdentityInterceptor(), chain -> {
+                                    throw new AssertionError(
+                                            "no upstream is configured, so no call may reach forwarding");
+                                }),
+                                () -> CallSnapshot.identityOnly(authenticator)),
+                        new Pipeline(
+                                List.of(
+                                        recordAttempt,
+                                        new IdentityInterceptor(),
+                                        new UnknownToolInterceptor(new dev.tollgate.gateway.NameScheme("__"))),
+                                () -> CallSnapshot.identityOnly(authenticator))),
+                sessions,
+                settings);
+        McpHttpHandler handler = new McpHttpHandler(
+                gateway,
+                sessions,
+                () -> authenticator,
+                new OriginPolicy(config.allowedOrigins()),
+                MAX_BYTES,
                 dev.tollgate.identity.UserTokenSettings.DEFAULT_HEADER);
         server = new AgentHttpServer("127.0.0.1", 0, handler);
         server.start();
@@ -102,11 +116,16 @@ class McpHttpProtocolTest {
     }
 
     private String openSession(String version) {
-        HttpResponse<String> response = mcp.post().key(KEY).body(RawMcp.initialize(version)).send();
+        HttpResponse<String> response =
+                mcp.post().key(KEY).body(RawMcp.initialize(version)).send();
         assertThat(response.statusCode()).isEqualTo(200);
         String id = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        HttpResponse<String> initialized = mcp.post().key(KEY).session(id).header("MCP-Protocol-Version", version)
-                .body("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").send();
+        HttpResponse<String> initialized = mcp.post()
+                .key(KEY)
+                .session(id)
+                .header("MCP-Protocol-Version", version)
+                .body("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                .send();
         assertThat(initialized.statusCode()).isEqualTo(202);
         return id;
     }
@@ -118,17 +137,20 @@ class McpHttpProtocolTest {
     @ParameterizedTest
     @ValueSource(strings = {"2025-03-26", "2025-06-18", "2025-11-25"})
     void initializeAnswersTheClientsVersionAndIssuesAVisibleAsciiSessionId(String version) {
-        HttpResponse<String> response = mcp.post().key(KEY).body(RawMcp.initialize(version)).send();
+        HttpResponse<String> response =
+                mcp.post().key(KEY).body(RawMcp.initialize(version)).send();
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
         JsonNode body = json(response);
         assertThat(body.path("id").asInt()).isEqualTo(1);
         assertThat(body.path("result").path("protocolVersion").asString()).isEqualTo(version);
-        assertThat(body.path("result").path("serverInfo").path("name").asString()).isEqualTo("tollgate");
+        assertThat(body.path("result").path("serverInfo").path("name").asString())
+                .isEqualTo("tollgate");
         JsonNode capabilities = body.path("result").path("capabilities");
         assertThat(capabilities.path("tools").path("listChanged").asBoolean()).isTrue();
-        assertThat(capabilities.path("resources").path("listChanged").asBoolean()).isTrue();
+        assertThat(capabilities.path("resources").path("listChanged").asBoolean())
+                .isTrue();
         assertThat(capabilities.path("prompts").path("listChanged").asBoolean()).isTrue();
         assertThat(capabilities.has("logging")).isTrue();
         String sessionId = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
@@ -137,10 +159,12 @@ class McpHttpProtocolTest {
 
     @Test
     void initializeWithAnUnsupportedVersionAnswersTheLatest() {
-        HttpResponse<String> response = mcp.post().key(KEY).body(RawMcp.initialize("2024-11-05")).send();
+        HttpResponse<String> response =
+                mcp.post().key(KEY).body(RawMcp.initialize("2024-11-05")).send();
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(json(response).path("result").path("protocolVersion").asString()).isEqualTo("2025-11-25");
+        assertThat(json(response).path("result").path("protocolVersion").asString())
+                .isEqualTo("2025-11-25");
     }
 
     @Test
@@ -155,10 +179,16 @@ class McpHttpProtocolTest {
     void notificationsAndResponsesAreAcceptedWith202AndNoBody() {
         String id = openSession("2025-06-18");
 
-        HttpResponse<String> notification = mcp.post().key(KEY).session(id)
-                .body("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":99}}").send();
-        HttpResponse<String> response = mcp.post().key(KEY).session(id)
-                .body("{\"jsonrpc\":\"2.0\",\"id\":\"tollgate-404\",\"result\":{}}").send();
+        HttpResponse<String> notification = mcp.post()
+                .key(KEY)
+                .session(id)
+                .body("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":99}}")
+                .send();
+        HttpResponse<String> response = mcp.post()
+                .key(KEY)
+                .session(id)
+                .body("{\"jsonrpc\":\"2.0\",\"id\":\"tollgate-404\",\"result\":{}}")
+                .send();
 
         assertThat(notification.statusCode()).isEqualTo(202);
         assertThat(notification.body()).isEmpty();
@@ -170,8 +200,12 @@ class McpHttpProtocolTest {
     void pingIsAnsweredAsJson() {
         String id = openSession("2025-11-25");
 
-        HttpResponse<String> response = mcp.post().key(KEY).session(id).header("MCP-Protocol-Version", "2025-11-25")
-                .body(RawMcp.request("p-1", "ping", "{}")).send();
+        HttpResponse<String> response = mcp.post()
+                .key(KEY)
+                .session(id)
+                .header("MCP-Protocol-Version", "2025-11-25")
+                .body(RawMcp.request("p-1", "ping", "{}"))
+                .send();
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
@@ -183,7 +217,8 @@ class McpHttpProtocolTest {
     void aRequestWithoutSessionIdIs400() {
         openSession("2025-06-18");
 
-        HttpResponse<String> response = mcp.post().key(KEY).body(RawMcp.request(2, "tools/list", "{}")).send();
+        HttpResponse<String> response =
+                mcp.post().key(KEY).body(RawMcp.request(2, "tools/list", "{}")).send();
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("error").path("message").asString()).contains("Mcp-Session-Id");
@@ -193,7 +228,12 @@ class McpHttpProtocolTest {
     void anUnknownSessionIdIs404OnEveryMethod() {
         String bogus = "no-such-session";
 
-        assertThat(mcp.post().key(KEY).session(bogus).body(RawMcp.request(2, "ping", "{}")).send().statusCode())
+        assertThat(mcp.post()
+                        .key(KEY)
+                        .session(bogus)
+                        .body(RawMcp.request(2, "ping", "{}"))
+                        .send()
+                        .statusCode())
                 .isEqualTo(404);
         assertThat(mcp.get().key(KEY).session(bogus).send().statusCode()).isEqualTo(404);
         assertThat(mcp.delete().key(KEY).session(bogus).send().statusCode()).isEqualTo(404);
@@ -207,7 +247,12 @@ class McpHttpProtocolTest {
 
         assertThat(deleted.statusCode()).isEqualTo(200);
         assertThat(ended).containsExactly(id + ":" + SessionEndReason.CLIENT_CLOSED);
-        assertThat(mcp.post().key(KEY).session(id).body(RawMcp.request(3, "ping", "{}")).send().statusCode())
+        assertThat(mcp.post()
+                        .key(KEY)
+                        .session(id)
+                        .body(RawMcp.request(3, "ping", "{}"))
+                        .send()
+                        .statusCode())
                 .isEqualTo(404);
         assertThat(mcp.delete().key(KEY).session(id).send().statusCode()).isEqualTo(404);
     }
@@ -216,7 +261,11 @@ class McpHttpProtocolTest {
     void aSessionCannotBeUsedWithAnotherAgentsKey() {
         String id = openSession("2025-06-18");
 
-        HttpResponse<String> response = mcp.post().key(OTHER_KEY).session(id).body(RawMcp.request(2, "ping", "{}")).send();
+        HttpResponse<String> response = mcp.post()
+                .key(OTHER_KEY)
+                .session(id)
+                .body(RawMcp.request(2, "ping", "{}"))
+                .send();
 
         assertThat(response.statusCode()).isEqualTo(404);
     }
@@ -225,11 +274,22 @@ class McpHttpProtocolTest {
     void anUnsupportedProtocolVersionHeaderIs400AndAnAbsentOneIsAccepted() {
         String id = openSession("2025-06-18");
 
-        HttpResponse<String> unsupported = mcp.post().key(KEY).session(id).header("MCP-Protocol-Version", "1900-01-01")
-                .body(RawMcp.request(2, "ping", "{}")).send();
-        HttpResponse<String> absent = mcp.post().key(KEY).session(id).body(RawMcp.request(3, "ping", "{}")).send();
-        HttpResponse<String> unsupportedOnGet = mcp.get().key(KEY).session(id)
-                .header("MCP-Protocol-Version", "not-a-version").send();
+        HttpResponse<String> unsupported = mcp.post()
+                .key(KEY)
+                .session(id)
+                .header("MCP-Protocol-Version", "1900-01-01")
+                .body(RawMcp.request(2, "ping", "{}"))
+                .send();
+        HttpResponse<String> absent = mcp.post()
+                .key(KEY)
+                .session(id)
+                .body(RawMcp.request(3, "ping", "{}"))
+                .send();
+        HttpResponse<String> unsupportedOnGet = mcp.get()
+                .key(KEY)
+                .session(id)
+                .header("MCP-Protocol-Version", "not-a-version")
+                .send();
 
         assertThat(unsupported.statusCode()).isEqualTo(400);
         assertThat(json(unsupported).path("error").path("message").asString()).contains("MCP-Protocol-Version");
@@ -239,13 +299,23 @@ class McpHttpProtocolTest {
 
     @Test
     void aForeignOriginIs403AndLoopbackOrConfiguredOriginsPass() {
-        HttpResponse<String> foreign = mcp.post().key(KEY).header("Origin", "https://evil.example")
-                .body(RawMcp.initialize("2025-06-18")).send();
-        HttpResponse<String> foreignUnauthenticated = mcp.get().header("Origin", "http://rebind.example:8080").send();
-        HttpResponse<String> loopback = mcp.post().key(KEY).header("Origin", "http://localhost:5173")
-                .body(RawMcp.initialize("2025-06-18")).send();
-        HttpResponse<String> configured = mcp.post().key(KEY).header("Origin", "https://console.example.com")
-                .body(RawMcp.initialize("2025-06-18")).send();
+        HttpResponse<String> foreign = mcp.post()
+                .key(KEY)
+                .header("Origin", "https://evil.example")
+                .body(RawMcp.initialize("2025-06-18"))
+                .send();
+        HttpResponse<String> foreignUnauthenticated =
+                mcp.get().header("Origin", "http://rebind.example:8080").send();
+        HttpResponse<String> loopback = mcp.post()
+                .key(KEY)
+                .header("Origin", "http://localhost:5173")
+                .body(RawMcp.initialize("2025-06-18"))
+                .send();
+        HttpResponse<String> configured = mcp.post()
+                .key(KEY)
+                .header("Origin", "https://console.example.com")
+                .body(RawMcp.initialize("2025-06-18"))
+                .send();
 
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(foreignUnauthenticated.statusCode()).isEqualTo(403);
@@ -255,28 +325,40 @@ class McpHttpProtocolTest {
 
     @Test
     void missingCredentialsAre401WithABearerChallengeNamingTheResourceMetadata() {
-        HttpResponse<String> response = mcp.post().body(RawMcp.initialize("2025-06-18")).send();
+        HttpResponse<String> response =
+                mcp.post().body(RawMcp.initialize("2025-06-18")).send();
 
         assertThat(response.statusCode()).isEqualTo(401);
         String challenge = response.headers().firstValue("WWW-Authenticate").orElseThrow();
-        assertThat(challenge).startsWith("Bearer ")
-                .contains("resource_metadata=\"http://127.0.0.1:" + server.port() + "/.well-known/oauth-protected-resource\"")
+        assertThat(challenge)
+                .startsWith("Bearer ")
+                .contains("resource_metadata=\"http://127.0.0.1:" + server.port()
+                        + "/.well-known/oauth-protected-resource\"")
                 .doesNotContain("invalid_token");
     }
 
     @Test
     void aWrongKeyIs401WithInvalidTokenAndNeverEchoesTheKey() {
-        HttpResponse<String> response = mcp.post().key("stolen-guess").body(RawMcp.initialize("2025-06-18")).send();
+        HttpResponse<String> response = mcp.post()
+                .key("stolen-guess")
+                .body(RawMcp.initialize("2025-06-18"))
+                .send();
 
         assertThat(response.statusCode()).isEqualTo(401);
         String challenge = response.headers().firstValue("WWW-Authenticate").orElseThrow();
-        assertThat(challenge).startsWith("Bearer ").contains("error=\"invalid_token\"").contains("resource_metadata=");
+        assertThat(challenge)
+                .startsWith("Bearer ")
+                .contains("error=\"invalid_token\"")
+                .contains("resource_metadata=");
         assertThat(challenge + response.body()).doesNotContain("stolen-guess");
     }
 
     @Test
     void malformedJsonIsAParseErrorWith400() {
-        HttpResponse<String> response = mcp.post().key(KEY).body("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ").send();
+        HttpResponse<String> response = mcp.post()
+                .key(KEY)
+                .body("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ")
+                .send();
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("error").path("code").asInt()).isEqualTo(-32700);
@@ -287,10 +369,16 @@ class McpHttpProtocolTest {
     void aNonJsonRpcMessageIsAnInvalidRequest() {
         String id = openSession("2025-06-18");
 
-        HttpResponse<String> wrongVersion = mcp.post().key(KEY).session(id)
-                .body("{\"jsonrpc\":\"1.0\",\"id\":5,\"method\":\"ping\"}").send();
-        HttpResponse<String> numericMethod = mcp.post().key(KEY).session(id)
-                .body("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":42}").send();
+        HttpResponse<String> wrongVersion = mcp.post()
+                .key(KEY)
+                .session(id)
+                .body("{\"jsonrpc\":\"1.0\",\"id\":5,\"method\":\"ping\"}")
+                .send();
+        HttpResponse<String> numericMethod = mcp.post()
+                .key(KEY)
+                .session(id)
+                .body("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":42}")
+                .send();
 
         assertThat(wrongVersion.statusCode()).isEqualTo(400);
         assertThat(json(wrongVersion).path("error").path("code").asInt()).isEqualTo(-32600);
@@ -303,8 +391,11 @@ class McpHttpProtocolTest {
     void anUnknownMethodIsMethodNotFound() {
         String id = openSession("2025-06-18");
 
-        HttpResponse<String> response = mcp.post().key(KEY).session(id)
-                .body(RawMcp.request(7, "tools/frobnicate", "{}")).send();
+        HttpResponse<String> response = mcp.post()
+                .key(KEY)
+                .session(id)
+                .body(RawMcp.request(7, "tools/frobnicate", "{}"))
+                .send();
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response).path("id").asInt()).isEqualTo(7);
@@ -316,16 +407,22 @@ class McpHttpProtocolTest {
         String id = openSession("2025-06-18");
         String padding = "x".repeat((int) MAX_BYTES);
 
-        HttpResponse<String> response = mcp.post().key(KEY).session(id)
-                .body(RawMcp.request(8, "ping", "{\"padding\":\"" + padding + "\"}")).send();
+        HttpResponse<String> response = mcp.post()
+                .key(KEY)
+                .session(id)
+                .body(RawMcp.request(8, "ping", "{\"padding\":\"" + padding + "\"}"))
+                .send();
 
         assertThat(response.statusCode()).isEqualTo(413);
     }
 
     @Test
     void aBodyThatIsNotJsonByContentTypeIs415() {
-        HttpResponse<String> response = mcp.post().key(KEY).header("Content-Type", "text/plain")
-                .body(RawMcp.initialize("2025-06-18")).send();
+        HttpResponse<String> response = mcp.post()
+                .key(KEY)
+                .header("Content-Type", "text/plain")
+                .body(RawMcp.initialize("2025-06-18"))
+                .send();
 
         assertThat(response.statusCode()).isEqualTo(415);
     }
@@ -334,12 +431,25 @@ class McpHttpProtocolTest {
     void anAcceptHeaderLackingARequiredTypeIs406() {
         String id = openSession("2025-06-18");
 
-        HttpResponse<String> jsonOnly = mcp.post().key(KEY).header("Accept", "application/json")
-                .body(RawMcp.initialize("2025-06-18")).send();
-        HttpResponse<String> none = mcp.post().key(KEY).header("Accept", null).body(RawMcp.initialize("2025-06-18")).send();
-        HttpResponse<String> getWithoutEventStream = mcp.get().key(KEY).session(id).header("Accept", "application/json")
+        HttpResponse<String> jsonOnly = mcp.post()
+                .key(KEY)
+                .header("Accept", "application/json")
+                .body(RawMcp.initialize("2025-06-18"))
                 .send();
-        HttpResponse<String> wildcard = mcp.post().key(KEY).header("Accept", "*/*").body(RawMcp.initialize("2025-06-18"))
+        HttpResponse<String> none = mcp.post()
+                .key(KEY)
+                .header("Accept", null)
+                .body(RawMcp.initialize("2025-06-18"))
+                .send();
+        HttpResponse<String> getWithoutEventStream = mcp.get()
+                .key(KEY)
+                .session(id)
+                .header("Accept", "application/json")
+                .send();
+        HttpResponse<String> wildcard = mcp.post()
+                .key(KEY)
+                .header("Accept", "*/*")
+                .body(RawMcp.initialize("2025-06-18"))
                 .send();
 
         assertThat(jsonOnly.statusCode()).isEqualTo(406);
@@ -353,7 +463,10 @@ class McpHttpProtocolTest {
         HttpResponse<String> put = mcp.method("PUT").key(KEY).send();
 
         assertThat(put.statusCode()).isEqualTo(405);
-        assertThat(put.headers().firstValue("Allow").orElseThrow()).contains("POST").contains("GET").contains("DELETE");
+        assertThat(put.headers().firstValue("Allow").orElseThrow())
+                .contains("POST")
+                .contains("GET")
+                .contains("DELETE");
     }
 
     @Test
@@ -363,8 +476,12 @@ class McpHttpProtocolTest {
                 + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":1,\"progress\":1}},"
                 + RawMcp.request(2, "ping", "{}") + "]";
 
-        HttpResponse<String> accepted = mcp.post().key(KEY).session(old).header("MCP-Protocol-Version", "2025-03-26")
-                .body(batch).send();
+        HttpResponse<String> accepted = mcp.post()
+                .key(KEY)
+                .session(old)
+                .header("MCP-Protocol-Version", "2025-03-26")
+                .body(batch)
+                .send();
 
         assertThat(accepted.statusCode()).isEqualTo(200);
         JsonNode answers = json(accepted);
@@ -374,8 +491,12 @@ class McpHttpProtocolTest {
         assertThat(answers.get(1).path("id").asInt()).isEqualTo(2);
 
         String current = openSession("2025-06-18");
-        HttpResponse<String> refused = mcp.post().key(KEY).session(current).header("MCP-Protocol-Version", "2025-06-18")
-                .body(batch).send();
+        HttpResponse<String> refused = mcp.post()
+                .key(KEY)
+                .session(current)
+                .header("MCP-Protocol-Version", "2025-06-18")
+                .body(batch)
+                .send();
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(json(refused).path("error").path("code").asInt()).isEqualTo(-32600);
     }
@@ -384,8 +505,12 @@ class McpHttpProtocolTest {
     void toolCallsAreAnsweredOverSseAndUnknownToolsAreBlockedButAudited() {
         String id = openSession("2025-06-18");
 
-        HttpResponse<String> response = mcp.post().key(KEY).session(id).header("X-Tollgate-Conversation", "conv-7")
-                .body(RawMcp.request(9, "tools/call", "{\"name\":\"payments__issueRefund\",\"arguments\":{\"amount\":5}}"))
+        HttpResponse<String> response = mcp.post()
+                .key(KEY)
+                .session(id)
+                .header("X-Tollgate-Conversation", "conv-7")
+                .body(RawMcp.request(
+                        9, "tools/call", "{\"name\":\"payments__issueRefund\",\"arguments\":{\"amount\":5}}"))
                 .send();
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -406,13 +531,14 @@ class McpHttpProtocolTest {
     @Test
     void theGetStreamCarriesMessagesSentToTheSession() throws Exception {
         String id = openSession("2025-06-18");
-        HttpResponse<InputStream> stream = mcp.client().send(mcp.get().key(KEY).session(id).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> stream =
+                mcp.client().send(mcp.get().key(KEY).session(id).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
 
-        sessions.find(id).orElseThrow().send(Json.parse(
-                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}"));
+        sessions.find(id)
+                .orElseThrow()
+                .send(Json.parse("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}"));
 
         BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
         CompletableFuture<String> data = CompletableFuture.supplyAsync(() -> {

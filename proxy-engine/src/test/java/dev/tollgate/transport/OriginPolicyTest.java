@@ -23,7 +23,8 @@ class OriginPolicyTest {
 
     @Test
     void aNonLoopbackListenerChecksHostsOnlyWhenAllowedHostsAreConfigured() {
-        assertThat(new OriginPolicy(List.of(), List.of(), false).permitsHost("gateway.corp:7070")).isTrue();
+        assertThat(new OriginPolicy(List.of(), List.of(), false).permitsHost("gateway.corp:7070"))
+                .isTrue();
         OriginPolicy pinned = new OriginPolicy(List.of(), List.of("gateway.corp"), false);
         assertThat(pinned.permitsHost("gateway.corp:7070")).isTrue();
         assertThat(pinned.permitsHost("other.corp:7070")).isFalse();

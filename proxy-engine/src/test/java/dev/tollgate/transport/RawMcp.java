@@ -15,7 +15,8 @@ import tools.jackson.databind.JsonNode;
 final class RawMcp {
     static final String BOTH = "application/json, text/event-stream";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI endpoint;
 
     RawMcp(URI endpoint) {
@@ -67,8 +68,11 @@ final class RawMcp {
         HttpRequest build() {
             HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(20));
             headers.forEach(b::header);
-            b.method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString(body)
-                    : HttpRequest.BodyPublishers.noBody());
+            b.method(
+                    method,
+                    method.equals("POST")
+                            ? HttpRequest.BodyPublishers.ofString(body)
+                            : HttpRequest.BodyPublishers.noBody());
             return b.build();
         }
 
@@ -106,12 +110,16 @@ final class RawMcp {
 
     static String request(Object id, String method, String paramsJson) {
         String idText = id instanceof String s ? "\"" + s + "\"" : String.valueOf(id);
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + idText + ",\"method\":\"" + method + "\",\"params\":" + paramsJson + "}";
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + idText + ",\"method\":\"" + method + "\",\"params\":" + paramsJson
+                + "}";
     }
 
     static String initialize(String version) {
-        return request(1, "initialize", "{\"protocolVersion\":\"" + version
-                + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw-test\",\"version\":\"1\"}}");
+        return request(
+                1,
+                "initialize",
+                "{\"protocolVersion\":\"" + version
+                        + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw-test\",\"version\":\"1\"}}");
     }
 
     /** The JSON-RPC messages of a response, whether sent as JSON or as SSE events. */

@@ -46,28 +46,54 @@ class SamplingRelayTest {
     @BeforeEach
     void start() throws Exception {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp").build();
-        McpSchema.Tool ask = McpSchema.Tool.builder().name("ask").description("Asks the client's model a question.")
-                .inputSchema(new McpSchema.JsonSchema("object", Map.of(), List.of(), null, null, null)).build();
-        McpSchema.Tool chatty = McpSchema.Tool.builder().name("chatty").description("Logs at two levels, then answers.")
-                .inputSchema(new McpSchema.JsonSchema("object", Map.of(), List.of(), null, null, null)).build();
-        mcpServer = McpServer.sync(transport).serverInfo("oracle", "1.0.0")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
+                .jsonMapper(McpJsonDefaults.getMapper())
+                .mcpEndpoint("/mcp")
+                .build();
+        McpSchema.Tool ask = McpSchema.Tool.builder()
+                .name("ask")
+                .description("Asks the client's model a question.")
+                .inputSchema(new McpSchema.JsonSchema("object", Map.of(), List.of(), null, null, null))
+                .build();
+        McpSchema.Tool chatty = McpSchema.Tool.builder()
+                .name("chatty")
+                .description("Logs at two levels, then answers.")
+                .inputSchema(new McpSchema.JsonSchema("object", Map.of(), List.of(), null, null, null))
+                .build();
+        mcpServer = McpServer.sync(transport)
+                .serverInfo("oracle", "1.0.0")
+                .capabilities(McpSchema.ServerCapabilities.builder()
+                        .tools(true)
+                        .logging()
+                        .build())
                 .tools(new McpServerFeatures.SyncToolSpecification(chatty, (exchange, request) -> {
                     exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder()
-                            .level(McpSchema.LoggingLevel.INFO).logger("db").data("routine detail").build());
+                            .level(McpSchema.LoggingLevel.INFO)
+                            .logger("db")
+                            .data("routine detail")
+                            .build());
                     exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder()
-                            .level(McpSchema.LoggingLevel.ERROR).logger("db").data("disk almost full").build());
-                    return McpSchema.CallToolResult.builder().addTextContent("logged").isError(false).build();
+                            .level(McpSchema.LoggingLevel.ERROR)
+                            .logger("db")
+                            .data("disk almost full")
+                            .build());
+                    return McpSchema.CallToolResult.builder()
+                            .addTextContent("logged")
+                            .isError(false)
+                            .build();
                 }))
                 .tools(new McpServerFeatures.SyncToolSpecification(ask, (exchange, request) -> {
-                    McpSchema.CreateMessageResult answer = exchange.createMessage(McpSchema.CreateMessageRequest.builder()
-                            .messages(List.of(new McpSchema.SamplingMessage(McpSchema.Role.USER,
-                                    new McpSchema.TextContent("What is six times seven?"))))
-                            .maxTokens(20).build());
+                    McpSchema.CreateMessageResult answer =
+                            exchange.createMessage(McpSchema.CreateMessageRequest.builder()
+                                    .messages(List.of(new McpSchema.SamplingMessage(
+                                            McpSchema.Role.USER,
+                                            new McpSchema.TextContent("What is six times seven?"))))
+                                    .maxTokens(20)
+                                    .build());
                     String text = ((McpSchema.TextContent) answer.content()).text();
                     upstreamSaw.add(text);
-                    return McpSchema.CallToolResult.builder().addTextContent("the model said " + text).isError(false)
+                    return McpSchema.CallToolResult.builder()
+                            .addTextContent("the model said " + text)
+                            .isError(false)
                             .build();
                 }))
                 .build();
@@ -82,11 +108,14 @@ class SamplingRelayTest {
         upstream.setHandler(context);
         upstream.start();
         Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(config, "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                + "servers:\n  oracle: { url: \"http://127.0.0.1:" + connector.getLocalPort() + "/mcp\" }\n"
-                + "agents:\n  thinker: { keys: [\"thinker-key\"], roles: [r] }\n"
-                + "roles:\n  r: { allow: [\"oracle.*\"] }\n");
+        Files.writeString(
+                config,
+                "listen: 127.0.0.1:0\n"
+                        + "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                        + "servers:\n  oracle: { url: \"http://127.0.0.1:" + connector.getLocalPort() + "/mcp\" }\n"
+                        + "agents:\n  thinker: { keys: [\"thinker-key\"], roles: [r] }\n"
+                        + "roles:\n  r: { allow: [\"oracle.*\"] }\n");
         engine = TollgateEngine.start(new ConfigLoader().load(config));
     }
 
@@ -101,17 +130,22 @@ class SamplingRelayTest {
     void aSamplingRequestFromTheUpstreamIsAnsweredByTheAgentThroughTollgate() {
         URI endpoint = engine.endpoint().orElseThrow();
         List<McpSchema.CreateMessageRequest> asked = new CopyOnWriteArrayList<>();
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
-                .builder("http://" + endpoint.getAuthority()).endpoint(endpoint.getPath())
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
+                        "http://" + endpoint.getAuthority())
+                .endpoint(endpoint.getPath())
                 .httpRequestCustomizer((request, method, target, body, context) ->
                         request.header("Authorization", "Bearer thinker-key"))
                 .build();
-        McpSyncClient agent = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
+        McpSyncClient agent = McpClient.sync(transport)
+                .requestTimeout(Duration.ofSeconds(30))
                 .capabilities(McpSchema.ClientCapabilities.builder().sampling().build())
                 .sampling(request -> {
                     asked.add(request);
-                    return McpSchema.CreateMessageResult.builder().role(McpSchema.Role.ASSISTANT)
-                            .content(new McpSchema.TextContent("42")).model("test-model").build();
+                    return McpSchema.CreateMessageResult.builder()
+                            .role(McpSchema.Role.ASSISTANT)
+                            .content(new McpSchema.TextContent("42"))
+                            .model("test-model")
+                            .build();
                 })
                 .build();
         try {
@@ -133,13 +167,16 @@ class SamplingRelayTest {
     void upstreamLogsDuringACallReachTheAgentAtItsLevelNamedByServer() {
         URI endpoint = engine.endpoint().orElseThrow();
         List<McpSchema.LoggingMessageNotification> logs = new CopyOnWriteArrayList<>();
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
-                .builder("http://" + endpoint.getAuthority()).endpoint(endpoint.getPath())
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(
+                        "http://" + endpoint.getAuthority())
+                .endpoint(endpoint.getPath())
                 .httpRequestCustomizer((request, method, target, body, context) ->
                         request.header("Authorization", "Bearer thinker-key"))
                 .build();
-        McpSyncClient agent = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
-                .loggingConsumer(logs::add).build();
+        McpSyncClient agent = McpClient.sync(transport)
+                .requestTimeout(Duration.ofSeconds(30))
+                .loggingConsumer(logs::add)
+                .build();
         try {
             agent.initialize();
             agent.setLoggingLevel(McpSchema.LoggingLevel.WARNING);

@@ -30,12 +30,15 @@ class SessionLimitsTest {
     private void start(String limits) throws Exception {
         crm = McpTestServer.builder().tools("echo").start();
         Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(config, "listen: 127.0.0.1:0\n" + limits
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
-                + "agents:\n  desk: { keys: [\"desk-key\"], roles: [desk] }\n"
-                + "  ops: { keys: [\"ops-key\"], roles: [desk] }\n"
-                + "roles:\n  desk: { allow: [\"crm.*\"] }\n");
+        Files.writeString(
+                config,
+                "listen: 127.0.0.1:0\n" + limits
+                        + "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                        + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
+                        + "agents:\n  desk: { keys: [\"desk-key\"], roles: [desk] }\n"
+                        + "  ops: { keys: [\"ops-key\"], roles: [desk] }\n"
+                        + "roles:\n  desk: { allow: [\"crm.*\"] }\n");
         engine = TollgateEngine.start(new ConfigLoader().load(config));
         raw = new RawMcp(engine.endpoint().orElseThrow());
     }
@@ -73,9 +76,11 @@ class SessionLimitsTest {
         assertThat(initialize("ops-key").statusCode()).isEqualTo(200);
         HttpResponse<String> full = initialize("ops-key");
         assertThat(full.statusCode()).isEqualTo(503);
-        assertThat(RawMcp.messages(full).get(0).path("error").path("message").asString()).contains("maxSessions");
+        assertThat(RawMcp.messages(full).get(0).path("error").path("message").asString())
+                .contains("maxSessions");
 
-        assertThat(raw.delete().key("desk-key").session(first).send().statusCode()).isEqualTo(200);
+        assertThat(raw.delete().key("desk-key").session(first).send().statusCode())
+                .isEqualTo(200);
         assertThat(initialize("desk-key").statusCode()).isEqualTo(200);
     }
 
@@ -84,17 +89,23 @@ class SessionLimitsTest {
         start("sessionIdleTimeout: 1s\n");
         String session = session(initialize("desk-key"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> engine.audit().query(AuditQuery.all()).stream()
-                .anyMatch(r -> r.qualifiedTool().equals("tollgate.sessionEnded")));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> engine.audit().query(AuditQuery.all()).stream()
+                        .anyMatch(r -> r.qualifiedTool().equals("tollgate.sessionEnded")));
         List<AuditRecord> ended = engine.audit().query(AuditQuery.all()).stream()
-                .filter(r -> r.qualifiedTool().equals("tollgate.sessionEnded")).toList();
+                .filter(r -> r.qualifiedTool().equals("tollgate.sessionEnded"))
+                .toList();
         assertThat(ended).singleElement().satisfies(r -> {
             assertThat(r.agentId()).isEqualTo("desk");
             assertThat(r.sessionId()).isEqualTo(session);
             assertThat(r.arguments().path("reason").asString()).isEqualTo("idle timeout");
         });
-        HttpResponse<String> late = raw.post().key("desk-key").session(session)
-                .header("MCP-Protocol-Version", "2025-06-18").body(RawMcp.request(2, "tools/list", "{}")).send();
+        HttpResponse<String> late = raw.post()
+                .key("desk-key")
+                .session(session)
+                .header("MCP-Protocol-Version", "2025-06-18")
+                .body(RawMcp.request(2, "tools/list", "{}"))
+                .send();
         assertThat(late.statusCode()).isEqualTo(404);
     }
 }

@@ -52,18 +52,25 @@ class StdioBurstTest {
     void start() throws Exception {
         crm = McpTestServer.builder().tools("echo").start();
         Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(config, "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/')
-                + "\" }\nservers:\n  crm: { url: \"" + crm.url() + "\" }\n"
-                + "agents:\n  desk: { keys: [\"desk-key\"], roles: [desk] }\nroles:\n  desk: { allow: [\"crm.*\"] }\n");
+        Files.writeString(
+                config,
+                "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/')
+                        + "\" }\nservers:\n  crm: { url: \"" + crm.url() + "\" }\n"
+                        + "agents:\n  desk: { keys: [\"desk-key\"], roles: [desk] }\nroles:\n  desk: { allow: [\"crm.*\"] }\n");
         engine = TollgateEngine.startWithoutHttp(new ConfigLoader().load(config));
         Credentials credentials = Credentials.bearer("desk-key");
         Authenticator.AuthResult auth = engine.authenticator().authenticate(credentials);
         cat = new ProcessBuilder("cat").start();
         Pipe out = Pipe.open();
-        fromTollgate = new BufferedReader(new InputStreamReader(Channels.newInputStream(out.source()),
-                StandardCharsets.UTF_8));
-        StdioTransport transport = new StdioTransport(engine.gateway(), engine.sessions(),
-                ((Authenticator.AuthResult.Authenticated) auth).identity(), credentials, cat.getInputStream(),
+        fromTollgate = new BufferedReader(
+                new InputStreamReader(Channels.newInputStream(out.source()), StandardCharsets.UTF_8));
+        StdioTransport transport = new StdioTransport(
+                engine.gateway(),
+                engine.sessions(),
+                ((Authenticator.AuthResult.Authenticated) auth).identity(),
+                credentials,
+                cat.getInputStream(),
                 Channels.newOutputStream(out.sink()));
         serving = CompletableFuture.runAsync(transport::run);
     }
@@ -84,30 +91,38 @@ class StdioBurstTest {
 
     private List<JsonNode> answers(int count) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
-            List<JsonNode> lines = new ArrayList<>();
-            try {
-                while (lines.size() < count) {
-                    String line = fromTollgate.readLine();
-                    if (line == null) {
-                        break;
+                    List<JsonNode> lines = new ArrayList<>();
+                    try {
+                        while (lines.size() < count) {
+                            String line = fromTollgate.readLine();
+                            if (line == null) {
+                                break;
+                            }
+                            JsonNode message = Json.parse(line);
+                            if (message.has("id")) {
+                                lines.add(message);
+                            }
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
                     }
-                    JsonNode message = Json.parse(line);
-                    if (message.has("id")) {
-                        lines.add(message);
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return lines;
-        }).get(30, TimeUnit.SECONDS);
+                    return lines;
+                })
+                .get(30, TimeUnit.SECONDS);
     }
 
     private static void assertEveryAnswer(List<JsonNode> answers) {
         assertThat(answers).extracting(a -> a.path("id").asInt()).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
-        assertThat(answers).allSatisfy(a -> assertThat(a.has("error")).as(a.toString()).isFalse());
-        assertThat(answers).filteredOn(a -> a.path("id").asInt() == 5).first()
-                .satisfies(a -> assertThat(a.path("result").path("content").get(0).path("text").asString())
+        assertThat(answers)
+                .allSatisfy(a -> assertThat(a.has("error")).as(a.toString()).isFalse());
+        assertThat(answers)
+                .filteredOn(a -> a.path("id").asInt() == 5)
+                .first()
+                .satisfies(a -> assertThat(a.path("result")
+                                .path("content")
+                                .get(0)
+                                .path("text")
+                                .asString())
                         .isEqualTo("five"));
     }
 

@@ -66,8 +66,13 @@ class StdioTransportTest {
         InputStream stdout = Channels.newInputStream(out.source());
         OutputStream tollgateOut = Channels.newOutputStream(out.sink());
         fromTollgate = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8));
-        StdioTransport transport = new StdioTransport(engine.gateway(), engine.sessions(),
-                ((Authenticator.AuthResult.Authenticated) auth).identity(), credentials, stdin, tollgateOut);
+        StdioTransport transport = new StdioTransport(
+                engine.gateway(),
+                engine.sessions(),
+                ((Authenticator.AuthResult.Authenticated) auth).identity(),
+                credentials,
+                stdin,
+                tollgateOut);
         serving = CompletableFuture.runAsync(transport::run);
     }
 
@@ -83,18 +88,20 @@ class StdioTransportTest {
         toTollgate.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         toTollgate.flush();
         return CompletableFuture.supplyAsync(() -> {
-            try {
-                return Json.parse(fromTollgate.readLine());
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).get(20, TimeUnit.SECONDS);
+                    try {
+                        return Json.parse(fromTollgate.readLine());
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .get(20, TimeUnit.SECONDS);
     }
 
     private void initialize() throws Exception {
         JsonNode init = exchange(RawMcp.initialize("2025-06-18"));
         assertThat(init.path("result").path("protocolVersion").asString()).isEqualTo("2025-06-18");
-        toTollgate.write("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n".getBytes(StandardCharsets.UTF_8));
+        toTollgate.write(
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -112,12 +119,14 @@ class StdioTransportTest {
         initialize();
 
         JsonNode list = exchange(RawMcp.request(2, "tools/list", "{}"));
-        JsonNode call = exchange(RawMcp.request(3, "tools/call",
-                "{\"name\":\"crm__echo\",\"arguments\":{\"text\":\"piped\"}}"));
+        JsonNode call = exchange(
+                RawMcp.request(3, "tools/call", "{\"name\":\"crm__echo\",\"arguments\":{\"text\":\"piped\"}}"));
 
-        assertThat(list.path("result").path("tools").get(0).path("name").asString()).isEqualTo("crm__echo");
+        assertThat(list.path("result").path("tools").get(0).path("name").asString())
+                .isEqualTo("crm__echo");
         assertThat(call.path("id").asInt()).isEqualTo(3);
-        assertThat(call.path("result").path("content").get(0).path("text").asString()).isEqualTo("piped");
+        assertThat(call.path("result").path("content").get(0).path("text").asString())
+                .isEqualTo("piped");
     }
 
     @Test
@@ -125,17 +134,19 @@ class StdioTransportTest {
         initialize();
 
         Files.writeString(configFile, config("\"rotated-key\""));
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                engine.authenticator().authenticate(Credentials.bearer("desk-key"))
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> engine.authenticator().authenticate(Credentials.bearer("desk-key"))
                         instanceof Authenticator.AuthResult.Refused);
-        JsonNode call = exchange(RawMcp.request(4, "tools/call", "{\"name\":\"crm__echo\",\"arguments\":{\"text\":\"x\"}}"));
+        JsonNode call =
+                exchange(RawMcp.request(4, "tools/call", "{\"name\":\"crm__echo\",\"arguments\":{\"text\":\"x\"}}"));
         JsonNode list = exchange(RawMcp.request(5, "tools/list", "{}"));
 
         assertThat(call.path("result").path("isError").asBoolean()).isTrue();
         assertThat(call.path("result").path("content").get(0).path("text").asString())
                 .startsWith("authentication failed");
         assertThat(list.path("result").path("tools").size()).isZero();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !engine.audit().query(AuditQuery.all()).isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !engine.audit().query(AuditQuery.all()).isEmpty());
         List<AuditRecord> records = engine.audit().query(AuditQuery.all());
         assertThat(records.get(0).decision()).isEqualTo("blocked");
         assertThat(records.get(0).rule()).isEqualTo("identity");

@@ -28,34 +28,50 @@ class EverythingServerInteropTest {
     @Test
     void streamableHttpServerOfTheTypeScriptSdk() throws Exception {
         List<JsonNode> related = new CopyOnWriteArrayList<>();
-        try (EverythingServer everything = EverythingServer.startOnFreePort(); EventBus events = new EventBus();
-             UpstreamRegistry registry = new UpstreamRegistry(List.of(UpstreamTestConfigs.http("everything",
-                     everything.url())), events)) {
+        try (EverythingServer everything = EverythingServer.startOnFreePort();
+                EventBus events = new EventBus();
+                UpstreamRegistry registry = new UpstreamRegistry(
+                        List.of(UpstreamTestConfigs.http("everything", everything.url())), events)) {
             registry.start();
-            assertThat(registry.tools("everything")).extracting(UpstreamTool::name)
+            assertThat(registry.tools("everything"))
+                    .extracting(UpstreamTool::name)
                     .contains("echo", "trigger-long-running-operation");
             UpstreamConnection connection = registry.connection("everything");
-            UpstreamResponse echoed = connection.request("tools/call", call("echo", Map.of("message", "hi")),
-                    RequestOptions.of(Duration.ofSeconds(10)));
-            assertThat(echoed.result().orElseThrow().path("content").get(0).path("text").asString()).contains("hi");
+            UpstreamResponse echoed = connection.request(
+                    "tools/call", call("echo", Map.of("message", "hi")), RequestOptions.of(Duration.ofSeconds(10)));
+            assertThat(echoed.result()
+                            .orElseThrow()
+                            .path("content")
+                            .get(0)
+                            .path("text")
+                            .asString())
+                    .contains("hi");
 
             ObjectNode longRun = call("trigger-long-running-operation", Map.of("duration", 1, "steps", 2));
             longRun.putObject("_meta").put("progressToken", "interop-1");
-            UpstreamResponse done = connection.request("tools/call", longRun,
-                    new RequestOptions(Map.of(), Duration.ofSeconds(20), related::add));
+            UpstreamResponse done = connection.request(
+                    "tools/call", longRun, new RequestOptions(Map.of(), Duration.ofSeconds(20), related::add));
             assertThat(done.result()).isPresent();
-            assertThat(related).filteredOn(m -> m.path("method").asString().equals("notifications/progress"))
+            assertThat(related)
+                    .filteredOn(m -> m.path("method").asString().equals("notifications/progress"))
                     .hasSize(2);
         }
     }
 
     @Test
     void stdioServerOfTheTypeScriptSdk() throws Exception {
-        try (StdioUpstreamConnection connection = StdioUpstreamConnection.connect(UpstreamTestConfigs.stdio(
-                "everything", EverythingServer.stdioCommand(), Map.of()))) {
-            UpstreamResponse echoed = connection.request("tools/call", call("echo", Map.of("message", "over stdio")),
+        try (StdioUpstreamConnection connection = StdioUpstreamConnection.connect(
+                UpstreamTestConfigs.stdio("everything", EverythingServer.stdioCommand(), Map.of()))) {
+            UpstreamResponse echoed = connection.request(
+                    "tools/call",
+                    call("echo", Map.of("message", "over stdio")),
                     RequestOptions.of(Duration.ofSeconds(10)));
-            assertThat(echoed.result().orElseThrow().path("content").get(0).path("text").asString())
+            assertThat(echoed.result()
+                            .orElseThrow()
+                            .path("content")
+                            .get(0)
+                            .path("text")
+                            .asString())
                     .contains("over stdio");
         }
     }

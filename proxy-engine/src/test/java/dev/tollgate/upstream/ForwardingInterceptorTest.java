@@ -41,11 +41,15 @@ class ForwardingInterceptorTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             ghostPort = probe.getLocalPort();
         }
-        registry = new UpstreamRegistry(List.of(
-                UpstreamTestConfigs.http("crm", crm.url(), Map.of("Authorization", "Bearer crm-upstream-token")),
-                UpstreamTestConfigs.http("ghost", "http://127.0.0.1:" + ghostPort + "/mcp")), events);
+        registry = new UpstreamRegistry(
+                List.of(
+                        UpstreamTestConfigs.http(
+                                "crm", crm.url(), Map.of("Authorization", "Bearer crm-upstream-token")),
+                        UpstreamTestConfigs.http("ghost", "http://127.0.0.1:" + ghostPort + "/mcp")),
+                events);
         registry.start();
-        pipeline = new Pipeline(List.of(new CredentialInjectionInterceptor(registry), new ForwardingInterceptor(registry)));
+        pipeline = new Pipeline(
+                List.of(new CredentialInjectionInterceptor(registry), new ForwardingInterceptor(registry)));
     }
 
     @AfterAll
@@ -56,9 +60,19 @@ class ForwardingInterceptorTest {
     }
 
     private static ToolCall call(String server, String tool, Map<String, Object> arguments, JsonNode meta) {
-        return new ToolCall("call-1", Instant.now(), "session-1", Credentials.bearer(AGENT_KEY), Optional.empty(),
-                Optional.empty(), new ToolRef(server, tool), Json.MAPPER.valueToTree(arguments), ToolAnnotations.NONE,
-                Optional.empty(), meta, UpstreamAuth.NONE);
+        return new ToolCall(
+                "call-1",
+                Instant.now(),
+                "session-1",
+                Credentials.bearer(AGENT_KEY),
+                Optional.empty(),
+                Optional.empty(),
+                new ToolRef(server, tool),
+                Json.MAPPER.valueToTree(arguments),
+                ToolAnnotations.NONE,
+                Optional.empty(),
+                meta,
+                UpstreamAuth.NONE);
     }
 
     private static CallContext context(Duration timeout, List<JsonNode> channel) {
@@ -71,25 +85,29 @@ class ForwardingInterceptorTest {
 
     @Test
     void forwardsTheCallWithTheServersCredentialsAndNotTheAgentsKey() {
-        CallOutcome outcome = pipeline.execute(call("crm", "whoami", Map.of(), Json.object()),
+        CallOutcome outcome = pipeline.execute(
+                call("crm", "whoami", Map.of(), Json.object()),
                 context(Duration.ofSeconds(10), new CopyOnWriteArrayList<>()));
         assertThat(outcome.status()).isEqualTo(CallStatus.SUCCESS);
         assertThat(outcome.decision()).isEqualTo(ForwardingInterceptor.FORWARDED);
         JsonNode headers = outcome.result().path("structuredContent").path("headers");
         assertThat(headers.path("authorization").asString()).isEqualTo("Bearer crm-upstream-token");
         assertThat(crm.receivedHeaders()).allSatisfy(h -> assertThat(h.values()).noneMatch(v -> v.contains(AGENT_KEY)));
-        assertThat(outcome.responseBytes()).isEqualTo(Json.write(outcome.result()).getBytes().length);
+        assertThat(outcome.responseBytes())
+                .isEqualTo(Json.write(outcome.result()).getBytes().length);
     }
 
     @Test
     void countsDestructiveCallsReachingTheServerAndMapsToolErrors() {
         int before = crm.chargeCount();
-        CallOutcome charged = pipeline.execute(call("crm", "charge", Map.of("amount", 5), Json.object()),
+        CallOutcome charged = pipeline.execute(
+                call("crm", "charge", Map.of("amount", 5), Json.object()),
                 context(Duration.ofSeconds(10), new CopyOnWriteArrayList<>()));
         assertThat(text(charged)).startsWith("receipt-");
         assertThat(crm.chargeCount()).isEqualTo(before + 1);
 
-        CallOutcome failed = pipeline.execute(call("crm", "fail", Map.of("reason", "card declined"), Json.object()),
+        CallOutcome failed = pipeline.execute(
+                call("crm", "fail", Map.of("reason", "card declined"), Json.object()),
                 context(Duration.ofSeconds(10), new CopyOnWriteArrayList<>()));
         assertThat(failed.status()).isEqualTo(CallStatus.ERROR);
         assertThat(text(failed)).contains("card declined");
@@ -97,7 +115,8 @@ class ForwardingInterceptorTest {
 
     @Test
     void anUnknownToolBecomesAnErrorResultCarryingTheUpstreamMessage() {
-        CallOutcome outcome = pipeline.execute(call("crm", "noSuchTool", Map.of(), Json.object()),
+        CallOutcome outcome = pipeline.execute(
+                call("crm", "noSuchTool", Map.of(), Json.object()),
                 context(Duration.ofSeconds(10), new CopyOnWriteArrayList<>()));
         assertThat(outcome.status()).isEqualTo(CallStatus.ERROR);
         assertThat(outcome.result().path("isError").asBoolean()).isTrue();
@@ -106,7 +125,8 @@ class ForwardingInterceptorTest {
 
     @Test
     void timesOutWithinTheCallTimeout() {
-        CallOutcome outcome = pipeline.execute(call("crm", "slow", Map.of("ms", 5_000), Json.object()),
+        CallOutcome outcome = pipeline.execute(
+                call("crm", "slow", Map.of("ms", 5_000), Json.object()),
                 context(Duration.ofMillis(300), new CopyOnWriteArrayList<>()));
         assertThat(outcome.status()).isEqualTo(CallStatus.TIMEOUT);
         assertThat(outcome.result().path("isError").asBoolean()).isTrue();
@@ -115,7 +135,8 @@ class ForwardingInterceptorTest {
 
     @Test
     void aDownServerGivesAClearErrorResult() {
-        CallOutcome outcome = pipeline.execute(call("ghost", "echo", Map.of("text", "x"), Json.object()),
+        CallOutcome outcome = pipeline.execute(
+                call("ghost", "echo", Map.of("text", "x"), Json.object()),
                 context(Duration.ofSeconds(10), new CopyOnWriteArrayList<>()));
         assertThat(outcome.status()).isEqualTo(CallStatus.ERROR);
         assertThat(text(outcome)).contains("ghost").contains("is down").contains("retry in");
@@ -127,13 +148,19 @@ class ForwardingInterceptorTest {
         ObjectNode meta = Json.object();
         meta.put("progressToken", "p-1");
         meta.put("tollgate/conversation", "conv-9");
-        CallOutcome outcome = pipeline.execute(call("crm", "progress", Map.of("steps", 2), meta),
-                context(Duration.ofSeconds(10), channel));
+        CallOutcome outcome = pipeline.execute(
+                call("crm", "progress", Map.of("steps", 2), meta), context(Duration.ofSeconds(10), channel));
         assertThat(outcome.status()).isEqualTo(CallStatus.SUCCESS);
-        assertThat(channel).hasSize(2).allSatisfy(m ->
-                assertThat(m.path("params").path("progressToken").asString()).isEqualTo("p-1"));
-        String forwarded = crm.receivedRequests().stream().filter(r -> r.body().contains("\"progress\""))
-                .reduce((a, b) -> b).orElseThrow().body();
+        assertThat(channel)
+                .hasSize(2)
+                .allSatisfy(
+                        m -> assertThat(m.path("params").path("progressToken").asString())
+                                .isEqualTo("p-1"));
+        String forwarded = crm.receivedRequests().stream()
+                .filter(r -> r.body().contains("\"progress\""))
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .body();
         assertThat(forwarded).contains("p-1").doesNotContain("conv-9");
     }
 }

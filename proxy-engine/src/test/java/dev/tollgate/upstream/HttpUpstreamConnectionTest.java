@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.testing.McpTestServer;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import com.sun.net.httpserver.HttpServer;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -38,20 +38,29 @@ class HttpUpstreamConnectionTest {
     }
 
     private static String text(UpstreamResponse response) {
-        return response.result().orElseThrow().path("content").get(0).path("text").asString();
+        return response.result()
+                .orElseThrow()
+                .path("content")
+                .get(0)
+                .path("text")
+                .asString();
     }
 
     @Test
     void sseAnswersKeepTheSessionAndProtocolVersion() throws Exception {
         try (McpTestServer upstream = McpTestServer.startDefault();
-             HttpUpstreamConnection connection = HttpUpstreamConnection.connect(
-                     UpstreamTestConfigs.http("crm", upstream.url()), CLIENT)) {
-            assertThat(connection.initializeResult().path("serverInfo").path("name").asString())
+                HttpUpstreamConnection connection =
+                        HttpUpstreamConnection.connect(UpstreamTestConfigs.http("crm", upstream.url()), CLIENT)) {
+            assertThat(connection
+                            .initializeResult()
+                            .path("serverInfo")
+                            .path("name")
+                            .asString())
                     .isEqualTo("tollgate-test-server");
             assertThat(connection.sessionId()).isPresent();
 
-            UpstreamResponse echoed = connection.request("tools/call", call("echo", Map.of("text", "over sse")),
-                    RequestOptions.of(Duration.ofSeconds(10)));
+            UpstreamResponse echoed = connection.request(
+                    "tools/call", call("echo", Map.of("text", "over sse")), RequestOptions.of(Duration.ofSeconds(10)));
             assertThat(text(echoed)).isEqualTo("over sse");
 
             String session = connection.sessionId().orElseThrow();
@@ -68,15 +77,16 @@ class HttpUpstreamConnectionTest {
     @Test
     void jsonAnswersFromAStatelessServer() throws Exception {
         try (McpTestServer upstream = McpTestServer.builder().stateless(true).start();
-             HttpUpstreamConnection connection = HttpUpstreamConnection.connect(
-                     UpstreamTestConfigs.http("crm", upstream.url()), CLIENT)) {
+                HttpUpstreamConnection connection =
+                        HttpUpstreamConnection.connect(UpstreamTestConfigs.http("crm", upstream.url()), CLIENT)) {
             assertThat(connection.sessionId()).isEmpty();
-            UpstreamResponse sum = connection.request("tools/call", call("add", Map.of("a", 20, "b", 22)),
-                    RequestOptions.of(Duration.ofSeconds(10)));
+            UpstreamResponse sum = connection.request(
+                    "tools/call", call("add", Map.of("a", 20, "b", 22)), RequestOptions.of(Duration.ofSeconds(10)));
             assertThat(text(sum)).isEqualTo("42");
-            UpstreamResponse unknown = connection.request("tools/call", call("nope", Map.of()),
-                    RequestOptions.of(Duration.ofSeconds(10)));
-            assertThat(unknown.error().isPresent() || unknown.result().orElseThrow().path("isError").asBoolean())
+            UpstreamResponse unknown =
+                    connection.request("tools/call", call("nope", Map.of()), RequestOptions.of(Duration.ofSeconds(10)));
+            assertThat(unknown.error().isPresent()
+                            || unknown.result().orElseThrow().path("isError").asBoolean())
                     .isTrue();
         }
     }
@@ -85,12 +95,12 @@ class HttpUpstreamConnectionTest {
     void progressNotificationsGoToTheRelatedChannel() throws Exception {
         List<JsonNode> related = new CopyOnWriteArrayList<>();
         try (McpTestServer upstream = McpTestServer.startDefault();
-             HttpUpstreamConnection connection = HttpUpstreamConnection.connect(
-                     UpstreamTestConfigs.http("crm", upstream.url()), CLIENT)) {
+                HttpUpstreamConnection connection =
+                        HttpUpstreamConnection.connect(UpstreamTestConfigs.http("crm", upstream.url()), CLIENT)) {
             ObjectNode params = call("progress", Map.of("steps", 3));
             params.putObject("_meta").put("progressToken", "agent-token-7");
-            UpstreamResponse done = connection.request("tools/call", params,
-                    new RequestOptions(Map.of(), Duration.ofSeconds(10), related::add));
+            UpstreamResponse done = connection.request(
+                    "tools/call", params, new RequestOptions(Map.of(), Duration.ofSeconds(10), related::add));
             assertThat(text(done)).isEqualTo("done 3 steps");
             assertThat(related).hasSize(3).allSatisfy(m -> {
                 assertThat(m.path("method").asString()).isEqualTo("notifications/progress");
@@ -102,20 +112,26 @@ class HttpUpstreamConnectionTest {
     @Test
     void timeoutFailsTheCallAndCancelsItUpstream() throws Exception {
         try (McpTestServer upstream = McpTestServer.startDefault();
-             HttpUpstreamConnection connection = HttpUpstreamConnection.connect(
-                     UpstreamTestConfigs.http("crm", upstream.url()), CLIENT)) {
-            assertThatThrownBy(() -> connection.request("tools/call", call("slow", Map.of("ms", 5_000)),
-                    RequestOptions.of(Duration.ofMillis(300))))
+                HttpUpstreamConnection connection =
+                        HttpUpstreamConnection.connect(UpstreamTestConfigs.http("crm", upstream.url()), CLIENT)) {
+            assertThatThrownBy(() -> connection.request(
+                            "tools/call", call("slow", Map.of("ms", 5_000)), RequestOptions.of(Duration.ofMillis(300))))
                     .isInstanceOfSatisfying(UpstreamException.class, e -> {
                         assertThat(e.timedOut()).isTrue();
                         assertThat(e.getMessage()).contains("crm").contains("300 ms");
                     });
-            await().atMost(Duration.ofSeconds(10)).until(() -> upstream.receivedMethods()
-                    .contains("notifications/cancelled"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> upstream.receivedMethods().contains("notifications/cancelled"));
             String cancel = upstream.receivedRequests().stream()
-                    .filter(r -> r.body().contains("notifications/cancelled")).findFirst().orElseThrow().body();
+                    .filter(r -> r.body().contains("notifications/cancelled"))
+                    .findFirst()
+                    .orElseThrow()
+                    .body();
             String slowCall = upstream.receivedRequests().stream()
-                    .filter(r -> r.body().contains("\"slow\"")).findFirst().orElseThrow().body();
+                    .filter(r -> r.body().contains("\"slow\""))
+                    .findFirst()
+                    .orElseThrow()
+                    .body();
             assertThat(Json.parse(cancel).path("params").path("requestId"))
                     .isEqualTo(Json.parse(slowCall).path("id"));
             assertThat(connection.isAlive()).isTrue();
@@ -125,11 +141,19 @@ class HttpUpstreamConnectionTest {
     @Test
     void injectedHeadersReachTheUpstream() throws Exception {
         try (McpTestServer upstream = McpTestServer.startDefault();
-             HttpUpstreamConnection connection = HttpUpstreamConnection.connect(UpstreamTestConfigs.http("crm",
-                     upstream.url(), Map.of("Authorization", "Bearer server-token", "X-Api-Key", "k1")), CLIENT)) {
-            UpstreamResponse seen = connection.request("tools/call", call("whoami", Map.of()),
-                    new RequestOptions(Map.of("X-User-Token", "user-42"), Duration.ofSeconds(10), AgentChannel.DISCARD));
-            JsonNode headers = seen.result().orElseThrow().path("structuredContent").path("headers");
+                HttpUpstreamConnection connection = HttpUpstreamConnection.connect(
+                        UpstreamTestConfigs.http(
+                                "crm",
+                                upstream.url(),
+                                Map.of("Authorization", "Bearer server-token", "X-Api-Key", "k1")),
+                        CLIENT)) {
+            UpstreamResponse seen = connection.request(
+                    "tools/call",
+                    call("whoami", Map.of()),
+                    new RequestOptions(
+                            Map.of("X-User-Token", "user-42"), Duration.ofSeconds(10), AgentChannel.DISCARD));
+            JsonNode headers =
+                    seen.result().orElseThrow().path("structuredContent").path("headers");
             assertThat(headers.path("authorization").asString()).isEqualTo("Bearer server-token");
             assertThat(headers.path("x-api-key").asString()).isEqualTo("k1");
             assertThat(headers.path("x-user-token").asString()).isEqualTo("user-42");
@@ -139,23 +163,24 @@ class HttpUpstreamConnectionTest {
     @Test
     void forgottenSessionIsReinitializedOnceAndTheCallRetried() throws Exception {
         try (McpTestServer upstream = McpTestServer.startDefault();
-             HttpUpstreamConnection connection = HttpUpstreamConnection.connect(
-                     UpstreamTestConfigs.http("crm", upstream.url()), CLIENT)) {
+                HttpUpstreamConnection connection =
+                        HttpUpstreamConnection.connect(UpstreamTestConfigs.http("crm", upstream.url()), CLIENT)) {
             String first = connection.sessionId().orElseThrow();
             upstream.expireSession(first);
-            UpstreamResponse echoed = connection.request("tools/call", call("echo", Map.of("text", "again")),
-                    RequestOptions.of(Duration.ofSeconds(10)));
+            UpstreamResponse echoed = connection.request(
+                    "tools/call", call("echo", Map.of("text", "again")), RequestOptions.of(Duration.ofSeconds(10)));
             assertThat(text(echoed)).isEqualTo("again");
             assertThat(connection.sessionId()).isPresent().get().isNotEqualTo(first);
-            assertThat(upstream.receivedMethods().stream().filter("initialize"::equals)).hasSize(2);
+            assertThat(upstream.receivedMethods().stream().filter("initialize"::equals))
+                    .hasSize(2);
         }
     }
 
     @Test
     void closeDeletesTheSession() throws Exception {
         try (McpTestServer upstream = McpTestServer.startDefault()) {
-            HttpUpstreamConnection connection = HttpUpstreamConnection.connect(
-                    UpstreamTestConfigs.http("crm", upstream.url()), CLIENT);
+            HttpUpstreamConnection connection =
+                    HttpUpstreamConnection.connect(UpstreamTestConfigs.http("crm", upstream.url()), CLIENT);
             String session = connection.sessionId().orElseThrow();
             connection.close();
             assertThat(upstream.receivedRequests()).anySatisfy(r -> {
@@ -175,7 +200,8 @@ class HttpUpstreamConnectionTest {
         String url = "http://127.0.0.1:" + port + "/mcp";
         assertThatThrownBy(() -> HttpUpstreamConnection.connect(UpstreamTestConfigs.http("ghost", url), CLIENT))
                 .isInstanceOf(UpstreamException.class)
-                .hasMessageContaining("ghost").hasMessageContaining("unreachable");
+                .hasMessageContaining("ghost")
+                .hasMessageContaining("unreachable");
     }
 
     @Test
@@ -193,7 +219,8 @@ class HttpUpstreamConnectionTest {
             String url = "http://127.0.0.1:" + garbage.getAddress().getPort() + "/mcp";
             assertThatThrownBy(() -> HttpUpstreamConnection.connect(UpstreamTestConfigs.http("web", url), CLIENT))
                     .isInstanceOf(UpstreamException.class)
-                    .hasMessageContaining("web").hasMessageContaining("text/html");
+                    .hasMessageContaining("web")
+                    .hasMessageContaining("text/html");
         } finally {
             garbage.stop(0);
         }

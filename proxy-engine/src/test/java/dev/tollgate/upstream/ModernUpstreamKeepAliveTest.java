@@ -50,22 +50,31 @@ class ModernUpstreamKeepAliveTest {
         ObjectNode params = Json.object();
         params.put("name", "greet");
         params.set("arguments", Json.MAPPER.valueToTree(Map.of("who", who)));
-        return connection.request("tools/call", params, RequestOptions.of(Duration.ofSeconds(10))).result()
-                .orElseThrow().path("content").get(0).path("text").asString();
+        return connection
+                .request("tools/call", params, RequestOptions.of(Duration.ofSeconds(10)))
+                .result()
+                .orElseThrow()
+                .path("content")
+                .get(0)
+                .path("text")
+                .asString();
     }
 
     @Test
     void aCallAfterNodesKeepAliveTimeoutSucceeds() throws Exception {
         int port = NpmPeers.freePort();
-        ProcessBuilder builder = new ProcessBuilder(NpmPeers.nodeCommand(SCRIPTS.resolve("era-server.mjs"), "modern",
-                "modern")).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        NpmPeers.nodeCommand(SCRIPTS.resolve("era-server.mjs"), "modern", "modern"))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile());
         builder.environment().put("PORT", Integer.toString(port));
         builder.environment().put("MCP_PEERS", NpmPeers.root().toString());
         node = builder.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> listening(port));
 
         ModernHttpUpstreamConnection connection = ModernHttpUpstreamConnection.discover(
-                UpstreamTestConfigs.http("modern", "http://127.0.0.1:" + port + "/mcp"), client).orElseThrow();
+                        UpstreamTestConfigs.http("modern", "http://127.0.0.1:" + port + "/mcp"), client)
+                .orElseThrow();
         assertThat(greet(connection, "before")).isEqualTo("hello before from modern");
         // Past Node's 5 s keep-alive timeout, before OkHttp would check an idle connection itself (10 s).
         Thread.sleep(7_000);

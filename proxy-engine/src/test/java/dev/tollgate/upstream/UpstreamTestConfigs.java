@@ -16,8 +16,8 @@ final class UpstreamTestConfigs {
     }
 
     static ServerConfig http(String name, String url, Map<String, String> headers) {
-        return new ServerConfig(name, Optional.of(url), List.of(), headers, Map.of(), Duration.ofSeconds(10),
-                Json.object());
+        return new ServerConfig(
+                name, Optional.of(url), List.of(), headers, Map.of(), Duration.ofSeconds(10), Json.object());
     }
 
     static ServerConfig stdio(String name, List<String> command, Map<String, String> env) {

@@ -41,7 +41,8 @@ class DemoPoliciesTest {
     void seedAgentsSaysExactlyWhatTheArticleSays() {
         JsonNode roles = load(DemoPolicies.SEED_AGENTS).root().path("roles");
 
-        assertThat(strings(roles.path("billing").path("allow"))).containsExactly("crm.getAccount", "payments.getHistory");
+        assertThat(strings(roles.path("billing").path("allow")))
+                .containsExactly("crm.getAccount", "payments.getHistory");
         assertThat(strings(roles.path("billing").path("deny"))).containsExactly("payments.issueRefund");
         assertThat(strings(roles.path("onboarding").path("allow")))
                 .containsExactly("crm.getAccount", "crm.updateAccount", "calendar.schedule");
@@ -55,13 +56,14 @@ class DemoPoliciesTest {
         JsonNode billing = load(DemoPolicies.INCIDENT).root().path("roles").path("billing");
 
         assertThat(strings(billing.path("allow"))).contains("payments.issueRefund");
-        assertThat(billing.path("limits").path("payments.issueRefund").asString()).isEqualTo("10/min");
+        assertThat(billing.path("limits").path("payments.issueRefund").asString())
+                .isEqualTo("10/min");
     }
 
     @Test
     void withoutTheDemoEnvironmentTheMissingVariableIsNamed() {
         assertThatThrownBy(() -> new ConfigLoader(name -> Optional.empty())
-                .parse("seed-agents.yaml", DemoPolicies.SEED_AGENTS.text()))
+                        .parse("seed-agents.yaml", DemoPolicies.SEED_AGENTS.text()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("TOLLGATE_CRM_URL");
     }

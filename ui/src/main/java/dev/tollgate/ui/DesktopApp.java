@@ -76,8 +76,10 @@ public final class DesktopApp {
             Platform.runLater(first);
             return false;
         } catch (UnsupportedOperationException noDisplay) {
-            throw new IllegalStateException("cannot open the desktop window (" + noDisplay.getMessage()
-                    + "); without a display use 'tollgate demo --headless' or 'tollgate serve'", noDisplay);
+            throw new IllegalStateException(
+                    "cannot open the desktop window (" + noDisplay.getMessage()
+                            + "); without a display use 'tollgate demo --headless' or 'tollgate serve'",
+                    noDisplay);
         }
     }
 
@@ -93,7 +95,9 @@ public final class DesktopApp {
     /** Shows a main window over {@code engine} on {@code stage}; FX thread. The caller owns the engine. */
     public static TollgateShell openWindow(Stage stage, Engine engine, Preferences prefs) {
         TollgateShell shell = TollgateShell.create(engine, prefs);
-        stage.setTitle(engine.endpoint().or(engine::remote).map(uri -> "Tollgate — " + uri)
+        stage.setTitle(engine.endpoint()
+                .or(engine::remote)
+                .map(uri -> "Tollgate — " + uri)
                 .orElse("Tollgate — " + engine.audit().location()));
         WindowState.restore(stage, prefs.node("window"));
         stage.setScene(shell.createScene(stage.getWidth(), stage.getHeight()));

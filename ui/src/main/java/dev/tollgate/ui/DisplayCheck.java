@@ -20,7 +20,10 @@ public final class DisplayCheck {
 
     /** Empty when a window can be tried; otherwise what is missing and how to get it. */
     public static Optional<String> whatIsMissing() {
-        return whatIsMissing(System.getProperty("os.name", ""), System.getenv(), System.getProperty("glass.platform", ""),
+        return whatIsMissing(
+                System.getProperty("os.name", ""),
+                System.getenv(),
+                System.getProperty("glass.platform", ""),
                 LINKER_CACHE);
     }
 
@@ -29,12 +32,14 @@ public final class DisplayCheck {
             return Optional.empty();
         }
         if (blank(env.get("DISPLAY")) && blank(env.get("WAYLAND_DISPLAY"))) {
-            return Optional.of("cannot open the desktop window: there is no display (DISPLAY is not set). Run it in a"
-                    + " desktop session, under xvfb-run, or without a window: 'tollgate demo --headless', 'tollgate serve'.");
+            return Optional.of(
+                    "cannot open the desktop window: there is no display (DISPLAY is not set). Run it in a"
+                            + " desktop session, under xvfb-run, or without a window: 'tollgate demo --headless', 'tollgate serve'.");
         }
         if (Files.isReadable(linkerCache) && !mentions(linkerCache, GTK3)) {
-            return Optional.of("cannot open the desktop window: the GTK 3 library (" + GTK3 + ") is missing. Install it"
-                    + " with 'sudo apt-get install -y libgtk-3-0' (Debian, Ubuntu) or 'sudo dnf install -y gtk3' (Fedora).");
+            return Optional.of(
+                    "cannot open the desktop window: the GTK 3 library (" + GTK3 + ") is missing. Install it"
+                            + " with 'sudo apt-get install -y libgtk-3-0' (Debian, Ubuntu) or 'sudo dnf install -y gtk3' (Fedora).");
         }
         return Optional.empty();
     }

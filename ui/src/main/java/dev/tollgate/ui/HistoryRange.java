@@ -6,8 +6,10 @@ import java.time.Instant;
 
 /** How much recorded history a view covers, as offered in its range picker. */
 public enum HistoryRange {
-    HOUR("Last hour", Duration.ofHours(1)), DAY("Last 24 hours", Duration.ofDays(1)),
-    WEEK("Last 7 days", Duration.ofDays(7)), ALL("All history", Duration.ZERO);
+    HOUR("Last hour", Duration.ofHours(1)),
+    DAY("Last 24 hours", Duration.ofDays(1)),
+    WEEK("Last 7 days", Duration.ofDays(7)),
+    ALL("All history", Duration.ZERO);
 
     private final String label;
     private final Duration span;

@@ -32,9 +32,17 @@ public final class StatusViewModel {
         store.set(engine.audit().location());
     }
 
-    public ReadOnlyStringProperty proxyProperty() { return proxy.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty ratesProperty() { return rates.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty storeProperty() { return store.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty proxyProperty() {
+        return proxy.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty ratesProperty() {
+        return rates.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty storeProperty() {
+        return store.getReadOnlyProperty();
+    }
 
     public void onEvents(List<EngineEvent> batch) {
         for (EngineEvent e : batch) {
@@ -51,7 +59,8 @@ public final class StatusViewModel {
                 storeDown = changed.up() ? "" : " · DOWN, calls blocked: " + changed.detail();
                 store.set("Audit " + engine.audit().location() + storeDown);
             } else if (e instanceof EngineEvent.PolicyReloaded reloaded) {
-                lastPolicyEvent = reloaded.applied() ? " · policy reloaded" : " · policy refused: " + reloaded.problem();
+                lastPolicyEvent =
+                        reloaded.applied() ? " · policy reloaded" : " · policy refused: " + reloaded.problem();
                 updateProxy();
             }
         }
@@ -60,24 +69,33 @@ public final class StatusViewModel {
     /** Called once a second: refreshes the rates, and the store size in the background. */
     public void tick(Instant now) {
         long second = now.getEpochSecond();
-        rates.set(String.format(Locale.ROOT, "%.1f calls/s · %.1f blocked/s", calls.perSecond(second), blocked.perSecond(second)));
+        rates.set(String.format(
+                Locale.ROOT, "%.1f calls/s · %.1f blocked/s", calls.perSecond(second), blocked.perSecond(second)));
     }
 
     public void refreshStoreSize() {
         AuditStore audit = engine.audit();
-        background.run(audit::sizeBytes, size -> store.set("Audit " + audit.location()
-                + (size >= 0 ? " · " + humanBytes(size) : "") + storeDown), e -> store.set("Audit " + audit.location() + " · unavailable"));
+        background.run(
+                audit::sizeBytes,
+                size -> store.set(
+                        "Audit " + audit.location() + (size >= 0 ? " · " + humanBytes(size) : "") + storeDown),
+                e -> store.set("Audit " + audit.location() + " · unavailable"));
     }
 
     private void updateProxy() {
         String upstreams = "";
         if (!upstreamStates.isEmpty()) {
-            long up = upstreamStates.values().stream().filter(StatusViewModel::isUp).count();
+            long up = upstreamStates.values().stream()
+                    .filter(StatusViewModel::isUp)
+                    .count();
             upstreams = " · " + up + "/" + upstreamStates.size() + " upstreams up";
         }
-        proxy.set(engine.endpoint().map(uri -> "Proxy " + uri + " · running")
-                .or(() -> engine.remote().map(uri -> "Connected to " + uri + " · remote"))
-                .orElse("Read-only · no proxy") + upstreams + lastPolicyEvent);
+        proxy.set(engine.endpoint()
+                        .map(uri -> "Proxy " + uri + " · running")
+                        .or(() -> engine.remote().map(uri -> "Connected to " + uri + " · remote"))
+                        .orElse("Read-only · no proxy")
+                + upstreams
+                + lastPolicyEvent);
     }
 
     private static boolean isUp(String state) {

@@ -4,7 +4,8 @@ import javafx.scene.Scene;
 
 /** Light or dark look; both share {@code tollgate.css} and add their own colour palette. */
 public enum Theme {
-    LIGHT("light.css"), DARK("dark.css");
+    LIGHT("light.css"),
+    DARK("dark.css");
 
     private final String sheet;
 
@@ -13,8 +14,9 @@ public enum Theme {
     }
 
     public void applyTo(Scene scene) {
-        scene.getStylesheets().setAll(
-                Theme.class.getResource("tollgate.css").toExternalForm(),
-                Theme.class.getResource(sheet).toExternalForm());
+        scene.getStylesheets()
+                .setAll(
+                        Theme.class.getResource("tollgate.css").toExternalForm(),
+                        Theme.class.getResource(sheet).toExternalForm());
     }
 }

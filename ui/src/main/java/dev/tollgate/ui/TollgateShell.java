@@ -21,10 +21,10 @@ import dev.tollgate.ui.policy.PolicyView;
 import dev.tollgate.ui.policy.PolicyViewModel;
 import dev.tollgate.ui.replay.ReplayView;
 import dev.tollgate.ui.replay.ReplayViewModel;
+import dev.tollgate.ui.replay.SessionSummary;
 import dev.tollgate.ui.security.SecurityView;
 import dev.tollgate.ui.shadow.ShadowPane;
 import dev.tollgate.ui.shadow.ShadowViewModel;
-import dev.tollgate.ui.replay.SessionSummary;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -104,10 +104,12 @@ public final class TollgateShell implements AutoCloseable {
 
         dispatcher.addListener(alertsModel::onEvents);
         alertsModel.setNotifier(this::popup);
-        alertsModel.setNavigation((filter, select) -> {
-            navigate(Section.LIVE);
-            liveModel.showFiltered(filter, select);
-        }, this::openConversation);
+        alertsModel.setNavigation(
+                (filter, select) -> {
+                    navigate(Section.LIVE);
+                    liveModel.showFiltered(filter, select);
+                },
+                this::openConversation);
 
         views.put(Section.LIVE, liveView);
         views.put(Section.ALERTS, new AlertsView(alertsModel));
@@ -127,7 +129,8 @@ public final class TollgateShell implements AutoCloseable {
         limitsModel.seedFromStore(Instant.now());
         reloadLimits();
         dispatcher.addListener(batch -> {
-            if (batch.stream().anyMatch(e -> e instanceof dev.tollgate.events.EngineEvent.PolicyReloaded r && r.applied())) {
+            if (batch.stream()
+                    .anyMatch(e -> e instanceof dev.tollgate.events.EngineEvent.PolicyReloaded r && r.applied())) {
                 reloadLimits();
             }
         });
@@ -140,8 +143,11 @@ public final class TollgateShell implements AutoCloseable {
             dispatcher.addListener(m::onEvents);
         });
         views.put(Section.SECURITY, SecurityView.forEngine(engine, dispatcher, background, this::promptApproval));
-        views.put(Section.POLICY, policyModel.<Node>map(this::policyView)
-                .orElseGet(() -> notice("Opened read-only: there is no running policy to edit.")));
+        views.put(
+                Section.POLICY,
+                policyModel
+                        .<Node>map(this::policyView)
+                        .orElseGet(() -> notice("Opened read-only: there is no running policy to edit.")));
         for (Section s : Section.values()) {
             views.computeIfAbsent(s, missing -> new Label(missing.title()));
         }
@@ -191,7 +197,8 @@ public final class TollgateShell implements AutoCloseable {
         scene = new Scene(root, width, height);
         theme.applyTo(scene);
         for (Section s : Section.values()) {
-            scene.getAccelerators().put(new KeyCodeCombination(s.key(), KeyCombination.SHORTCUT_DOWN), () -> navigate(s));
+            scene.getAccelerators()
+                    .put(new KeyCodeCombination(s.key(), KeyCombination.SHORTCUT_DOWN), () -> navigate(s));
         }
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), this::focusSearch);
         return scene;
@@ -281,8 +288,11 @@ public final class TollgateShell implements AutoCloseable {
     }
 
     private void reloadLimits() {
-        engine.policy().ifPresent(control -> background.run(() -> ConfiguredLimits.from(control.currentText()),
-                limitsModel::setLimits, e -> limitsModel.setLimits(ConfiguredLimits.none())));
+        engine.policy()
+                .ifPresent(control -> background.run(
+                        () -> ConfiguredLimits.from(control.currentText()),
+                        limitsModel::setLimits,
+                        e -> limitsModel.setLimits(ConfiguredLimits.none())));
     }
 
     private static Node notice(String text) {
@@ -305,7 +315,9 @@ public final class TollgateShell implements AutoCloseable {
     }
 
     private void promptApproval(HeldCall call) {
-        if (root.getScene() == null || root.getScene().getWindow() == null || !root.getScene().getWindow().isShowing()) {
+        if (root.getScene() == null
+                || root.getScene().getWindow() == null
+                || !root.getScene().getWindow().isShowing()) {
             return;
         }
         Notifications.create()
@@ -318,13 +330,17 @@ public final class TollgateShell implements AutoCloseable {
     }
 
     private void popup(AlertEntry alert) {
-        if (root.getScene() == null || root.getScene().getWindow() == null || !root.getScene().getWindow().isShowing()) {
+        if (root.getScene() == null
+                || root.getScene().getWindow() == null
+                || !root.getScene().getWindow().isShowing()) {
             return;
         }
         Notifications.create()
                 .owner(root.getScene().getWindow())
-                .title(alert.count() > 1 ? "Blocked calls: " + alert.tool()
-                        : alert.kind() == AlertEntry.Kind.BLOCKED ? "Call blocked" : "Loop breaker tripped")
+                .title(
+                        alert.count() > 1
+                                ? "Blocked calls: " + alert.tool()
+                                : alert.kind() == AlertEntry.Kind.BLOCKED ? "Call blocked" : "Loop breaker tripped")
                 .text(alert.message())
                 .hideAfter(Duration.seconds(6))
                 .onAction(e -> alertsModel.show(alert))
@@ -382,7 +398,8 @@ public final class TollgateShell implements AutoCloseable {
     }
 
     private void exportSelected() {
-        List<AuditRecord> selected = List.copyOf(liveView.table().getSelectionModel().getSelectedItems());
+        List<AuditRecord> selected =
+                List.copyOf(liveView.table().getSelectionModel().getSelectedItems());
         if (selected.isEmpty()) {
             return;
         }
@@ -390,40 +407,52 @@ public final class TollgateShell implements AutoCloseable {
     }
 
     private void exportSession(SessionSummary session) {
-        chooseExportFile(session.id()).ifPresent(file -> writeExport(() -> {
-            AuditQuery.Builder q = AuditQuery.builder().limit(ReplayViewModel.MAX_CALLS_PER_SESSION);
-            if (session.kind() == SessionSummary.Kind.CONVERSATION) {
-                q.conversation(session.id());
-            } else {
-                q.session(session.id());
-            }
-            return engine.audit().query(q.build());
-        }, file));
+        chooseExportFile(session.id())
+                .ifPresent(file -> writeExport(
+                        () -> {
+                            AuditQuery.Builder q = AuditQuery.builder().limit(ReplayViewModel.MAX_CALLS_PER_SESSION);
+                            if (session.kind() == SessionSummary.Kind.CONVERSATION) {
+                                q.conversation(session.id());
+                            } else {
+                                q.session(session.id());
+                            }
+                            return engine.audit().query(q.build());
+                        },
+                        file));
     }
 
     private Optional<Path> chooseExportFile(String name) {
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Export calls");
         chooser.setInitialFileName(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
-        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("JSON Lines", "*.jsonl"),
-                new FileChooser.ExtensionFilter("CSV", "*.csv"));
+        chooser.getExtensionFilters()
+                .addAll(
+                        new FileChooser.ExtensionFilter("JSON Lines", "*.jsonl"),
+                        new FileChooser.ExtensionFilter("CSV", "*.csv"));
         File file = chooser.showSaveDialog(root.getScene().getWindow());
         return Optional.ofNullable(file).map(File::toPath);
     }
 
     private void writeExport(java.util.concurrent.Callable<List<AuditRecord>> records, Path file) {
-        background.run(() -> {
-            List<AuditRecord> list = records.call();
-            if (file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
-                Exporter.writeCsv(list, file);
-            } else {
-                Exporter.writeJsonl(list, file);
-            }
-            return list.size();
-        }, n -> Notifications.create().owner(root.getScene().getWindow()).title("Export")
-                .text(n + " calls written to " + file.getFileName()).hideAfter(Duration.seconds(4)).showInformation(),
-                e -> new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR,
-                        "Export failed: " + e.getMessage()).show());
+        background.run(
+                () -> {
+                    List<AuditRecord> list = records.call();
+                    if (file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+                        Exporter.writeCsv(list, file);
+                    } else {
+                        Exporter.writeJsonl(list, file);
+                    }
+                    return list.size();
+                },
+                n -> Notifications.create()
+                        .owner(root.getScene().getWindow())
+                        .title("Export")
+                        .text(n + " calls written to " + file.getFileName())
+                        .hideAfter(Duration.seconds(4))
+                        .showInformation(),
+                e -> new javafx.scene.control.Alert(
+                                javafx.scene.control.Alert.AlertType.ERROR, "Export failed: " + e.getMessage())
+                        .show());
     }
 
     private Node navigation() {
@@ -439,10 +468,15 @@ public final class TollgateShell implements AutoCloseable {
             b.setOnAction(e -> navigate(s));
             navButtons.put(s, b);
             if (s == Section.ALERTS) {
-                b.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
-                        () -> alertsModel.unacknowledgedProperty().get() == 0 ? s.title()
-                                : s.title() + " (" + alertsModel.unacknowledgedProperty().get() + ")",
-                        alertsModel.unacknowledgedProperty()));
+                b.textProperty()
+                        .bind(javafx.beans.binding.Bindings.createStringBinding(
+                                () -> alertsModel.unacknowledgedProperty().get() == 0
+                                        ? s.title()
+                                        : s.title() + " ("
+                                                + alertsModel
+                                                        .unacknowledgedProperty()
+                                                        .get() + ")",
+                                alertsModel.unacknowledgedProperty()));
             }
             box.getChildren().add(b);
         }

@@ -34,6 +34,7 @@ final class WindowState {
     }
 
     private static boolean onSomeScreen(double x, double y, double w, double h) {
-        return !Screen.getScreensForRectangle(new Rectangle2D(x, y, Math.max(1, w), Math.max(1, h))).isEmpty();
+        return !Screen.getScreensForRectangle(new Rectangle2D(x, y, Math.max(1, w), Math.max(1, h)))
+                .isEmpty();
     }
 }

@@ -26,6 +26,7 @@ import org.testfx.framework.junit5.Start;
 class AlertsTest {
     @RegisterExtension
     final TemporaryAuditStore audit = TemporaryAuditStore.create();
+
     private final ShellFixture fixture = new ShellFixture();
     private TestEngine engine;
     private TollgateShell shell;
@@ -35,8 +36,14 @@ class AlertsTest {
         engine = new TestEngine(audit.store(), Optional.empty());
         Instant t0 = Instant.now().minusSeconds(3_600);
         for (int i = 0; i < 300; i++) {
-            engine.record("support-agent", "crm.getAccount", "{\"id\":\"A-" + i + "\"}", t0.plusSeconds(i), "s-old",
-                    Optional.empty(), false);
+            engine.record(
+                    "support-agent",
+                    "crm.getAccount",
+                    "{\"id\":\"A-" + i + "\"}",
+                    t0.plusSeconds(i),
+                    "s-old",
+                    Optional.empty(),
+                    false);
         }
         shell = fixture.open(stage, engine);
     }
@@ -54,19 +61,23 @@ class AlertsTest {
 
     @Test
     void blockedCallRaisesANotificationThatJumpsToItsRow(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> !table(robot).getItems().isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !table(robot).getItems().isEmpty());
         robot.interact(() -> shell.navigate(Section.AGENTS));
 
         AuditRecord blocked = engine.call("billing-agent", "payments.issueRefund", "{\"amount\":4000}", true);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup(".notification-bar").tryQuery().isPresent());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> robot.lookup(".notification-bar").tryQuery().isPresent());
         Node popup = robot.lookup(".notification-bar").query();
         assertThat(robot.from(popup).lookup(".label").queryAllAs(Label.class))
-                .anyMatch(l -> l.getText() != null && l.getText().contains("payments.issueRefund blocked for billing-agent"));
+                .anyMatch(l ->
+                        l.getText() != null && l.getText().contains("payments.issueRefund blocked for billing-agent"));
 
         robot.clickOn(popup);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getSelectionModel().getSelectedItem() != null);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> table(robot).getSelectionModel().getSelectedItem() != null);
         assertThat(shell.current()).isEqualTo(Section.LIVE);
         assertThat(table(robot).getSelectionModel().getSelectedItem().id()).isEqualTo(blocked.id());
     }
@@ -79,11 +90,13 @@ class AlertsTest {
         }
         AuditRecord newest = last;
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> shell.alertsModel().alerts().size() == 1
-                && shell.alertsModel().alerts().get(0).count() == 37);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> shell.alertsModel().alerts().size() == 1
+                        && shell.alertsModel().alerts().get(0).count() == 37);
         AlertEntry alert = shell.alertsModel().alerts().get(0);
-        assertThat(alert.message()).matches("billing-agent · payments\\.issueRefund: 37 blocked \\(rule 37\\)"
-                + " · 0 reached the server · \\d\\d:\\d\\d:\\d\\d–\\d\\d:\\d\\d:\\d\\d");
+        assertThat(alert.message())
+                .matches("billing-agent · payments\\.issueRefund: 37 blocked \\(rule 37\\)"
+                        + " · 0 reached the server · \\d\\d:\\d\\d:\\d\\d–\\d\\d:\\d\\d:\\d\\d");
         assertThat(robot.lookup("#nav-alerts").queryLabeled().getText()).isEqualTo("Alerts (1)");
 
         robot.clickOn("#nav-alerts");
@@ -91,22 +104,28 @@ class AlertsTest {
         robot.clickOn(firstAlert);
         robot.clickOn("#alert-show");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getSelectionModel().getSelectedItem() != null
-                && table(robot).getSelectionModel().getSelectedItem().id() == newest.id());
-        assertThat(table(robot).getItems()).hasSize(37)
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> table(robot).getSelectionModel().getSelectedItem() != null
+                        && table(robot).getSelectionModel().getSelectedItem().id() == newest.id());
+        assertThat(table(robot).getItems())
+                .hasSize(37)
                 .allSatisfy(r -> assertThat(r.qualifiedTool()).isEqualTo("payments.issueRefund"));
         assertThat(robot.lookup("#nav-alerts").queryLabeled().getText()).isEqualTo("Alerts");
     }
 
     @Test
     void loopBreakerTripIsAlertedAndFiltersTheTimelineToTheAgentAndTool(FxRobot robot) {
-        engine.events().publish(new EngineEvent.LoopBreakerTripped(Instant.now(), "billing-agent", "payments.issueRefund", 5, "1m"));
+        engine.events()
+                .publish(new EngineEvent.LoopBreakerTripped(
+                        Instant.now(), "billing-agent", "payments.issueRefund", 5, "1m"));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> shell.alertsModel().alerts().size() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> shell.alertsModel().alerts().size() == 1);
         assertThat(shell.alertsModel().alerts().get(0).message())
                 .isEqualTo("Loop breaker stopped billing-agent: 5 repeats of payments.issueRefund in 1m");
 
-        robot.interact(() -> shell.alertsModel().show(shell.alertsModel().alerts().get(0)));
+        robot.interact(
+                () -> shell.alertsModel().show(shell.alertsModel().alerts().get(0)));
 
         assertThat(shell.current()).isEqualTo(Section.LIVE);
         assertThat(shell.liveModel().filterTextProperty().get())

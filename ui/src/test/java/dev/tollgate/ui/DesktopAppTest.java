@@ -23,6 +23,7 @@ import org.testfx.framework.junit5.ApplicationExtension;
 class DesktopAppTest {
     @RegisterExtension
     final TemporaryAuditStore audit = TemporaryAuditStore.create();
+
     private final Preferences prefs = Preferences.userRoot().node("dev/tollgate/ui-test/" + UUID.randomUUID());
 
     @AfterEach
@@ -31,8 +32,12 @@ class DesktopAppTest {
     }
 
     private static Optional<Stage> mainWindow() {
-        return Window.getWindows().stream().filter(w -> w instanceof Stage s && s.getTitle() != null
-                && s.getTitle().startsWith("Tollgate — ")).map(Stage.class::cast).findFirst();
+        return Window.getWindows().stream()
+                .filter(w -> w instanceof Stage s
+                        && s.getTitle() != null
+                        && s.getTitle().startsWith("Tollgate — "))
+                .map(Stage.class::cast)
+                .findFirst();
     }
 
     @Test
@@ -48,8 +53,9 @@ class DesktopAppTest {
         Thread ui = new Thread(() -> DesktopApp.launch(() -> engine, DesktopApp::openStore, prefs), "launcher");
         ui.start();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> robot.lookup("#call-table").tryQuery().isPresent()
-                && mainWindow().isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> robot.lookup("#call-table").tryQuery().isPresent()
+                        && mainWindow().isPresent());
         assertThat(ui.isAlive()).isTrue();
         assertThat(mainWindow().orElseThrow().getTitle()).isEqualTo("Tollgate — http://127.0.0.1:7070/mcp");
 

@@ -15,15 +15,24 @@ class DisplayCheckTest {
 
     @Test
     void noDisplayAndNoGtkAreNamedOnLinuxAndNothingElsewhere() throws Exception {
-        Path withGtk = Files.write(dir.resolve("with"), "\0libgtk-3.so.0\0/usr/lib/x86_64-linux-gnu/libgtk-3.so.0".getBytes());
+        Path withGtk =
+                Files.write(dir.resolve("with"), "\0libgtk-3.so.0\0/usr/lib/x86_64-linux-gnu/libgtk-3.so.0".getBytes());
         Path withoutGtk = Files.write(dir.resolve("without"), "\0libgtk-x11-2.0.so.0\0".getBytes());
 
-        assertThat(DisplayCheck.whatIsMissing("Linux", Map.of(), "", withGtk)).get().asString()
+        assertThat(DisplayCheck.whatIsMissing("Linux", Map.of(), "", withGtk))
+                .get()
+                .asString()
                 .startsWith("cannot open the desktop window: there is no display");
-        assertThat(DisplayCheck.whatIsMissing("Linux", Map.of("DISPLAY", ":0"), "", withoutGtk)).get().asString()
-                .contains("libgtk-3.so.0").contains("sudo apt-get install -y libgtk-3-0");
-        assertThat(DisplayCheck.whatIsMissing("Linux", Map.of("DISPLAY", ":0"), "", withGtk)).isEmpty();
-        assertThat(DisplayCheck.whatIsMissing("Linux", Map.of(), "Monocle", withoutGtk)).isEmpty();
-        assertThat(DisplayCheck.whatIsMissing("Mac OS X", Map.of(), "", withoutGtk)).isEmpty();
+        assertThat(DisplayCheck.whatIsMissing("Linux", Map.of("DISPLAY", ":0"), "", withoutGtk))
+                .get()
+                .asString()
+                .contains("libgtk-3.so.0")
+                .contains("sudo apt-get install -y libgtk-3-0");
+        assertThat(DisplayCheck.whatIsMissing("Linux", Map.of("DISPLAY", ":0"), "", withGtk))
+                .isEmpty();
+        assertThat(DisplayCheck.whatIsMissing("Linux", Map.of(), "Monocle", withoutGtk))
+                .isEmpty();
+        assertThat(DisplayCheck.whatIsMissing("Mac OS X", Map.of(), "", withoutGtk))
+                .isEmpty();
     }
 }

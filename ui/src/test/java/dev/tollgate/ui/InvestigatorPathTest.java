@@ -48,6 +48,7 @@ class InvestigatorPathTest {
 
     @TempDir
     static Path dir;
+
     private static DemoSession demo;
     private final ShellFixture fixture = new ShellFixture();
     private TollgateShell shell;
@@ -85,13 +86,16 @@ class InvestigatorPathTest {
         Files.createDirectories(shots);
         demo.play(150, Pacing.NONE);
         List<AuditRecord> storm = demo.records().stream()
-                .filter(r -> r.agentId().equals("billing-agent") && r.qualifiedTool().equals("payments.issueRefund")).toList();
+                .filter(r ->
+                        r.agentId().equals("billing-agent") && r.qualifiedTool().equals("payments.issueRefund"))
+                .toList();
         long paid = storm.stream().filter(r -> !r.blocked()).count();
         assertThat(storm).hasSizeGreaterThan(50);
 
         // The storm is one incident, counted by cause, with the refunds that reached the server.
-        await().atMost(Duration.ofSeconds(20)).until(() -> stormIncidents().size() == 1
-                && stormIncidents().get(0).count() == storm.size() - paid);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        stormIncidents().size() == 1 && stormIncidents().get(0).count() == storm.size() - paid);
         AlertEntry incident = stormIncidents().get(0);
         assertThat(incident.blockedByCause()).containsKey(Reason.BREAKER);
         assertThat(incident.reachedServer()).isEqualTo(paid);
@@ -102,29 +106,37 @@ class InvestigatorPathTest {
 
         // Opening it filters Live to exactly its pair and window.
         robot.clickOn("#alert-show");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shell.current() == Section.LIVE
-                && shell.liveModel().rows().size() == storm.size());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> shell.current() == Section.LIVE
+                        && shell.liveModel().rows().size() == storm.size());
         // Repeats of the storm are collapsed into counted rows, so the table shows fewer rows than calls.
-        assertThat(table(robot).getItems()).hasSizeLessThan(storm.size()).allSatisfy(r -> assertThat(r.qualifiedTool()).isEqualTo("payments.issueRefund"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> shell.liveModel().statusProperty().get()
-                .equals(storm.size() + " calls match; " + storm.size() + " shown"));
+        assertThat(table(robot).getItems())
+                .hasSizeLessThan(storm.size())
+                .allSatisfy(r -> assertThat(r.qualifiedTool()).isEqualTo("payments.issueRefund"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> shell.liveModel()
+                        .statusProperty()
+                        .get()
+                        .equals(storm.size() + " calls match; " + storm.size() + " shown"));
         shoot(robot, shots.resolve("live.png"));
 
         // "Open conversation": Replay shows the agent's turns, recorded as it ran, beside the calls they caused.
         robot.clickOn("#nav-alerts");
         robot.interact(() -> alertList(robot).getSelectionModel().select(incident));
         robot.clickOn("#alert-conversation");
-        await().atMost(Duration.ofSeconds(15)).until(() -> shell.current() == Section.REPLAY
-                && shell.replayModel().sessionProperty().get() != null
-                && shell.replayModel().sessionProperty().get().id().equals(STORM)
-                && shell.replayModel().entries().size() > storm.size());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> shell.current() == Section.REPLAY
+                        && shell.replayModel().sessionProperty().get() != null
+                        && shell.replayModel().sessionProperty().get().id().equals(STORM)
+                        && shell.replayModel().entries().size() > storm.size());
         List<TimelineEntry> steps = List.copyOf(shell.replayModel().entries());
         int firstRefund = indexOfFirstRefund(steps);
         assertThat(steps.get(firstRefund - 1)).isInstanceOfSatisfying(TimelineEntry.Turn.class, t -> {
             assertThat(t.turn().role()).isEqualTo("assistant");
             assertThat(t.turn().tools()).containsExactly("payments.issueRefund");
         });
-        assertThat(steps.stream().filter(TimelineEntry.Turn.class::isInstance).count()).isGreaterThan(3);
+        assertThat(steps.stream().filter(TimelineEntry.Turn.class::isInstance).count())
+                .isGreaterThan(3);
         robot.interact(() -> shell.replayModel().positionProperty().set(firstRefund - 1));
         shoot(robot, shots.resolve("replay.png"));
 
@@ -137,12 +149,20 @@ class InvestigatorPathTest {
         // A policy that stops it: the preview shows the storm's paid refunds flipping to blocked; then apply.
         robot.interact(() -> shell.navigate(Section.POLICY));
         PolicyView policy = (PolicyView) shell.view(Section.POLICY);
-        await().atMost(Duration.ofSeconds(10)).until(() -> policy.editor().getText().contains(DENY_BEFORE));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> policy.editor().getText().contains(DENY_BEFORE));
         assertThat(policy.editor().getText()).contains("«secret-").doesNotContain("tg_billing_");
-        robot.interact(() -> policy.editor().replaceText(policy.editor().getText().replace(DENY_BEFORE, DENY_AFTER)));
-        await().atMost(Duration.ofSeconds(20)).until(() -> shell.policyModel().orElseThrow().reportProperty().get()
-                .map(r -> r.allowedToBlocked() > 0).orElse(false));
-        PreviewReport report = shell.policyModel().orElseThrow().reportProperty().get().orElseThrow();
+        robot.interact(
+                () -> policy.editor().replaceText(policy.editor().getText().replace(DENY_BEFORE, DENY_AFTER)));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> shell.policyModel()
+                        .orElseThrow()
+                        .reportProperty()
+                        .get()
+                        .map(r -> r.allowedToBlocked() > 0)
+                        .orElse(false));
+        PreviewReport report =
+                shell.policyModel().orElseThrow().reportProperty().get().orElseThrow();
         assertThat(report.counts()).anySatisfy(c -> {
             assertThat(c.agentId()).isEqualTo("billing-agent");
             assertThat(c.tool()).isEqualTo("payments.issueRefund");
@@ -155,18 +175,21 @@ class InvestigatorPathTest {
         robot.clickOn("#policy-save");
         robot.clickOn("Apply");
         Path file = demo.workDir().resolve("tollgate-demo.yaml");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(file).contains(DENY_AFTER));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(file).contains(DENY_AFTER));
         assertThat(Files.readString(file)).contains("tg_billing_").doesNotContain("«secret-");
     }
 
     private List<AlertEntry> stormIncidents() {
         return shell.alertsModel().alerts().stream()
-                .filter(a -> a.agentId().equals("billing-agent") && a.tool().equals("payments.issueRefund")).toList();
+                .filter(a -> a.agentId().equals("billing-agent") && a.tool().equals("payments.issueRefund"))
+                .toList();
     }
 
     private static int indexOfFirstRefund(List<TimelineEntry> steps) {
         for (int i = 0; i < steps.size(); i++) {
-            if (steps.get(i) instanceof TimelineEntry.Call c && c.record().qualifiedTool().equals("payments.issueRefund")) {
+            if (steps.get(i) instanceof TimelineEntry.Call c
+                    && c.record().qualifiedTool().equals("payments.issueRefund")) {
                 return i;
             }
         }

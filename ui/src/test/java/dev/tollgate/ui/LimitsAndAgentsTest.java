@@ -34,7 +34,8 @@ import org.testfx.framework.junit5.Start;
 
 @ExtendWith(ApplicationExtension.class)
 class LimitsAndAgentsTest {
-    private static final String POLICY = String.join("\n",
+    private static final String POLICY = String.join(
+            "\n",
             "servers:",
             "  payments: { url: \"http://127.0.0.1:9/mcp\" }",
             "agents:",
@@ -48,8 +49,10 @@ class LimitsAndAgentsTest {
 
     @RegisterExtension
     final TemporaryAuditStore audit = TemporaryAuditStore.create();
+
     @TempDir
     static Path dir;
+
     private final ShellFixture fixture = new ShellFixture();
     private TestEngine engine;
     private PolicyHolder holder;
@@ -80,35 +83,47 @@ class LimitsAndAgentsTest {
     @Test
     void limitsChartShowsTheLastFiveMinutesInTheLimitsUnitAgainstTheConfiguredLimit(FxRobot robot) {
         robot.clickOn("#nav-limits");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shell.limitsModel().keys().contains(KEY));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> shell.limitsModel().keys().contains(KEY));
 
         robot.interact(() -> shell.limitsModel().selectedProperty().set(KEY));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             LimitsViewModel.Series s = shell.limitsModel().seriesProperty().get();
-            return s != null && Arrays.stream(s.allowed()).max().orElse(0) == 2
-                    && Arrays.stream(s.blocked()).max().orElse(0) == 2 && s.limit().isPresent();
+            return s != null
+                    && Arrays.stream(s.allowed()).max().orElse(0) == 2
+                    && Arrays.stream(s.blocked()).max().orElse(0) == 2
+                    && s.limit().isPresent();
         });
-        assertThat(shell.limitsModel().seriesProperty().get().limit().getAsDouble()).isEqualTo(12);
+        assertThat(shell.limitsModel().seriesProperty().get().limit().getAsDouble())
+                .isEqualTo(12);
         assertThat(shell.limitsModel().seriesProperty().get().unit()).isEqualTo("minute");
         @SuppressWarnings("unchecked")
         LineChart<Number, Number> chart = robot.lookup("#limits-chart").queryAs(LineChart.class);
-        XYChart.Series<Number, Number> limitLine = chart.getData().stream().filter(s -> s.getName().startsWith("limit"))
-                .findFirst().orElseThrow();
-        assertThat(limitLine.getData()).allSatisfy(d -> assertThat(d.getYValue().doubleValue()).isEqualTo(12));
+        XYChart.Series<Number, Number> limitLine = chart.getData().stream()
+                .filter(s -> s.getName().startsWith("limit"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(limitLine.getData())
+                .allSatisfy(d -> assertThat(d.getYValue().doubleValue()).isEqualTo(12));
         assertThat(limitLine.getName()).contains("12/min");
         assertThat(chart.getYAxis().getLabel()).startsWith("calls per minute");
 
         engine.call("billing-agent", "payments.issueRefund", "{}", true);
-        await().atMost(Duration.ofSeconds(10)).until(() -> Arrays.stream(shell.limitsModel().seriesProperty().get().blocked())
-                .max().orElse(0) == 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        Arrays.stream(shell.limitsModel().seriesProperty().get().blocked())
+                                        .max()
+                                        .orElse(0)
+                                == 3);
     }
 
     @Test
     void agentsViewCountsToolsUsedNeverUsedAndErrors(FxRobot robot) {
         robot.clickOn("#nav-agents");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> shell.agentsModel().rows().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> shell.agentsModel().rows().size() == 1);
         UsageRow row = shell.agentsModel().rows().get(0);
         assertThat(row.agentId()).isEqualTo("billing-agent");
         assertThat(row.server()).isEqualTo("payments");
@@ -122,9 +137,11 @@ class LimitsAndAgentsTest {
     @Test
     void agentsViewSaysCountingWhileCountingAndEmptyOnlyOnceTheCountIsIn(FxRobot robot) {
         robot.clickOn("#nav-agents");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !shell.agentsModel().countingProperty().get());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !shell.agentsModel().countingProperty().get());
         Label usage = robot.lookup("#usage-table").queryTableView().getPlaceholder() instanceof Label l ? l : null;
-        Label upstream = robot.lookup("#upstream-table").queryTableView().getPlaceholder() instanceof Label l ? l : null;
+        Label upstream =
+                robot.lookup("#upstream-table").queryTableView().getPlaceholder() instanceof Label l ? l : null;
 
         AtomicReference<String> whileCounting = new AtomicReference<>();
         robot.interact(() -> {
@@ -133,7 +150,8 @@ class LimitsAndAgentsTest {
         });
         assertThat(whileCounting.get()).isEqualTo("Counting… | Counting…");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !shell.agentsModel().countingProperty().get());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !shell.agentsModel().countingProperty().get());
         assertThat(upstream.getText()).isEqualTo("No upstream servers (opened read-only).");
         assertThat(usage.getText()).isEqualTo("No calls in this range.");
     }
@@ -141,22 +159,28 @@ class LimitsAndAgentsTest {
     @Test
     void blockedCallsAreStackedByCauseAndBreakerTripsAreMarked(FxRobot robot) {
         robot.clickOn("#nav-limits");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shell.limitsModel().keys().contains(KEY));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> shell.limitsModel().keys().contains(KEY));
         robot.interact(() -> shell.limitsModel().selectedProperty().set(KEY));
         for (int i = 0; i < 3; i++) {
-            engine.callBlocked("billing-agent", "payments.issueRefund", BlockReason.RATE_LIMIT, "limit role billing 12/min");
+            engine.callBlocked(
+                    "billing-agent", "payments.issueRefund", BlockReason.RATE_LIMIT, "limit role billing 12/min");
         }
         for (int i = 0; i < 4; i++) {
-            engine.callBlocked("billing-agent", "payments.issueRefund", BlockReason.LOOP_BREAKER, "loop breaker 5 in 10s");
+            engine.callBlocked(
+                    "billing-agent", "payments.issueRefund", BlockReason.LOOP_BREAKER, "loop breaker 5 in 10s");
         }
         engine.call("billing-agent", "payments.issueRefund", "{}", false);
         for (int i = 0; i < 2; i++) {
-            engine.callBlocked("billing-agent", "payments.issueRefund", BlockReason.LOOP_BREAKER, "loop breaker 5 in 10s");
+            engine.callBlocked(
+                    "billing-agent", "payments.issueRefund", BlockReason.LOOP_BREAKER, "loop breaker 5 in 10s");
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             LimitsViewModel.Series s = shell.limitsModel().seriesProperty().get();
-            return s != null && s.breakerTrips().size() == 2 && max(s.blockedByCause().get(LimitsViewModel.Cause.BREAKER)) == 6;
+            return s != null
+                    && s.breakerTrips().size() == 2
+                    && max(s.blockedByCause().get(LimitsViewModel.Cause.BREAKER)) == 6;
         });
         LimitsViewModel.Series s = shell.limitsModel().seriesProperty().get();
         assertThat(max(s.blockedByCause().get(LimitsViewModel.Cause.LIMIT))).isEqualTo(3);
@@ -165,12 +189,16 @@ class LimitsAndAgentsTest {
 
         @SuppressWarnings("unchecked")
         LineChart<Number, Number> chart = robot.lookup("#limits-chart").queryAs(LineChart.class);
-        await().atMost(Duration.ofSeconds(5)).until(() -> series(chart, "breaker trips").getData().size() == 6);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> series(chart, "breaker trips").getData().size() == 6);
         assertThat(series(chart, "breaker trips").getName()).isEqualTo("breaker trips (2)");
         assertThat(series(chart, "blocked by limit + breaker + rule").getData())
-                .extracting(d -> d.getYValue().doubleValue()).contains(11.0);
+                .extracting(d -> d.getYValue().doubleValue())
+                .contains(11.0);
         assertThat(series(chart, "blocked by limit + breaker").getData())
-                .extracting(d -> d.getYValue().doubleValue()).contains(9.0).doesNotContain(11.0);
+                .extracting(d -> d.getYValue().doubleValue())
+                .contains(9.0)
+                .doesNotContain(11.0);
     }
 
     private static double max(double[] values) {
@@ -179,7 +207,9 @@ class LimitsAndAgentsTest {
 
     /** The series named {@code name}, or, for the trips, named {@code name} and its count in brackets. */
     private static XYChart.Series<Number, Number> series(LineChart<Number, Number> chart, String name) {
-        return chart.getData().stream().filter(s -> s.getName().equals(name) || s.getName().startsWith(name + " ("))
-                .findFirst().orElseThrow();
+        return chart.getData().stream()
+                .filter(s -> s.getName().equals(name) || s.getName().startsWith(name + " ("))
+                .findFirst()
+                .orElseThrow();
     }
 }

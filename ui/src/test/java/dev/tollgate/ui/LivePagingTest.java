@@ -29,6 +29,7 @@ class LivePagingTest {
 
     @RegisterExtension
     final TemporaryAuditStore audit = TemporaryAuditStore.create();
+
     private final ShellFixture fixture = new ShellFixture();
     private TestEngine engine;
     private TollgateShell shell;
@@ -40,10 +41,26 @@ class LivePagingTest {
         List<AuditRecord> history = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
             boolean refund = i % 9 == 0;
-            history.add(new AuditRecord(0, t0.plusSeconds(i), refund ? "billing-agent" : "support-agent", "s-" + (i % 5),
-                    Optional.empty(), refund ? "payments" : "crm", refund ? "issueRefund" : "getAccount",
-                    Json.parse("{\"n\":" + i + "}"), refund ? "blocked" : "allowed", "rule", Optional.empty(), "",
-                    refund ? "error" : "success", i % 100, 10, Optional.empty(), Optional.empty(), "", ""));
+            history.add(new AuditRecord(
+                    0,
+                    t0.plusSeconds(i),
+                    refund ? "billing-agent" : "support-agent",
+                    "s-" + (i % 5),
+                    Optional.empty(),
+                    refund ? "payments" : "crm",
+                    refund ? "issueRefund" : "getAccount",
+                    Json.parse("{\"n\":" + i + "}"),
+                    refund ? "blocked" : "allowed",
+                    "rule",
+                    Optional.empty(),
+                    "",
+                    refund ? "error" : "success",
+                    i % 100,
+                    10,
+                    Optional.empty(),
+                    Optional.empty(),
+                    "",
+                    ""));
         }
         audit.store().appendCompleted(history);
         shell = fixture.open(stage, engine);
@@ -62,13 +79,22 @@ class LivePagingTest {
 
     @Test
     void showsTheNewestPageAndLoadsOlderPagesOnRequest(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> table(robot).getItems().size() == LiveViewModel.PAGE);
-        assertThat(table(robot).getItems().get(LiveViewModel.PAGE - 1).arguments().get("n").asInt()).isEqualTo(RECORDS - 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> table(robot).getItems().size() == LiveViewModel.PAGE);
+        assertThat(table(robot)
+                        .getItems()
+                        .get(LiveViewModel.PAGE - 1)
+                        .arguments()
+                        .get("n")
+                        .asInt())
+                .isEqualTo(RECORDS - 1);
 
         robot.clickOn("#load-older");
-        await().atMost(Duration.ofSeconds(10)).until(() -> table(robot).getItems().size() == 2 * LiveViewModel.PAGE);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> table(robot).getItems().size() == 2 * LiveViewModel.PAGE);
         robot.clickOn("#load-older");
-        await().atMost(Duration.ofSeconds(10)).until(() -> table(robot).getItems().size() == RECORDS);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> table(robot).getItems().size() == RECORDS);
 
         assertThat(table(robot).getItems().get(0).arguments().get("n").asInt()).isZero();
         assertThat(robot.lookup("#load-older").queryButton().isDisabled()).isTrue();
@@ -77,15 +103,17 @@ class LivePagingTest {
 
     @Test
     void aFilterTheStoreCannotEvaluatePagesUntilItHasEnoughMatches(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> table(robot).getItems().size() == LiveViewModel.PAGE);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> table(robot).getItems().size() == LiveViewModel.PAGE);
 
         robot.interact(() -> {
             shell.liveModel().filterTextProperty().set("agent:billing-* latency<50");
             shell.liveModel().applyFilter();
         });
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !shell.liveModel().loadingProperty().get()
-                && table(robot).getItems().size() == 26);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !shell.liveModel().loadingProperty().get()
+                        && table(robot).getItems().size() == 26);
         assertThat(table(robot).getItems()).allMatch(r -> r.agentId().equals("billing-agent") && r.latencyMs() < 50);
     }
 }

@@ -27,6 +27,7 @@ class LiveRepeatsTest {
 
     @RegisterExtension
     final TemporaryAuditStore audit = TemporaryAuditStore.create();
+
     private final ShellFixture fixture = new ShellFixture();
     private TestEngine engine;
 
@@ -36,7 +37,14 @@ class LiveRepeatsTest {
         Instant t0 = Instant.now().minusSeconds(120);
         engine.record("billing-agent", "crm.getAccount", "{\"id\":\"A-1\"}", t0, "s-1", Optional.empty(), false);
         for (int i = 0; i < STORED; i++) {
-            engine.record("billing-agent", "payments.issueRefund", REFUND, t0.plusSeconds(1 + i), "s-1", Optional.empty(), true);
+            engine.record(
+                    "billing-agent",
+                    "payments.issueRefund",
+                    REFUND,
+                    t0.plusSeconds(1 + i),
+                    "s-1",
+                    Optional.empty(),
+                    true);
         }
         fixture.open(stage, engine);
     }
@@ -53,31 +61,42 @@ class LiveRepeatsTest {
     }
 
     private static String cell(TableView<AuditRecord> table, String columnId, int row) {
-        return String.valueOf(table.getColumns().stream().filter(c -> columnId.equals(c.getId())).findFirst()
-                .orElseThrow().getCellData(row));
+        return String.valueOf(table.getColumns().stream()
+                .filter(c -> columnId.equals(c.getId()))
+                .findFirst()
+                .orElseThrow()
+                .getCellData(row));
     }
 
     @Test
     void aStormOfIdenticalBlockedCallsIsOneRowThatExpandsIntoItsCalls(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> table(robot).getItems().size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> table(robot).getItems().size() == 2);
         for (int i = 0; i < LIVE; i++) {
             engine.call("billing-agent", "payments.issueRefund", REFUND, true);
         }
         int storm = STORED + LIVE;
-        await().atMost(Duration.ofSeconds(10)).until(() -> cell(table(robot), "col-repeats", 1).startsWith("×" + storm));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cell(table(robot), "col-repeats", 1).startsWith("×" + storm));
         assertThat(table(robot).getItems()).hasSize(2);
         assertThat(cell(table(robot), "col-repeats", 0)).isEmpty();
         assertThat(cell(table(robot), "col-ago", 0)).isEqualTo("2 min ago");
 
         robot.clickOn(robot.lookup(".repeat-count").queryAll().stream()
-                .filter(n -> n instanceof TableCell<?, ?> c && c.getText() != null && c.getText().startsWith("×"))
-                .findFirst().orElseThrow());
+                .filter(n -> n instanceof TableCell<?, ?> c
+                        && c.getText() != null
+                        && c.getText().startsWith("×"))
+                .findFirst()
+                .orElseThrow());
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getItems().size() == 1 + storm);
-        assertThat(table(robot).getItems().subList(1, 1 + storm)).allMatch(r -> r.blocked() && r.tool().equals("issueRefund"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> table(robot).getItems().size() == 1 + storm);
+        assertThat(table(robot).getItems().subList(1, 1 + storm))
+                .allMatch(r -> r.blocked() && r.tool().equals("issueRefund"));
 
         AuditRecord different = engine.call("billing-agent", "payments.issueRefund", "{\"amount\":41}", true);
-        await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getItems().contains(different));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> table(robot).getItems().contains(different));
         assertThat(table(robot).getItems()).hasSize(2 + storm);
     }
 }

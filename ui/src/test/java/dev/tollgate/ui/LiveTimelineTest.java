@@ -27,6 +27,7 @@ import org.testfx.framework.junit5.Start;
 class LiveTimelineTest {
     @RegisterExtension
     final TemporaryAuditStore audit = TemporaryAuditStore.create();
+
     private final ShellFixture fixture = new ShellFixture();
     private TestEngine engine;
     private TollgateShell shell;
@@ -36,8 +37,22 @@ class LiveTimelineTest {
         engine = new TestEngine(audit.store(), Optional.empty());
         Instant t0 = Instant.now().minusSeconds(60);
         engine.record("billing-agent", "crm.getAccount", "{\"id\":\"A-1\"}", t0, "s-1", Optional.of("conv-1"), false);
-        engine.record("support-agent", "tickets.create", "{\"title\":\"printer on fire\"}", t0.plusSeconds(1), "s-2", Optional.empty(), false);
-        engine.record("billing-agent", "payments.issueRefund", "{\"amount\":40}", t0.plusSeconds(2), "s-1", Optional.of("conv-1"), true);
+        engine.record(
+                "support-agent",
+                "tickets.create",
+                "{\"title\":\"printer on fire\"}",
+                t0.plusSeconds(1),
+                "s-2",
+                Optional.empty(),
+                false);
+        engine.record(
+                "billing-agent",
+                "payments.issueRefund",
+                "{\"amount\":40}",
+                t0.plusSeconds(2),
+                "s-1",
+                Optional.of("conv-1"),
+                true);
         shell = fixture.open(stage, engine);
     }
 
@@ -54,36 +69,49 @@ class LiveTimelineTest {
 
     @Test
     void opensWithRecordedHistoryAndMarksBlockedRows(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> table(robot).getItems().size() == 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> table(robot).getItems().size() == 3);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup(".table-row-cell").queryAll().stream()
-                .anyMatch(n -> n.getPseudoClassStates().contains(PseudoClass.getPseudoClass("blocked"))
-                        && ((TableRow<?>) n).getItem() instanceof AuditRecord r && r.tool().equals("issueRefund")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> robot.lookup(".table-row-cell").queryAll().stream()
+                        .anyMatch(n -> n.getPseudoClassStates().contains(PseudoClass.getPseudoClass("blocked"))
+                                && ((TableRow<?>) n).getItem() instanceof AuditRecord r
+                                && r.tool().equals("issueRefund")));
     }
 
     @Test
     void liveCallAppearsAndTheFilterNarrowsIt(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> table(robot).getItems().size() == 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> table(robot).getItems().size() == 3);
 
         AuditRecord live = engine.call("onboarding-agent", "calendar.schedule", "{\"when\":\"tomorrow\"}", false);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getItems().stream().anyMatch(r -> r.id() == live.id()));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> table(robot).getItems().stream().anyMatch(r -> r.id() == live.id()));
         assertThat(table(robot).getItems()).hasSize(4);
 
-        robot.clickOn("#filter-field").write("agent:billing-agent tool:payments.*").type(KeyCode.ENTER);
+        robot.clickOn("#filter-field")
+                .write("agent:billing-agent tool:payments.*")
+                .type(KeyCode.ENTER);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getItems().size() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> table(robot).getItems().size() == 1);
         assertThat(table(robot).getItems().get(0).qualifiedTool()).isEqualTo("payments.issueRefund");
 
         AuditRecord filteredOut = engine.call("support-agent", "crm.getAccount", "{}", false);
         AuditRecord matching = engine.call("billing-agent", "payments.getHistory", "{}", false);
-        await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getItems().size() == 2);
-        assertThat(table(robot).getItems()).extracting(AuditRecord::id).contains(matching.id()).doesNotContain(filteredOut.id());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> table(robot).getItems().size() == 2);
+        assertThat(table(robot).getItems())
+                .extracting(AuditRecord::id)
+                .contains(matching.id())
+                .doesNotContain(filteredOut.id());
     }
 
     @Test
     void badFilterShowsTheProblemAndKeepsTheRows(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> table(robot).getItems().size() == 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> table(robot).getItems().size() == 3);
 
         robot.clickOn("#filter-field").write("colour:red").type(KeyCode.ENTER);
 
@@ -95,13 +123,17 @@ class LiveTimelineTest {
 
     @Test
     void selectingACallShowsArgumentsRuleAndSourceLine(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> table(robot).getItems().size() == 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> table(robot).getItems().size() == 3);
 
         robot.interact(() -> table(robot).getSelectionModel().select(2));
 
         String detail = robot.lookup("#call-detail").queryAs(TextArea.class).getText();
-        assertThat(detail).contains("BLOCKED by role billing deny payments.issueRefund").contains("tollgate.yaml:14")
-                .contains("\"amount\" : 40").contains("billing-agent");
+        assertThat(detail)
+                .contains("BLOCKED by role billing deny payments.issueRefund")
+                .contains("tollgate.yaml:14")
+                .contains("\"amount\" : 40")
+                .contains("billing-agent");
     }
 
     @Test

@@ -34,7 +34,8 @@ import org.testfx.framework.junit5.Start;
 
 @ExtendWith(ApplicationExtension.class)
 class PolicyEditorTest {
-    private static final String POLICY = String.join("\n",
+    private static final String POLICY = String.join(
+            "\n",
             "listen: 127.0.0.1:0",
             "servers:",
             "  crm: { url: \"http://127.0.0.1:9/mcp\" }",
@@ -50,8 +51,10 @@ class PolicyEditorTest {
 
     @RegisterExtension
     final TemporaryAuditStore audit = TemporaryAuditStore.create();
+
     @TempDir
     static Path dir;
+
     private final ShellFixture fixture = new ShellFixture();
     private TestEngine engine;
     private TollgateShell shell;
@@ -67,10 +70,22 @@ class PolicyEditorTest {
         engine.usePolicy(new FilePolicyControl(holder, loader, audit.store(), ref -> ToolAnnotations.NONE));
         Instant t0 = Instant.now().minusSeconds(600);
         for (int i = 0; i < 3; i++) {
-            refunds.add(engine.record("billing-agent", "payments.issueRefund", "{\"orderId\":\"O-" + i + "\"}",
-                    t0.plusSeconds(i * 10L), "mcp-1", Optional.empty(), false));
-            engine.record("billing-agent", "crm.getAccount", "{\"id\":\"A-" + i + "\"}", t0.plusSeconds(i * 10L + 5),
-                    "mcp-1", Optional.empty(), false);
+            refunds.add(engine.record(
+                    "billing-agent",
+                    "payments.issueRefund",
+                    "{\"orderId\":\"O-" + i + "\"}",
+                    t0.plusSeconds(i * 10L),
+                    "mcp-1",
+                    Optional.empty(),
+                    false));
+            engine.record(
+                    "billing-agent",
+                    "crm.getAccount",
+                    "{\"id\":\"A-" + i + "\"}",
+                    t0.plusSeconds(i * 10L + 5),
+                    "mcp-1",
+                    Optional.empty(),
+                    false);
         }
         shell = fixture.open(stage, engine);
         shell.navigate(Section.POLICY);
@@ -93,13 +108,16 @@ class PolicyEditorTest {
 
     @Test
     void typingAnInvalidRuleShowsTheErrorAtItsLineAndDisablesSave(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view().editor().getText().equals(SHOWN));
         robot.clickOn("#policy-editor");
-        robot.interact(() -> view().editor().moveTo(8, view().editor().getParagraph(8).length()));
+        robot.interact(
+                () -> view().editor().moveTo(8, view().editor().getParagraph(8).length()));
         robot.write("\n    deny: [\"payments\"]");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !shell.policyModel().orElseThrow().problems().isEmpty()
-                && !shell.policyModel().orElseThrow().checkingProperty().get());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !shell.policyModel().orElseThrow().problems().isEmpty()
+                        && !shell.policyModel().orElseThrow().checkingProperty().get());
         @SuppressWarnings("unchecked")
         ListView<Object> problems = robot.lookup("#policy-problems").queryAs(ListView.class);
         assertThat(problems.getItems()).hasSize(1);
@@ -117,14 +135,21 @@ class PolicyEditorTest {
 
     @Test
     void aPolicyThatDeniesRefundsShowsTheRecordedRefundsInThePreview(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view().editor().getText().equals(SHOWN));
 
         robot.interact(() -> view().editor().replaceText(SHOWN + "    deny: [\"payments.issueRefund\"]\n"));
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> shell.policyModel().orElseThrow().reportProperty().get()
-                .map(r -> r.allowedToBlocked() == 3).orElse(false));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> shell.policyModel()
+                        .orElseThrow()
+                        .reportProperty()
+                        .get()
+                        .map(r -> r.allowedToBlocked() == 3)
+                        .orElse(false));
         @SuppressWarnings("unchecked")
-        TableView<PreviewReport.ChangeCount> counts = robot.lookup("#preview-counts").queryAs(TableView.class);
+        TableView<PreviewReport.ChangeCount> counts =
+                robot.lookup("#preview-counts").queryAs(TableView.class);
         assertThat(counts.getItems()).singleElement().satisfies(c -> {
             assertThat(c.agentId()).isEqualTo("billing-agent");
             assertThat(c.tool()).isEqualTo("payments.issueRefund");
@@ -133,9 +158,12 @@ class PolicyEditorTest {
 
         robot.interact(() -> counts.getSelectionModel().select(0));
         @SuppressWarnings("unchecked")
-        ListView<PreviewReport.ChangedCall> changes = robot.lookup("#preview-changes").queryAs(ListView.class);
-        assertThat(changes.getItems()).extracting(PreviewReport.ChangedCall::recordId)
-                .containsExactlyInAnyOrderElementsOf(refunds.stream().map(AuditRecord::id).toList());
+        ListView<PreviewReport.ChangedCall> changes =
+                robot.lookup("#preview-changes").queryAs(ListView.class);
+        assertThat(changes.getItems())
+                .extracting(PreviewReport.ChangedCall::recordId)
+                .containsExactlyInAnyOrderElementsOf(
+                        refunds.stream().map(AuditRecord::id).toList());
         assertThat(shell.policyModel().orElseThrow().diff().stream().map(Object::toString))
                 .contains("+     deny: [\"payments.issueRefund\"]");
         assertThat(save(robot).isDisabled()).isFalse();
@@ -143,7 +171,8 @@ class PolicyEditorTest {
 
     @Test
     void saveShowsTheDiffAndAppliesThePolicy(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view().editor().getText().equals(SHOWN));
         String candidate = POLICY + "    deny: [\"payments.issueRefund\"]\n";
         robot.interact(() -> view().editor().replaceText(SHOWN + "    deny: [\"payments.issueRefund\"]\n"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !save(robot).isDisabled());
@@ -151,29 +180,38 @@ class PolicyEditorTest {
         robot.clickOn("#policy-save");
         robot.clickOn("Apply");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> holder.get().config().text().equals(candidate));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> holder.get().config().text().equals(candidate));
         await().atMost(Duration.ofSeconds(5)).until(() -> save(robot).isDisabled());
     }
 
     @Test
     void secretsAreMaskedAndTheUneditedPolicyPreviewsNoChange(FxRobot robot) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN)
-                && shell.policyModel().orElseThrow().reportProperty().get().isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view().editor().getText().equals(SHOWN)
+                        && shell.policyModel()
+                                .orElseThrow()
+                                .reportProperty()
+                                .get()
+                                .isPresent());
 
         assertThat(view().editor().getText()).doesNotContain("billing-key");
-        PreviewReport report = shell.policyModel().orElseThrow().reportProperty().get().orElseThrow();
+        PreviewReport report =
+                shell.policyModel().orElseThrow().reportProperty().get().orElseThrow();
         assertThat(report.allowedToBlocked() + report.blockedToAllowed()).isZero();
         assertThat(save(robot).isDisabled()).isTrue();
     }
 
     @Test
     void anExternalEditReloadsAnUneditedEditorAndIsMergedNotOverwrittenWhenEditing(FxRobot robot) throws Exception {
-        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view().editor().getText().equals(SHOWN));
         Path file = holder.file().orElseThrow();
         String limited = POLICY + "    limits: { \"payments.issueRefund\": \"10/min\" }\n";
         Files.writeString(file, limited);
         holder.reload();
-        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().contains("10/min"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view().editor().getText().contains("10/min"));
 
         String deny = "    deny: [\"payments.updatePaymentMethod\"]\n";
         robot.interact(() -> view().editor().replaceText(view().editor().getText() + deny));
@@ -182,24 +220,29 @@ class PolicyEditorTest {
         Files.writeString(file, tightened);
         holder.reload();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> robot.lookup("#policy-external-change").query().isVisible());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> robot.lookup("#policy-external-change").query().isVisible());
         assertThat(save(robot).isDisabled()).isTrue();
         assertThat(view().editor().getText()).contains("10/min").contains("payments.updatePaymentMethod");
 
         robot.clickOn("#policy-merge");
         await().atMost(Duration.ofSeconds(10)).until(() -> !save(robot).isDisabled());
-        assertThat(view().editor().getText()).contains("5/min").doesNotContain("10/min")
+        assertThat(view().editor().getText())
+                .contains("5/min")
+                .doesNotContain("10/min")
                 .contains("payments.updatePaymentMethod");
         robot.clickOn("#policy-save");
         robot.clickOn("Apply");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(file).equals(tightened + deny));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(file).equals(tightened + deny));
         assertThat(holder.get().config().text()).isEqualTo(tightened + deny);
     }
 
     @Test
     void saveNeverWritesOverAChangeTheEditorHasNotSeenYet(FxRobot robot) throws Exception {
-        await().atMost(Duration.ofSeconds(10)).until(() -> view().editor().getText().equals(SHOWN));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> view().editor().getText().equals(SHOWN));
         robot.interact(() -> view().editor().replaceText(SHOWN + "    deny: [\"payments.issueRefund\"]\n"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !save(robot).isDisabled());
         Path file = holder.file().orElseThrow();
@@ -209,8 +252,12 @@ class PolicyEditorTest {
         robot.clickOn("#policy-save");
         robot.clickOn("Apply");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> shell.policyModel().orElseThrow().messageProperty().get()
-                .contains("changed on disk"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> shell.policyModel()
+                        .orElseThrow()
+                        .messageProperty()
+                        .get()
+                        .contains("changed on disk"));
         assertThat(Files.readString(file)).isEqualTo(external);
     }
 }

@@ -32,6 +32,7 @@ class ProxyEndToEndTest {
 
     @TempDir
     static Path dir;
+
     private final ShellFixture fixture = new ShellFixture();
     private McpTestServer crm;
     private TollgateEngine engine;
@@ -41,11 +42,14 @@ class ProxyEndToEndTest {
     void start(Stage stage) throws Exception {
         crm = McpTestServer.builder().tools("echo", "charge").start();
         Path run = Files.createTempDirectory(dir, "run");
-        Path file = Files.writeString(run.resolve("tollgate.yaml"), "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:" + run.resolve("audit").toString().replace('\\', '/') + "\"\n"
-                + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
-                + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
-                + "roles:\n  billing:\n    allow: [\"crm.*\"]\n    deny: [\"crm.charge\"]\n");
+        Path file = Files.writeString(
+                run.resolve("tollgate.yaml"),
+                "listen: 127.0.0.1:0\n"
+                        + "audit:\n  url: \"jdbc:h2:file:"
+                        + run.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                        + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
+                        + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
+                        + "roles:\n  billing:\n    allow: [\"crm.*\"]\n    deny: [\"crm.charge\"]\n");
         engine = TollgateEngine.start(new ConfigLoader().load(file));
         shell = fixture.open(stage, engine);
     }
@@ -64,31 +68,39 @@ class ProxyEndToEndTest {
 
     @Test
     void aCallThroughTheProxyAppearsLiveAndABlockedOneAlertsAndJumpsToItsRow(FxRobot robot) {
-        try (AgentClient agent = AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer(KEY)
-                .conversation("conv-ui").connect()) {
+        try (AgentClient agent = AgentClient.builder(
+                        engine.endpoint().orElseThrow().toString())
+                .bearer(KEY)
+                .conversation("conv-ui")
+                .connect()) {
             McpSchema.CallToolResult echo = agent.call("crm__echo", Map.of("text", "hello from the agent"));
             assertThat(echo.isError()).isFalse();
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getItems().stream()
-                    .anyMatch(r -> r.qualifiedTool().equals("crm.echo") && r.conversationId().orElse("").equals("conv-ui")));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> table(robot).getItems().stream()
+                            .anyMatch(r -> r.qualifiedTool().equals("crm.echo")
+                                    && r.conversationId().orElse("").equals("conv-ui")));
 
             robot.interact(() -> shell.navigate(Section.REPLAY));
             McpSchema.CallToolResult charge = agent.call("crm__charge", Map.of("amount", 4000));
             assertThat(charge.isError()).isTrue();
         }
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup(".notification-bar").tryQuery().isPresent());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> robot.lookup(".notification-bar").tryQuery().isPresent());
         Node popup = robot.lookup(".notification-bar").query();
         robot.clickOn(popup);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getSelectionModel().getSelectedItem() != null);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> table(robot).getSelectionModel().getSelectedItem() != null);
         AuditRecord selected = table(robot).getSelectionModel().getSelectedItem();
         assertThat(selected.qualifiedTool()).isEqualTo("crm.charge");
         assertThat(selected.blocked()).isTrue();
 
         robot.clickOn("#filter-field").write("decision:blocked").type(KeyCode.ENTER);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> table(robot).getItems().size() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> table(robot).getItems().size() == 1);
         assertThat(table(robot).getItems().get(0).qualifiedTool()).isEqualTo("crm.charge");
     }
 }

@@ -43,6 +43,7 @@ class RemoteConnectTest {
 
     @TempDir
     Path dir;
+
     private final ShellFixture fixture = new ShellFixture();
     private McpTestServer crm;
     private TollgateEngine serve;
@@ -56,15 +57,18 @@ class RemoteConnectTest {
         crm = McpTestServer.builder().tools("echo", "add", "charge").start();
         int adminPort = NpmPeers.freePort();
         Path file = dir.resolve("team.yaml");
-        Files.writeString(file, "listen: 127.0.0.1:0\n"
-                + "audit: { url: \"jdbc:h2:file:" + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                + "admin: { listen: \"127.0.0.1:" + adminPort + "\", token: \"" + TOKEN + "\" }\n"
-                + "servers: { crm: { url: \"" + crm.url() + "\" } }\n"
-                + "agents: { billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] } }\n"
-                + "roles: { billing: { allow: [\"crm.echo\", \"crm.add\"], limits: { \"crm.echo\": \"20/min\" } } }\n");
+        Files.writeString(
+                file,
+                "listen: 127.0.0.1:0\n"
+                        + "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                        + "admin: { listen: \"127.0.0.1:" + adminPort + "\", token: \"" + TOKEN + "\" }\n"
+                        + "servers: { crm: { url: \"" + crm.url() + "\" } }\n"
+                        + "agents: { billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] } }\n"
+                        + "roles: { billing: { allow: [\"crm.echo\", \"crm.add\"], limits: { \"crm.echo\": \"20/min\" } } }\n");
         serve = TollgateEngine.start(new ConfigLoader().load(file));
-        remote = RemoteEngine.connect(URI.create("http://127.0.0.1:" + adminPort), TOKEN, Optional.empty(),
-                "alice@laptop");
+        remote = RemoteEngine.connect(
+                URI.create("http://127.0.0.1:" + adminPort), TOKEN, Optional.empty(), "alice@laptop");
         stage.setWidth(1280);
         stage.setHeight(800);
         shell = fixture.open(stage, remote);
@@ -85,7 +89,8 @@ class RemoteConnectTest {
         Label status = robot.lookup("#status-proxy").queryAs(Label.class);
         await().atMost(Duration.ofSeconds(10)).until(() -> status.getText().contains("Connected to http://127.0.0.1:"));
 
-        try (AgentClient agent = AgentClient.connect(serve.endpoint().orElseThrow().toString(), KEY)) {
+        try (AgentClient agent =
+                AgentClient.connect(serve.endpoint().orElseThrow().toString(), KEY)) {
             for (int i = 0; i < 6; i++) {
                 agent.call("crm__echo", Map.of("text", "order " + i));
             }
@@ -95,10 +100,13 @@ class RemoteConnectTest {
             }
         }
         // Repeated identical calls share a counted row in the table, so the calls are counted in the live model.
-        await().atMost(Duration.ofSeconds(20)).until(() -> shell.liveModel().rows().size() == 14
-                && !shell.alertsModel().alerts().isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> shell.liveModel().rows().size() == 14
+                        && !shell.alertsModel().alerts().isEmpty());
         assertThat(table.getItems()).hasSizeLessThan(14);
-        assertThat(shell.liveModel().rows()).filteredOn(r -> r.decision().equals("blocked")).extracting(AuditRecord::tool)
+        assertThat(shell.liveModel().rows())
+                .filteredOn(r -> r.decision().equals("blocked"))
+                .extracting(AuditRecord::tool)
                 .containsExactlyInAnyOrder("charge", "add", "add");
         assertThat(status.getText()).contains("1/1 upstreams up");
 

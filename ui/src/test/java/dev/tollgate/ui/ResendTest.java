@@ -35,6 +35,7 @@ class ResendTest {
 
     @TempDir
     static Path dir;
+
     private final ShellFixture fixture = new ShellFixture();
     private McpTestServer crm;
     private TollgateEngine engine;
@@ -44,14 +45,20 @@ class ResendTest {
     void start(Stage stage) throws Exception {
         crm = McpTestServer.builder().tools("echo", "charge").start();
         Path run = Files.createTempDirectory(dir, "run");
-        Path file = Files.writeString(run.resolve("tollgate.yaml"), "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:" + run.resolve("audit").toString().replace('\\', '/') + "\"\n"
-                + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
-                + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
-                + "roles:\n  billing:\n    allow: [\"crm.*\"]\n    deny: [\"crm.charge\"]\n");
+        Path file = Files.writeString(
+                run.resolve("tollgate.yaml"),
+                "listen: 127.0.0.1:0\n"
+                        + "audit:\n  url: \"jdbc:h2:file:"
+                        + run.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                        + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
+                        + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
+                        + "roles:\n  billing:\n    allow: [\"crm.*\"]\n    deny: [\"crm.charge\"]\n");
         engine = TollgateEngine.start(new ConfigLoader().load(file));
-        try (AgentClient agent = AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer(KEY)
-                .conversation("conv-resend").connect()) {
+        try (AgentClient agent = AgentClient.builder(
+                        engine.endpoint().orElseThrow().toString())
+                .bearer(KEY)
+                .conversation("conv-resend")
+                .connect()) {
             agent.call("crm__echo", Map.of("text", "hello again"));
             agent.call("crm__charge", Map.of("amount", 4000));
         }
@@ -71,17 +78,27 @@ class ResendTest {
 
     private void openConversation(FxRobot robot) {
         robot.clickOn("#nav-replay");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shell.replayModel().sessions().stream()
-                .anyMatch(s -> s.id().equals("conv-resend")));
-        robot.interact(() -> shell.replayModel().sessionProperty().set(shell.replayModel().sessions().stream()
-                .filter(s -> s.id().equals("conv-resend")).findFirst().orElseThrow()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> robot.lookup("#replay-timeline")
-                .queryAs(ListView.class).getItems().size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> shell.replayModel().sessions().stream().anyMatch(s -> s.id().equals("conv-resend")));
+        robot.interact(() -> shell.replayModel()
+                .sessionProperty()
+                .set(shell.replayModel().sessions().stream()
+                        .filter(s -> s.id().equals("conv-resend"))
+                        .findFirst()
+                        .orElseThrow()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> robot.lookup("#replay-timeline")
+                                .queryAs(ListView.class)
+                                .getItems()
+                                .size()
+                        == 2);
     }
 
     private void selectCall(FxRobot robot, String tool) {
-        Node cell = robot.lookup("#replay-timeline .list-cell").lookup((ListCell<?> c) ->
-                c.getItem() instanceof TimelineEntry.Call call && call.record().qualifiedTool().equals(tool)).query();
+        Node cell = robot.lookup("#replay-timeline .list-cell")
+                .lookup((ListCell<?> c) -> c.getItem() instanceof TimelineEntry.Call call
+                        && call.record().qualifiedTool().equals(tool))
+                .query();
         robot.clickOn(cell);
     }
 
@@ -97,16 +114,20 @@ class ResendTest {
 
         robot.clickOn("#replay-resend");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !text(robot, "#resend-new").isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !text(robot, "#resend-new").isEmpty());
         assertThat(robot.lookup(".dialog-pane").tryQuery()).isEmpty();
         assertThat(text(robot, "#resend-recorded")).contains("hello again");
         assertThat(text(robot, "#resend-new")).contains("hello again");
         assertThat(text(robot, "#resend-diff")).doesNotContain("\n+ ").doesNotContain("\n- ");
         assertThat(robot.lookup("#resend-summary").queryLabeled().getText())
-                .contains("crm.echo").contains("same result as recorded");
+                .contains("crm.echo")
+                .contains("same result as recorded");
         assertThat(recordCount()).isEqualTo(before + 1);
-        assertThat(engine.audit().query(AuditQuery.builder().agent(CallReplayer.AGENT_ID).build()))
-                .singleElement().satisfies(r -> assertThat(r.qualifiedTool()).isEqualTo("crm.echo"));
+        assertThat(engine.audit()
+                        .query(AuditQuery.builder().agent(CallReplayer.AGENT_ID).build()))
+                .singleElement()
+                .satisfies(r -> assertThat(r.qualifiedTool()).isEqualTo("crm.echo"));
     }
 
     @Test
@@ -116,20 +137,26 @@ class ResendTest {
         long before = recordCount();
 
         robot.clickOn("#replay-resend");
-        await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
         assertThat(robot.lookup(".dialog-pane .content").queryLabeled().getText())
-                .contains("crm.charge").contains("may change data");
-        robot.clickOn(robot.lookup(".dialog-pane .button").lookup((Button b) -> b.getText().equals("Cancel"))
+                .contains("crm.charge")
+                .contains("may change data");
+        robot.clickOn(robot.lookup(".dialog-pane .button")
+                .lookup((Button b) -> b.getText().equals("Cancel"))
                 .queryButton());
         assertThat(recordCount()).isEqualTo(before);
         assertThat(text(robot, "#resend-new")).isEmpty();
 
         robot.clickOn("#replay-resend");
-        await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
-        robot.clickOn(robot.lookup(".dialog-pane .button").lookup((Button b) -> b.getText().equals("OK"))
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        robot.clickOn(robot.lookup(".dialog-pane .button")
+                .lookup((Button b) -> b.getText().equals("OK"))
                 .queryButton());
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> !text(robot, "#resend-new").isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !text(robot, "#resend-new").isEmpty());
         assertThat(text(robot, "#resend-new")).contains("crm.charge").contains("blocked");
         assertThat(robot.lookup("#resend-summary").queryLabeled().getText()).contains("blocked");
         assertThat(crm.chargeCount()).isZero();

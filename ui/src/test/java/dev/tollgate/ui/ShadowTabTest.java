@@ -34,6 +34,7 @@ class ShadowTabTest {
 
     @TempDir
     static Path dir;
+
     private final ShellFixture fixture = new ShellFixture();
     private McpTestServer payments;
     private TollgateEngine engine;
@@ -42,7 +43,8 @@ class ShadowTabTest {
 
     private static String config(String url, Path run, String extra) {
         return "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:" + run.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                + "audit:\n  url: \"jdbc:h2:file:"
+                + run.resolve("audit").toString().replace('\\', '/') + "\"\n"
                 + "servers:\n  payments: { url: \"" + url + "\" }\n"
                 + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
                 + "roles:\n  billing:\n    allow: [\"payments.*\"]\n" + extra;
@@ -51,13 +53,20 @@ class ShadowTabTest {
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
-        payments = McpTestServer.builder().serverName("payments").tools("echo", "charge").start();
+        payments = McpTestServer.builder()
+                .serverName("payments")
+                .tools("echo", "charge")
+                .start();
         Path run = Files.createTempDirectory(dir, "run");
-        Files.writeString(run.resolve("candidate.yaml"), config(payments.url(), run,
-                "    deny:\n      - { tool: payments.charge,\n          when: 'session.sum(\"payments.charge\", \"amount\")"
-                        + " + double(args.amount) > 500' }\n"));
-        Path file = Files.writeString(run.resolve("tollgate.yaml"), config(payments.url(), run,
-                "shadow: candidate.yaml\n"));
+        Files.writeString(
+                run.resolve("candidate.yaml"),
+                config(
+                        payments.url(),
+                        run,
+                        "    deny:\n      - { tool: payments.charge,\n          when: 'session.sum(\"payments.charge\", \"amount\")"
+                                + " + double(args.amount) > 500' }\n"));
+        Path file = Files.writeString(
+                run.resolve("tollgate.yaml"), config(payments.url(), run, "shadow: candidate.yaml\n"));
         engine = TollgateEngine.start(new ConfigLoader().load(file));
         stage.setWidth(1280);
         stage.setHeight(800);
@@ -75,14 +84,21 @@ class ShadowTabTest {
     void disagreementsAppearLiveAndPromoteMakesTheCandidateTheRunningPolicy(FxRobot robot) throws Exception {
         robot.interact(() -> shell.navigate(Section.POLICY));
         TabPane tabs = robot.lookup(".tab-pane").queryAs(TabPane.class);
-        Tab shadowTab = tabs.getTabs().stream().filter(t -> t.getText().equals("Shadow")).findFirst().orElseThrow();
+        Tab shadowTab = tabs.getTabs().stream()
+                .filter(t -> t.getText().equals("Shadow"))
+                .findFirst()
+                .orElseThrow();
         robot.interact(() -> tabs.getSelectionModel().select(shadowTab));
         @SuppressWarnings("unchecked")
         TableView<ShadowViewModel.Row> table = robot.lookup("#shadow-table").queryAs(TableView.class);
-        try (AgentClient agent = AgentClient.builder(engine.endpoint().orElseThrow().toString()).bearer(KEY)
-                .conversation("conv-billing-2240").connect()) {
+        try (AgentClient agent = AgentClient.builder(
+                        engine.endpoint().orElseThrow().toString())
+                .bearer(KEY)
+                .conversation("conv-billing-2240")
+                .connect()) {
             for (int i = 0; i < 5; i++) {
-                assertThat(agent.call("payments__charge", Map.of("amount", 120)).isError()).isFalse();
+                assertThat(agent.call("payments__charge", Map.of("amount", 120)).isError())
+                        .isFalse();
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> table.getItems().size() == 1);
             ShadowViewModel.Row row = table.getItems().get(0);
@@ -91,18 +107,24 @@ class ShadowTabTest {
             assertThat(row.shadow()).isEqualTo("blocked");
             assertThat(row.shadowRule()).contains("session.sum");
             assertThat(robot.lookup("#shadow-summary").queryAs(Label.class).getText())
-                    .contains("1 disagreements").contains("1 the candidate would block");
+                    .contains("1 disagreements")
+                    .contains("1 the candidate would block");
             robot.interact(() -> table.getSelectionModel().select(0));
             assertThat(robot.lookup("#shadow-details").queryAs(Label.class).getText())
                     .contains("Candidate: blocked by role billing deny payments.charge when session.sum");
-            shoot(Path.of(System.getProperty("tollgate.screenshots", "target/screenshots")).resolve("policy-shadow.png"));
+            shoot(Path.of(System.getProperty("tollgate.screenshots", "target/screenshots"))
+                    .resolve("policy-shadow.png"));
 
             robot.clickOn("#shadow-promote");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> robot.lookup("#shadow-message").queryAs(Label.class)
-                    .getText().contains("is now the running configuration"));
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    agent.call("payments__charge", Map.of("amount", 120)).isError());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> robot.lookup("#shadow-message")
+                            .queryAs(Label.class)
+                            .getText()
+                            .contains("is now the running configuration"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> agent.call("payments__charge", Map.of("amount", 120))
+                            .isError());
         }
         assertThat(payments.chargeCount()).isEqualTo(5);
     }
@@ -111,9 +133,10 @@ class ShadowTabTest {
         Files.createDirectories(file.getParent());
         WaitForAsyncUtils.waitForFxEvents();
         WaitForAsyncUtils.asyncFx(() -> {
-            Exporter.writePng(stage.getScene().getRoot(), file);
-            return null;
-        }).get();
+                    Exporter.writePng(stage.getScene().getRoot(), file);
+                    return null;
+                })
+                .get();
         assertThat(Files.size(file)).isGreaterThan(5_000);
     }
 }

@@ -43,24 +43,53 @@ class TestEngine implements Engine {
     }
 
     /** Records a finished call in the store (allowed, or blocked by a policy rule) and returns it. */
-    AuditRecord record(String agent, String tool, String arguments, Instant at, String session,
-                       Optional<String> conversation, boolean blocked) {
-        return record(agent, tool, arguments, at, session, conversation,
-                blocked ? Optional.of(Decision.blocked(BlockReason.POLICY, "role billing deny " + tool,
-                        Optional.of("tollgate.yaml:14"), "Tollgate blocked " + tool + ": denied by role billing deny " + tool))
+    AuditRecord record(
+            String agent,
+            String tool,
+            String arguments,
+            Instant at,
+            String session,
+            Optional<String> conversation,
+            boolean blocked) {
+        return record(
+                agent,
+                tool,
+                arguments,
+                at,
+                session,
+                conversation,
+                blocked
+                        ? Optional.of(Decision.blocked(
+                                BlockReason.POLICY,
+                                "role billing deny " + tool,
+                                Optional.of("tollgate.yaml:14"),
+                                "Tollgate blocked " + tool + ": denied by role billing deny " + tool))
                         : Optional.empty());
     }
 
     /** Records a call now that {@code guard} blocked under {@code rule} (a limit, the loop breaker) and publishes it. */
     AuditRecord callBlocked(String agent, String tool, BlockReason guard, String rule) {
-        AuditRecord r = record(agent, tool, "{}", Instant.now(), "session-live", Optional.empty(),
-                Optional.of(Decision.blocked(guard, rule, Optional.of("tollgate.yaml:9"), "Tollgate blocked " + tool + ": " + rule)));
+        AuditRecord r = record(
+                agent,
+                tool,
+                "{}",
+                Instant.now(),
+                "session-live",
+                Optional.empty(),
+                Optional.of(Decision.blocked(
+                        guard, rule, Optional.of("tollgate.yaml:9"), "Tollgate blocked " + tool + ": " + rule)));
         bus.publish(new EngineEvent.CallCompleted(Instant.now(), r));
         return r;
     }
 
-    private AuditRecord record(String agent, String tool, String arguments, Instant at, String session,
-                               Optional<String> conversation, Optional<Decision> blockedBy) {
+    private AuditRecord record(
+            String agent,
+            String tool,
+            String arguments,
+            Instant at,
+            String session,
+            Optional<String> conversation,
+            Optional<Decision> blockedBy) {
         boolean blocked = blockedBy.isPresent();
         ToolCall call = TemporaryAuditStore.call(agent, tool, Json.parse(arguments), at, session, conversation);
         try {
@@ -71,8 +100,11 @@ class TestEngine implements Engine {
             } else {
                 ObjectNode result = Json.object();
                 result.putArray("content").addObject().put("type", "text").put("text", "ok " + tool);
-                outcome = new CallOutcome(Decision.allowed("role billing allow " + tool, Optional.of("tollgate.yaml:12")),
-                        CallStatus.SUCCESS, result, 64);
+                outcome = new CallOutcome(
+                        Decision.allowed("role billing allow " + tool, Optional.of("tollgate.yaml:12")),
+                        CallStatus.SUCCESS,
+                        result,
+                        64);
             }
             return store.complete(id, call, outcome, Duration.ofMillis(blocked ? 1 : 35));
         } catch (AuditUnavailableException e) {
@@ -109,7 +141,8 @@ class TestEngine implements Engine {
 
     @Override
     public List<UpstreamStatus> upstreams() {
-        return List.of(new UpstreamStatus("crm", "http", "connected", "", 4),
+        return List.of(
+                new UpstreamStatus("crm", "http", "connected", "", 4),
                 new UpstreamStatus("payments", "http", "connected", "", 3));
     }
 

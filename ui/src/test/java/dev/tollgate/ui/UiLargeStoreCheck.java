@@ -72,33 +72,65 @@ class UiLargeStoreCheck {
         longestGap.set(0);
         long started = System.nanoTime();
         robot.interact(action);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(done::getAsBoolean);
-        report.add(String.format(Locale.ROOT, "%s: %.0f ms (longest FX frame gap meanwhile %.0f ms)", what,
-                (System.nanoTime() - started) / 1e6, longestGap.get() / 1e6));
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(20))
+                .until(done::getAsBoolean);
+        report.add(String.format(
+                Locale.ROOT,
+                "%s: %.0f ms (longest FX frame gap meanwhile %.0f ms)",
+                what,
+                (System.nanoTime() - started) / 1e6,
+                longestGap.get() / 1e6));
     }
 
     @Test
     void opensPagesJumpsAndFiltersWithoutLoadingTheStore(FxRobot robot) {
         LiveViewModel live = shell.liveModel();
-        time("newest page shown", robot, () -> { }, () -> live.rows().size() == LiveViewModel.PAGE && !live.loadingProperty().get());
+        time(
+                "newest page shown",
+                robot,
+                () -> {},
+                () -> live.rows().size() == LiveViewModel.PAGE
+                        && !live.loadingProperty().get());
         for (int i = 1; i <= 5; i++) {
             int expected = LiveViewModel.PAGE * (i + 1);
-            time("older page " + i, robot, live::loadOlder, () -> live.rows().size() == expected && !live.loadingProperty().get());
+            time(
+                    "older page " + i,
+                    robot,
+                    live::loadOlder,
+                    () -> live.rows().size() == expected
+                            && !live.loadingProperty().get());
         }
         long middle = live.rows().get(0).id() / 2;
-        time("jump to record #" + middle, robot, () -> live.jumpTo(middle),
-                () -> live.selectedProperty().get() != null && live.selectedProperty().get().id() == middle);
-        time("filter tool:payments.issueRefund decision:blocked", robot, () -> {
-            live.filterTextProperty().set("tool:payments.issueRefund decision:blocked");
-            live.applyFilter();
-        }, () -> !live.loadingProperty().get() && !live.rows().isEmpty()
-                && live.rows().stream().allMatch(AuditRecord::blocked));
-        time("filter agent:billing-* latency>1s (evaluated in memory)", robot, () -> {
-            live.filterTextProperty().set("agent:billing-* latency>1s");
-            live.applyFilter();
-        }, () -> !live.loadingProperty().get() && live.rows().stream().allMatch(r -> r.latencyMs() > 1000));
-        time("replay session list (newest " + dev.tollgate.ui.replay.ReplayViewModel.RECENT_RECORDS + " records)", robot,
-                () -> shell.navigate(Section.REPLAY), () -> !shell.replayModel().sessions().isEmpty());
+        time(
+                "jump to record #" + middle,
+                robot,
+                () -> live.jumpTo(middle),
+                () -> live.selectedProperty().get() != null
+                        && live.selectedProperty().get().id() == middle);
+        time(
+                "filter tool:payments.issueRefund decision:blocked",
+                robot,
+                () -> {
+                    live.filterTextProperty().set("tool:payments.issueRefund decision:blocked");
+                    live.applyFilter();
+                },
+                () -> !live.loadingProperty().get()
+                        && !live.rows().isEmpty()
+                        && live.rows().stream().allMatch(AuditRecord::blocked));
+        time(
+                "filter agent:billing-* latency>1s (evaluated in memory)",
+                robot,
+                () -> {
+                    live.filterTextProperty().set("agent:billing-* latency>1s");
+                    live.applyFilter();
+                },
+                () -> !live.loadingProperty().get() && live.rows().stream().allMatch(r -> r.latencyMs() > 1000));
+        time(
+                "replay session list (newest " + dev.tollgate.ui.replay.ReplayViewModel.RECENT_RECORDS + " records)",
+                robot,
+                () -> shell.navigate(Section.REPLAY),
+                () -> !shell.replayModel().sessions().isEmpty());
         robot.interact(meter::stop);
         System.out.println("UI large-store check on " + STORE + "\n  " + String.join("\n  ", report));
         assertThat(live.rows().size()).isLessThanOrEqualTo(LiveViewModel.MAX_ROWS);

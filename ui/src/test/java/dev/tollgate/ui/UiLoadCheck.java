@@ -40,6 +40,7 @@ class UiLoadCheck {
 
     @RegisterExtension
     final TemporaryAuditStore audit = TemporaryAuditStore.create();
+
     private final ShellFixture fixture = new ShellFixture();
     private TestEngine engine;
     private TollgateShell shell;
@@ -93,7 +94,8 @@ class UiLoadCheck {
         };
         robot.interact(meter::start);
         long[] fxCpu = new long[2];
-        robot.interact(() -> fxCpu[0] = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+        robot.interact(() -> fxCpu[0] =
+                java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
         long renderCpuBefore = renderThreadCpu();
 
         JsonNode args = Json.parse("{\"orderId\":\"O-42\",\"amount\":129.0,\"note\":\"load check\"}");
@@ -101,28 +103,56 @@ class UiLoadCheck {
         long total = (long) PER_SECOND * SECONDS;
         ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
         long perTick = PER_SECOND / 100;
-        feeder.scheduleAtFixedRate(() -> {
-            for (int k = 0; k < perTick && sent.get() < total; k++) {
-                long id = sent.incrementAndGet();
-                boolean blocked = id % 10 == 0;
-                Instant now = Instant.now();
-                AuditRecord r = new AuditRecord(id, now, "agent-" + (id % 7), "s-" + (id % 50), Optional.empty(),
-                        blocked ? "payments" : "crm", blocked ? "issueRefund" : "getAccount", args,
-                        blocked ? "blocked" : "allowed", blocked ? "limit payments.issueRefund 10/min" : "role billing allow crm.*",
-                        Optional.of("tollgate.yaml:12"), "", blocked ? "error" : "success", 12.5, 256,
-                        Optional.of("conv-" + (id % 20)), Optional.empty(), "", "");
-                engine.events().publish(new EngineEvent.CallCompleted(now, r));
-            }
-        }, 0, 10, TimeUnit.MILLISECONDS);
+        feeder.scheduleAtFixedRate(
+                () -> {
+                    for (int k = 0; k < perTick && sent.get() < total; k++) {
+                        long id = sent.incrementAndGet();
+                        boolean blocked = id % 10 == 0;
+                        Instant now = Instant.now();
+                        AuditRecord r = new AuditRecord(
+                                id,
+                                now,
+                                "agent-" + (id % 7),
+                                "s-" + (id % 50),
+                                Optional.empty(),
+                                blocked ? "payments" : "crm",
+                                blocked ? "issueRefund" : "getAccount",
+                                args,
+                                blocked ? "blocked" : "allowed",
+                                blocked ? "limit payments.issueRefund 10/min" : "role billing allow crm.*",
+                                Optional.of("tollgate.yaml:12"),
+                                "",
+                                blocked ? "error" : "success",
+                                12.5,
+                                256,
+                                Optional.of("conv-" + (id % 20)),
+                                Optional.empty(),
+                                "",
+                                "");
+                        engine.events().publish(new EngineEvent.CallCompleted(now, r));
+                    }
+                },
+                0,
+                10,
+                TimeUnit.MILLISECONDS);
         long started = System.nanoTime();
-        await().atMost(Duration.ofSeconds(SECONDS + 30)).pollInterval(Duration.ofMillis(500)).until(() -> sent.get() >= total);
+        await().atMost(Duration.ofSeconds(SECONDS + 30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> sent.get() >= total);
         double feedSeconds = (System.nanoTime() - started) / 1e9;
         feeder.shutdownNow();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !shell.liveModel().rows().isEmpty()
-                && shell.liveModel().rows().get(shell.liveModel().rows().size() - 1).id() == total);
-        assertThat(shell.liveModel().rows().size()).isGreaterThanOrEqualTo((int) Math.min(total, dev.tollgate.ui.live.LiveViewModel.MAX_ROWS));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !shell.liveModel().rows().isEmpty()
+                        && shell.liveModel()
+                                        .rows()
+                                        .get(shell.liveModel().rows().size() - 1)
+                                        .id()
+                                == total);
+        assertThat(shell.liveModel().rows().size())
+                .isGreaterThanOrEqualTo((int) Math.min(total, dev.tollgate.ui.live.LiveViewModel.MAX_ROWS));
         robot.interact(meter::stop);
-        robot.interact(() -> fxCpu[1] = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+        robot.interact(() -> fxCpu[1] =
+                java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
         long renderCpu = renderThreadCpu() - renderCpuBefore;
 
         long[] drain = new long[2];
@@ -133,13 +163,25 @@ class UiLoadCheck {
         int n = (int) Math.min(frames.get(), gaps.length);
         long[] sorted = java.util.Arrays.copyOf(gaps, n);
         java.util.Arrays.sort(sorted);
-        String report = String.format(Locale.ROOT,
+        String report = String.format(
+                Locale.ROOT,
                 "UI load check: %d events in %.1f s (%.0f/s), dropped by bus %d; %d FX frames; frame gap p50 %.1f ms,"
                         + " p99 %.1f ms, p99.9 %.1f ms, longest %.1f ms; %d batches, longest batch %.1f ms; FX thread CPU %.1f s of %.1f s wall (%.0f %% of one core), renderer thread CPU %.1f s",
-                total, feedSeconds, total / feedSeconds, engine.events().droppedEvents(), n,
-                sorted[n / 2] / 1e6, sorted[(int) (n * 0.99)] / 1e6, sorted[(int) (n * 0.999)] / 1e6, longest.get() / 1e6,
-                drain[0], drain[1] / 1e6, (fxCpu[1] - fxCpu[0]) / 1e9, (System.nanoTime() - started) / 1e9,
-                100.0 * (fxCpu[1] - fxCpu[0]) / (System.nanoTime() - started), renderCpu / 1e9);
+                total,
+                feedSeconds,
+                total / feedSeconds,
+                engine.events().droppedEvents(),
+                n,
+                sorted[n / 2] / 1e6,
+                sorted[(int) (n * 0.99)] / 1e6,
+                sorted[(int) (n * 0.999)] / 1e6,
+                longest.get() / 1e6,
+                drain[0],
+                drain[1] / 1e6,
+                (fxCpu[1] - fxCpu[0]) / 1e9,
+                (System.nanoTime() - started) / 1e9,
+                100.0 * (fxCpu[1] - fxCpu[0]) / (System.nanoTime() - started),
+                renderCpu / 1e9);
         System.out.println(report);
         assertThat(engine.events().droppedEvents()).isZero();
     }

@@ -60,9 +60,11 @@ public final class EncryptedTokenStore {
         JsonNode json = Json.parse(new String(open(binding, blob), StandardCharsets.UTF_8));
         List<String> scopes = new ArrayList<>();
         json.path("scopes").forEach(s -> scopes.add(s.asString()));
-        return Optional.of(new StoredToken(json.path("access").asString(),
+        return Optional.of(new StoredToken(
+                json.path("access").asString(),
                 json.has("refresh") ? Optional.of(json.get("refresh").asString()) : Optional.empty(),
-                json.has("expiresAt") ? Optional.of(Instant.ofEpochMilli(json.get("expiresAt").asLong()))
+                json.has("expiresAt")
+                        ? Optional.of(Instant.ofEpochMilli(json.get("expiresAt").asLong()))
                         : Optional.empty(),
                 scopes));
     }
@@ -112,7 +114,9 @@ public final class EncryptedTokenStore {
         }
         ObjectNode doc = Json.object();
         var entries = doc.putArray("tokens");
-        sealed.forEach((binding, blob) -> entries.addObject().put("user", binding.user()).put("server", binding.server())
+        sealed.forEach((binding, blob) -> entries.addObject()
+                .put("user", binding.user())
+                .put("server", binding.server())
                 .put("sealed", Base64.getEncoder().encodeToString(blob)));
         Path target = file.get();
         try {
@@ -121,7 +125,10 @@ public final class EncryptedTokenStore {
             }
             Path folder = target.toAbsolutePath().getParent();
             Path tmp = folder.getFileSystem().supportedFileAttributeViews().contains("posix")
-                    ? Files.createTempFile(folder, ".tokens", ".tmp",
+                    ? Files.createTempFile(
+                            folder,
+                            ".tokens",
+                            ".tmp",
                             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
                     : Files.createTempFile(folder, ".tokens", ".tmp");
             Files.writeString(tmp, Json.write(doc));
@@ -134,7 +141,10 @@ public final class EncryptedTokenStore {
     private void load(Path path) {
         try {
             for (JsonNode entry : Json.parse(Files.readString(path)).path("tokens")) {
-                sealed.put(new TokenBinding(entry.path("user").asString(), entry.path("server").asString()),
+                sealed.put(
+                        new TokenBinding(
+                                entry.path("user").asString(),
+                                entry.path("server").asString()),
                         Base64.getDecoder().decode(entry.path("sealed").asString()));
             }
         } catch (IOException e) {

@@ -33,16 +33,28 @@ public final class OAuthCallbackHandler extends Handler.Abstract {
         String code = query.getValue("code");
         String error = query.getValue("error");
         if (error != null) {
-            return page(response, callback, HttpStatus.BAD_REQUEST_400, "Authorization was not granted",
+            return page(
+                    response,
+                    callback,
+                    HttpStatus.BAD_REQUEST_400,
+                    "Authorization was not granted",
                     "The authorization server answered: " + error + ". Ask the agent to start again.");
         }
         if (state == null || code == null) {
-            return page(response, callback, HttpStatus.BAD_REQUEST_400, "Not an authorization response",
+            return page(
+                    response,
+                    callback,
+                    HttpStatus.BAD_REQUEST_400,
+                    "Not an authorization response",
                     "This address receives OAuth authorization responses (code and state).");
         }
         try {
             UserOAuthService.Completion done = oauth.complete(state, code);
-            return page(response, callback, HttpStatus.OK_200, "Authorization complete",
+            return page(
+                    response,
+                    callback,
+                    HttpStatus.OK_200,
+                    "Authorization complete",
                     "Tollgate may now call " + done.server() + " for " + done.user()
                             + ". You can close this window and return to the agent.");
         } catch (OAuthException e) {
@@ -62,6 +74,9 @@ public final class OAuthCallbackHandler extends Handler.Abstract {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

@@ -1,5 +1,7 @@
 package dev.tollgate.identity.oauth;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
@@ -25,8 +27,6 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.Token;
 import com.nimbusds.oauth2.sdk.token.Tokens;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -50,8 +50,13 @@ final class OAuthClient {
 
     private OAuthClient() {}
 
-    static StoredToken token(URI tokenEndpoint, Registration client, AuthorizationGrant grant, URI resource,
-                             List<String> scopes, Clock clock) {
+    static StoredToken token(
+            URI tokenEndpoint,
+            Registration client,
+            AuthorizationGrant grant,
+            URI resource,
+            List<String> scopes,
+            Clock clock) {
         return exchange(tokenEndpoint, client, grant, resource, scopes, clock).token();
     }
 
@@ -63,8 +68,13 @@ final class OAuthClient {
      * they arrived straight from the token endpoint in answer to Tollgate's own request (OpenID Connect Core
      * 3.1.3.7 allows relying on the TLS channel then).
      */
-    static Exchange exchange(URI tokenEndpoint, Registration client, AuthorizationGrant grant, URI resource,
-                             List<String> scopes, Clock clock) {
+    static Exchange exchange(
+            URI tokenEndpoint,
+            Registration client,
+            AuthorizationGrant grant,
+            URI resource,
+            List<String> scopes,
+            Clock clock) {
         TokenRequest.Builder builder = client.clientSecret().isPresent()
                 ? new TokenRequest.Builder(tokenEndpoint, auth(client), grant)
                 : new TokenRequest.Builder(tokenEndpoint, new ClientID(client.clientId()), grant);
@@ -76,25 +86,33 @@ final class OAuthClient {
         try {
             response = TokenResponse.parse(send(builder.build().toHTTPRequest()));
         } catch (IOException e) {
-            throw new OAuthException("the token endpoint " + tokenEndpoint + " cannot be reached: " + e.getMessage(), e);
+            throw new OAuthException(
+                    "the token endpoint " + tokenEndpoint + " cannot be reached: " + e.getMessage(), e);
         } catch (ParseException e) {
-            throw new OAuthException("the token endpoint " + tokenEndpoint + " answered something that is not a token"
-                    + " response", e);
+            throw new OAuthException(
+                    "the token endpoint " + tokenEndpoint + " answered something that is not a token" + " response", e);
         }
         if (!response.indicatesSuccess()) {
             ErrorObject error = ((TokenErrorResponse) response).getErrorObject();
-            throw new OAuthException("the token endpoint refused the " + grant.getType() + " grant: "
-                    + error.getCode() + (error.getDescription() == null ? "" : " (" + error.getDescription() + ")"));
+            throw new OAuthException("the token endpoint refused the " + grant.getType() + " grant: " + error.getCode()
+                    + (error.getDescription() == null ? "" : " (" + error.getDescription() + ")"));
         }
         Tokens tokens = ((AccessTokenResponse) response).getTokens();
         Optional<Instant> expires = tokens.getAccessToken().getLifetime() > 0
-                ? Optional.of(clock.instant().plusSeconds(tokens.getAccessToken().getLifetime())) : Optional.empty();
+                ? Optional.of(
+                        clock.instant().plusSeconds(tokens.getAccessToken().getLifetime()))
+                : Optional.empty();
         List<String> granted = tokens.getAccessToken().getScope() != null
-                ? tokens.getAccessToken().getScope().toStringList() : scopes;
-        StoredToken stored = new StoredToken(tokens.getAccessToken().getValue(),
-                Optional.ofNullable(tokens.getRefreshToken()).map(Token::getValue), expires, granted);
-        Optional<String> identity = Optional.ofNullable(((AccessTokenResponse) response).getCustomParameters()
-                .get("id_token")).map(String::valueOf);
+                ? tokens.getAccessToken().getScope().toStringList()
+                : scopes;
+        StoredToken stored = new StoredToken(
+                tokens.getAccessToken().getValue(),
+                Optional.ofNullable(tokens.getRefreshToken()).map(Token::getValue),
+                expires,
+                granted);
+        Optional<String> identity = Optional.ofNullable(
+                        ((AccessTokenResponse) response).getCustomParameters().get("id_token"))
+                .map(String::valueOf);
         return new Exchange(stored, claims(identity.orElse(stored.accessToken())));
     }
 
@@ -107,7 +125,11 @@ final class OAuthClient {
     }
 
     /** What the authorization server said to a revocation request. */
-    enum Revocation { REVOKED, NOT_REVOCABLE, FAILED }
+    enum Revocation {
+        REVOKED,
+        NOT_REVOCABLE,
+        FAILED
+    }
 
     /** RFC 7009: 200 revokes; {@code unsupported_token_type} means the server cannot revoke that kind of token. */
     static Revocation revoke(URI endpoint, Registration client, Token token) {
@@ -121,7 +143,8 @@ final class OAuthClient {
             }
             String body = response.getBody() == null ? "" : response.getBody();
             return body.contains("unsupported_token_type") || body.contains("unsupported token type")
-                    ? Revocation.NOT_REVOCABLE : Revocation.FAILED;
+                    ? Revocation.NOT_REVOCABLE
+                    : Revocation.FAILED;
         } catch (IOException e) {
             return Revocation.FAILED;
         }
@@ -144,7 +167,8 @@ final class OAuthClient {
                         + (error == null ? "no reason given" : error.getCode()));
             }
             var info = ((ClientInformationResponse) response).getClientInformation();
-            return new Registration(info.getID().getValue(),
+            return new Registration(
+                    info.getID().getValue(),
                     Optional.ofNullable(info.getSecret()).map(Secret::getValue));
         } catch (IOException e) {
             throw new OAuthException("dynamic client registration at " + endpoint + " failed: " + e.getMessage(), e);
@@ -154,7 +178,9 @@ final class OAuthClient {
     }
 
     private static ClientAuthentication auth(Registration client) {
-        return new ClientSecretBasic(new ClientID(client.clientId()), new Secret(client.clientSecret().orElseThrow()));
+        return new ClientSecretBasic(
+                new ClientID(client.clientId()),
+                new Secret(client.clientSecret().orElseThrow()));
     }
 
     private static HTTPResponse send(HTTPRequest request) throws IOException {

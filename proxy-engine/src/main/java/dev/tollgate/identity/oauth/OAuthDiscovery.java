@@ -34,13 +34,23 @@ public final class OAuthDiscovery {
 
     private AuthorizationServer resolve(UpstreamOAuthSettings settings) {
         if (settings.issuer().isEmpty() && settings.tokenUrl().isPresent()) {
-            return new AuthorizationServer(settings.tokenUrl().get().toString(), Optional.empty(),
-                    settings.tokenUrl().get(), Optional.empty(), Optional.empty());
+            return new AuthorizationServer(
+                    settings.tokenUrl().get().toString(),
+                    Optional.empty(),
+                    settings.tokenUrl().get(),
+                    Optional.empty(),
+                    Optional.empty());
         }
         String issuer = settings.issuer().orElseGet(() -> issuerFromResource(settings.resource()));
         AuthorizationServer found = metadata(issuer);
-        return settings.tokenUrl().map(t -> new AuthorizationServer(found.issuer(), found.authorizationEndpoint(), t,
-                found.revocationEndpoint(), found.registrationEndpoint())).orElse(found);
+        return settings.tokenUrl()
+                .map(t -> new AuthorizationServer(
+                        found.issuer(),
+                        found.authorizationEndpoint(),
+                        t,
+                        found.revocationEndpoint(),
+                        found.registrationEndpoint()))
+                .orElse(found);
     }
 
     /** RFC 9728 §3.1: the well-known segment goes between the host and the resource's path. */
@@ -59,8 +69,8 @@ public final class OAuthDiscovery {
                 if (servers.isArray() && !servers.isEmpty() && servers.get(0).isString()) {
                     return servers.get(0).asString();
                 }
-                throw new OAuthException("the protected resource metadata of " + resource
-                        + " names no authorization_servers");
+                throw new OAuthException(
+                        "the protected resource metadata of " + resource + " names no authorization_servers");
             }
         }
         throw new OAuthException("cannot discover the authorization server of " + resource
@@ -85,8 +95,10 @@ public final class OAuthDiscovery {
                     if (m.getTokenEndpointURI() == null) {
                         throw new OAuthException("the metadata of " + issuer + " has no token_endpoint");
                     }
-                    return new AuthorizationServer(m.getIssuer().getValue(),
-                            Optional.ofNullable(m.getAuthorizationEndpointURI()), m.getTokenEndpointURI(),
+                    return new AuthorizationServer(
+                            m.getIssuer().getValue(),
+                            Optional.ofNullable(m.getAuthorizationEndpointURI()),
+                            m.getTokenEndpointURI(),
                             Optional.ofNullable(m.getRevocationEndpointURI()),
                             Optional.ofNullable(m.getRegistrationEndpointURI()));
                 } catch (ParseException e) {
@@ -98,7 +110,10 @@ public final class OAuthDiscovery {
     }
 
     private Optional<JsonNode> fetch(String url) {
-        Request request = new Request.Builder().url(url).header("Accept", "application/json").build();
+        Request request = new Request.Builder()
+                .url(url)
+                .header("Accept", "application/json")
+                .build();
         try (Response response = http.newCall(request).execute()) {
             if (!response.isSuccessful()) {
                 return Optional.empty();

@@ -32,9 +32,10 @@ public final class ServiceAccountInterceptor implements Interceptor {
         try {
             token = tokens.accessToken(server);
         } catch (OAuthException e) {
-            return CallOutcome.failed(Decision.allowed("servers." + server + ".auth", Optional.empty()),
-                    CallStatus.ERROR, "Tollgate could not obtain its service-account token for " + server + ": "
-                            + e.getMessage());
+            return CallOutcome.failed(
+                    Decision.allowed("servers." + server + ".auth", Optional.empty()),
+                    CallStatus.ERROR,
+                    "Tollgate could not obtain its service-account token for " + server + ": " + e.getMessage());
         }
         Map<String, String> headers = new LinkedHashMap<>();
         call.upstreamAuth().headers().forEach((name, value) -> {

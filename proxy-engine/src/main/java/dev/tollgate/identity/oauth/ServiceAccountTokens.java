@@ -19,8 +19,8 @@ public final class ServiceAccountTokens {
     private final Map<String, StoredToken> current = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    public ServiceAccountTokens(Map<String, UpstreamOAuthSettings> servers, OAuthDiscovery discovery,
-                                Duration refreshSkew, Clock clock) {
+    public ServiceAccountTokens(
+            Map<String, UpstreamOAuthSettings> servers, OAuthDiscovery discovery, Duration refreshSkew, Clock clock) {
         this.servers = Map.copyOf(servers);
         this.discovery = discovery;
         this.refreshSkew = refreshSkew;
@@ -46,9 +46,13 @@ public final class ServiceAccountTokens {
             StoredToken token = current.get(server);
             if (token == null || token.expiresBefore(clock.instant().plus(refreshSkew))) {
                 AuthorizationServer as = discovery.discover(settings);
-                token = OAuthClient.token(as.tokenEndpoint(),
+                token = OAuthClient.token(
+                        as.tokenEndpoint(),
                         new OAuthClient.Registration(settings.clientId().orElseThrow(), settings.clientSecret()),
-                        new ClientCredentialsGrant(), settings.resource(), settings.scopes(), clock);
+                        new ClientCredentialsGrant(),
+                        settings.resource(),
+                        settings.scopes(),
+                        clock);
                 current.put(server, token);
             }
             return token.accessToken();

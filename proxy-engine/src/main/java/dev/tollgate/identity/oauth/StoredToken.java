@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** A token set held for one (user, server); toString hides the tokens so it can never be logged by accident. */
-public record StoredToken(String accessToken, Optional<String> refreshToken, Optional<Instant> expiresAt,
-                          List<String> scopes) {
+public record StoredToken(
+        String accessToken, Optional<String> refreshToken, Optional<Instant> expiresAt, List<String> scopes) {
     public StoredToken {
         scopes = List.copyOf(scopes);
     }

@@ -20,12 +20,22 @@ import tools.jackson.databind.JsonNode;
  * {@code userClaim} names the claim of the issued token that must equal the Tollgate user's subject, so a
  * authorization link completed by someone else's sign-in is refused.
  */
-public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Optional<String> issuer,
-                                    Optional<URI> tokenUrl, Optional<String> clientId, Optional<String> clientSecret,
-                                    List<String> scopes, Optional<String> userClaim) {
+public record UpstreamOAuthSettings(
+        String server,
+        Mode mode,
+        URI resource,
+        Optional<String> issuer,
+        Optional<URI> tokenUrl,
+        Optional<String> clientId,
+        Optional<String> clientSecret,
+        List<String> scopes,
+        Optional<String> userClaim) {
 
     /** Whose token the upstream sees. */
-    public enum Mode { USER, CLIENT_CREDENTIALS }
+    public enum Mode {
+        USER,
+        CLIENT_CREDENTIALS
+    }
 
     public UpstreamOAuthSettings {
         scopes = List.copyOf(scopes);
@@ -45,11 +55,13 @@ public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Opti
             Mode mode = switch (auth.asString().toLowerCase(Locale.ROOT)) {
                 case "oauth" -> Mode.USER;
                 case "client_credentials" -> Mode.CLIENT_CREDENTIALS;
-                default -> throw lines.error(p + "/auth", "auth must be 'oauth' or 'client_credentials', got '"
-                        + auth.asString() + "'");
+                default ->
+                    throw lines.error(
+                            p + "/auth", "auth must be 'oauth' or 'client_credentials', got '" + auth.asString() + "'");
             };
             if (server.url().isEmpty()) {
-                throw lines.error(p + "/auth", "auth: " + auth.asString() + " needs an HTTP server (url), not a command");
+                throw lines.error(
+                        p + "/auth", "auth: " + auth.asString() + " needs an HTTP server (url), not a command");
             }
             JsonNode o = raw.path("oauth");
             String op = p + "/oauth";
@@ -63,10 +75,21 @@ public record UpstreamOAuthSettings(String server, Mode mode, URI resource, Opti
             }
             List<String> scopes = new ArrayList<>();
             o.path("scopes").forEach(s -> scopes.add(s.asString()));
-            URI resource = text(o, "resource").map(u -> url(u, op + "/resource", lines))
+            URI resource = text(o, "resource")
+                    .map(u -> url(u, op + "/resource", lines))
                     .orElse(url(server.url().get(), p + "/url", lines));
-            out.put(server.name(), new UpstreamOAuthSettings(server.name(), mode, resource, issuer, tokenUrl, clientId,
-                    text(o, "clientSecret"), scopes, text(o, "userClaim")));
+            out.put(
+                    server.name(),
+                    new UpstreamOAuthSettings(
+                            server.name(),
+                            mode,
+                            resource,
+                            issuer,
+                            tokenUrl,
+                            clientId,
+                            text(o, "clientSecret"),
+                            scopes,
+                            text(o, "userClaim")));
         }
         return out;
     }

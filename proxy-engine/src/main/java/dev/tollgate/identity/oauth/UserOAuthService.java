@@ -56,14 +56,24 @@ public final class UserOAuthService {
     private final Map<String, Set<TokenBinding>> sessions = new ConcurrentHashMap<>();
     private final Map<TokenBinding, Object> locks = new ConcurrentHashMap<>();
 
-    public UserOAuthService(Map<String, UpstreamOAuthSettings> servers, OAuthDiscovery discovery,
-                            EncryptedTokenStore store, URI callbackUri, Duration refreshSkew, Clock clock) {
+    public UserOAuthService(
+            Map<String, UpstreamOAuthSettings> servers,
+            OAuthDiscovery discovery,
+            EncryptedTokenStore store,
+            URI callbackUri,
+            Duration refreshSkew,
+            Clock clock) {
         this(servers, discovery, store, () -> callbackUri, refreshSkew, clock);
     }
 
     /** The callback is looked up when first needed, so an engine listening on port 0 can supply the bound port. */
-    public UserOAuthService(Map<String, UpstreamOAuthSettings> servers, OAuthDiscovery discovery,
-                            EncryptedTokenStore store, Supplier<URI> callbackUri, Duration refreshSkew, Clock clock) {
+    public UserOAuthService(
+            Map<String, UpstreamOAuthSettings> servers,
+            OAuthDiscovery discovery,
+            EncryptedTokenStore store,
+            Supplier<URI> callbackUri,
+            Duration refreshSkew,
+            Clock clock) {
         this.servers = Map.copyOf(servers);
         this.discovery = discovery;
         this.store = store;
@@ -107,7 +117,8 @@ public final class UserOAuthService {
                 }
                 token = refreshed.get();
             }
-            sessions.computeIfAbsent(sessionId, s -> ConcurrentHashMap.newKeySet()).add(binding);
+            sessions.computeIfAbsent(sessionId, s -> ConcurrentHashMap.newKeySet())
+                    .add(binding);
             return Optional.of(token.accessToken());
         }
     }
@@ -121,14 +132,15 @@ public final class UserOAuthService {
     public URI authorizationUrl(String user, String server, String sessionId) {
         UpstreamOAuthSettings settings = settings(server);
         AuthorizationServer as = discovery.discover(settings);
-        URI endpoint = as.authorizationEndpoint().orElseThrow(() -> new OAuthException(
-                "the authorization server of " + server + " has no authorization_endpoint"));
+        URI endpoint = as.authorizationEndpoint()
+                .orElseThrow(() ->
+                        new OAuthException("the authorization server of " + server + " has no authorization_endpoint"));
         expirePending();
         CodeVerifier verifier = new CodeVerifier();
         State state = new State();
         pending.put(state.getValue(), new Pending(user, server, sessionId, verifier, clock.instant()));
-        AuthorizationRequest.Builder request = new AuthorizationRequest.Builder(ResponseType.CODE,
-                new ClientID(client(settings, as).clientId()))
+        AuthorizationRequest.Builder request = new AuthorizationRequest.Builder(
+                        ResponseType.CODE, new ClientID(client(settings, as).clientId()))
                 .endpointURI(endpoint)
                 .redirectionURI(callbackUri.get())
                 .state(state)
@@ -148,17 +160,25 @@ public final class UserOAuthService {
         }
         UpstreamOAuthSettings settings = settings(started.server());
         AuthorizationServer as = discovery.discover(settings);
-        OAuthClient.Exchange exchange = OAuthClient.exchange(as.tokenEndpoint(), client(settings, as),
+        OAuthClient.Exchange exchange = OAuthClient.exchange(
+                as.tokenEndpoint(),
+                client(settings, as),
                 new AuthorizationCodeGrant(new AuthorizationCode(code), callbackUri.get(), started.verifier()),
-                settings.resource(), settings.scopes(), clock);
+                settings.resource(),
+                settings.scopes(),
+                clock);
         if (settings.userClaim().isPresent()) {
             String claim = settings.userClaim().get();
             Optional<Object> signedInAs = exchange.signedIn().map(c -> c.getClaim(claim));
             if (signedInAs.isEmpty() || !started.user().equals(String.valueOf(signedInAs.get()))) {
-                LOG.warn("refused an authorization for user {} on server {}: the sign-in was for {}", started.user(),
-                        started.server(), signedInAs.map(String::valueOf).orElse("an unknown user"));
+                LOG.warn(
+                        "refused an authorization for user {} on server {}: the sign-in was for {}",
+                        started.user(),
+                        started.server(),
+                        signedInAs.map(String::valueOf).orElse("an unknown user"));
                 throw new OAuthException("this authorization link was issued for " + started.user()
-                        + ", but the sign-in was for " + signedInAs.map(String::valueOf).orElse("an unknown user")
+                        + ", but the sign-in was for "
+                        + signedInAs.map(String::valueOf).orElse("an unknown user")
                         + "; nothing was stored");
             }
         }
@@ -167,8 +187,12 @@ public final class UserOAuthService {
         synchronized (locks.computeIfAbsent(binding, b -> new Object())) {
             store.put(binding, token);
         }
-        sessions.computeIfAbsent(started.sessionId(), s -> ConcurrentHashMap.newKeySet()).add(binding);
-        LOG.info("user {} authorized Tollgate for server {} (scopes {})", started.user(), started.server(),
+        sessions.computeIfAbsent(started.sessionId(), s -> ConcurrentHashMap.newKeySet())
+                .add(binding);
+        LOG.info(
+                "user {} authorized Tollgate for server {} (scopes {})",
+                started.user(),
+                started.server(),
                 token.scopes());
         return new Completion(started.user(), started.server());
     }
@@ -203,25 +227,40 @@ public final class UserOAuthService {
             try {
                 AuthorizationServer as = discovery.discover(settings);
                 if (as.revocationEndpoint().isEmpty()) {
-                    LOG.info("erased the token of user {} for server {} (its server offers no revocation)",
-                            binding.user(), binding.server());
+                    LOG.info(
+                            "erased the token of user {} for server {} (its server offers no revocation)",
+                            binding.user(),
+                            binding.server());
                     return;
                 }
                 OAuthClient.Registration client = client(settings, as);
-                OAuthClient.Revocation refresh = token.get().refreshToken().map(r -> OAuthClient.revoke(
-                        as.revocationEndpoint().get(), client, new RefreshToken(r))).orElse(OAuthClient.Revocation.NOT_REVOCABLE);
-                OAuthClient.Revocation access = OAuthClient.revoke(as.revocationEndpoint().get(), client,
+                OAuthClient.Revocation refresh = token.get()
+                        .refreshToken()
+                        .map(r -> OAuthClient.revoke(as.revocationEndpoint().get(), client, new RefreshToken(r)))
+                        .orElse(OAuthClient.Revocation.NOT_REVOCABLE);
+                OAuthClient.Revocation access = OAuthClient.revoke(
+                        as.revocationEndpoint().get(),
+                        client,
                         new BearerAccessToken(token.get().accessToken()));
                 if (refresh == OAuthClient.Revocation.FAILED || access == OAuthClient.Revocation.FAILED) {
-                    LOG.warn("erased the token of user {} for server {}, but its server did not confirm revocation",
-                            binding.user(), binding.server());
+                    LOG.warn(
+                            "erased the token of user {} for server {}, but its server did not confirm revocation",
+                            binding.user(),
+                            binding.server());
                 } else {
-                    LOG.info("revoked and erased the token of user {} for server {} (refresh token: {}, access token: {})",
-                            binding.user(), binding.server(), describe(refresh), describe(access));
+                    LOG.info(
+                            "revoked and erased the token of user {} for server {} (refresh token: {}, access token: {})",
+                            binding.user(),
+                            binding.server(),
+                            describe(refresh),
+                            describe(access));
                 }
             } catch (OAuthException e) {
-                LOG.warn("erased the token of user {} for server {}, revocation failed: {}", binding.user(),
-                        binding.server(), e.getMessage());
+                LOG.warn(
+                        "erased the token of user {} for server {}, revocation failed: {}",
+                        binding.user(),
+                        binding.server(),
+                        e.getMessage());
             }
         }
     }
@@ -237,15 +276,23 @@ public final class UserOAuthService {
         UpstreamOAuthSettings settings = settings(binding.server());
         try {
             AuthorizationServer as = discovery.discover(settings);
-            StoredToken fresh = OAuthClient.token(as.tokenEndpoint(), client(settings, as),
-                    new RefreshTokenGrant(new RefreshToken(token.refreshToken().get())), settings.resource(),
-                    settings.scopes(), clock);
-            StoredToken kept = fresh.refreshToken().isPresent() ? fresh
+            StoredToken fresh = OAuthClient.token(
+                    as.tokenEndpoint(),
+                    client(settings, as),
+                    new RefreshTokenGrant(new RefreshToken(token.refreshToken().get())),
+                    settings.resource(),
+                    settings.scopes(),
+                    clock);
+            StoredToken kept = fresh.refreshToken().isPresent()
+                    ? fresh
                     : new StoredToken(fresh.accessToken(), token.refreshToken(), fresh.expiresAt(), fresh.scopes());
             store.put(binding, kept);
             return Optional.of(kept);
         } catch (OAuthException e) {
-            LOG.warn("refreshing the token of user {} for server {} failed: {}", binding.user(), binding.server(),
+            LOG.warn(
+                    "refreshing the token of user {} for server {} failed: {}",
+                    binding.user(),
+                    binding.server(),
                     e.getMessage());
             return Optional.empty();
         }
@@ -255,10 +302,14 @@ public final class UserOAuthService {
         if (settings.clientId().isPresent()) {
             return new OAuthClient.Registration(settings.clientId().get(), settings.clientSecret());
         }
-        return registrations.computeIfAbsent(settings.server(), name -> OAuthClient.register(
-                as.registrationEndpoint().orElseThrow(() -> new OAuthException("the authorization server of " + name
-                        + " offers no dynamic client registration; configure servers." + name + ".oauth.clientId")),
-                callbackUri.get()));
+        return registrations.computeIfAbsent(
+                settings.server(),
+                name -> OAuthClient.register(
+                        as.registrationEndpoint()
+                                .orElseThrow(() -> new OAuthException("the authorization server of " + name
+                                        + " offers no dynamic client registration; configure servers." + name
+                                        + ".oauth.clientId")),
+                        callbackUri.get()));
     }
 
     private UpstreamOAuthSettings settings(String server) {

@@ -34,7 +34,10 @@ public final class UserTokenInjectionInterceptor implements Interceptor {
         }
         String rule = "servers." + server + ".auth";
         if (call.user().isEmpty()) {
-            return CallOutcome.blocked(Decision.blocked(BlockReason.AUTHENTICATION, rule, Optional.empty(),
+            return CallOutcome.blocked(Decision.blocked(
+                    BlockReason.AUTHENTICATION,
+                    rule,
+                    Optional.empty(),
                     server + " acts for the end user, but this call names no user: the agent must send the user's"
                             + " token (X-Tollgate-User-Token)."));
         }
@@ -43,7 +46,9 @@ public final class UserTokenInjectionInterceptor implements Interceptor {
         try {
             token = oauth.accessToken(user, server, call.sessionId());
         } catch (OAuthException | IllegalStateException e) {
-            return CallOutcome.failed(Decision.allowed(rule, Optional.empty()), CallStatus.ERROR,
+            return CallOutcome.failed(
+                    Decision.allowed(rule, Optional.empty()),
+                    CallStatus.ERROR,
                     "Tollgate could not obtain " + user + "'s token for " + server + ": " + e.getMessage());
         }
         if (token.isEmpty()) {
@@ -64,10 +69,15 @@ public final class UserTokenInjectionInterceptor implements Interceptor {
         try {
             url = oauth.authorizationUrl(user, server, call.sessionId());
         } catch (OAuthException e) {
-            return CallOutcome.failed(Decision.allowed(rule, Optional.empty()), CallStatus.ERROR,
+            return CallOutcome.failed(
+                    Decision.allowed(rule, Optional.empty()),
+                    CallStatus.ERROR,
                     server + " needs " + user + "'s authorization, but Tollgate cannot start it: " + e.getMessage());
         }
-        Decision decision = Decision.blocked(BlockReason.AUTHENTICATION, rule, Optional.empty(),
+        Decision decision = Decision.blocked(
+                BlockReason.AUTHENTICATION,
+                rule,
+                Optional.empty(),
                 server + " needs " + user + "'s authorization before Tollgate can call it. Open " + url
                         + " in a browser, sign in, then retry the call.");
         CallOutcome outcome = CallOutcome.blocked(decision);

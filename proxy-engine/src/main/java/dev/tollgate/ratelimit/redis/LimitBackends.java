@@ -9,15 +9,16 @@ import dev.tollgate.ratelimit.RateLimiter;
 import java.util.Optional;
 
 /** The stores behind the rate-limit and loop-breaker links, as {@code limitStore} chose: memory, or one Redis for both. */
-public record LimitBackends(RateLimiter limiter, RepeatWindow repeats, Optional<RedisConnection> redis) implements AutoCloseable {
+public record LimitBackends(RateLimiter limiter, RepeatWindow repeats, Optional<RedisConnection> redis)
+        implements AutoCloseable {
 
     /** Opens what the configuration names; a Redis that is down now is reconnected to on later calls. */
     public static LimitBackends open(TollgateConfig config) {
         LimitStoreSettings settings = LimitStoreSettings.from(config);
         if (settings.redisUrl().isEmpty()) {
             InMemoryLimitStore store = new InMemoryLimitStore();
-            return new LimitBackends(new RateLimiter(store, settings.failure()), new InMemoryRepeatWindow(),
-                    Optional.empty());
+            return new LimitBackends(
+                    new RateLimiter(store, settings.failure()), new InMemoryRepeatWindow(), Optional.empty());
         }
         RedisConnection redis;
         try {
@@ -27,8 +28,8 @@ public record LimitBackends(RateLimiter limiter, RepeatWindow repeats, Optional<
         }
         redis.tryConnect();
         RedisLimitStore store = new RedisLimitStore(redis);
-        return new LimitBackends(new RateLimiter(store, settings.failure()), new RedisRepeatWindow(redis),
-                Optional.of(redis));
+        return new LimitBackends(
+                new RateLimiter(store, settings.failure()), new RedisRepeatWindow(redis), Optional.of(redis));
     }
 
     @Override

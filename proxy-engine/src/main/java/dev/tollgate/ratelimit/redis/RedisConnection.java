@@ -47,7 +47,8 @@ public final class RedisConnection implements AutoCloseable {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(uri.getTimeout()).build())
+                .socketOptions(
+                        SocketOptions.builder().connectTimeout(uri.getTimeout()).build())
                 .build());
     }
 
@@ -125,7 +126,8 @@ public final class RedisConnection implements AutoCloseable {
             down = true;
             LOG.warn("shared limit store {} is unreachable: {}", display, e.getMessage());
         }
-        return new LimitStoreUnavailableException(display, "Redis " + display + " is unreachable: " + e.getMessage(), e);
+        return new LimitStoreUnavailableException(
+                display, "Redis " + display + " is unreachable: " + e.getMessage(), e);
     }
 
     private void recovered() {

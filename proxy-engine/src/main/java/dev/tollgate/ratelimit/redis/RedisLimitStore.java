@@ -52,17 +52,25 @@ public final class RedisLimitStore implements LimitStore {
     public Acquisition acquire(String key, Rate rate, Instant now) {
         long interval = intervalMicros(rate);
         long tolerance = Math.multiplyExact(interval, rate.burst());
-        List<Long> reply = redis.eval(ACQUIRE, ScriptOutputType.MULTI, new String[] {PREFIX + key},
-                Long.toString(interval), Long.toString(tolerance));
+        List<Long> reply = redis.eval(
+                ACQUIRE,
+                ScriptOutputType.MULTI,
+                new String[] {PREFIX + key},
+                Long.toString(interval),
+                Long.toString(tolerance));
         long waitMicros = reply.get(0);
-        return waitMicros > 0 ? Acquisition.refused(Duration.ofNanos(waitMicros * 1000))
+        return waitMicros > 0
+                ? Acquisition.refused(Duration.ofNanos(waitMicros * 1000))
                 : Acquisition.granted((double) reply.get(1) / tolerance);
     }
 
     @Override
     public void release(String key, Rate rate) {
         try {
-            redis.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {PREFIX + key},
+            redis.<Long>eval(
+                    RELEASE,
+                    ScriptOutputType.INTEGER,
+                    new String[] {PREFIX + key},
                     Long.toString(intervalMicros(rate)));
         } catch (LimitStoreUnavailableException e) {
             LOG.debug("could not give back a token to {}: {}", key, e.getMessage());

@@ -55,9 +55,14 @@ public final class RedisRepeatWindow implements RepeatWindow {
         String tagged = PREFIX + "{" + key + "}";
         List<Long> reply;
         try {
-            reply = redis.eval(RECORD, ScriptOutputType.MULTI, new String[] {tagged + ":recent", tagged + ":cooldown"},
-                    Integer.toString(rule.maxRepeats()), Long.toString(micros(rule.window())),
-                    Long.toString(micros(rule.coolDown())), instance + ":" + calls.incrementAndGet());
+            reply = redis.eval(
+                    RECORD,
+                    ScriptOutputType.MULTI,
+                    new String[] {tagged + ":recent", tagged + ":cooldown"},
+                    Integer.toString(rule.maxRepeats()),
+                    Long.toString(micros(rule.window())),
+                    Long.toString(micros(rule.coolDown())),
+                    instance + ":" + calls.incrementAndGet());
         } catch (LimitStoreUnavailableException e) {
             return fallback.record(key, rule, now);
         }

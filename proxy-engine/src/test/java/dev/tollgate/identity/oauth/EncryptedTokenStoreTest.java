@@ -18,42 +18,46 @@ class EncryptedTokenStoreTest {
     @TempDir
     Path dir;
 
-    private final StoredToken aliceToken = new StoredToken("access-alice-3f9a", Optional.of("refresh-alice-77c1"),
-            Optional.of(Instant.parse("2026-01-01T10:00:00Z")), List.of("crm.read"));
+    private final StoredToken aliceToken = new StoredToken(
+            "access-alice-3f9a",
+            Optional.of("refresh-alice-77c1"),
+            Optional.of(Instant.parse("2026-01-01T10:00:00Z")),
+            List.of("crm.read"));
 
     @Test
     void tokensSurviveARestartEncryptedAndReadableOnlyWithTheKey() throws Exception {
         Path file = dir.resolve("tokens.json");
-        EncryptedTokenStore store = new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")),
-                Optional.of(file));
+        EncryptedTokenStore store =
+                new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")), Optional.of(file));
         store.put(new TokenBinding("alice", "crm"), aliceToken);
 
         String onDisk = Files.readString(file);
         assertThat(onDisk).doesNotContain("access-alice-3f9a").doesNotContain("refresh-alice-77c1");
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        EncryptedTokenStore reopened = new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")),
-                Optional.of(file));
+        EncryptedTokenStore reopened =
+                new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")), Optional.of(file));
         assertThat(reopened.get(new TokenBinding("alice", "crm"))).contains(aliceToken);
         assertThat(aliceToken.toString()).doesNotContain("alice-3f9a").doesNotContain("alice-77c1");
 
-        EncryptedTokenStore otherKey = new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("other.key")),
-                Optional.of(file));
+        EncryptedTokenStore otherKey =
+                new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("other.key")), Optional.of(file));
         assertThatThrownBy(() -> otherKey.get(new TokenBinding("alice", "crm")))
-                .hasMessage("a stored token for TokenBinding[user=alice, server=crm] cannot be decrypted with this key");
+                .hasMessage(
+                        "a stored token for TokenBinding[user=alice, server=crm] cannot be decrypted with this key");
     }
 
     @Test
     void aCiphertextMovedToAnotherUsersSlotDoesNotDecrypt() throws Exception {
         Path file = dir.resolve("tokens.json");
-        EncryptedTokenStore store = new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")),
-                Optional.of(file));
+        EncryptedTokenStore store =
+                new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")), Optional.of(file));
         store.put(new TokenBinding("alice", "crm"), aliceToken);
         ObjectNode doc = (ObjectNode) Json.parse(Files.readString(file));
         ((ObjectNode) doc.get("tokens").get(0)).put("user", "mallory");
         Files.writeString(file, Json.write(doc));
 
-        EncryptedTokenStore tampered = new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")),
-                Optional.of(file));
+        EncryptedTokenStore tampered =
+                new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")), Optional.of(file));
 
         assertThatThrownBy(() -> tampered.get(new TokenBinding("mallory", "crm")))
                 .isInstanceOf(IllegalStateException.class);

@@ -24,13 +24,17 @@ final class ForwardingStandIn implements Interceptor {
 
     @Override
     public CallOutcome intercept(Chain chain) {
-        Request.Builder request = new Request.Builder().url(url)
-                .post(RequestBody.create("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\"}",
-                        MediaType.get("application/json")));
+        Request.Builder request = new Request.Builder()
+                .url(url)
+                .post(RequestBody.create(
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\"}", MediaType.get("application/json")));
         chain.call().upstreamAuth().headers().forEach(request::header);
         try (Response response = http.newCall(request.build()).execute()) {
-            return new CallOutcome(Decision.allowed("test", Optional.empty()),
-                    response.isSuccessful() ? CallStatus.SUCCESS : CallStatus.ERROR, Json.object(), 0);
+            return new CallOutcome(
+                    Decision.allowed("test", Optional.empty()),
+                    response.isSuccessful() ? CallStatus.SUCCESS : CallStatus.ERROR,
+                    Json.object(),
+                    0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -13,11 +13,11 @@ import dev.tollgate.identity.JwtTrust;
 import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.UserTokenVerifier;
 import dev.tollgate.json.Json;
-import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.BlockReason;
 import dev.tollgate.pipeline.CallContext;
 import dev.tollgate.pipeline.CallOutcome;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.pipeline.ToolCall;
@@ -52,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PerUserOAuthTest {
     private static final String AGENT_AUDIENCE = "http://127.0.0.1:7070/mcp";
-    private static final CallContext CONTEXT = new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(10));
+    private static final CallContext CONTEXT =
+            new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(10));
 
     @TempDir
     Path dir;
@@ -84,21 +85,36 @@ class PerUserOAuthTest {
         tollgate.setHandler(mount);
         tollgate.start();
         URI callback = UserOAuthService.callbackUri("http://127.0.0.1:" + connector.getLocalPort());
-        UpstreamOAuthSettings crm = new UpstreamOAuthSettings("crm", UpstreamOAuthSettings.Mode.USER,
-                URI.create(upstream.url()), Optional.empty(), Optional.empty(), Optional.of("tollgate"),
-                Optional.of("tollgate-secret"), List.of("openid", "crm.read"), Optional.of("sub"));
-        EncryptedTokenStore store = new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")),
-                Optional.of(dir.resolve("tokens.json")));
-        oauth = new UserOAuthService(Map.of("crm", crm), new OAuthDiscovery(new OkHttpClient()), store, callback,
-                Duration.ofSeconds(30), clock);
+        UpstreamOAuthSettings crm = new UpstreamOAuthSettings(
+                "crm",
+                UpstreamOAuthSettings.Mode.USER,
+                URI.create(upstream.url()),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("tollgate"),
+                Optional.of("tollgate-secret"),
+                List.of("openid", "crm.read"),
+                Optional.of("sub"));
+        EncryptedTokenStore store = new EncryptedTokenStore(
+                TokenKeys.loadOrCreate(dir.resolve("token.key")), Optional.of(dir.resolve("tokens.json")));
+        oauth = new UserOAuthService(
+                Map.of("crm", crm),
+                new OAuthDiscovery(new OkHttpClient()),
+                store,
+                callback,
+                Duration.ofSeconds(30),
+                clock);
         mount.setHandler(new OAuthCallbackHandler(oauth));
 
-        JwtAuthenticator agents = new JwtAuthenticator(new JwtAgentSettings(trust("agents", AGENT_AUDIENCE), "sub",
-                Map.of("support-agent", List.of("support")), Optional.empty()));
-        UserTokenVerifier users = new UserTokenVerifier(new UserTokenSettings(trust("corp", "support-app"),
-                UserTokenSettings.DEFAULT_HEADER, "sub", "groups", "scope", true));
-        pipeline = new Pipeline(List.of(new IdentityInterceptor(Optional.of(users)),
-                new UserTokenInjectionInterceptor(oauth), new ForwardingStandIn(upstream.url())),
+        JwtAuthenticator agents = new JwtAuthenticator(new JwtAgentSettings(
+                trust("agents", AGENT_AUDIENCE), "sub", Map.of("support-agent", List.of("support")), Optional.empty()));
+        UserTokenVerifier users = new UserTokenVerifier(new UserTokenSettings(
+                trust("corp", "support-app"), UserTokenSettings.DEFAULT_HEADER, "sub", "groups", "scope", true));
+        pipeline = new Pipeline(
+                List.of(
+                        new IdentityInterceptor(Optional.of(users)),
+                        new UserTokenInjectionInterceptor(oauth),
+                        new ForwardingStandIn(upstream.url())),
                 () -> CallSnapshot.identityOnly(agents));
     }
 
@@ -111,18 +127,33 @@ class PerUserOAuthTest {
     }
 
     private JwtTrust trust(String issuerId, String audience) {
-        return new JwtTrust(as.issuer(issuerId), Optional.of(URI.create(as.jwksUrl(issuerId))), Optional.empty(),
-                Set.of(audience), List.of(JWSAlgorithm.RS256), Duration.ofSeconds(5));
+        return new JwtTrust(
+                as.issuer(issuerId),
+                Optional.of(URI.create(as.jwksUrl(issuerId))),
+                Optional.empty(),
+                Set.of(audience),
+                List.of(JWSAlgorithm.RS256),
+                Duration.ofSeconds(5));
     }
 
     /** A call as the transport builds it: the agent's JWT as bearer, the user's IdP token alongside. */
     private CallOutcome callAs(String user, String sessionId) {
         String agentBearer = as.token("agents", "support-agent", AGENT_AUDIENCE).serialize();
         agentBearers.add(agentBearer);
-        String userToken = as.token("corp", user, "support-app", Map.of("groups", List.of("support")), 600).serialize();
-        ToolCall call = new ToolCall(UUID.randomUUID().toString(), Instant.now(), sessionId,
-                new Credentials(Optional.of(agentBearer), Optional.of(userToken)), Optional.empty(), Optional.empty(),
-                new ToolRef("crm", "getAccount"), Json.object(), ToolAnnotations.NONE, Optional.empty(), Json.object(),
+        String userToken = as.token("corp", user, "support-app", Map.of("groups", List.of("support")), 600)
+                .serialize();
+        ToolCall call = new ToolCall(
+                UUID.randomUUID().toString(),
+                Instant.now(),
+                sessionId,
+                new Credentials(Optional.of(agentBearer), Optional.of(userToken)),
+                Optional.empty(),
+                Optional.empty(),
+                new ToolRef("crm", "getAccount"),
+                Json.object(),
+                ToolAnnotations.NONE,
+                Optional.empty(),
+                Json.object(),
                 new UpstreamAuth(Map.of("X-Static", "configured")));
         return pipeline.execute(call, CONTEXT);
     }
@@ -134,16 +165,24 @@ class PerUserOAuthTest {
 
     private HttpResponse<String> authorizeInBrowser(CallOutcome blocked, String user, String scope, String signedInAs)
             throws Exception {
-        String url = blocked.result().path("_meta").path("tollgate").path("authorizationUrl").asString();
+        String url = blocked.result()
+                .path("_meta")
+                .path("tollgate")
+                .path("authorizationUrl")
+                .asString();
         directory.grant(user, scope);
         as.server().enqueueCallback(directory.signIn(signedInAs, 300));
-        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
-        return browser.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient browser = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        return browser.send(
+                HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JWTClaimsSet upstreamToken(Optional<String> authorization) throws Exception {
         assertThat(authorization).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer "));
-        return SignedJWT.parse(authorization.get().substring("Bearer ".length())).getJWTClaimsSet();
+        return SignedJWT.parse(authorization.get().substring("Bearer ".length()))
+                .getJWTClaimsSet();
     }
 
     private static String text(CallOutcome outcome) {
@@ -156,10 +195,17 @@ class PerUserOAuthTest {
 
         assertThat(outcome.decision().reason()).isEqualTo(BlockReason.AUTHENTICATION);
         assertThat(text(outcome)).contains("crm needs alice's authorization").contains("Open http://");
-        URI url = URI.create(outcome.result().path("_meta").path("tollgate").path("authorizationUrl").asString());
+        URI url = URI.create(outcome.result()
+                .path("_meta")
+                .path("tollgate")
+                .path("authorizationUrl")
+                .asString());
         assertThat(url.toString()).startsWith(as.issuer("crm-as") + "/authorize");
-        assertThat(url.getQuery()).contains("code_challenge_method=S256").contains("resource=" + upstream.url())
-                .contains("redirect_uri=http://127.0.0.1:").contains("/oauth/callback");
+        assertThat(url.getQuery())
+                .contains("code_challenge_method=S256")
+                .contains("resource=" + upstream.url())
+                .contains("redirect_uri=http://127.0.0.1:")
+                .contains("/oauth/callback");
         assertThat(upstream.authorizations).isEmpty();
     }
 
@@ -178,7 +224,8 @@ class PerUserOAuthTest {
 
         assertThat(upstream.authorizations).hasSize(4);
         for (int i = 0; i < 4; i++) {
-            assertThat(upstreamToken(upstream.authorizations.get(i)).getSubject()).isEqualTo(i % 2 == 0 ? "alice" : "bob");
+            assertThat(upstreamToken(upstream.authorizations.get(i)).getSubject())
+                    .isEqualTo(i % 2 == 0 ? "alice" : "bob");
         }
         assertThat(upstream.authorizations.get(0)).isNotEqualTo(upstream.authorizations.get(1));
         for (Optional<String> seen : upstream.authorizations) {
@@ -202,7 +249,8 @@ class PerUserOAuthTest {
     void aRefreshedTokensScopeAppliesToTheNextCall() throws Exception {
         authorizeInBrowser(callAs("alice", "session-a"), "alice", "crm.read");
         callAs("alice", "session-a");
-        assertThat(upstreamToken(upstream.authorizations.get(0)).getStringClaim("scope")).isEqualTo("crm.read");
+        assertThat(upstreamToken(upstream.authorizations.get(0)).getStringClaim("scope"))
+                .isEqualTo("crm.read");
 
         directory.grant("alice", "crm.read crm.write");
         clock.advance(Duration.ofMinutes(5));
@@ -211,7 +259,8 @@ class PerUserOAuthTest {
         assertThat(afterExpiry.decision().isBlocked()).isFalse();
         assertThat(upstream.authorizations).hasSize(2);
         assertThat(upstream.authorizations.get(1)).isNotEqualTo(upstream.authorizations.get(0));
-        assertThat(upstreamToken(upstream.authorizations.get(1)).getStringClaim("scope")).isEqualTo("crm.read crm.write");
+        assertThat(upstreamToken(upstream.authorizations.get(1)).getStringClaim("scope"))
+                .isEqualTo("crm.read crm.write");
     }
 
     @Test
@@ -219,8 +268,10 @@ class PerUserOAuthTest {
         authorizeInBrowser(callAs("alice", "session-a"), "alice", "crm.read");
         authorizeInBrowser(callAs("bob", "session-b"), "bob", "crm.read");
         callAs("alice", "session-a");
-        StoredToken held = new EncryptedTokenStore(TokenKeys.loadOrCreate(dir.resolve("token.key")),
-                Optional.of(dir.resolve("tokens.json"))).get(new TokenBinding("alice", "crm")).orElseThrow();
+        StoredToken held = new EncryptedTokenStore(
+                        TokenKeys.loadOrCreate(dir.resolve("token.key")), Optional.of(dir.resolve("tokens.json")))
+                .get(new TokenBinding("alice", "crm"))
+                .orElseThrow();
         assertThat(as.holdsRefreshToken(held.refreshToken().orElseThrow())).isTrue();
 
         oauth.revokeSession("session-a");
@@ -255,6 +306,7 @@ class PerUserOAuthTest {
             assertThat(stored).doesNotContain(signature);
         }
         assertThat(Files.getPosixFilePermissions(dir.resolve("token.key")))
-                .containsExactlyInAnyOrderElementsOf(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                .containsExactlyInAnyOrderElementsOf(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 }

@@ -32,7 +32,8 @@ final class RecordingUpstream implements AutoCloseable {
                 String path = Request.getPathInContext(request);
                 String body;
                 if (path.equals("/.well-known/oauth-protected-resource/mcp")) {
-                    body = "{\"resource\":\"" + url() + "\",\"authorization_servers\":[\"" + authorizationServer + "\"]}";
+                    body = "{\"resource\":\"" + url() + "\",\"authorization_servers\":[\"" + authorizationServer
+                            + "\"]}";
                 } else if (path.equals("/mcp")) {
                     authorizations.add(Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)));
                     body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}";

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ServiceAccountTest {
-    private static final CallContext CONTEXT = new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(10));
+    private static final CallContext CONTEXT =
+            new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(10));
 
     private OAuthTestServer as;
     private RecordingUpstream upstream;
@@ -41,7 +42,8 @@ class ServiceAccountTest {
     void start() throws Exception {
         as = OAuthTestServer.start();
         upstream = new RecordingUpstream(as.issuer("svc"));
-        TollgateConfig config = new ConfigLoader(name -> Optional.of("tollgate-svc-secret")).parse("tollgate.yaml", """
+        TollgateConfig config = new ConfigLoader(name -> Optional.of("tollgate-svc-secret"))
+                .parse("tollgate.yaml", """
                 servers:
                   payments:
                     url: "%s"
@@ -49,8 +51,11 @@ class ServiceAccountTest {
                     auth: client_credentials
                     oauth: { issuer: "%s", clientId: tollgate-svc, clientSecret: "${env:SVC_SECRET}", scopes: [payments.read] }
                 """.formatted(upstream.url(), as.issuer("svc")));
-        ServiceAccountTokens tokens = new ServiceAccountTokens(UpstreamOAuthSettings.from(config),
-                new OAuthDiscovery(new OkHttpClient()), Duration.ofSeconds(30), clock);
+        ServiceAccountTokens tokens = new ServiceAccountTokens(
+                UpstreamOAuthSettings.from(config),
+                new OAuthDiscovery(new OkHttpClient()),
+                Duration.ofSeconds(30),
+                clock);
         pipeline = new Pipeline(List.of(new ServiceAccountInterceptor(tokens), new ForwardingStandIn(upstream.url())));
     }
 
@@ -61,10 +66,21 @@ class ServiceAccountTest {
     }
 
     private CallOutcome call() {
-        return pipeline.execute(new ToolCall(UUID.randomUUID().toString(), Instant.now(), "s1",
-                Credentials.bearer("the-agents-own-key"), Optional.empty(), Optional.empty(),
-                new ToolRef("payments", "getHistory"), Json.object(), ToolAnnotations.NONE, Optional.empty(),
-                Json.object(), new UpstreamAuth(Map.of("X-Tenant", "acme"))), CONTEXT);
+        return pipeline.execute(
+                new ToolCall(
+                        UUID.randomUUID().toString(),
+                        Instant.now(),
+                        "s1",
+                        Credentials.bearer("the-agents-own-key"),
+                        Optional.empty(),
+                        Optional.empty(),
+                        new ToolRef("payments", "getHistory"),
+                        Json.object(),
+                        ToolAnnotations.NONE,
+                        Optional.empty(),
+                        Json.object(),
+                        new UpstreamAuth(Map.of("X-Tenant", "acme"))),
+                CONTEXT);
     }
 
     @Test

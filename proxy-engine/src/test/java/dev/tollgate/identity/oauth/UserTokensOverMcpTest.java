@@ -9,10 +9,10 @@ import dev.tollgate.events.EventBus;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.identity.IdentityServices;
 import dev.tollgate.json.Json;
-import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.CallContext;
 import dev.tollgate.pipeline.CallOutcome;
+import dev.tollgate.pipeline.CallSnapshot;
 import dev.tollgate.pipeline.Interceptor;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.ToolAnnotations;
@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Per-user OAuth wired as the engine wires it, in front of a real MCP upstream reached by the real forwarding link. */
 class UserTokensOverMcpTest {
-    private static final CallContext CONTEXT = new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(10));
+    private static final CallContext CONTEXT =
+            new CallContext("2025-06-18", AgentChannel.DISCARD, Duration.ofSeconds(10));
 
     @TempDir
     Path dir;
@@ -87,14 +88,19 @@ class UserTokensOverMcpTest {
                     headers: { X-Tenant: acme }
                     auth: oauth
                     oauth: { issuer: "%s", clientId: tollgate, clientSecret: tollgate-secret, scopes: [openid, crm.read] }
-                """.formatted(connector.getLocalPort(), as.issuer("corp"), as.jwksUrl("corp"), dir.resolve("token.key"),
-                crm.url(), as.issuer("crm-as")));
+                """.formatted(
+                        connector.getLocalPort(),
+                        as.issuer("corp"),
+                        as.jwksUrl("corp"),
+                        dir.resolve("token.key"),
+                        crm.url(),
+                        as.issuer("crm-as")));
         identity = IdentityServices.create(config);
         mount.setHandler(identity.handlers().get("/oauth/callback"));
         registry = UpstreamRegistry.fromConfig(config, events);
         registry.start();
-        List<Interceptor> links = new ArrayList<>(List.of(identity.identityLink(),
-                new CredentialInjectionInterceptor(registry)));
+        List<Interceptor> links =
+                new ArrayList<>(List.of(identity.identityLink(), new CredentialInjectionInterceptor(registry)));
         links.addAll(identity.upstreamTokenLinks());
         links.add(new ForwardingInterceptor(registry));
         pipeline = new Pipeline(links, () -> CallSnapshot.identityOnly(identity.authenticator()));
@@ -113,18 +119,35 @@ class UserTokensOverMcpTest {
         String key = "support-key-7c1";
         agentKeys.add(key);
         String userToken = as.token("corp", user, "support-app").serialize();
-        return pipeline.execute(new ToolCall(UUID.randomUUID().toString(), Instant.now(), session,
-                new Credentials(Optional.of(key), Optional.of(userToken)), Optional.empty(), Optional.empty(),
-                new ToolRef("crm", "echo"), Json.object().put("text", "hi " + user), ToolAnnotations.NONE,
-                Optional.empty(), Json.object(), UpstreamAuth.NONE), CONTEXT);
+        return pipeline.execute(
+                new ToolCall(
+                        UUID.randomUUID().toString(),
+                        Instant.now(),
+                        session,
+                        new Credentials(Optional.of(key), Optional.of(userToken)),
+                        Optional.empty(),
+                        Optional.empty(),
+                        new ToolRef("crm", "echo"),
+                        Json.object().put("text", "hi " + user),
+                        ToolAnnotations.NONE,
+                        Optional.empty(),
+                        Json.object(),
+                        UpstreamAuth.NONE),
+                CONTEXT);
     }
 
     private void authorize(CallOutcome blocked, String user) throws Exception {
         directory.grant(user, "crm.read");
         as.server().enqueueCallback(directory.signIn(user, 300));
         assertThat(blocked.result().toString()).contains("authorizationUrl");
-        String url = blocked.result().path("_meta").path("tollgate").path("authorizationUrl").asString();
-        HttpResponse<String> page = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+        String url = blocked.result()
+                .path("_meta")
+                .path("tollgate")
+                .path("authorizationUrl")
+                .asString();
+        HttpResponse<String> page = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build()
                 .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
     }
@@ -152,9 +175,13 @@ class UserTokensOverMcpTest {
         assertThat(bob.result().toString()).contains("hi bob");
         List<Map<String, String>> calls = toolCallHeaders();
         assertThat(calls).hasSize(2);
-        assertThat(SignedJWT.parse(calls.get(0).get("authorization").substring(7)).getJWTClaimsSet().getSubject())
+        assertThat(SignedJWT.parse(calls.get(0).get("authorization").substring(7))
+                        .getJWTClaimsSet()
+                        .getSubject())
                 .isEqualTo("alice");
-        assertThat(SignedJWT.parse(calls.get(1).get("authorization").substring(7)).getJWTClaimsSet().getSubject())
+        assertThat(SignedJWT.parse(calls.get(1).get("authorization").substring(7))
+                        .getJWTClaimsSet()
+                        .getSubject())
                 .isEqualTo("bob");
         assertThat(calls.get(0).get("x-tenant")).isEqualTo("acme");
         for (Map<String, String> headers : crm.receivedHeaders()) {

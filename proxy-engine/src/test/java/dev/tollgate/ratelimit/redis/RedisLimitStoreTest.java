@@ -64,7 +64,12 @@ class RedisLimitStoreTest {
     }
 
     private static ToolCall refund(String agent, String order) {
-        return call(agent, List.of("billing"), "payments.issueRefund", "{\"orderId\": \"" + order + "\"}", T0,
+        return call(
+                agent,
+                List.of("billing"),
+                "payments.issueRefund",
+                "{\"orderId\": \"" + order + "\"}",
+                T0,
                 ToolAnnotations.NONE);
     }
 
@@ -74,10 +79,10 @@ class RedisLimitStoreTest {
 
     @Test
     void twoInstancesDrawFromOneBucket() throws Exception {
-        List<LimitRule> limits = limits("roles: { billing: { allow: [\"payments.*\"],"
-                + " limits: { \"payments.issueRefund\": \"3/h\" } } }");
-        List<RateLimiter> instances = List.of(new RateLimiter(new RedisLimitStore(connect())),
-                new RateLimiter(new RedisLimitStore(connect())));
+        List<LimitRule> limits = limits(
+                "roles: { billing: { allow: [\"payments.*\"]," + " limits: { \"payments.issueRefund\": \"3/h\" } } }");
+        List<RateLimiter> instances = List.of(
+                new RateLimiter(new RedisLimitStore(connect())), new RateLimiter(new RedisLimitStore(connect())));
         List<Decision> refusals = new ArrayList<>();
         int passed = 0;
         for (int i = 0; i < 10; i++) {
@@ -90,7 +95,8 @@ class RedisLimitStoreTest {
         assertThat(first.reason()).isEqualTo(BlockReason.RATE_LIMIT);
         assertThat(first.rule()).isEqualTo("role billing limit payments.issueRefund 3/h");
         assertThat(first.retryAfter().orElseThrow()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(20));
-        assertThat(instances.get(0).check(refund("other-agent", "o-1"), limits, T0)).as("another agent's bucket")
+        assertThat(instances.get(0).check(refund("other-agent", "o-1"), limits, T0))
+                .as("another agent's bucket")
                 .isEmpty();
     }
 
@@ -112,46 +118,63 @@ class RedisLimitStoreTest {
 
     @Test
     void aLoopSpreadOverTwoInstancesTripsOneBreaker() {
-        List<LoopBreaker> instances = List.of(new LoopBreaker(new RedisRepeatWindow(connect())),
-                new LoopBreaker(new RedisRepeatWindow(connect())));
+        List<LoopBreaker> instances = List.of(
+                new LoopBreaker(new RedisRepeatWindow(connect())), new LoopBreaker(new RedisRepeatWindow(connect())));
         LoopBreakerSettings settings = LoopBreakerSettings.builtIn();
         for (int i = 0; i < 5; i++) {
-            assertThat(instances.get(i % 2).check(refund("billing-agent", "o-1"), settings, T0).refusal())
-                    .as("identical call %d", i + 1).isEmpty();
+            assertThat(instances
+                            .get(i % 2)
+                            .check(refund("billing-agent", "o-1"), settings, T0)
+                            .refusal())
+                    .as("identical call %d", i + 1)
+                    .isEmpty();
         }
         LoopBreaker.Verdict sixth = instances.get(1).check(refund("billing-agent", "o-1"), settings, T0);
         assertThat(sixth.tripped()).isTrue();
         assertThat(sixth.refusal().orElseThrow().reason()).isEqualTo(BlockReason.LOOP_BREAKER);
 
         LoopBreaker.Verdict seventh = instances.get(0).check(refund("billing-agent", "o-1"), settings, T0);
-        assertThat(seventh.tripped()).as("already tripped on the other instance").isFalse();
+        assertThat(seventh.tripped())
+                .as("already tripped on the other instance")
+                .isFalse();
         assertThat(seventh.refusal()).isPresent();
-        assertThat(seventh.refusal().get().retryAfter().orElseThrow()).isPositive()
+        assertThat(seventh.refusal().get().retryAfter().orElseThrow())
+                .isPositive()
                 .isLessThanOrEqualTo(Duration.ofSeconds(60));
-        assertThat(instances.get(0).check(refund("billing-agent", "o-2"), settings, T0).refusal())
-                .as("other arguments").isEmpty();
+        assertThat(instances
+                        .get(0)
+                        .check(refund("billing-agent", "o-2"), settings, T0)
+                        .refusal())
+                .as("other arguments")
+                .isEmpty();
     }
 
     @Test
     void whileRedisIsDownLimitedCallsAreRefusedByDefaultAndPassWhenConfiguredOpen() throws Exception {
-        List<LimitRule> limits = limits("roles: { billing: { allow: [\"payments.*\"],"
-                + " limits: { \"payments.issueRefund\": \"3/h\" } } }");
+        List<LimitRule> limits = limits(
+                "roles: { billing: { allow: [\"payments.*\"]," + " limits: { \"payments.issueRefund\": \"3/h\" } } }");
         RedisConnection connection = connect();
         RateLimiter closed = new RateLimiter(new RedisLimitStore(connection));
         RateLimiter open = new RateLimiter(new RedisLimitStore(connection), LimitStoreFailure.OPEN);
         assertThat(closed.check(refund("billing-agent", "o-1"), limits, T0)).isEmpty();
         redis.close();
 
-        Decision refused = closed.check(refund("billing-agent", "o-2"), limits, T0).orElseThrow();
+        Decision refused =
+                closed.check(refund("billing-agent", "o-2"), limits, T0).orElseThrow();
         assertThat(refused.reason()).isEqualTo(BlockReason.RATE_LIMIT);
-        assertThat(refused.message()).contains("shared limit store redis://127.0.0.1:" + redis.port()
-                + " is unreachable").contains("limitStoreFailure: closed");
-        assertThat(closed.check(history("billing-agent"), limits, T0)).as("a tool no limit counts").isEmpty();
+        assertThat(refused.message())
+                .contains("shared limit store redis://127.0.0.1:" + redis.port() + " is unreachable")
+                .contains("limitStoreFailure: closed");
+        assertThat(closed.check(history("billing-agent"), limits, T0))
+                .as("a tool no limit counts")
+                .isEmpty();
         assertThat(open.check(refund("billing-agent", "o-3"), limits, T0)).isEmpty();
 
         redis.restart();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> closed.check(refund("billing-agent", "o-4"), limits, T0).isEmpty());
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        closed.check(refund("billing-agent", "o-4"), limits, T0).isEmpty());
     }
 
     @Test
@@ -160,8 +183,11 @@ class RedisLimitStoreTest {
         redis.close();
         LoopBreakerSettings settings = LoopBreakerSettings.builtIn();
         for (int i = 0; i < 5; i++) {
-            assertThat(breaker.check(refund("billing-agent", "o-1"), settings, T0).refusal()).isEmpty();
+            assertThat(breaker.check(refund("billing-agent", "o-1"), settings, T0)
+                            .refusal())
+                    .isEmpty();
         }
-        assertThat(breaker.check(refund("billing-agent", "o-1"), settings, T0).tripped()).isTrue();
+        assertThat(breaker.check(refund("billing-agent", "o-1"), settings, T0).tripped())
+                .isTrue();
     }
 }

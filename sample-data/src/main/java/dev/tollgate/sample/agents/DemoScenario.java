@@ -31,8 +31,8 @@ public final class DemoScenario {
     }
 
     /** With a recorder, every conversation is written down as the agents play it. */
-    public DemoScenario(ToolGateway gateway, Pacing pacing, List<Transcript> transcripts,
-                        Optional<TranscriptRecorder> recorder) {
+    public DemoScenario(
+            ToolGateway gateway, Pacing pacing, List<Transcript> transcripts, Optional<TranscriptRecorder> recorder) {
         this.gateway = gateway;
         this.pacing = pacing;
         this.transcripts = List.copyOf(transcripts);

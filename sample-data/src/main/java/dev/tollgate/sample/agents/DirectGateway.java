@@ -36,8 +36,8 @@ public final class DirectGateway implements ToolGateway {
                 if (endpoint == null) {
                     throw new IllegalArgumentException("no server '" + server + "' for " + qualifiedTool);
                 }
-                McpSyncClient client = clients.computeIfAbsent(server, s ->
-                        McpClients.connect(endpoint, headers.getOrDefault(s, Map.of()), agentId, timeout));
+                McpSyncClient client = clients.computeIfAbsent(
+                        server, s -> McpClients.connect(endpoint, headers.getOrDefault(s, Map.of()), agentId, timeout));
                 return client.callTool(CallToolRequest.builder()
                         .name(qualifiedTool.substring(dot + 1))
                         .arguments(arguments)

@@ -66,8 +66,12 @@ public final class ScriptedAgent {
     }
 
     /** Calls once, or until confirmed for the incident's retry loop; false when the budget ran out. */
-    private boolean attempts(AgentConnection connection, String conversationId, TranscriptToolCall toolCall,
-                             CallBudget budget, List<AgentCall> into) {
+    private boolean attempts(
+            AgentConnection connection,
+            String conversationId,
+            TranscriptToolCall toolCall,
+            CallBudget budget,
+            List<AgentCall> into) {
         AgentCall last;
         do {
             if (!budget.take()) {
@@ -78,24 +82,41 @@ public final class ScriptedAgent {
             }
             last = call(connection, conversationId, toolCall, into.size() + 1);
             into.add(last);
-        } while (toolCall.retryUntilConfirmed() && last.outcome() != AgentCall.Outcome.OK
+        } while (toolCall.retryUntilConfirmed()
+                && last.outcome() != AgentCall.Outcome.OK
                 && !Thread.currentThread().isInterrupted());
         return true;
     }
 
     @SuppressWarnings("unchecked")
-    private AgentCall call(AgentConnection connection, String conversationId, TranscriptToolCall toolCall, int attempt) {
+    private AgentCall call(
+            AgentConnection connection, String conversationId, TranscriptToolCall toolCall, int attempt) {
         Map<String, Object> arguments = Json.MAPPER.convertValue(toolCall.arguments(), Map.class);
         try {
             CallToolResult result = connection.call(toolCall.tool(), arguments);
             Optional<String> blockedBy = blockedBy(result);
-            AgentCall.Outcome outcome = blockedBy.isPresent() ? AgentCall.Outcome.BLOCKED
+            AgentCall.Outcome outcome = blockedBy.isPresent()
+                    ? AgentCall.Outcome.BLOCKED
                     : Boolean.TRUE.equals(result.isError()) ? AgentCall.Outcome.ERROR : AgentCall.Outcome.OK;
-            return new AgentCall(agentId, conversationId, toolCall.tool(), toolCall.arguments(), attempt, outcome,
-                    text(result), blockedBy);
+            return new AgentCall(
+                    agentId,
+                    conversationId,
+                    toolCall.tool(),
+                    toolCall.arguments(),
+                    attempt,
+                    outcome,
+                    text(result),
+                    blockedBy);
         } catch (RuntimeException e) {
-            return new AgentCall(agentId, conversationId, toolCall.tool(), toolCall.arguments(), attempt,
-                    AgentCall.Outcome.ERROR, String.valueOf(e.getMessage()), Optional.empty());
+            return new AgentCall(
+                    agentId,
+                    conversationId,
+                    toolCall.tool(),
+                    toolCall.arguments(),
+                    attempt,
+                    AgentCall.Outcome.ERROR,
+                    String.valueOf(e.getMessage()),
+                    Optional.empty());
         }
     }
 
@@ -110,9 +131,11 @@ public final class ScriptedAgent {
     }
 
     private static String text(CallToolResult result) {
-        return result.content() == null ? "" : result.content().stream()
-                .filter(c -> c instanceof McpSchema.TextContent)
-                .map(c -> ((McpSchema.TextContent) c).text())
-                .collect(Collectors.joining("\n"));
+        return result.content() == null
+                ? ""
+                : result.content().stream()
+                        .filter(c -> c instanceof McpSchema.TextContent)
+                        .map(c -> ((McpSchema.TextContent) c).text())
+                        .collect(Collectors.joining("\n"));
     }
 }

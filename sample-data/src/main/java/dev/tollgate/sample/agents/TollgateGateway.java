@@ -35,8 +35,11 @@ public final class TollgateGateway implements ToolGateway {
         if (key == null) {
             throw new IllegalArgumentException("no API key for agent " + agentId);
         }
-        McpSyncClient client = McpClients.connect(endpoint,
-                Map.of("Authorization", "Bearer " + key, CONVERSATION_HEADER, conversationId), agentId, timeout);
+        McpSyncClient client = McpClients.connect(
+                endpoint,
+                Map.of("Authorization", "Bearer " + key, CONVERSATION_HEADER, conversationId),
+                agentId,
+                timeout);
         return new AgentConnection() {
             @Override
             public CallToolResult call(String qualifiedTool, Map<String, Object> arguments) {

@@ -59,8 +59,8 @@ public record Transcript(String name, String agentId, String conversationId, Lis
         String conversation = lines.get(0).conversationId();
         for (TranscriptLine line : lines) {
             if (!line.conversationId().equals(conversation)) {
-                throw new IllegalArgumentException(name + ": mixes conversations " + conversation + " and "
-                        + line.conversationId());
+                throw new IllegalArgumentException(
+                        name + ": mixes conversations " + conversation + " and " + line.conversationId());
             }
         }
         return new Transcript(name, agentId, conversation, lines);
@@ -82,11 +82,17 @@ public record Transcript(String name, String agentId, String conversationId, Lis
                 if (!tool.contains(".")) {
                     throw new IllegalArgumentException("tool must be server.tool, got '" + tool + "'");
                 }
-                calls.add(new TranscriptToolCall(tool, call.path("arguments"),
+                calls.add(new TranscriptToolCall(
+                        tool,
+                        call.path("arguments"),
                         call.path("retryUntilConfirmed").asBoolean(false)));
             }
-            return new TranscriptLine(required(node, "conversationId"), Instant.parse(required(node, "timestamp")),
-                    required(node, "role"), node.path("text").asString(""), calls);
+            return new TranscriptLine(
+                    required(node, "conversationId"),
+                    Instant.parse(required(node, "timestamp")),
+                    required(node, "role"),
+                    node.path("text").asString(""),
+                    calls);
         } catch (JacksonException | DateTimeParseException | IllegalArgumentException e) {
             throw new IllegalArgumentException(name + ":" + number + ": " + e.getMessage(), e);
         }

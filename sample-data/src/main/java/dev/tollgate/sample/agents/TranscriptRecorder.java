@@ -62,10 +62,15 @@ public final class TranscriptRecorder {
     private synchronized void append(String conversationId, ObjectNode turn) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve(conversationId + ".jsonl"), Json.write(turn) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    dir.resolve(conversationId + ".jsonl"),
+                    Json.write(turn) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the transcript of " + conversationId + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write the transcript of " + conversationId + ": " + e.getMessage(), e);
         }
     }
 }

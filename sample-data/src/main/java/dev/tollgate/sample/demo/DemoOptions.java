@@ -14,8 +14,8 @@ import java.util.Optional;
  * keeps a refund hanging before it times out. {@code historyRecords} of last month's generated traffic are
  * written to the store before the run, so search, replay and policy preview have something to work on.
  */
-public record DemoOptions(Path workDir, Optional<String> auditUrl, DemoPolicies policy, Duration refundDelay,
-                          long historyRecords) {
+public record DemoOptions(
+        Path workDir, Optional<String> auditUrl, DemoPolicies policy, Duration refundDelay, long historyRecords) {
 
     public DemoOptions {
         if (historyRecords < 0) {

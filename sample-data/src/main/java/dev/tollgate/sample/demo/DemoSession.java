@@ -48,6 +48,7 @@ public final class DemoSession implements AutoCloseable {
             "billing-agent", "BILLING_AGENT_KEY",
             "onboarding-agent", "ONBOARDING_AGENT_KEY",
             "support-agent", "SUPPORT_AGENT_KEY");
+
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern AUDIT_URL = Pattern.compile("(?m)^(audit:[ \\t]*\\r?\\n[ \\t]+url:[ \\t]*).*$");
     private static final Duration AGENT_TIMEOUT = Duration.ofSeconds(60);
@@ -60,8 +61,13 @@ public final class DemoSession implements AutoCloseable {
     private final Map<String, String> agentKeys;
     private final long lastRecordBefore;
 
-    private DemoSession(WorkDirLock workDir, SampleWorld world, Engine engine, TollgateConfig config,
-                        Map<String, String> agentKeys, long lastRecordBefore) {
+    private DemoSession(
+            WorkDirLock workDir,
+            SampleWorld world,
+            Engine engine,
+            TollgateConfig config,
+            Map<String, String> agentKeys,
+            long lastRecordBefore) {
         this.workDir = workDir;
         this.world = world;
         this.engine = engine;
@@ -83,8 +89,9 @@ public final class DemoSession implements AutoCloseable {
             String auditUrl = options.auditUrl().orElseGet(() -> ownAuditStore(options.workDir()));
             Optional<Path> h2 = AuditStores.h2File(auditUrl);
             if (h2.isPresent() && WorkDirLock.inUse(h2.get())) {
-                throw new DemoRefusedException("the audit store " + h2.get() + " is open in another process (a running"
-                        + " Tollgate window, demo or serve); close that first, or record this demo elsewhere with --db");
+                throw new DemoRefusedException(
+                        "the audit store " + h2.get() + " is open in another process (a running"
+                                + " Tollgate window, demo or serve); close that first, or record this demo elsewhere with --db");
             }
             boolean newStore = h2.map(f -> !Files.exists(f)).orElse(true);
             if (options.historyRecords() > 0 && newStore) {
@@ -106,8 +113,8 @@ public final class DemoSession implements AutoCloseable {
         return WorkDirLock.claim(dir);
     }
 
-    private static DemoSession startWorld(DemoOptions options, Function<TollgateConfig, Engine> engineFactory,
-                                          WorkDirLock lock, String auditUrl) {
+    private static DemoSession startWorld(
+            DemoOptions options, Function<TollgateConfig, Engine> engineFactory, WorkDirLock lock, String auditUrl) {
         SampleWorld world = SampleWorld.start(SampleServerOptions.refundTimeouts(options.refundDelay()));
         try {
             Map<String, String> keys = new LinkedHashMap<>();
@@ -116,14 +123,21 @@ public final class DemoSession implements AutoCloseable {
             AGENT_KEY_VARIABLES.forEach((agent, variable) -> variables.put(variable, keys.get(agent)));
             Path file = options.workDir().resolve("tollgate-demo.yaml");
             writeOwnerOnly(file, withAuditUrl(substitute(options.policy().text(), variables), auditUrl));
-            TollgateConfig config = new ConfigLoader().load(file).withListenPort(0).withAuditUrl(auditUrl);
+            TollgateConfig config =
+                    new ConfigLoader().load(file).withListenPort(0).withAuditUrl(auditUrl);
             Engine engine = engineFactory.apply(config);
-            long lastBefore = engine.audit().query(AuditQuery.builder().newestFirst(true).limit(1).build()).stream()
-                    .mapToLong(AuditRecord::id).findFirst().orElse(0);
+            long lastBefore = engine
+                    .audit()
+                    .query(AuditQuery.builder().newestFirst(true).limit(1).build())
+                    .stream()
+                    .mapToLong(AuditRecord::id)
+                    .findFirst()
+                    .orElse(0);
             return new DemoSession(lock, world, engine, config, Map.copyOf(keys), lastBefore);
         } catch (IOException e) {
             world.close();
-            throw new UncheckedIOException("cannot prepare the demo in " + options.workDir() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot prepare the demo in " + options.workDir() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             world.close();
             throw e;
@@ -151,8 +165,11 @@ public final class DemoSession implements AutoCloseable {
      * to {@link #transcripts()} as they play, where Replay finds them.
      */
     public DemoScenario scenario(Pacing pacing) {
-        return new DemoScenario(new TollgateGateway(endpoint(), agentKeys, config.toolNameSeparator(), AGENT_TIMEOUT),
-                pacing, Transcript.bundled(), Optional.of(new TranscriptRecorder(transcripts(), Clock.systemUTC())));
+        return new DemoScenario(
+                new TollgateGateway(endpoint(), agentKeys, config.toolNameSeparator(), AGENT_TIMEOUT),
+                pacing,
+                Transcript.bundled(),
+                Optional.of(new TranscriptRecorder(transcripts(), Clock.systemUTC())));
     }
 
     /** Where this run's agents record their transcripts: {@code transcripts/} beside the configuration file. */
@@ -167,7 +184,11 @@ public final class DemoSession implements AutoCloseable {
 
     /** Every call of this run as the audit store recorded it (not the history recorded before it). */
     public List<AuditRecord> records() {
-        return engine.audit().query(AuditQuery.builder().afterId(lastRecordBefore).limit(Integer.MAX_VALUE).build());
+        return engine.audit()
+                .query(AuditQuery.builder()
+                        .afterId(lastRecordBefore)
+                        .limit(Integer.MAX_VALUE)
+                        .build());
     }
 
     public DemoSummary summary() {
@@ -214,15 +235,16 @@ public final class DemoSession implements AutoCloseable {
 
     /** The work directory's own store; a directory used before keeps its records (the summary counts this run's). */
     private static String ownAuditStore(Path workDir) {
-        return "jdbc:h2:file:" + workDir.resolve("audit").toAbsolutePath().toString().replace('\\', '/');
+        return "jdbc:h2:file:"
+                + workDir.resolve("audit").toAbsolutePath().toString().replace('\\', '/');
     }
 
     private static void seedHistory(String auditUrl, long records) {
         try (JdbcAuditStore store = AuditStores.open(auditUrl)) {
-            HistoryGenerator.generate(store, HistoryGenerator.Options.of(records, HISTORY_SEED), n -> { });
+            HistoryGenerator.generate(store, HistoryGenerator.Options.of(records, HISTORY_SEED), n -> {});
         } catch (AuditUnavailableException e) {
-            throw new IllegalStateException("cannot write the demo history to " + AuditStores.redactUrl(auditUrl)
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot write the demo history to " + AuditStores.redactUrl(auditUrl) + ": " + e.getMessage(), e);
         }
     }
 
@@ -237,6 +259,7 @@ public final class DemoSession implements AutoCloseable {
     private static String randomKey(String agent) {
         byte[] bytes = new byte[18];
         new SecureRandom().nextBytes(bytes);
-        return "tg_" + agent.substring(0, agent.indexOf('-')) + "_" + HexFormat.of().formatHex(bytes);
+        return "tg_" + agent.substring(0, agent.indexOf('-')) + "_"
+                + HexFormat.of().formatHex(bytes);
     }
 }

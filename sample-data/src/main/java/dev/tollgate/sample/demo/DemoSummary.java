@@ -11,16 +11,29 @@ import java.util.TreeMap;
  * kind of guard blocked (policy rule, rate limit, loop breaker), plus how many refunds actually reached
  * the payment processor while the billing agent kept retrying.
  */
-public record DemoSummary(long calls, long allowed, long blockedByRule, long blockedByLimit, long blockedByBreaker,
-                          long blockedOther, long refundAttempts, int refundsReachingPayments,
-                          Map<String, Long> blockedByRuleName) {
+public record DemoSummary(
+        long calls,
+        long allowed,
+        long blockedByRule,
+        long blockedByLimit,
+        long blockedByBreaker,
+        long blockedOther,
+        long refundAttempts,
+        int refundsReachingPayments,
+        Map<String, Long> blockedByRuleName) {
 
     public DemoSummary {
         blockedByRuleName = Map.copyOf(blockedByRuleName);
     }
 
     /** Which guard blocked a call, judged from the rule its audit record names. */
-    public enum Guard { NONE, RULE, LIMIT, BREAKER, OTHER }
+    public enum Guard {
+        NONE,
+        RULE,
+        LIMIT,
+        BREAKER,
+        OTHER
+    }
 
     public static Guard guardOf(AuditRecord record) {
         if (!record.blocked()) {
@@ -71,8 +84,8 @@ public record DemoSummary(long calls, long allowed, long blockedByRule, long blo
             }
             byRule.merge(r.rule(), 1L, Long::sum);
         }
-        return new DemoSummary(records.size(), allowed, rule, limit, breaker, other, refunds, refundsReachingPayments,
-                byRule);
+        return new DemoSummary(
+                records.size(), allowed, rule, limit, breaker, other, refunds, refundsReachingPayments, byRule);
     }
 
     /** The summary as {@code tollgate demo --headless} prints it. */
@@ -86,8 +99,11 @@ public record DemoSummary(long calls, long allowed, long blockedByRule, long blo
         if (blockedOther > 0) {
             s.append(String.format(Locale.ROOT, "blocked otherwise: %d%n", blockedOther));
         }
-        s.append(String.format(Locale.ROOT, "refund attempts: %d, refunds that reached the payments server: %d%n",
-                refundAttempts, refundsReachingPayments));
+        s.append(String.format(
+                Locale.ROOT,
+                "refund attempts: %d, refunds that reached the payments server: %d%n",
+                refundAttempts,
+                refundsReachingPayments));
         blockedByRuleName.forEach((name, n) -> s.append(String.format(Locale.ROOT, "  %5d  %s%n", n, name)));
         return s.toString();
     }

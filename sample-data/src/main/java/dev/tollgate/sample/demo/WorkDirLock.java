@@ -31,17 +31,19 @@ final class WorkDirLock implements AutoCloseable {
     static WorkDirLock claim(Path dir) {
         Path file = dir.resolve(FILE);
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             Optional<FileLock> lock = tryLock(channel);
             if (lock.isEmpty()) {
                 String owner = Files.readString(file, StandardCharsets.UTF_8).strip();
                 channel.close();
-                throw new DemoRefusedException("another Tollgate demo" + (owner.isEmpty() ? "" : " (process " + owner + ")")
-                        + " is running in " + dir + "; give this one its own --work-dir, or leave out --work-dir");
+                throw new DemoRefusedException("another Tollgate demo"
+                        + (owner.isEmpty() ? "" : " (process " + owner + ")") + " is running in " + dir
+                        + "; give this one its own --work-dir, or leave out --work-dir");
             }
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+            channel.write(
+                    ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
             channel.force(false);
             return new WorkDirLock(channel, lock.get());
         } catch (IOException e) {

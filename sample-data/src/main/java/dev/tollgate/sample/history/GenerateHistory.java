@@ -30,12 +30,27 @@ public final class GenerateHistory {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
-                    case "--db": db = require(args[i], value); i++; break;
-                    case "--size": size = parseSize(require(args[i], value)); i++; break;
-                    case "--seed": seed = Long.parseLong(require(args[i], value)); i++; break;
-                    case "--start": start = Instant.parse(require(args[i], value)); i++; break;
-                    case "--no-compact": compact = false; break;
-                    default: throw new IllegalArgumentException("unknown option " + args[i]);
+                    case "--db":
+                        db = require(args[i], value);
+                        i++;
+                        break;
+                    case "--size":
+                        size = parseSize(require(args[i], value));
+                        i++;
+                        break;
+                    case "--seed":
+                        seed = Long.parseLong(require(args[i], value));
+                        i++;
+                        break;
+                    case "--start":
+                        start = Instant.parse(require(args[i], value));
+                        i++;
+                        break;
+                    case "--no-compact":
+                        compact = false;
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             if (db == null) {
@@ -43,7 +58,8 @@ public final class GenerateHistory {
             }
         } catch (IllegalArgumentException | DateTimeParseException e) {
             System.err.println("generate-history: " + e.getMessage());
-            System.err.println("usage: GenerateHistory --db JDBC_URL [--size 10k|1M|10M] [--seed N] [--start ISO-8601] [--no-compact]");
+            System.err.println(
+                    "usage: GenerateHistory --db JDBC_URL [--size 10k|1M|10M] [--seed N] [--start ISO-8601] [--no-compact]");
             return 2;
         }
         HistoryGenerator.Options options = new HistoryGenerator.Options(size, seed, start, Duration.ofDays(30));
@@ -64,10 +80,19 @@ public final class GenerateHistory {
                 AuditStores.compact(db);
                 System.err.printf(Locale.ROOT, "compacted in %.1f s%n", (System.nanoTime() - began) / 1e9);
             }
-            System.out.printf(Locale.ROOT, "%,d records in %.1f s (%,.0f records/s): %,d blocked, %,d errors, %,d timeouts; "
-                            + "refund storm at %s: %,d calls, %,d let through%n", s.records(), s.took().toMillis() / 1000.0,
-                    s.records() / Math.max(s.took().toMillis() / 1000.0, 0.001), s.blocked(), s.errors(), s.timeouts(),
-                    s.incidentStart(), s.incidentCalls(), s.incidentRefundsAllowed());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%,d records in %.1f s (%,.0f records/s): %,d blocked, %,d errors, %,d timeouts; "
+                            + "refund storm at %s: %,d calls, %,d let through%n",
+                    s.records(),
+                    s.took().toMillis() / 1000.0,
+                    s.records() / Math.max(s.took().toMillis() / 1000.0, 0.001),
+                    s.blocked(),
+                    s.errors(),
+                    s.timeouts(),
+                    s.incidentStart(),
+                    s.incidentCalls(),
+                    s.incidentRefundsAllowed());
             return 0;
         } catch (AuditUnavailableException e) {
             System.err.println("generate-history: " + e.getMessage());

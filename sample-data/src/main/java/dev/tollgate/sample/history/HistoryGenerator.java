@@ -29,13 +29,20 @@ import tools.jackson.databind.node.ObjectNode;
 public final class HistoryGenerator {
     /** The policy the month was recorded under (sample-data/policies/incident.yaml). */
     static final String POLICY = "policies/incident.yaml";
+
     static final Duration INCIDENT_LENGTH = Duration.ofMinutes(47);
     static final String INCIDENT_CONVERSATION = "conv-refund-storm";
     private static final int ARTICLE_RETRIES = 11_400;
     private static final int BATCH = 5_000;
     private static final int OPEN_CONVERSATIONS = 24;
-    private static final String[] USERS = {"alice@acme.example", "bob@acme.example", "carol@acme.example",
-            "dave@acme.example", "erin@acme.example", "frank@acme.example"};
+    private static final String[] USERS = {
+        "alice@acme.example",
+        "bob@acme.example",
+        "carol@acme.example",
+        "dave@acme.example",
+        "erin@acme.example",
+        "frank@acme.example"
+    };
 
     /** What to generate: how many records, from which seed, over which month. */
     public record Options(long size, long seed, Instant start, Duration span) {
@@ -51,8 +58,15 @@ public final class HistoryGenerator {
     }
 
     /** What was generated. */
-    public record Summary(long records, long blocked, long errors, long timeouts, long incidentCalls,
-                          long incidentRefundsAllowed, Instant incidentStart, Duration took) {}
+    public record Summary(
+            long records,
+            long blocked,
+            long errors,
+            long timeouts,
+            long incidentCalls,
+            long incidentRefundsAllowed,
+            Instant incidentStart,
+            Duration took) {}
 
     private final Options options;
     private final SplittableRandom random;
@@ -72,7 +86,8 @@ public final class HistoryGenerator {
         this.random = new SplittableRandom(options.seed());
         Duration intoMonth = Duration.ofDays(13).plusHours(9).plusMinutes(12);
         Duration latest = options.span().minus(INCIDENT_LENGTH).dividedBy(2);
-        this.incidentStart = options.start().plus(intoMonth.compareTo(latest) <= 0 ? intoMonth : latest)
+        this.incidentStart = options.start()
+                .plus(intoMonth.compareTo(latest) <= 0 ? intoMonth : latest)
                 .truncatedTo(ChronoUnit.MINUTES);
     }
 
@@ -147,7 +162,14 @@ public final class HistoryGenerator {
             written += batch.size();
             progress.accept(written);
         }
-        return new Summary(written, blocked, errors, timeouts, incidentCalls, incidentAllowed, incidentStart,
+        return new Summary(
+                written,
+                blocked,
+                errors,
+                timeouts,
+                incidentCalls,
+                incidentAllowed,
+                incidentStart,
                 Duration.ofNanos(System.nanoTime() - began));
     }
 
@@ -180,9 +202,22 @@ public final class HistoryGenerator {
             incidentAllowed++;
             // The timed-out first refund is one of the identical calls the breaker counts, as the engine's does.
             incidentAllowedTimes.add(at);
-            return record(at, "billing-agent", session, Optional.empty(), "payments", "issueRefund", args, "allowed",
-                    allowRule("billing", "payments.issueRefund"), Optional.of(POLICY + ":32"),
-                    "allowed by role billing", "timeout", 30_000.0, 0, Optional.of(INCIDENT_CONVERSATION),
+            return record(
+                    at,
+                    "billing-agent",
+                    session,
+                    Optional.empty(),
+                    "payments",
+                    "issueRefund",
+                    args,
+                    "allowed",
+                    allowRule("billing", "payments.issueRefund"),
+                    Optional.of(POLICY + ":32"),
+                    "allowed by role billing",
+                    "timeout",
+                    30_000.0,
+                    0,
+                    Optional.of(INCIDENT_CONVERSATION),
                     text("the upstream did not answer within 30 s"));
         }
         incidentAllowedTimes.removeIf(t -> t.isBefore(at.minus(Duration.ofMinutes(1))));
@@ -198,20 +233,48 @@ public final class HistoryGenerator {
         }
         incidentAllowedTimes.add(at);
         incidentAllowed++;
-        return record(at, "billing-agent", session, Optional.empty(), "payments", "issueRefund", args, "allowed",
-                allowRule("billing", "payments.issueRefund"), Optional.of(POLICY + ":32"), "allowed by role billing",
-                "success", 300 + random.nextDouble(200), 180, Optional.of(INCIDENT_CONVERSATION),
+        return record(
+                at,
+                "billing-agent",
+                session,
+                Optional.empty(),
+                "payments",
+                "issueRefund",
+                args,
+                "allowed",
+                allowRule("billing", "payments.issueRefund"),
+                Optional.of(POLICY + ":32"),
+                "allowed by role billing",
+                "success",
+                300 + random.nextDouble(200),
+                180,
+                Optional.of(INCIDENT_CONVERSATION),
                 text("refund RF-" + (700_000 + n) + " issued for ORD-88412 (249.00 EUR)"));
     }
 
     private AuditRecord loopBlocked(Instant at, String session, JsonNode args) {
         long retryMs = Duration.between(at, breakerOpenUntil).toMillis();
-        return record(at, "billing-agent", session, Optional.empty(), "payments", "issueRefund", args, "blocked",
-                "loopBreaker: 5 identical calls within 1m", Optional.of(POLICY + ":25"),
+        return record(
+                at,
+                "billing-agent",
+                session,
+                Optional.empty(),
+                "payments",
+                "issueRefund",
+                args,
+                "blocked",
+                "loopBreaker: 5 identical calls within 1m",
+                Optional.of(POLICY + ":25"),
                 "Tollgate blocked payments.issueRefund: billing-agent repeated the same call 5 times within 1m.",
-                "error", 0.2 + random.nextDouble(0.6), 190, Optional.of(INCIDENT_CONVERSATION),
-                text(String.format(Locale.ROOT, "Tollgate blocked payments.issueRefund: billing-agent repeated the "
-                        + "same call 5 times within 1m. Retry after %.1f s.", retryMs / 1000.0)));
+                "error",
+                0.2 + random.nextDouble(0.6),
+                190,
+                Optional.of(INCIDENT_CONVERSATION),
+                text(String.format(
+                        Locale.ROOT,
+                        "Tollgate blocked payments.issueRefund: billing-agent repeated the "
+                                + "same call 5 times within 1m. Retry after %.1f s.",
+                        retryMs / 1000.0)));
     }
 
     // ------------------------------------------------------------------ everyday traffic
@@ -240,39 +303,98 @@ public final class HistoryGenerator {
         Verdict verdict = verdict(c.agent(), tool);
         if (verdict.blocked()) {
             blocked++;
-            return record(at, c.agent(), c.session(), c.user(), server, name, args, "blocked", verdict.rule(),
-                    verdict.source(), verdict.message(), "error", 0.15 + random.nextDouble(1.2),
-                    120 + verdict.message().length(), Optional.of(c.id()), text(verdict.message()));
+            return record(
+                    at,
+                    c.agent(),
+                    c.session(),
+                    c.user(),
+                    server,
+                    name,
+                    args,
+                    "blocked",
+                    verdict.rule(),
+                    verdict.source(),
+                    verdict.message(),
+                    "error",
+                    0.15 + random.nextDouble(1.2),
+                    120 + verdict.message().length(),
+                    Optional.of(c.id()),
+                    text(verdict.message()));
         }
         double roll = random.nextDouble();
         double latency = baseLatency(name) * Math.exp(random.nextGaussian() * 0.45);
         if (roll < 0.01) {
             timeouts++;
-            return record(at, c.agent(), c.session(), c.user(), server, name, args, "allowed", verdict.rule(),
-                    verdict.source(), verdict.message(), "timeout", 30_000.0, 0, Optional.of(c.id()),
+            return record(
+                    at,
+                    c.agent(),
+                    c.session(),
+                    c.user(),
+                    server,
+                    name,
+                    args,
+                    "allowed",
+                    verdict.rule(),
+                    verdict.source(),
+                    verdict.message(),
+                    "timeout",
+                    30_000.0,
+                    0,
+                    Optional.of(c.id()),
                     text("the upstream did not answer within 30 s"));
         }
         if (roll < 0.04) {
             errors++;
-            String problem = random.nextBoolean() ? "upstream error: 502 Bad Gateway"
+            String problem = random.nextBoolean()
+                    ? "upstream error: 502 Bad Gateway"
                     : "upstream error: " + name + " failed: record is locked by another request";
-            return record(at, c.agent(), c.session(), c.user(), server, name, args, "allowed", verdict.rule(),
-                    verdict.source(), verdict.message(), "error", latency, 90 + problem.length(), Optional.of(c.id()),
+            return record(
+                    at,
+                    c.agent(),
+                    c.session(),
+                    c.user(),
+                    server,
+                    name,
+                    args,
+                    "allowed",
+                    verdict.rule(),
+                    verdict.source(),
+                    verdict.message(),
+                    "error",
+                    latency,
+                    90 + problem.length(),
+                    Optional.of(c.id()),
                     text(problem));
         }
-        return record(at, c.agent(), c.session(), c.user(), server, name, args, "allowed", verdict.rule(),
-                verdict.source(), verdict.message(), "success", latency, 200 + random.nextInt(3_800),
-                Optional.of(c.id()), text(summary(tool, args)));
+        return record(
+                at,
+                c.agent(),
+                c.session(),
+                c.user(),
+                server,
+                name,
+                args,
+                "allowed",
+                verdict.rule(),
+                verdict.source(),
+                verdict.message(),
+                "success",
+                latency,
+                200 + random.nextInt(3_800),
+                Optional.of(c.id()),
+                text(summary(tool, args)));
     }
 
     private Conversation newConversation() {
         double roll = random.nextDouble();
         String agent = roll < 0.35 ? "billing-agent" : roll < 0.6 ? "onboarding-agent" : "support-agent";
         Optional<String> user = agent.equals("billing-agent") || random.nextDouble() < 0.25
-                ? Optional.empty() : Optional.of(USERS[random.nextInt(USERS.length)]);
+                ? Optional.empty()
+                : Optional.of(USERS[random.nextInt(USERS.length)]);
         conversationCounter++;
         String session = "mcp-" + Long.toHexString(random.nextLong() & 0xffffffffffffL);
-        String id = String.format(Locale.ROOT, "conv-%s-%06d", agent.substring(0, agent.indexOf('-')), conversationCounter);
+        String id =
+                String.format(Locale.ROOT, "conv-%s-%06d", agent.substring(0, agent.indexOf('-')), conversationCounter);
         return new Conversation(agent, user, session, id, new int[] {3 + random.nextInt(10)});
     }
 
@@ -286,15 +408,31 @@ public final class HistoryGenerator {
         double r = random.nextDouble();
         switch (agent) {
             case "billing-agent":
-                return r < 0.35 ? "crm.getAccount" : r < 0.70 ? "payments.getHistory" : r < 0.90
-                        ? "payments.issueRefund" : r < 0.95 ? "payments.updatePaymentMethod" : "tickets.get";
+                return r < 0.35
+                        ? "crm.getAccount"
+                        : r < 0.70
+                                ? "payments.getHistory"
+                                : r < 0.90
+                                        ? "payments.issueRefund"
+                                        : r < 0.95 ? "payments.updatePaymentMethod" : "tickets.get";
             case "onboarding-agent":
-                return r < 0.30 ? "crm.getAccount" : r < 0.60 ? "crm.updateAccount" : r < 0.85
-                        ? "calendar.schedule" : r < 0.93 ? "calendar.list" : "crm.search";
+                return r < 0.30
+                        ? "crm.getAccount"
+                        : r < 0.60
+                                ? "crm.updateAccount"
+                                : r < 0.85 ? "calendar.schedule" : r < 0.93 ? "calendar.list" : "crm.search";
             default:
-                return r < 0.35 ? "crm.getAccount" : r < 0.65 ? "tickets.create" : r < 0.80 ? "tickets.escalate"
-                        : r < 0.88 ? "tickets.get" : r < 0.95 ? "crm.search" : r < 0.98 ? "payments.getHistory"
-                        : "payments.issueRefund";
+                return r < 0.35
+                        ? "crm.getAccount"
+                        : r < 0.65
+                                ? "tickets.create"
+                                : r < 0.80
+                                        ? "tickets.escalate"
+                                        : r < 0.88
+                                                ? "tickets.get"
+                                                : r < 0.95
+                                                        ? "crm.search"
+                                                        : r < 0.98 ? "payments.getHistory" : "payments.issueRefund";
         }
     }
 
@@ -325,15 +463,21 @@ public final class HistoryGenerator {
                 }
         }
         if (allowed.contains(tool)) {
-            return new Verdict(false, allowRule(role, tool), Optional.of(POLICY + ":" + allowLine),
-                    "allowed by role " + role);
+            return new Verdict(
+                    false, allowRule(role, tool), Optional.of(POLICY + ":" + allowLine), "allowed by role " + role);
         }
-        return new Verdict(true, "default deny", Optional.empty(),
+        return new Verdict(
+                true,
+                "default deny",
+                Optional.empty(),
                 "Tollgate blocked " + tool + ": no rule of role " + role + " allows it.");
     }
 
     private static Verdict deny(String role, String tool, String pattern, int line) {
-        return new Verdict(true, "roles." + role + ".deny: " + pattern, Optional.of(POLICY + ":" + line),
+        return new Verdict(
+                true,
+                "roles." + role + ".deny: " + pattern,
+                Optional.of(POLICY + ":" + line),
                 "Tollgate blocked " + tool + ": role " + role + " denies " + pattern + ".");
     }
 
@@ -343,17 +487,28 @@ public final class HistoryGenerator {
 
     private static double baseLatency(String tool) {
         switch (tool) {
-            case "getAccount": return 35;
-            case "updateAccount": return 140;
-            case "search": return 210;
-            case "getHistory": return 120;
-            case "issueRefund": return 380;
-            case "updatePaymentMethod": return 420;
-            case "create": return 160;
-            case "escalate": return 190;
-            case "get": return 55;
-            case "schedule": return 260;
-            default: return 80;
+            case "getAccount":
+                return 35;
+            case "updateAccount":
+                return 140;
+            case "search":
+                return 210;
+            case "getHistory":
+                return 120;
+            case "issueRefund":
+                return 380;
+            case "updatePaymentMethod":
+                return 420;
+            case "create":
+                return 160;
+            case "escalate":
+                return 190;
+            case "get":
+                return 55;
+            case "schedule":
+                return 260;
+            default:
+                return 80;
         }
     }
 
@@ -365,7 +520,12 @@ public final class HistoryGenerator {
             case "payments.getHistory":
                 a.put("accountId", account);
                 if (tool.equals("payments.getHistory")) {
-                    a.put("since", at.minus(Duration.ofDays(90)).atOffset(ZoneOffset.UTC).toLocalDate().toString());
+                    a.put(
+                            "since",
+                            at.minus(Duration.ofDays(90))
+                                    .atOffset(ZoneOffset.UTC)
+                                    .toLocalDate()
+                                    .toString());
                 }
                 break;
             case "crm.updateAccount":
@@ -375,7 +535,10 @@ public final class HistoryGenerator {
                 fields.put("billingEmail", "billing+" + random.nextInt(900) + "@customer.example");
                 break;
             case "crm.search":
-                a.put("query", "name:" + new String[] {"Acme", "Globex", "Initech", "Umbrella", "Hooli"}[random.nextInt(5)] + "*");
+                a.put(
+                        "query",
+                        "name:" + new String[] {"Acme", "Globex", "Initech", "Umbrella", "Hooli"}[random.nextInt(5)]
+                                + "*");
                 a.put("limit", 20);
                 break;
             case "payments.issueRefund":
@@ -391,7 +554,10 @@ public final class HistoryGenerator {
                 break;
             case "tickets.create":
                 a.put("accountId", account);
-                a.put("subject", new String[] {"Cannot log in", "Invoice question", "Refund status", "Export fails"}[random.nextInt(4)]);
+                a.put(
+                        "subject",
+                        new String[] {"Cannot log in", "Invoice question", "Refund status", "Export fails"}
+                                [random.nextInt(4)]);
                 a.put("priority", random.nextDouble() < 0.2 ? "high" : "normal");
                 break;
             case "tickets.escalate":
@@ -403,12 +569,18 @@ public final class HistoryGenerator {
                 break;
             case "calendar.schedule":
                 a.put("title", "Kick-off with " + account);
-                a.put("start", at.plus(Duration.ofDays(2 + random.nextInt(10))).truncatedTo(ChronoUnit.HOURS).toString());
+                a.put(
+                        "start",
+                        at.plus(Duration.ofDays(2 + random.nextInt(10)))
+                                .truncatedTo(ChronoUnit.HOURS)
+                                .toString());
                 a.putArray("attendees").add("csm@acme.example").add("owner@customer.example");
                 break;
             default:
                 a.put("from", at.truncatedTo(ChronoUnit.DAYS).toString());
-                a.put("to", at.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(7)).toString());
+                a.put(
+                        "to",
+                        at.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(7)).toString());
         }
         return a;
     }
@@ -432,15 +604,46 @@ public final class HistoryGenerator {
         return result;
     }
 
-    private static AuditRecord record(Instant at, String agent, String session, Optional<String> user, String server,
-                                      String tool, JsonNode args, String decision, String rule, Optional<String> source,
-                                      String reason, String status, double latencyMs, long size,
-                                      Optional<String> conversation, JsonNode result) {
+    private static AuditRecord record(
+            Instant at,
+            String agent,
+            String session,
+            Optional<String> user,
+            String server,
+            String tool,
+            JsonNode args,
+            String decision,
+            String rule,
+            Optional<String> source,
+            String reason,
+            String status,
+            double latencyMs,
+            long size,
+            Optional<String> conversation,
+            JsonNode result) {
         boolean isError = !"success".equals(status);
         if (isError) {
             ((ObjectNode) result).put("isError", true);
         }
-        return new AuditRecord(0, at, agent, session, user, server, tool, args, decision, rule, source, reason, status,
-                Math.round(latencyMs * 1000) / 1000.0, size, conversation, Optional.of(result), "", "");
+        return new AuditRecord(
+                0,
+                at,
+                agent,
+                session,
+                user,
+                server,
+                tool,
+                args,
+                decision,
+                rule,
+                source,
+                reason,
+                status,
+                Math.round(latencyMs * 1000) / 1000.0,
+                size,
+                conversation,
+                Optional.of(result),
+                "",
+                "");
     }
 }

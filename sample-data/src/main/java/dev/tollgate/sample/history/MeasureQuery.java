@@ -37,15 +37,50 @@ public final class MeasureQuery {
             // The first query of a JVM pays for class loading and JIT; a different day warms those up
             // without warming the pages the measured queries read.
             Instant warmUp = hour.minusSeconds(6 * 24 * 3600);
-            measure(store, total, "JVM warm-up (another day)", AuditQuery.builder().agent("billing-agent")
-                    .tool("payments.issueRefund").from(warmUp).to(warmUp.plusSeconds(3600)).limit(Integer.MAX_VALUE).build());
-            measure(store, total, "agent+tool+hour", AuditQuery.builder().agent("billing-agent")
-                    .tool("payments.issueRefund").from(hour).to(hour.plusSeconds(3600)).limit(Integer.MAX_VALUE).build());
-            measure(store, total, "tool+hour (which agent?)", AuditQuery.builder()
-                    .tool("payments.issueRefund").from(hour).to(hour.plusSeconds(3600)).limit(Integer.MAX_VALUE).build());
+            measure(
+                    store,
+                    total,
+                    "JVM warm-up (another day)",
+                    AuditQuery.builder()
+                            .agent("billing-agent")
+                            .tool("payments.issueRefund")
+                            .from(warmUp)
+                            .to(warmUp.plusSeconds(3600))
+                            .limit(Integer.MAX_VALUE)
+                            .build());
+            measure(
+                    store,
+                    total,
+                    "agent+tool+hour",
+                    AuditQuery.builder()
+                            .agent("billing-agent")
+                            .tool("payments.issueRefund")
+                            .from(hour)
+                            .to(hour.plusSeconds(3600))
+                            .limit(Integer.MAX_VALUE)
+                            .build());
+            measure(
+                    store,
+                    total,
+                    "tool+hour (which agent?)",
+                    AuditQuery.builder()
+                            .tool("payments.issueRefund")
+                            .from(hour)
+                            .to(hour.plusSeconds(3600))
+                            .limit(Integer.MAX_VALUE)
+                            .build());
             Instant storm = Instant.parse("2026-10-14T09:00:00Z");
-            measure(store, total, "agent+tool+hour, refund storm", AuditQuery.builder().agent("billing-agent")
-                    .tool("payments.issueRefund").from(storm).to(storm.plusSeconds(3600)).limit(Integer.MAX_VALUE).build());
+            measure(
+                    store,
+                    total,
+                    "agent+tool+hour, refund storm",
+                    AuditQuery.builder()
+                            .agent("billing-agent")
+                            .tool("payments.issueRefund")
+                            .from(storm)
+                            .to(storm.plusSeconds(3600))
+                            .limit(Integer.MAX_VALUE)
+                            .build());
         }
     }
 
@@ -60,7 +95,16 @@ public final class MeasureQuery {
             ms[i] = (System.nanoTime() - t) / 1e6;
         }
         Arrays.sort(ms);
-        System.out.printf(Locale.ROOT, "%-32s store %,d records: %,d rows; first run %.1f ms, then median %.1f ms, "
-                + "max %.1f ms over %d runs%n", name, total, rows, coldMs, ms[RUNS / 2], ms[RUNS - 1], RUNS);
+        System.out.printf(
+                Locale.ROOT,
+                "%-32s store %,d records: %,d rows; first run %.1f ms, then median %.1f ms, "
+                        + "max %.1f ms over %d runs%n",
+                name,
+                total,
+                rows,
+                coldMs,
+                ms[RUNS / 2],
+                ms[RUNS - 1],
+                RUNS);
     }
 }

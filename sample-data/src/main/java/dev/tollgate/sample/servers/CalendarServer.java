@@ -34,16 +34,26 @@ final class CalendarServer implements SampleServer {
     @Override
     public List<SyncToolSpecification> tools() {
         return List.of(
-                tool("schedule", "Schedule meeting", "Books a meeting; refuses one that overlaps an attendee's meeting.",
-                        Tools.Kind.ADD, false, """
+                tool(
+                        "schedule",
+                        "Schedule meeting",
+                        "Books a meeting; refuses one that overlaps an attendee's meeting.",
+                        Tools.Kind.ADD,
+                        false,
+                        """
                         {"type":"object","required":["title","start","attendees"],"properties":{
                           "title":{"type":"string"},
                           "start":{"type":"string","format":"date-time"},
                           "durationMinutes":{"type":"integer","minimum":5,"maximum":480,"default":30},
                           "attendees":{"type":"array","items":{"type":"string"},"minItems":1}}}""",
                         this::schedule),
-                tool("list", "List meetings", "Lists meetings, optionally of one attendee and within a time range.",
-                        Tools.Kind.READ, false, """
+                tool(
+                        "list",
+                        "List meetings",
+                        "Lists meetings, optionally of one attendee and within a time range.",
+                        Tools.Kind.READ,
+                        false,
+                        """
                         {"type":"object","properties":{
                           "attendee":{"type":"string"},
                           "from":{"type":"string","format":"date-time"},
@@ -68,8 +78,8 @@ final class CalendarServer implements SampleServer {
             Instant otherEnd = Instant.parse(other.get("end").asString());
             boolean overlaps = start.isBefore(otherEnd) && otherStart.isBefore(end);
             if (overlaps && shareAttendee(attendees, other.get("attendees"))) {
-                throw new ToolFailure("overlaps " + other.get("id").asString() + " (" + other.get("title").asString()
-                        + ") for a shared attendee");
+                throw new ToolFailure("overlaps " + other.get("id").asString() + " ("
+                        + other.get("title").asString() + ") for a shared attendee");
             }
         }
         ObjectNode event = Json.object();
@@ -83,16 +93,18 @@ final class CalendarServer implements SampleServer {
     }
 
     private synchronized JsonNode list(JsonNode args) {
-        Optional<String> attendee = args.hasNonNull("attendee") ? Optional.of(args.get("attendee").asString())
-                : Optional.empty();
+        Optional<String> attendee =
+                args.hasNonNull("attendee") ? Optional.of(args.get("attendee").asString()) : Optional.empty();
         Optional<Instant> from = instant(args, "from");
         Optional<Instant> to = instant(args, "to");
         ObjectNode out = Json.object();
         ArrayNode list = out.putArray("events");
         events.stream()
                 .filter(e -> attendee.isEmpty() || contains(e.get("attendees"), attendee.get()))
-                .filter(e -> from.isEmpty() || !Instant.parse(e.get("end").asString()).isBefore(from.get()))
-                .filter(e -> to.isEmpty() || Instant.parse(e.get("start").asString()).isBefore(to.get()))
+                .filter(e -> from.isEmpty()
+                        || !Instant.parse(e.get("end").asString()).isBefore(from.get()))
+                .filter(e ->
+                        to.isEmpty() || Instant.parse(e.get("start").asString()).isBefore(to.get()))
                 .sorted(Comparator.comparing(e -> e.get("start").asString()))
                 .forEach(e -> list.add(e.deepCopy()));
         return out;

@@ -39,15 +39,24 @@ final class CrmServer implements SampleServer {
     @Override
     public List<SyncToolSpecification> tools() {
         return List.of(
-                tool("getAccount", "Get account", "Returns one customer account with its orders.",
-                        Tools.Kind.READ, false, """
+                tool(
+                        "getAccount",
+                        "Get account",
+                        "Returns one customer account with its orders.",
+                        Tools.Kind.READ,
+                        false,
+                        """
                         {"type":"object","properties":{
                           "customerId":{"type":"string","description":"Customer id, e.g. C-1001"},
                           "email":{"type":"string","description":"Alternatively, the customer's e-mail"}}}""",
                         this::getAccount),
-                tool("updateAccount", "Update account",
+                tool(
+                        "updateAccount",
+                        "Update account",
                         "Changes fields of a customer account (name, email, company, plan, status).",
-                        Tools.Kind.OVERWRITE, false, """
+                        Tools.Kind.OVERWRITE,
+                        false,
+                        """
                         {"type":"object","required":["customerId","changes"],"properties":{
                           "customerId":{"type":"string"},
                           "changes":{"type":"object","properties":{
@@ -56,8 +65,13 @@ final class CrmServer implements SampleServer {
                             "status":{"type":"string","enum":["onboarding","active","past_due","closed"]}},
                             "additionalProperties":false}}}""",
                         this::updateAccount),
-                tool("search", "Search accounts", "Finds customers whose name, e-mail or company contains the query.",
-                        Tools.Kind.READ, false, """
+                tool(
+                        "search",
+                        "Search accounts",
+                        "Finds customers whose name, e-mail or company contains the query.",
+                        Tools.Kind.READ,
+                        false,
+                        """
                         {"type":"object","required":["query"],"properties":{
                           "query":{"type":"string"},
                           "limit":{"type":"integer","minimum":1,"maximum":50,"default":10}}}""",
@@ -93,10 +107,7 @@ final class CrmServer implements SampleServer {
         int limit = Math.max(1, Math.min(50, args.path("limit").asInt(10)));
         ObjectNode out = Json.object();
         ArrayNode results = out.putArray("results");
-        accounts.values().stream()
-                .filter(a -> matches(a, query))
-                .limit(limit)
-                .forEach(a -> results.add(summary(a)));
+        accounts.values().stream().filter(a -> matches(a, query)).limit(limit).forEach(a -> results.add(summary(a)));
         return out;
     }
 
@@ -121,7 +132,8 @@ final class CrmServer implements SampleServer {
 
     private static boolean matches(ObjectNode account, String query) {
         return List.of("name", "email", "company").stream()
-                .anyMatch(f -> account.get(f).asString().toLowerCase(Locale.ROOT).contains(query));
+                .anyMatch(
+                        f -> account.get(f).asString().toLowerCase(Locale.ROOT).contains(query));
     }
 
     private static ObjectNode summary(ObjectNode account) {

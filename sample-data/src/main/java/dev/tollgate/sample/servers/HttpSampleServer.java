@@ -48,7 +48,8 @@ public final class HttpSampleServer implements AutoCloseable {
         McpSyncServer mcp = McpServer.sync(transport)
                 .serverInfo(server.name(), "1.0.0")
                 .instructions(server.instructions())
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .capabilities(
+                        McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(server.tools())
                 .build();
         Server jetty = new Server();

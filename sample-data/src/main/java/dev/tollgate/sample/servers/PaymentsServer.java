@@ -66,23 +66,36 @@ public final class PaymentsServer implements SampleServer {
     @Override
     public List<SyncToolSpecification> tools() {
         return List.of(
-                tool("getHistory", "Payment history", "Lists a customer's charges and refunds, newest first.",
-                        Tools.Kind.READ, true, """
+                tool(
+                        "getHistory",
+                        "Payment history",
+                        "Lists a customer's charges and refunds, newest first.",
+                        Tools.Kind.READ,
+                        true,
+                        """
                         {"type":"object","required":["customerId"],"properties":{
                           "customerId":{"type":"string"},
                           "limit":{"type":"integer","minimum":1,"maximum":100,"default":20}}}""",
                         this::getHistory),
-                tool("issueRefund", "Issue refund",
+                tool(
+                        "issueRefund",
+                        "Issue refund",
                         "Refunds an amount of an order to the customer's payment method. Every call moves money.",
-                        Tools.Kind.IRREVERSIBLE, true, """
+                        Tools.Kind.IRREVERSIBLE,
+                        true,
+                        """
                         {"type":"object","required":["orderId","amount"],"properties":{
                           "orderId":{"type":"string","description":"Order id, e.g. O-5004"},
                           "amount":{"type":"number","exclusiveMinimum":0},
                           "reason":{"type":"string"}}}""",
                         this::issueRefund),
-                tool("updatePaymentMethod", "Update payment method",
+                tool(
+                        "updatePaymentMethod",
+                        "Update payment method",
                         "Replaces the payment method future charges of a customer use.",
-                        Tools.Kind.OVERWRITE, true, """
+                        Tools.Kind.OVERWRITE,
+                        true,
+                        """
                         {"type":"object","required":["customerId","method"],"properties":{
                           "customerId":{"type":"string"},
                           "method":{"type":"object","required":["type"],"properties":{
@@ -122,10 +135,13 @@ public final class PaymentsServer implements SampleServer {
         ObjectNode refund = recordRefund(args);
         if (options.refundTimeouts()) {
             awaitProcessorThatNeverAnswers();
-            throw new ToolFailure(String.format(Locale.ROOT,
+            throw new ToolFailure(String.format(
+                    Locale.ROOT,
                     "timeout: the payment processor did not confirm the refund of %.2f %s for %s within %d ms; "
-                            + "the refund may or may not have been issued", refund.get("amount").asDouble(),
-                    refund.get("currency").asString(), refund.get("orderId").asString(),
+                            + "the refund may or may not have been issued",
+                    refund.get("amount").asDouble(),
+                    refund.get("currency").asString(),
+                    refund.get("orderId").asString(),
                     options.refundDelay().toMillis()));
         }
         return refund;
@@ -139,8 +155,11 @@ public final class PaymentsServer implements SampleServer {
             throw new ToolFailure("no order with id " + orderId);
         }
         if (amount > order.get("amount").asDouble()) {
-            throw new ToolFailure(String.format(Locale.ROOT, "refund of %.2f exceeds the order amount %.2f",
-                    amount, order.get("amount").asDouble()));
+            throw new ToolFailure(String.format(
+                    Locale.ROOT,
+                    "refund of %.2f exceeds the order amount %.2f",
+                    amount,
+                    order.get("amount").asDouble()));
         }
         ObjectNode refund = Json.object();
         refund.put("id", String.format(Locale.ROOT, "R-%05d", nextId++));

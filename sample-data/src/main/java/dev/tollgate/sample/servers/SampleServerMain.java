@@ -15,8 +15,9 @@ import java.util.concurrent.CountDownLatch;
  * [--token-env VAR]}.
  */
 public final class SampleServerMain {
-    private static final String USAGE = "usage: SampleServerMain <crm|payments|tickets|calendar> (--stdio | --http PORT)"
-            + " [--simulate-refund-timeout[=MS]] [--token-env VAR]";
+    private static final String USAGE =
+            "usage: SampleServerMain <crm|payments|tickets|calendar> (--stdio | --http PORT)"
+                    + " [--simulate-refund-timeout[=MS]] [--token-env VAR]";
 
     private SampleServerMain() {}
 
@@ -32,14 +33,16 @@ public final class SampleServerMain {
         }
         SampleServer server = SampleServer.named(invocation.name(), invocation.options());
         if (invocation.httpPort().isPresent()) {
-            HttpSampleServer http = HttpSampleServer.start(server, invocation.httpPort().get(), invocation.token());
+            HttpSampleServer http =
+                    HttpSampleServer.start(server, invocation.httpPort().get(), invocation.token());
             Runtime.getRuntime().addShutdownHook(new Thread(http::close, "sample-server-stop"));
             System.out.println("sample server " + server.name() + " listening on " + http.endpoint());
         } else {
             McpSyncServer mcp = McpServer.sync(new StdioServerTransportProvider(McpJsonDefaults.getMapper()))
                     .serverInfo(server.name(), "1.0.0")
                     .instructions(server.instructions())
-                    .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                    .capabilities(
+                            McpSchema.ServerCapabilities.builder().tools(false).build())
                     .tools(server.tools())
                     .build();
             Runtime.getRuntime().addShutdownHook(new Thread(mcp::close, "sample-server-stop"));
@@ -55,7 +58,8 @@ public final class SampleServerMain {
             }
             String name = args[0];
             if (!SampleServer.NAMES.contains(name)) {
-                throw new IllegalArgumentException("unknown sample server '" + name + "'; one of " + SampleServer.NAMES);
+                throw new IllegalArgumentException(
+                        "unknown sample server '" + name + "'; one of " + SampleServer.NAMES);
             }
             Optional<Integer> port = Optional.empty();
             boolean stdio = false;

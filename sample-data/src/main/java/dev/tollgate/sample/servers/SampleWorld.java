@@ -64,7 +64,8 @@ public final class SampleWorld implements AutoCloseable {
      */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
-        servers.forEach((name, s) -> env.put("TOLLGATE_" + name.toUpperCase(java.util.Locale.ROOT) + "_URL",
+        servers.forEach((name, s) -> env.put(
+                "TOLLGATE_" + name.toUpperCase(java.util.Locale.ROOT) + "_URL",
                 s.endpoint().toString()));
         env.put("TOLLGATE_PAYMENTS_TOKEN", paymentsToken);
         return env;

@@ -43,23 +43,38 @@ final class TicketsServer implements SampleServer {
     @Override
     public List<SyncToolSpecification> tools() {
         return List.of(
-                tool("create", "Create ticket", "Opens a support ticket for a customer.",
-                        Tools.Kind.ADD, false, """
+                tool(
+                        "create",
+                        "Create ticket",
+                        "Opens a support ticket for a customer.",
+                        Tools.Kind.ADD,
+                        false,
+                        """
                         {"type":"object","required":["customerId","subject"],"properties":{
                           "customerId":{"type":"string"},
                           "subject":{"type":"string"},
                           "description":{"type":"string"},
                           "priority":{"type":"string","enum":["low","normal","high","urgent"],"default":"normal"}}}""",
                         this::create),
-                tool("escalate", "Escalate ticket", "Moves a ticket to the next support level (L1, L2, L3).",
-                        Tools.Kind.OVERWRITE, false, """
+                tool(
+                        "escalate",
+                        "Escalate ticket",
+                        "Moves a ticket to the next support level (L1, L2, L3).",
+                        Tools.Kind.OVERWRITE,
+                        false,
+                        """
                         {"type":"object","required":["ticketId","reason"],"properties":{
                           "ticketId":{"type":"string"},
                           "reason":{"type":"string"},
                           "level":{"type":"string","enum":["L2","L3"]}}}""",
                         this::escalate),
-                tool("get", "Get ticket", "Returns a ticket with its history.",
-                        Tools.Kind.READ, false, """
+                tool(
+                        "get",
+                        "Get ticket",
+                        "Returns a ticket with its history.",
+                        Tools.Kind.READ,
+                        false,
+                        """
                         {"type":"object","required":["ticketId"],"properties":{"ticketId":{"type":"string"}}}""",
                         this::get));
     }
@@ -82,7 +97,10 @@ final class TicketsServer implements SampleServer {
         ticket.put("level", "L1");
         ticket.put("status", "open");
         ticket.put("createdAt", Instant.now(clock).toString());
-        ticket.putArray("history").addObject().put("at", Instant.now(clock).toString()).put("event", "opened");
+        ticket.putArray("history")
+                .addObject()
+                .put("at", Instant.now(clock).toString())
+                .put("event", "opened");
         tickets.put(ticket.get("id").asString(), ticket);
         return ticket.deepCopy();
     }
@@ -91,15 +109,18 @@ final class TicketsServer implements SampleServer {
         ObjectNode ticket = find(args);
         String reason = requiredText(args, "reason");
         int current = LEVELS.indexOf(ticket.get("level").asString());
-        String target = args.hasNonNull("level") ? args.get("level").asString()
+        String target = args.hasNonNull("level")
+                ? args.get("level").asString()
                 : LEVELS.get(Math.min(current + 1, LEVELS.size() - 1));
         if (LEVELS.indexOf(target) < 0) {
             throw new ToolFailure("level must be L2 or L3, not '" + target + "'");
         }
         if (LEVELS.indexOf(target) > current) {
             ticket.put("level", target);
-            ((ArrayNode) ticket.get("history")).addObject()
-                    .put("at", Instant.now(clock).toString()).put("event", "escalated to " + target)
+            ((ArrayNode) ticket.get("history"))
+                    .addObject()
+                    .put("at", Instant.now(clock).toString())
+                    .put("event", "escalated to " + target)
                     .put("reason", reason);
         }
         return ticket.deepCopy();

@@ -35,8 +35,14 @@ final class Tools {
         }
     }
 
-    static SyncToolSpecification tool(String name, String title, String description, Kind kind, boolean openWorld,
-                                      String inputSchema, Function<JsonNode, JsonNode> handler) {
+    static SyncToolSpecification tool(
+            String name,
+            String title,
+            String description,
+            Kind kind,
+            boolean openWorld,
+            String inputSchema,
+            Function<JsonNode, JsonNode> handler) {
         McpSchema.ToolAnnotations annotations = McpSchema.ToolAnnotations.builder()
                 .title(title)
                 .readOnlyHint(kind.readOnly)
@@ -67,7 +73,10 @@ final class Tools {
                     .isError(false)
                     .build();
         } catch (ToolFailure e) {
-            return CallToolResult.builder().addTextContent(e.getMessage()).isError(true).build();
+            return CallToolResult.builder()
+                    .addTextContent(e.getMessage())
+                    .isError(true)
+                    .build();
         }
     }
 

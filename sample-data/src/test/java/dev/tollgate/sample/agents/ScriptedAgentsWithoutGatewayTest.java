@@ -19,8 +19,15 @@ class ScriptedAgentsWithoutGatewayTest {
     private void startServers(SampleServerOptions options) {
         world = SampleWorld.start(options);
         direct = new DirectGateway(
-                Map.of("crm", world.endpoint("crm"), "payments", world.endpoint("payments"),
-                        "tickets", world.endpoint("tickets"), "calendar", world.endpoint("calendar")),
+                Map.of(
+                        "crm",
+                        world.endpoint("crm"),
+                        "payments",
+                        world.endpoint("payments"),
+                        "tickets",
+                        world.endpoint("tickets"),
+                        "calendar",
+                        world.endpoint("calendar")),
                 Map.of("payments", Map.of("Authorization", "Bearer " + world.paymentsToken())),
                 Duration.ofSeconds(10));
     }
@@ -34,14 +41,16 @@ class ScriptedAgentsWithoutGatewayTest {
     void everyToolCallOfTheEverydayConversationsSucceedsWithoutAGateway() {
         startServers(SampleServerOptions.NORMAL);
         List<Transcript> everyday = Transcript.bundled().stream()
-                .filter(t -> !t.name().equals(DemoScenario.INCIDENT)).collect(Collectors.toList());
+                .filter(t -> !t.name().equals(DemoScenario.INCIDENT))
+                .collect(Collectors.toList());
 
         List<AgentCall> calls = new DemoScenario(direct, Pacing.NONE, everyday).play(100);
 
         int expected = everyday.stream().mapToInt(t -> t.toolCalls().size()).sum();
         assertThat(calls).hasSize(expected);
-        assertThat(calls).allSatisfy(c -> assertThat(c.outcome()).as(c.tool() + ": " + c.text())
-                .isEqualTo(AgentCall.Outcome.OK));
+        assertThat(calls)
+                .allSatisfy(c ->
+                        assertThat(c.outcome()).as(c.tool() + ": " + c.text()).isEqualTo(AgentCall.Outcome.OK));
         assertThat(calls).extracting(AgentCall::tool).contains("payments.issueRefund", "payments.updatePaymentMethod");
     }
 
@@ -50,10 +59,12 @@ class ScriptedAgentsWithoutGatewayTest {
         startServers(SampleServerOptions.refundTimeouts(Duration.ofMillis(1)));
         Transcript incident = Transcript.resource(DemoScenario.INCIDENT);
 
-        List<AgentCall> calls = new ScriptedAgent("billing-agent", direct, Pacing.NONE).play(incident, new CallBudget(40));
+        List<AgentCall> calls =
+                new ScriptedAgent("billing-agent", direct, Pacing.NONE).play(incident, new CallBudget(40));
 
         assertThat(calls).hasSize(40);
-        List<AgentCall> refunds = calls.stream().filter(c -> c.tool().equals("payments.issueRefund"))
+        List<AgentCall> refunds = calls.stream()
+                .filter(c -> c.tool().equals("payments.issueRefund"))
                 .collect(Collectors.toList());
         assertThat(refunds).hasSize(38);
         assertThat(refunds).allSatisfy(c -> assertThat(c.text()).startsWith("timeout:"));

@@ -11,13 +11,14 @@ class TranscriptTest {
     void theBundledConversationsCoverTheThreeAgentsAndTheIncident() {
         List<Transcript> all = Transcript.bundled();
 
-        assertThat(all).extracting(Transcript::agentId)
-                .contains("billing-agent", "onboarding-agent", "support-agent");
+        assertThat(all).extracting(Transcript::agentId).contains("billing-agent", "onboarding-agent", "support-agent");
         assertThat(all).extracting(Transcript::conversationId).doesNotHaveDuplicates();
         assertThat(all.get(all.size() - 1).name()).isEqualTo(DemoScenario.INCIDENT);
         Transcript incident = Transcript.resource(DemoScenario.INCIDENT);
-        assertThat(incident.toolCalls()).filteredOn(TranscriptToolCall::retryUntilConfirmed)
-                .extracting(TranscriptToolCall::tool).containsExactly("payments.issueRefund");
+        assertThat(incident.toolCalls())
+                .filteredOn(TranscriptToolCall::retryUntilConfirmed)
+                .extracting(TranscriptToolCall::tool)
+                .containsExactly("payments.issueRefund");
     }
 
     @Test

@@ -25,7 +25,8 @@ class HistoryGeneratorTest {
     void fillsAStoreWithAMonthOfChainedTrafficAroundTheRefundStorm() throws Exception {
         try (TemporaryAuditStore audit = TemporaryAuditStore.create()) {
             JdbcAuditStore store = audit.store();
-            HistoryGenerator.Summary summary = HistoryGenerator.generate(store, HistoryGenerator.Options.of(10_000, 7), n -> { });
+            HistoryGenerator.Summary summary =
+                    HistoryGenerator.generate(store, HistoryGenerator.Options.of(10_000, 7), n -> {});
 
             assertThat(summary.records()).isEqualTo(10_000);
             assertThat(store.count(AuditQuery.all())).isEqualTo(10_000);
@@ -48,9 +49,19 @@ class HistoryGeneratorTest {
                 previous[0] = r.timestamp();
             });
             assertThat(agents).containsExactlyInAnyOrder("billing-agent", "onboarding-agent", "support-agent");
-            assertThat(tools).contains("crm.getAccount", "crm.updateAccount", "crm.search", "payments.getHistory",
-                    "payments.issueRefund", "payments.updatePaymentMethod", "tickets.create", "tickets.escalate",
-                    "tickets.get", "calendar.schedule", "calendar.list");
+            assertThat(tools)
+                    .contains(
+                            "crm.getAccount",
+                            "crm.updateAccount",
+                            "crm.search",
+                            "payments.getHistory",
+                            "payments.issueRefund",
+                            "payments.updatePaymentMethod",
+                            "tickets.create",
+                            "tickets.escalate",
+                            "tickets.get",
+                            "calendar.schedule",
+                            "calendar.list");
             assertThat(statuses).contains("success/allowed", "error/allowed", "timeout/allowed", "error/blocked");
             assertThat(users).hasSizeGreaterThan(3);
             assertThat(conversations).hasSizeGreaterThan(100);
@@ -58,13 +69,25 @@ class HistoryGeneratorTest {
 
             Instant storm = summary.incidentStart();
             assertThat(storm).isEqualTo(Instant.parse("2026-10-14T09:12:00Z"));
-            List<AuditRecord> incident = store.query(AuditQuery.builder().agent("billing-agent").tool("payments.issueRefund")
-                    .conversation(HistoryGenerator.INCIDENT_CONVERSATION).limit(Integer.MAX_VALUE).build());
+            List<AuditRecord> incident = store.query(AuditQuery.builder()
+                    .agent("billing-agent")
+                    .tool("payments.issueRefund")
+                    .conversation(HistoryGenerator.INCIDENT_CONVERSATION)
+                    .limit(Integer.MAX_VALUE)
+                    .build());
             assertThat(incident).hasSize((int) summary.incidentCalls()).hasSizeGreaterThanOrEqualTo(125);
-            assertThat(incident).allSatisfy(r -> assertThat(r.timestamp()).isBetween(storm, storm.plusSeconds(47 * 60)));
+            assertThat(incident)
+                    .allSatisfy(r -> assertThat(r.timestamp()).isBetween(storm, storm.plusSeconds(47 * 60)));
             assertThat(incident.stream().filter(AuditRecord::blocked).count()).isGreaterThan(incident.size() / 2);
-            assertThat(store.query(AuditQuery.builder().tool("payments.updatePaymentMethod").limit(1).build()).get(0)
-                    .arguments().path("cardNumber").asString()).isEqualTo("[REDACTED]");
+            assertThat(store.query(AuditQuery.builder()
+                                    .tool("payments.updatePaymentMethod")
+                                    .limit(1)
+                                    .build())
+                            .get(0)
+                            .arguments()
+                            .path("cardNumber")
+                            .asString())
+                    .isEqualTo("[REDACTED]");
         }
     }
 
@@ -72,26 +95,35 @@ class HistoryGeneratorTest {
     void theDemoPolicyPreviewedOverTheHistoryItMadeChangesNothing() throws Exception {
         try (TemporaryAuditStore temp = TemporaryAuditStore.create()) {
             // The size the windowed demo generates.
-            HistoryGenerator.generate(temp.store(), HistoryGenerator.Options.of(20_000, 7), n -> { });
-            CompiledPolicy demo = CompiledPolicy.from(new ConfigLoader(name -> Optional.of(""))
-                    .load(Path.of("policies/incident.yaml")));
+            HistoryGenerator.generate(temp.store(), HistoryGenerator.Options.of(20_000, 7), n -> {});
+            CompiledPolicy demo = CompiledPolicy.from(
+                    new ConfigLoader(name -> Optional.of("")).load(Path.of("policies/incident.yaml")));
 
             PreviewReport report = new PolicyPreview(demo, tool -> ToolAnnotations.NONE, 5)
-                    .run(temp.store(), AuditQuery.builder().limit(Integer.MAX_VALUE).build());
+                    .run(
+                            temp.store(),
+                            AuditQuery.builder().limit(Integer.MAX_VALUE).build());
 
             assertThat(report.evaluated()).isEqualTo(20_000);
-            assertThat(report.allowedToBlocked() + report.blockedToAllowed()).as("%s", report.changes()).isZero();
+            assertThat(report.allowedToBlocked() + report.blockedToAllowed())
+                    .as("%s", report.changes())
+                    .isZero();
         }
     }
 
     @Test
     void theSameSeedGivesTheSameHistory() throws Exception {
-        try (TemporaryAuditStore first = TemporaryAuditStore.create(); TemporaryAuditStore second = TemporaryAuditStore.create()) {
-            HistoryGenerator.generate(first.store(), HistoryGenerator.Options.of(2_000, 99), n -> { });
-            HistoryGenerator.generate(second.store(), HistoryGenerator.Options.of(2_000, 99), n -> { });
+        try (TemporaryAuditStore first = TemporaryAuditStore.create();
+                TemporaryAuditStore second = TemporaryAuditStore.create()) {
+            HistoryGenerator.generate(first.store(), HistoryGenerator.Options.of(2_000, 99), n -> {});
+            HistoryGenerator.generate(second.store(), HistoryGenerator.Options.of(2_000, 99), n -> {});
 
-            AuditRecord a = first.store().query(AuditQuery.builder().newestFirst(true).limit(1).build()).get(0);
-            AuditRecord b = second.store().query(AuditQuery.builder().newestFirst(true).limit(1).build()).get(0);
+            AuditRecord a = first.store()
+                    .query(AuditQuery.builder().newestFirst(true).limit(1).build())
+                    .get(0);
+            AuditRecord b = second.store()
+                    .query(AuditQuery.builder().newestFirst(true).limit(1).build())
+                    .get(0);
             assertThat(a.hash()).isEqualTo(b.hash());
         }
     }

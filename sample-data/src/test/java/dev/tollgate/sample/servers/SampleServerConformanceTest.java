@@ -26,7 +26,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Each sample server, reached by the official MCP Java SDK client over stdio and over Streamable HTTP. */
 class SampleServerConformanceTest {
-    enum Transport { STDIO, HTTP }
+    enum Transport {
+        STDIO,
+        HTTP
+    }
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -47,7 +50,8 @@ class SampleServerConformanceTest {
         assertHints(tools.get("getAccount"), true, false, true);
         assertHints(tools.get("updateAccount"), false, true, true);
         assertHints(tools.get("search"), true, false, true);
-        assertThat(tools.get("updateAccount").inputSchema()).containsEntry("required", List.of("customerId", "changes"));
+        assertThat(tools.get("updateAccount").inputSchema())
+                .containsEntry("required", List.of("customerId", "changes"));
 
         Map<String, Object> account = ok(crm.callTool(call("getAccount", Map.of("customerId", "C-1003"))));
         assertThat(account).containsEntry("name", "Alan Turing");
@@ -79,15 +83,16 @@ class SampleServerConformanceTest {
         Map<String, Object> before = ok(payments.callTool(call("getHistory", Map.of("customerId", "C-1003"))));
         assertThat(before).containsEntry("totalRefunded", 0.0);
 
-        Map<String, Object> refund = ok(payments.callTool(call("issueRefund",
-                Map.of("orderId", "O-5005", "amount", 49.0, "reason", "duplicate charge"))));
+        Map<String, Object> refund = ok(payments.callTool(
+                call("issueRefund", Map.of("orderId", "O-5005", "amount", 49.0, "reason", "duplicate charge"))));
         assertThat(refund).containsEntry("type", "refund").containsEntry("customerId", "C-1003");
 
         Map<String, Object> after = ok(payments.callTool(call("getHistory", Map.of("customerId", "C-1003"))));
         assertThat(after).containsEntry("totalRefunded", 49.0);
         assertThat((List<?>) after.get("payments")).hasSize(3);
 
-        ok(payments.callTool(call("updatePaymentMethod",
+        ok(payments.callTool(call(
+                "updatePaymentMethod",
                 Map.of("customerId", "C-1003", "method", Map.of("type", "card", "last4", "4444")))));
         assertThat(ok(payments.callTool(call("getHistory", Map.of("customerId", "C-1003")))))
                 .containsKey("paymentMethod");
@@ -108,8 +113,8 @@ class SampleServerConformanceTest {
         assertHints(tools.get("escalate"), false, true, true);
         assertHints(tools.get("get"), true, false, true);
 
-        Map<String, Object> created = ok(tickets.callTool(call("create",
-                Map.of("customerId", "C-1004", "subject", "Cannot export invoices", "priority", "high"))));
+        Map<String, Object> created = ok(tickets.callTool(call(
+                "create", Map.of("customerId", "C-1004", "subject", "Cannot export invoices", "priority", "high"))));
         String id = (String) created.get("id");
         assertThat(created).containsEntry("level", "L1");
 
@@ -129,10 +134,26 @@ class SampleServerConformanceTest {
         assertHints(tools.get("schedule"), false, false, false);
         assertHints(tools.get("list"), true, false, true);
 
-        ok(calendar.callTool(call("schedule", Map.of("title", "NewCo kick-off", "start", "2026-12-01T15:00:00Z",
-                "durationMinutes", 45, "attendees", List.of("linus@newco.example", "onboarding@example.com")))));
-        CallToolResult clash = calendar.callTool(call("schedule", Map.of("title", "Other",
-                "start", "2026-12-01T15:30:00Z", "attendees", List.of("linus@newco.example"))));
+        ok(calendar.callTool(call(
+                "schedule",
+                Map.of(
+                        "title",
+                        "NewCo kick-off",
+                        "start",
+                        "2026-12-01T15:00:00Z",
+                        "durationMinutes",
+                        45,
+                        "attendees",
+                        List.of("linus@newco.example", "onboarding@example.com")))));
+        CallToolResult clash = calendar.callTool(call(
+                "schedule",
+                Map.of(
+                        "title",
+                        "Other",
+                        "start",
+                        "2026-12-01T15:30:00Z",
+                        "attendees",
+                        List.of("linus@newco.example"))));
         assertThat(clash.isError()).isTrue();
 
         Map<String, Object> listed = ok(calendar.callTool(call("list", Map.of("attendee", "linus@newco.example"))));
@@ -142,7 +163,8 @@ class SampleServerConformanceTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void aRefundThatTimesOutStillMovesTheMoney(Transport transport) {
-        McpSyncClient payments = connect("payments", transport, SampleServerOptions.refundTimeouts(Duration.ofMillis(10)));
+        McpSyncClient payments =
+                connect("payments", transport, SampleServerOptions.refundTimeouts(Duration.ofMillis(10)));
 
         CallToolResult refund = payments.callTool(call("issueRefund", Map.of("orderId", "O-5004", "amount", 49.0)));
 
@@ -158,9 +180,12 @@ class SampleServerConformanceTest {
                 SampleServer.named("payments", SampleServerOptions.NORMAL), 0, Optional.of("s3cret"));
         open.add(server);
 
-        McpSyncClient anonymous = McpClient.sync(HttpClientStreamableHttpTransport
-                .builder(server.endpoint().toString().replace("/mcp", "")).endpoint("/mcp").build())
-                .requestTimeout(Duration.ofSeconds(10)).build();
+        McpSyncClient anonymous = McpClient.sync(HttpClientStreamableHttpTransport.builder(
+                                server.endpoint().toString().replace("/mcp", ""))
+                        .endpoint("/mcp")
+                        .build())
+                .requestTimeout(Duration.ofSeconds(10))
+                .build();
         open.add(anonymous);
         assertThatThrownBy(anonymous::initialize).isInstanceOf(RuntimeException.class);
 
@@ -174,15 +199,19 @@ class SampleServerConformanceTest {
             open.add(server);
             return httpClient(server, Optional.empty());
         }
-        List<String> args = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"),
-                SampleServerMain.class.getName(), name, "--stdio"));
+        List<String> args = new ArrayList<>(List.of(
+                "-cp", System.getProperty("java.class.path"), SampleServerMain.class.getName(), name, "--stdio"));
         if (options.refundTimeouts()) {
             args.add("--simulate-refund-timeout=" + options.refundDelay().toMillis());
         }
         ServerParameters params = ServerParameters.builder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()).args(args).build();
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString())
+                .args(args)
+                .build();
         McpSyncClient client = McpClient.sync(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
-                .requestTimeout(Duration.ofSeconds(30)).initializationTimeout(Duration.ofSeconds(60)).build();
+                .requestTimeout(Duration.ofSeconds(30))
+                .initializationTimeout(Duration.ofSeconds(60))
+                .build();
         open.add(client);
         client.initialize();
         return client;
@@ -190,10 +219,13 @@ class SampleServerConformanceTest {
 
     private McpSyncClient httpClient(HttpSampleServer server, Optional<String> token) {
         String base = server.endpoint().toString().replace("/mcp", "");
-        HttpClientStreamableHttpTransport.Builder transport = HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp");
+        HttpClientStreamableHttpTransport.Builder transport =
+                HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp");
         token.ifPresent(t -> transport.httpRequestCustomizer(
                 (request, method, uri, body, context) -> request.header("Authorization", "Bearer " + t)));
-        McpSyncClient client = McpClient.sync(transport.build()).requestTimeout(Duration.ofSeconds(10)).build();
+        McpSyncClient client = McpClient.sync(transport.build())
+                .requestTimeout(Duration.ofSeconds(10))
+                .build();
         open.add(client);
         client.initialize();
         return client;

@@ -15,7 +15,9 @@ class SampleServerMainTest {
         assertThat(http.name()).isEqualTo("payments");
         assertThat(http.httpPort()).hasValue(9002);
         assertThat(http.options()).isEqualTo(SampleServerOptions.refundTimeouts(Duration.ofMillis(50)));
-        assertThat(SampleServerMain.Invocation.parse(new String[] {"crm", "--stdio"}).httpPort()).isEmpty();
+        assertThat(SampleServerMain.Invocation.parse(new String[] {"crm", "--stdio"})
+                        .httpPort())
+                .isEmpty();
     }
 
     @Test

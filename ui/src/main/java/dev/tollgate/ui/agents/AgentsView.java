@@ -47,13 +47,20 @@ public final class AgentsView extends BorderPane {
         pairs.getColumns().add(col("Server", UsageRow::server));
         pairs.getColumns().add(col("Calls", r -> Long.toString(r.calls())));
         pairs.getColumns().add(col("Tools used", r -> Integer.toString(r.toolsUsed())));
-        pairs.getColumns().add(col("Never used", r -> r.neverUsed().isPresent() ? Integer.toString(r.neverUsed().getAsInt()) : "?"));
+        pairs.getColumns()
+                .add(col(
+                        "Never used",
+                        r -> r.neverUsed().isPresent()
+                                ? Integer.toString(r.neverUsed().getAsInt())
+                                : "?"));
         pairs.getColumns().add(col("Erroring tools", r -> Long.toString(r.toolsErroring())));
         pairs.getColumns().add(col("Errors", r -> Long.toString(r.errors())));
         pairs.getColumns().add(col("Error rate", r -> percent(r.errorRate())));
         pairs.getColumns().add(col("Blocked", r -> Long.toString(r.blocked())));
         pairs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        pairs.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> model.selectedProperty().set(now));
+        pairs.getSelectionModel()
+                .selectedItemProperty()
+                .addListener((o, was, now) -> model.selectedProperty().set(now));
 
         TableView<UsageRow.ToolUsage> tools = new TableView<>(model.tools());
         tools.setId("tool-usage-table");
@@ -74,7 +81,10 @@ public final class AgentsView extends BorderPane {
         servers.getColumns().add(col("State", UpstreamStatus::state));
         servers.getColumns().add(col("Tools", u -> Integer.toString(u.toolCount())));
         servers.getColumns().add(col("Last error", u -> u.lastError().orElse("")));
-        servers.getColumns().add(col("Next attempt", u -> u.retryAt().map(CallDetails.DATE_TIME::format).orElse("")));
+        servers.getColumns()
+                .add(col(
+                        "Next attempt",
+                        u -> u.retryAt().map(CallDetails.DATE_TIME::format).orElse("")));
         servers.getColumns().add(col("Detail", UpstreamStatus::detail));
         servers.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         servers.setPrefHeight(140);
@@ -91,7 +101,8 @@ public final class AgentsView extends BorderPane {
     private static Label placeholder(AgentsViewModel model, String empty, String id) {
         Label label = new Label();
         label.setId(id);
-        label.textProperty().bind(Bindings.when(model.countingProperty()).then("Counting…").otherwise(empty));
+        label.textProperty()
+                .bind(Bindings.when(model.countingProperty()).then("Counting…").otherwise(empty));
         return label;
     }
 

@@ -5,8 +5,14 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /** One agent's use of one server over the chosen range, with its per-tool breakdown. */
-public record UsageRow(String agentId, String server, long calls, long errors, long blocked, List<ToolUsage> tools,
-                       OptionalInt toolsAvailable) {
+public record UsageRow(
+        String agentId,
+        String server,
+        long calls,
+        long errors,
+        long blocked,
+        List<ToolUsage> tools,
+        OptionalInt toolsAvailable) {
     public UsageRow {
         tools = List.copyOf(tools);
     }
@@ -30,7 +36,8 @@ public record UsageRow(String agentId, String server, long calls, long errors, l
 
     /** Tools the server offers that this agent never called in the range (when the tool count is known). */
     public OptionalInt neverUsed() {
-        return toolsAvailable.isPresent() ? OptionalInt.of(Math.max(0, toolsAvailable.getAsInt() - tools.size()))
+        return toolsAvailable.isPresent()
+                ? OptionalInt.of(Math.max(0, toolsAvailable.getAsInt() - tools.size()))
                 : OptionalInt.empty();
     }
 

@@ -23,10 +23,14 @@ import javafx.beans.property.StringProperty;
  * that reached the server around it, and the conversations involved, and updates as the storm goes on.
  */
 public final class AlertEntry {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /** What opened the incident. */
-    public enum Kind { BLOCKED, LOOP_BREAKER }
+    public enum Kind {
+        BLOCKED,
+        LOOP_BREAKER
+    }
 
     private final Kind kind;
     private final String agentId;
@@ -56,26 +60,65 @@ public final class AlertEntry {
         this.lastAt = at;
     }
 
-    public Kind kind() { return kind; }
-    public String agentId() { return agentId; }
-    public String tool() { return tool; }
-    public Instant firstAt() { return firstAt; }
+    public Kind kind() {
+        return kind;
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public String tool() {
+        return tool;
+    }
+
+    public Instant firstAt() {
+        return firstAt;
+    }
     /** Where the incident's calls start: its first block, or the first call that reached the server before it. */
-    public Instant windowStart() { return windowStart; }
-    public Instant lastAt() { return lastAt; }
+    public Instant windowStart() {
+        return windowStart;
+    }
+
+    public Instant lastAt() {
+        return lastAt;
+    }
     /** The newest blocked call of the incident; empty when only breaker trips were seen. */
-    public OptionalLong lastRecordId() { return lastRecordId; }
-    public IntegerProperty countProperty() { return count; }
-    public StringProperty messageProperty() { return message; }
-    public BooleanProperty acknowledgedProperty() { return acknowledged; }
+    public OptionalLong lastRecordId() {
+        return lastRecordId;
+    }
+
+    public IntegerProperty countProperty() {
+        return count;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
+
+    public BooleanProperty acknowledgedProperty() {
+        return acknowledged;
+    }
     /** Blocked calls so far. */
-    public int count() { return count.get(); }
-    public String message() { return message.get(); }
+    public int count() {
+        return count.get();
+    }
+
+    public String message() {
+        return message.get();
+    }
     /** Blocked calls by cause (rule, limit, breaker, …). */
-    public Map<Reason, Integer> blockedByCause() { return Map.copyOf(blockedByCause); }
+    public Map<Reason, Integer> blockedByCause() {
+        return Map.copyOf(blockedByCause);
+    }
     /** Calls of the same agent and tool that were allowed, so reached the server, during the storm. */
-    public int reachedServer() { return reached; }
-    public Set<String> conversations() { return Set.copyOf(conversations); }
+    public int reachedServer() {
+        return reached;
+    }
+
+    public Set<String> conversations() {
+        return Set.copyOf(conversations);
+    }
 
     void blocked(Instant at, long recordId, Reason cause, String rule, String conversation) {
         if (blockedByCause.isEmpty()) {
@@ -138,14 +181,28 @@ public final class AlertEntry {
             return tool + " blocked for " + agentId + ": " + firstBlock;
         }
         StringBuilder causes = new StringBuilder();
-        blockedByCause.forEach((cause, n) -> causes.append(causes.length() == 0 ? "" : ", ").append(cause.label())
-                .append(' ').append(n));
+        blockedByCause.forEach((cause, n) -> causes.append(causes.length() == 0 ? "" : ", ")
+                .append(cause.label())
+                .append(' ')
+                .append(n));
         String when = CLOCK.format(windowStart) + "–" + CLOCK.format(lastAt);
-        return String.format(Locale.ROOT, "%s · %s: %d blocked (%s) · %d reached the server · %s%s", agentId, tool,
-                blocked, causes, reached, when, conversations.isEmpty() ? "" : " · " + String.join(", ", conversations));
+        return String.format(
+                Locale.ROOT,
+                "%s · %s: %d blocked (%s) · %d reached the server · %s%s",
+                agentId,
+                tool,
+                blocked,
+                causes,
+                reached,
+                when,
+                conversations.isEmpty() ? "" : " · " + String.join(", ", conversations));
     }
 
-    Instant lastNotified() { return lastNotified; }
+    Instant lastNotified() {
+        return lastNotified;
+    }
 
-    void notified(Instant at) { lastNotified = at; }
+    void notified(Instant at) {
+        lastNotified = at;
+    }
 }

@@ -27,8 +27,13 @@ public final class AlertsView extends BorderPane {
             @Override
             protected void updateItem(AlertEntry item, boolean empty) {
                 super.updateItem(item, empty);
-                pseudoClassStateChanged(ACKNOWLEDGED, !empty && item != null && item.acknowledgedProperty().get());
-                setText(empty || item == null ? null : CallDetails.DATE_TIME.format(item.lastAt()) + "   " + item.message());
+                pseudoClassStateChanged(
+                        ACKNOWLEDGED,
+                        !empty && item != null && item.acknowledgedProperty().get());
+                setText(
+                        empty || item == null
+                                ? null
+                                : CallDetails.DATE_TIME.format(item.lastAt()) + "   " + item.message());
             }
         });
         list.setOnMouseClicked(e -> {
@@ -41,19 +46,27 @@ public final class AlertsView extends BorderPane {
         Button show = new Button("Show in timeline");
         show.setId("alert-show");
         show.setMinWidth(Region.USE_PREF_SIZE);
-        show.disableProperty().bind(list.getSelectionModel().selectedItemProperty().isNull());
+        show.disableProperty()
+                .bind(list.getSelectionModel().selectedItemProperty().isNull());
         show.setOnAction(e -> model.show(list.getSelectionModel().getSelectedItem()));
         Button conversation = new Button("Open conversation");
         conversation.setId("alert-conversation");
         conversation.setMinWidth(Region.USE_PREF_SIZE);
-        conversation.disableProperty().bind(Bindings.createBooleanBinding(() -> {
-            AlertEntry selected = list.getSelectionModel().getSelectedItem();
-            return selected == null || selected.conversations().isEmpty();
-        }, list.getSelectionModel().selectedItemProperty(), model.alerts()));
-        conversation.setOnAction(e -> model.openConversation(list.getSelectionModel().getSelectedItem()));
+        conversation
+                .disableProperty()
+                .bind(Bindings.createBooleanBinding(
+                        () -> {
+                            AlertEntry selected = list.getSelectionModel().getSelectedItem();
+                            return selected == null || selected.conversations().isEmpty();
+                        },
+                        list.getSelectionModel().selectedItemProperty(),
+                        model.alerts()));
+        conversation.setOnAction(
+                e -> model.openConversation(list.getSelectionModel().getSelectedItem()));
         Button ack = new Button("Acknowledge");
         ack.setId("alert-ack");
-        ack.disableProperty().bind(list.getSelectionModel().selectedItemProperty().isNull());
+        ack.disableProperty()
+                .bind(list.getSelectionModel().selectedItemProperty().isNull());
         ack.setOnAction(e -> model.acknowledge(list.getSelectionModel().getSelectedItem()));
         Button ackAll = new Button("Acknowledge all");
         ackAll.setOnAction(e -> model.acknowledgeAll());

@@ -37,18 +37,28 @@ public final class AlertsViewModel {
     private final ObservableList<AlertEntry> alerts = FXCollections.observableArrayList(
             a -> new javafx.beans.Observable[] {a.acknowledgedProperty(), a.countProperty(), a.messageProperty()});
     private final IntegerBinding unacknowledged = Bindings.createIntegerBinding(
-            () -> (int) alerts.stream().filter(a -> !a.acknowledgedProperty().get()).count(), alerts);
+            () -> (int)
+                    alerts.stream().filter(a -> !a.acknowledgedProperty().get()).count(),
+            alerts);
     /** Allowed calls of the last {@link #QUIET}, per agent and tool, so a storm can count the ones before it. */
     private final Map<String, Deque<AuditRecord>> recentAllowed = new HashMap<>();
-    private Consumer<AlertEntry> notifier = a -> { };
-    private BiConsumer<String, OptionalLong> showWindow = (filter, id) -> { };
-    private Consumer<String> openConversation = id -> { };
 
-    public ObservableList<AlertEntry> alerts() { return alerts; }
-    public IntegerBinding unacknowledgedProperty() { return unacknowledged; }
+    private Consumer<AlertEntry> notifier = a -> {};
+    private BiConsumer<String, OptionalLong> showWindow = (filter, id) -> {};
+    private Consumer<String> openConversation = id -> {};
+
+    public ObservableList<AlertEntry> alerts() {
+        return alerts;
+    }
+
+    public IntegerBinding unacknowledgedProperty() {
+        return unacknowledged;
+    }
 
     /** How a popup is shown (the view uses ControlsFX Notifications). */
-    public void setNotifier(Consumer<AlertEntry> notifier) { this.notifier = notifier; }
+    public void setNotifier(Consumer<AlertEntry> notifier) {
+        this.notifier = notifier;
+    }
 
     /**
      * How opening an incident reaches the timeline (a filter, and the call to select in it) and how
@@ -65,23 +75,32 @@ public final class AlertsViewModel {
             if (e instanceof EngineEvent.CallCompleted done) {
                 AuditRecord r = done.record();
                 if (r.blocked()) {
-                    AlertEntry incident = incident(AlertEntry.Kind.BLOCKED, r.agentId(), r.qualifiedTool(), r.timestamp());
-                    incident.blocked(r.timestamp(), r.id(), Reason.of(r), r.rule(), r.conversationId().orElse(""));
+                    AlertEntry incident =
+                            incident(AlertEntry.Kind.BLOCKED, r.agentId(), r.qualifiedTool(), r.timestamp());
+                    incident.blocked(
+                            r.timestamp(),
+                            r.id(),
+                            Reason.of(r),
+                            r.rule(),
+                            r.conversationId().orElse(""));
                     touched.add(incident);
                 } else {
                     allowed(r).ifPresent(touched::add);
                 }
             } else if (e instanceof EngineEvent.LoopBreakerTripped trip) {
                 AlertEntry incident = incident(AlertEntry.Kind.LOOP_BREAKER, trip.agentId(), trip.tool(), trip.at());
-                incident.tripped(trip.at(), "Loop breaker stopped " + trip.agentId() + ": " + trip.repeats()
-                        + " repeats of " + trip.tool() + " in " + trip.window());
+                incident.tripped(
+                        trip.at(),
+                        "Loop breaker stopped " + trip.agentId() + ": " + trip.repeats() + " repeats of " + trip.tool()
+                                + " in " + trip.window());
                 touched.add(incident);
             }
         }
         Instant now = Instant.now();
         for (AlertEntry a : touched) {
-            if (a.publish() && (a.lastNotified().equals(Instant.MIN)
-                    || Duration.between(a.lastNotified(), now).compareTo(RENOTIFY) >= 0)) {
+            if (a.publish()
+                    && (a.lastNotified().equals(Instant.MIN)
+                            || Duration.between(a.lastNotified(), now).compareTo(RENOTIFY) >= 0)) {
                 a.notified(now);
                 notifier.accept(a);
             }
@@ -114,18 +133,23 @@ public final class AlertsViewModel {
      * millisecond, the precision the store keeps).
      */
     public static String filter(AlertEntry alert) {
-        return "agent:" + alert.agentId() + " tool:" + alert.tool() + " time>=" + alert.windowStart().truncatedTo(MILLIS)
-                + " time<" + alert.lastAt().truncatedTo(MILLIS).plusMillis(1);
+        return "agent:" + alert.agentId() + " tool:" + alert.tool() + " time>="
+                + alert.windowStart().truncatedTo(MILLIS) + " time<"
+                + alert.lastAt().truncatedTo(MILLIS).plusMillis(1);
     }
 
     private Optional<AlertEntry> allowed(AuditRecord r) {
         String pair = r.agentId() + " " + r.qualifiedTool();
         Optional<AlertEntry> open = openIncident(r.agentId(), r.qualifiedTool(), r.timestamp());
-        open.ifPresent(incident -> incident.reached(r.timestamp(), r.conversationId().orElse("")));
+        open.ifPresent(
+                incident -> incident.reached(r.timestamp(), r.conversationId().orElse("")));
         if (open.isEmpty()) {
             Deque<AuditRecord> recent = recentAllowed.computeIfAbsent(pair, k -> new ArrayDeque<>());
             recent.addLast(r);
-            while (!recent.isEmpty() && Duration.between(recent.peekFirst().timestamp(), r.timestamp()).compareTo(QUIET) > 0) {
+            while (!recent.isEmpty()
+                    && Duration.between(recent.peekFirst().timestamp(), r.timestamp())
+                                    .compareTo(QUIET)
+                            > 0) {
                 recent.removeFirst();
             }
         }
@@ -134,7 +158,8 @@ public final class AlertsViewModel {
 
     private Optional<AlertEntry> openIncident(String agent, String tool, Instant at) {
         for (AlertEntry a : alerts) {
-            if (a.agentId().equals(agent) && a.tool().equals(tool)
+            if (a.agentId().equals(agent)
+                    && a.tool().equals(tool)
                     && Duration.between(a.lastAt(), at).compareTo(QUIET) <= 0) {
                 return Optional.of(a);
             }
@@ -150,8 +175,10 @@ public final class AlertsViewModel {
         AlertEntry fresh = new AlertEntry(kind, agent, tool, at);
         Deque<AuditRecord> before = recentAllowed.remove(agent + " " + tool);
         if (before != null) {
-            before.stream().filter(r -> Duration.between(r.timestamp(), at).compareTo(QUIET) <= 0)
-                    .forEach(r -> fresh.reached(r.timestamp(), r.conversationId().orElse("")));
+            before.stream()
+                    .filter(r -> Duration.between(r.timestamp(), at).compareTo(QUIET) <= 0)
+                    .forEach(
+                            r -> fresh.reached(r.timestamp(), r.conversationId().orElse("")));
         }
         alerts.add(0, fresh);
         if (alerts.size() > MAX_ALERTS) {

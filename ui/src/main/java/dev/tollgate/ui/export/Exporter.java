@@ -17,9 +17,26 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Writes calls as JSON Lines or CSV (every audit field) and charts as PNG. */
 public final class Exporter {
-    private static final List<String> CSV_COLUMNS = List.of("id", "timestamp", "agentId", "sessionId", "user", "server",
-            "tool", "decision", "rule", "ruleSource", "reason", "status", "latencyMs", "responseSize", "conversationId",
-            "arguments", "result", "prevHash", "hash");
+    private static final List<String> CSV_COLUMNS = List.of(
+            "id",
+            "timestamp",
+            "agentId",
+            "sessionId",
+            "user",
+            "server",
+            "tool",
+            "decision",
+            "rule",
+            "ruleSource",
+            "reason",
+            "status",
+            "latencyMs",
+            "responseSize",
+            "conversationId",
+            "arguments",
+            "result",
+            "prevHash",
+            "hash");
 
     private Exporter() {}
 
@@ -61,11 +78,26 @@ public final class Exporter {
             out.write(String.join(",", CSV_COLUMNS));
             out.write("\r\n");
             for (AuditRecord r : records) {
-                List<String> cells = List.of(Long.toString(r.id()), r.timestamp().toString(), r.agentId(), r.sessionId(),
-                        r.user().orElse(""), r.server(), r.tool(), r.decision(), r.rule(), r.ruleSource().orElse(""),
-                        r.reason(), r.status(), String.format(Locale.ROOT, "%.3f", r.latencyMs()),
-                        Long.toString(r.responseSize()), r.conversationId().orElse(""), Json.write(r.arguments()),
-                        r.result().map(Json::write).orElse(""), r.prevHash(), r.hash());
+                List<String> cells = List.of(
+                        Long.toString(r.id()),
+                        r.timestamp().toString(),
+                        r.agentId(),
+                        r.sessionId(),
+                        r.user().orElse(""),
+                        r.server(),
+                        r.tool(),
+                        r.decision(),
+                        r.rule(),
+                        r.ruleSource().orElse(""),
+                        r.reason(),
+                        r.status(),
+                        String.format(Locale.ROOT, "%.3f", r.latencyMs()),
+                        Long.toString(r.responseSize()),
+                        r.conversationId().orElse(""),
+                        Json.write(r.arguments()),
+                        r.result().map(Json::write).orElse(""),
+                        r.prevHash(),
+                        r.hash());
                 out.write(String.join(",", cells.stream().map(Exporter::csvCell).toList()));
                 out.write("\r\n");
             }
@@ -81,7 +113,9 @@ public final class Exporter {
     }
 
     static String csvCell(String value) {
-        boolean quote = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0
+        boolean quote = value.indexOf(',') >= 0
+                || value.indexOf('"') >= 0
+                || value.indexOf('\n') >= 0
                 || value.indexOf('\r') >= 0;
         return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
     }

@@ -18,14 +18,17 @@ public final class Latest {
     /** Must be called on the FX thread. */
     public <T> void run(Callable<T> work, Consumer<T> onResult, Consumer<Throwable> onError) {
         long mine = ++generation;
-        background.run(work, r -> {
-            if (mine == generation) {
-                onResult.accept(r);
-            }
-        }, e -> {
-            if (mine == generation) {
-                onError.accept(e);
-            }
-        });
+        background.run(
+                work,
+                r -> {
+                    if (mine == generation) {
+                        onResult.accept(r);
+                    }
+                },
+                e -> {
+                    if (mine == generation) {
+                        onError.accept(e);
+                    }
+                });
     }
 }

@@ -24,7 +24,8 @@ public final class ConfiguredLimits {
     /** Compiles the policy text; a text that does not compile yields no limit lines rather than an error. */
     public static ConfiguredLimits from(String policyText) {
         try {
-            return new ConfiguredLimits(Optional.of(CompiledPolicy.from(new ConfigLoader().parse("policy", policyText))));
+            return new ConfiguredLimits(
+                    Optional.of(CompiledPolicy.from(new ConfigLoader().parse("policy", policyText))));
         } catch (RuntimeException e) {
             return none();
         }
@@ -35,9 +36,11 @@ public final class ConfiguredLimits {
         if (policy.isEmpty()) {
             return OptionalDouble.empty();
         }
-        List<String> roles = policy.get().agent(agentId).map(AgentIdentity::roles).orElse(List.of());
+        List<String> roles =
+                policy.get().agent(agentId).map(AgentIdentity::roles).orElse(List.of());
         return policy.get().limits().stream()
-                .filter(l -> l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
+                .filter(l ->
+                        l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
                 .mapToDouble(ConfiguredLimits::perSecond)
                 .min();
     }
@@ -47,9 +50,11 @@ public final class ConfiguredLimits {
         if (policy.isEmpty()) {
             return Optional.empty();
         }
-        List<String> roles = policy.get().agent(agentId).map(AgentIdentity::roles).orElse(List.of());
+        List<String> roles =
+                policy.get().agent(agentId).map(AgentIdentity::roles).orElse(List.of());
         return policy.get().limits().stream()
-                .filter(l -> l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
+                .filter(l ->
+                        l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
                 .min(java.util.Comparator.comparingDouble(ConfiguredLimits::perSecond))
                 .map(LimitRule::rate);
     }
@@ -59,9 +64,11 @@ public final class ConfiguredLimits {
         if (policy.isEmpty()) {
             return Optional.empty();
         }
-        List<String> roles = policy.get().agent(agentId).map(AgentIdentity::roles).orElse(List.of());
+        List<String> roles =
+                policy.get().agent(agentId).map(AgentIdentity::roles).orElse(List.of());
         return policy.get().limits().stream()
-                .filter(l -> l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
+                .filter(l ->
+                        l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
                 .min(java.util.Comparator.comparingDouble(ConfiguredLimits::perSecond))
                 .map(l -> l.name() + " " + l.rate());
     }

@@ -28,7 +28,8 @@ import javafx.util.StringConverter;
 
 /** Allowed and blocked calls against the configured limit line, in the limit's unit, for one agent and tool. */
 public final class LimitsView extends BorderPane {
-    private static final DateTimeFormatter TICK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TICK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final DateTimeFormatter INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private final NumberAxis x = new NumberAxis();
@@ -73,7 +74,8 @@ public final class LimitsView extends BorderPane {
         for (Button b : new Button[] {range, liveButton, png}) {
             b.setMinWidth(Region.USE_PREF_SIZE);
         }
-        HBox bar = new HBox(8, title, key, liveButton, new Label("From"), from, new Label("to"), to, range, png, message);
+        HBox bar =
+                new HBox(8, title, key, liveButton, new Label("From"), from, new Label("to"), to, range, png, message);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6));
         setTop(bar);
@@ -133,7 +135,8 @@ public final class LimitsView extends BorderPane {
             double sum = 0;
             for (LimitsViewModel.Cause cause : LimitsViewModel.Cause.values()) {
                 sum += s.blockedByCause().get(cause)[i];
-                XYChart.Data<Number, Number> b = stacked.get(cause.ordinal()).getData().get(i);
+                XYChart.Data<Number, Number> b =
+                        stacked.get(cause.ordinal()).getData().get(i);
                 b.setXValue(at);
                 b.setYValue(sum);
             }
@@ -143,7 +146,9 @@ public final class LimitsView extends BorderPane {
         allowed.setName("allowed per " + s.unit());
         String below = "";
         for (LimitsViewModel.Cause cause : LimitsViewModel.Cause.values()) {
-            below = below.isEmpty() ? cause.name().toLowerCase(Locale.ROOT) : below + " + " + cause.name().toLowerCase(Locale.ROOT);
+            below = below.isEmpty()
+                    ? cause.name().toLowerCase(Locale.ROOT)
+                    : below + " + " + cause.name().toLowerCase(Locale.ROOT);
             stacked.get(cause.ordinal()).setName("blocked by " + below);
         }
         double top = Math.max(1, Math.max(s.limit().orElse(0), Math.max(max(s.allowed()), max(s.blocked()))));
@@ -185,7 +190,9 @@ public final class LimitsView extends BorderPane {
     }
 
     private static Instant parse(String text) {
-        return LocalDateTime.parse(text.trim(), INPUT).atZone(ZoneId.systemDefault()).toInstant();
+        return LocalDateTime.parse(text.trim(), INPUT)
+                .atZone(ZoneId.systemDefault())
+                .toInstant();
     }
 
     private void savePng() {
@@ -198,7 +205,9 @@ public final class LimitsView extends BorderPane {
             try {
                 Exporter.writePng(chart, file.toPath());
             } catch (IOException e) {
-                new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR, "Could not save: " + e.getMessage()).show();
+                new javafx.scene.control.Alert(
+                                javafx.scene.control.Alert.AlertType.ERROR, "Could not save: " + e.getMessage())
+                        .show();
             }
         }
     }

@@ -3,13 +3,13 @@ package dev.tollgate.ui.limits;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.AuditStore;
-import dev.tollgate.ratelimit.Rate;
 import dev.tollgate.events.EngineEvent;
+import dev.tollgate.ratelimit.Rate;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
+import dev.tollgate.ui.live.Reason;
 import java.time.Duration;
 import java.time.Instant;
-import dev.tollgate.ui.live.Reason;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -43,12 +43,22 @@ public final class LimitsViewModel {
      * One chart's worth of values: start, bucket width, and per point the allowed and blocked calls of the
      * trailing {@code unit} (a second without a limit), with the limit in calls per that unit.
      */
-    public record Series(Instant start, Duration bucket, double[] allowed, double[] blocked, OptionalDouble limit,
-                         String limitName, String unit, Map<Cause, double[]> blockedByCause, List<Instant> breakerTrips) {}
+    public record Series(
+            Instant start,
+            Duration bucket,
+            double[] allowed,
+            double[] blocked,
+            OptionalDouble limit,
+            String limitName,
+            String unit,
+            Map<Cause, double[]> blockedByCause,
+            List<Instant> breakerTrips) {}
 
     /** What stopped a blocked call, for the stacked bands: a rate limit, the loop breaker, or a rule (any other policy block). */
     public enum Cause {
-        LIMIT, BREAKER, RULE;
+        LIMIT,
+        BREAKER,
+        RULE;
 
         static Cause of(AuditRecord r) {
             return switch (Reason.of(r)) {
@@ -67,6 +77,7 @@ public final class LimitsViewModel {
     private final Map<String, long[][]> live = new HashMap<>();
     /** Per key, the instants the loop breaker started blocking (a breaker block after a call it did not block). */
     private final Map<String, List<Instant>> trips = new HashMap<>();
+
     private final Map<String, Boolean> lastWasBreaker = new HashMap<>();
     private final TreeSet<String> knownKeys = new TreeSet<>();
     private final ObservableList<String> keys = FXCollections.observableArrayList(ALL);
@@ -95,11 +106,25 @@ public final class LimitsViewModel {
         });
     }
 
-    public ObservableList<String> keys() { return keys; }
-    public ObjectProperty<String> selectedProperty() { return selected; }
-    public ObjectProperty<Series> seriesProperty() { return series; }
-    public ReadOnlyBooleanProperty liveModeProperty() { return liveMode.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
+    public ObservableList<String> keys() {
+        return keys;
+    }
+
+    public ObjectProperty<String> selectedProperty() {
+        return selected;
+    }
+
+    public ObjectProperty<Series> seriesProperty() {
+        return series;
+    }
+
+    public ReadOnlyBooleanProperty liveModeProperty() {
+        return liveMode.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
 
     public void setLimits(ConfiguredLimits limits) {
         this.limits = limits;
@@ -117,7 +142,9 @@ public final class LimitsViewModel {
                 }
                 count(key, second, r);
                 noteTrip(trips, lastWasBreaker, key, r);
-                if (r.blocked() && !chosen && (r.rule().startsWith("loop breaker") || r.rule().contains("limit "))) {
+                if (r.blocked()
+                        && !chosen
+                        && (r.rule().startsWith("loop breaker") || r.rule().contains("limit "))) {
                     // Until the user picks a pair, follow the one a limit or the breaker is stopping now.
                     following = true;
                     selected.set(key);
@@ -128,8 +155,8 @@ public final class LimitsViewModel {
     }
 
     /** A trip is where a pair's calls turn from passing (or other blocks) to blocked by the breaker. */
-    private static void noteTrip(Map<String, List<Instant>> trips, Map<String, Boolean> lastWasBreaker, String key,
-                                 AuditRecord r) {
+    private static void noteTrip(
+            Map<String, List<Instant>> trips, Map<String, Boolean> lastWasBreaker, String key, AuditRecord r) {
         boolean breaker = r.blocked() && Cause.of(r) == Cause.BREAKER;
         Boolean before = lastWasBreaker.put(key, breaker);
         if (breaker && !Boolean.TRUE.equals(before)) {
@@ -194,40 +221,51 @@ public final class LimitsViewModel {
     public void seedFromStore(Instant now) {
         Instant from = now.minusSeconds(POINTS);
         Map<String, List<Instant>> seededTrips = new HashMap<>();
-        queries.run(() -> {
-            Map<String, Map<Long, long[]>> counts = new HashMap<>();
-            Map<String, Boolean> breakerRun = new HashMap<>();
-            store.scan(AuditQuery.builder().from(from).to(now).limit(Integer.MAX_VALUE).build(), r -> {
-                long second = r.timestamp().getEpochSecond();
-                String pair = r.agentId() + " · " + r.qualifiedTool();
-                noteTrip(seededTrips, breakerRun, pair, r);
-                for (String key : new String[] {ALL, pair}) {
-                    long[] c = counts.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(second, k -> new long[ROWS]);
-                    c[0]++;
-                    if (r.blocked()) {
-                        c[1]++;
-                        c[2 + Cause.of(r).ordinal()]++;
-                    }
-                }
-            });
-            return counts;
-        }, counts -> {
-            seededTrips.forEach((key, at) -> trips.computeIfAbsent(key, k -> new ArrayList<>()).addAll(0, at));
-            counts.forEach((key, bySecond) -> {
-                if (!key.equals(ALL) && knownKeys.add(key)) {
-                    keys.add(1 + knownKeys.headSet(key).size(), key);
-                }
-                long[][] ring = live.computeIfAbsent(key, k -> new long[ROWS][POINTS]);
-                bySecond.forEach((second, c) -> {
-                    int slot = (int) Math.floorMod(second, (long) POINTS);
-                    for (int row = 0; row < ROWS; row++) {
-                        ring[row][slot] = encode(second, ring[row][slot]) + c[row];
-                    }
-                    newestSecond = Math.max(newestSecond, second);
-                });
-            });
-            tick(Instant.now());
-        }, e -> message.set("Could not read the last five minutes: " + e.getMessage()));
+        queries.run(
+                () -> {
+                    Map<String, Map<Long, long[]>> counts = new HashMap<>();
+                    Map<String, Boolean> breakerRun = new HashMap<>();
+                    store.scan(
+                            AuditQuery.builder()
+                                    .from(from)
+                                    .to(now)
+                                    .limit(Integer.MAX_VALUE)
+                                    .build(),
+                            r -> {
+                                long second = r.timestamp().getEpochSecond();
+                                String pair = r.agentId() + " · " + r.qualifiedTool();
+                                noteTrip(seededTrips, breakerRun, pair, r);
+                                for (String key : new String[] {ALL, pair}) {
+                                    long[] c = counts.computeIfAbsent(key, k -> new HashMap<>())
+                                            .computeIfAbsent(second, k -> new long[ROWS]);
+                                    c[0]++;
+                                    if (r.blocked()) {
+                                        c[1]++;
+                                        c[2 + Cause.of(r).ordinal()]++;
+                                    }
+                                }
+                            });
+                    return counts;
+                },
+                counts -> {
+                    seededTrips.forEach((key, at) ->
+                            trips.computeIfAbsent(key, k -> new ArrayList<>()).addAll(0, at));
+                    counts.forEach((key, bySecond) -> {
+                        if (!key.equals(ALL) && knownKeys.add(key)) {
+                            keys.add(1 + knownKeys.headSet(key).size(), key);
+                        }
+                        long[][] ring = live.computeIfAbsent(key, k -> new long[ROWS][POINTS]);
+                        bySecond.forEach((second, c) -> {
+                            int slot = (int) Math.floorMod(second, (long) POINTS);
+                            for (int row = 0; row < ROWS; row++) {
+                                ring[row][slot] = encode(second, ring[row][slot]) + c[row];
+                            }
+                            newestSecond = Math.max(newestSecond, second);
+                        });
+                    });
+                    tick(Instant.now());
+                },
+                e -> message.set("Could not read the last five minutes: " + e.getMessage()));
     }
 
     public void showLive() {
@@ -244,34 +282,42 @@ public final class LimitsViewModel {
         }
         liveMode.set(false);
         String key = selected.get();
-        Duration bucket = Duration.ofMillis(Math.max(1000, Duration.between(from, to).toMillis() / POINTS));
+        Duration bucket =
+                Duration.ofMillis(Math.max(1000, Duration.between(from, to).toMillis() / POINTS));
         AuditQuery.Builder q = AuditQuery.builder().from(from).to(to).limit(Integer.MAX_VALUE);
         Optional<String[]> parts = key.equals(ALL) ? Optional.empty() : Optional.of(key.split(" · ", 2));
         parts.ifPresent(p -> q.agent(p[0]).tool(p[1]));
         message.set("Loading " + from + " – " + to + "…");
-        queries.run(() -> {
-            double[][] rates = new double[ROWS][POINTS];
-            double seconds = bucket.toMillis() / 1000.0;
-            Map<String, List<Instant>> rangeTrips = new HashMap<>();
-            Map<String, Boolean> breakerRun = new HashMap<>();
-            store.scan(q.build(), r -> {
-                int i = (int) (Duration.between(from, r.timestamp()).toMillis() / bucket.toMillis());
-                noteTrip(rangeTrips, breakerRun, r.agentId() + " · " + r.qualifiedTool(), r);
-                if (i >= 0 && i < POINTS) {
-                    rates[0][i] += 1 / seconds;
-                    if (r.blocked()) {
-                        rates[1][i] += 1 / seconds;
-                        rates[2 + Cause.of(r).ordinal()][i] += 1 / seconds;
-                    }
-                }
-            });
-            List<Instant> shown = key.equals(ALL) ? rangeTrips.values().stream().flatMap(List::stream).sorted().toList()
-                    : rangeTrips.getOrDefault(key, List.of());
-            return withLimit(from, bucket, rates, List.copyOf(shown));
-        }, loaded -> {
-            series.set(loaded);
-            message.set("From the store, " + bucket.toSeconds() + " s per point");
-        }, e -> message.set("Could not load the range: " + e.getMessage()));
+        queries.run(
+                () -> {
+                    double[][] rates = new double[ROWS][POINTS];
+                    double seconds = bucket.toMillis() / 1000.0;
+                    Map<String, List<Instant>> rangeTrips = new HashMap<>();
+                    Map<String, Boolean> breakerRun = new HashMap<>();
+                    store.scan(q.build(), r -> {
+                        int i = (int) (Duration.between(from, r.timestamp()).toMillis() / bucket.toMillis());
+                        noteTrip(rangeTrips, breakerRun, r.agentId() + " · " + r.qualifiedTool(), r);
+                        if (i >= 0 && i < POINTS) {
+                            rates[0][i] += 1 / seconds;
+                            if (r.blocked()) {
+                                rates[1][i] += 1 / seconds;
+                                rates[2 + Cause.of(r).ordinal()][i] += 1 / seconds;
+                            }
+                        }
+                    });
+                    List<Instant> shown = key.equals(ALL)
+                            ? rangeTrips.values().stream()
+                                    .flatMap(List::stream)
+                                    .sorted()
+                                    .toList()
+                            : rangeTrips.getOrDefault(key, List.of());
+                    return withLimit(from, bucket, rates, List.copyOf(shown));
+                },
+                loaded -> {
+                    series.set(loaded);
+                    message.set("From the store, " + bucket.toSeconds() + " s per point");
+                },
+                e -> message.set("Could not load the range: " + e.getMessage()));
     }
 
     /** Turns per-second rates per bucket into calls per the limit's unit over a trailing window of that unit. */
@@ -289,9 +335,16 @@ public final class LimitsViewModel {
             byCause.put(c, trailing(rates[2 + c.ordinal()], bucket, unit));
         }
         OptionalDouble limit = rate.map(r -> OptionalDouble.of(r.count())).orElse(OptionalDouble.empty());
-        return new Series(start, bucket, trailing(passed, bucket, unit), trailing(rates[1], bucket, unit), limit,
-                key.equals(ALL) ? "" : limits.describe(p[0], p[1]).orElse(""), unitName(unit),
-                Collections.unmodifiableMap(byCause), breakerTrips);
+        return new Series(
+                start,
+                bucket,
+                trailing(passed, bucket, unit),
+                trailing(rates[1], bucket, unit),
+                limit,
+                key.equals(ALL) ? "" : limits.describe(p[0], p[1]).orElse(""),
+                unitName(unit),
+                Collections.unmodifiableMap(byCause),
+                breakerTrips);
     }
 
     /** Sums a per-second rate over the trailing {@code unit}, so a 10/min limit reads against calls per minute. */

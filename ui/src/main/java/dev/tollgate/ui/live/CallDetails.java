@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /** Formats one audit record for the detail pane: decision and its rule's source line, timing, identity, JSON. */
 public final class CallDetails {
-    public static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+    public static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     public static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
@@ -17,7 +18,10 @@ public final class CallDetails {
     public static String describe(AuditRecord r) {
         StringBuilder sb = new StringBuilder();
         sb.append(r.qualifiedTool()).append("  #").append(r.id()).append('\n');
-        sb.append("Decision:   ").append(r.decision().toUpperCase(Locale.ROOT)).append(" by ").append(r.rule());
+        sb.append("Decision:   ")
+                .append(r.decision().toUpperCase(Locale.ROOT))
+                .append(" by ")
+                .append(r.rule());
         r.ruleSource().ifPresent(s -> sb.append("  (").append(s).append(')'));
         sb.append('\n');
         if (!r.reason().isBlank()) {
@@ -25,15 +29,24 @@ public final class CallDetails {
         }
         sb.append("Status:     ").append(r.status()).append('\n');
         sb.append("Time:       ").append(DATE_TIME.format(r.timestamp())).append('\n');
-        sb.append("Latency:    ").append(String.format(Locale.ROOT, "%.1f ms", r.latencyMs()))
-                .append("   response ").append(r.responseSize()).append(" bytes\n");
+        sb.append("Latency:    ")
+                .append(String.format(Locale.ROOT, "%.1f ms", r.latencyMs()))
+                .append("   response ")
+                .append(r.responseSize())
+                .append(" bytes\n");
         sb.append("Agent:      ").append(r.agentId()).append('\n');
         sb.append("User:       ").append(r.user().orElse("—")).append('\n');
         sb.append("Session:    ").append(r.sessionId()).append('\n');
         sb.append("Conversation: ").append(r.conversationId().orElse("—")).append('\n');
         sb.append("\nArguments\n").append(Json.pretty(r.arguments())).append('\n');
-        sb.append("\nResult\n").append(r.result().map(Json::pretty).orElse("(none recorded)")).append('\n');
-        sb.append("\nHash ").append(r.hash()).append("\n  ← ").append(r.prevHash()).append('\n');
+        sb.append("\nResult\n")
+                .append(r.result().map(Json::pretty).orElse("(none recorded)"))
+                .append('\n');
+        sb.append("\nHash ")
+                .append(r.hash())
+                .append("\n  ← ")
+                .append(r.prevHash())
+                .append('\n');
         return sb.toString();
     }
 }

@@ -13,14 +13,33 @@ import java.util.Optional;
  * inclusive, {@code to} exclusive) and free-text words. It both tests live records in memory and narrows
  * store queries, so the table shows the same rows either way.
  */
-public record CallFilter(Optional<Glob> agent, Optional<Glob> user, Optional<Glob> tool, Optional<Glob> session,
-                         Optional<Glob> conversation, Optional<String> decision, Optional<String> status,
-                         Optional<Double> minLatencyMs, Optional<Double> maxLatencyMs, Optional<Instant> from,
-                         Optional<Instant> to, List<String> words) {
+public record CallFilter(
+        Optional<Glob> agent,
+        Optional<Glob> user,
+        Optional<Glob> tool,
+        Optional<Glob> session,
+        Optional<Glob> conversation,
+        Optional<String> decision,
+        Optional<String> status,
+        Optional<Double> minLatencyMs,
+        Optional<Double> maxLatencyMs,
+        Optional<Instant> from,
+        Optional<Instant> to,
+        List<String> words) {
 
-    public static final CallFilter NONE = new CallFilter(Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+    public static final CallFilter NONE = new CallFilter(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of());
 
     public CallFilter {
         words = List.copyOf(words);
@@ -35,7 +54,10 @@ public record CallFilter(Optional<Glob> agent, Optional<Glob> user, Optional<Glo
                 && (user.isEmpty() || r.user().map(u -> user.get().matches(u)).orElse(false))
                 && matches(tool, r.qualifiedTool())
                 && matches(session, r.sessionId())
-                && (conversation.isEmpty() || r.conversationId().map(c -> conversation.get().matches(c)).orElse(false))
+                && (conversation.isEmpty()
+                        || r.conversationId()
+                                .map(c -> conversation.get().matches(c))
+                                .orElse(false))
                 && decision.map(d -> d.equals(r.decision())).orElse(true)
                 && status.map(s -> s.equals(r.status())).orElse(true)
                 && minLatencyMs.map(min -> r.latencyMs() > min).orElse(true)
@@ -68,10 +90,13 @@ public record CallFilter(Optional<Glob> agent, Optional<Glob> user, Optional<Glo
 
     /** Whether {@link #toQuery} selects exactly the matching records (no glob, latency or second word left over). */
     public boolean exactInStore() {
-        return exact(agent).isPresent() == agent.isPresent() && exact(user).isPresent() == user.isPresent()
+        return exact(agent).isPresent() == agent.isPresent()
+                && exact(user).isPresent() == user.isPresent()
                 && exact(session).isPresent() == session.isPresent()
                 && exact(conversation).isPresent() == conversation.isPresent()
-                && minLatencyMs.isEmpty() && maxLatencyMs.isEmpty() && words.size() <= 1;
+                && minLatencyMs.isEmpty()
+                && maxLatencyMs.isEmpty()
+                && words.size() <= 1;
     }
 
     private static Optional<String> exact(Optional<Glob> glob) {
@@ -84,9 +109,20 @@ public record CallFilter(Optional<Glob> agent, Optional<Glob> user, Optional<Glo
 
     private static String haystack(AuditRecord r) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append(r.agentId()).append(' ').append(r.qualifiedTool()).append(' ').append(r.sessionId()).append(' ')
-                .append(r.rule()).append(' ').append(r.reason()).append(' ').append(r.status()).append(' ')
-                .append(r.decision()).append(' ');
+        sb.append(r.agentId())
+                .append(' ')
+                .append(r.qualifiedTool())
+                .append(' ')
+                .append(r.sessionId())
+                .append(' ')
+                .append(r.rule())
+                .append(' ')
+                .append(r.reason())
+                .append(' ')
+                .append(r.status())
+                .append(' ')
+                .append(r.decision())
+                .append(' ');
         r.user().ifPresent(u -> sb.append(u).append(' '));
         r.conversationId().ifPresent(c -> sb.append(c).append(' '));
         sb.append(r.arguments());

@@ -78,7 +78,8 @@ public final class FilterParser {
                 continue;
             }
             if (t.toLowerCase(Locale.ROOT).startsWith("latency")) {
-                throw new FilterSyntaxException(token.start(), "latency needs a comparison like latency>500ms or latency<2s");
+                throw new FilterSyntaxException(
+                        token.start(), "latency needs a comparison like latency>500ms or latency<2s");
             }
             int colon = t.indexOf(':');
             if (colon < 0) {
@@ -100,8 +101,11 @@ public final class FilterParser {
                 case "decision" -> decision = Optional.of(oneOf(token, colon, value, DECISIONS, "decision"));
                 case "status" -> status = Optional.of(oneOf(token, colon, value, STATUSES, "status"));
                 case "last" -> from = Optional.of(clock.instant().minus(lookBack(token, colon, value)));
-                default -> throw new FilterSyntaxException(token.start(), "unknown field '" + key
-                        + "' (use agent, user, tool, server, session, conversation, decision, status, latency, time, last)");
+                default ->
+                    throw new FilterSyntaxException(
+                            token.start(),
+                            "unknown field '" + key
+                                    + "' (use agent, user, tool, server, session, conversation, decision, status, latency, time, last)");
             }
         }
         return new CallFilter(agent, user, tool, session, conversation, decision, status, min, max, from, to, words);
@@ -114,8 +118,10 @@ public final class FilterParser {
             try {
                 return LocalDateTime.parse(text).atZone(ZoneId.systemDefault()).toInstant();
             } catch (DateTimeParseException e) {
-                throw new FilterSyntaxException(token.start(), "time needs an ISO-8601 time like 2026-11-30T10:15:00Z"
-                        + " or 2026-11-30T10:15, not '" + text + "'");
+                throw new FilterSyntaxException(
+                        token.start(),
+                        "time needs an ISO-8601 time like 2026-11-30T10:15:00Z" + " or 2026-11-30T10:15, not '" + text
+                                + "'");
             }
         }
     }
@@ -123,7 +129,8 @@ public final class FilterParser {
     private static Duration lookBack(Token token, int colon, String value) throws FilterSyntaxException {
         Matcher m = LAST.matcher(value.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new FilterSyntaxException(token.start() + colon + 1, "last: needs a duration like 90s, 15m, 2h or 7d");
+            throw new FilterSyntaxException(
+                    token.start() + colon + 1, "last: needs a duration like 90s, 15m, 2h or 7d");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
@@ -138,8 +145,10 @@ public final class FilterParser {
             throws FilterSyntaxException {
         String v = value.toLowerCase(Locale.ROOT);
         if (!allowed.contains(v)) {
-            throw new FilterSyntaxException(token.start() + colon + 1,
-                    key + " must be one of " + String.join(", ", allowed.stream().sorted().toList()) + ", not '" + value + "'");
+            throw new FilterSyntaxException(
+                    token.start() + colon + 1,
+                    key + " must be one of "
+                            + String.join(", ", allowed.stream().sorted().toList()) + ", not '" + value + "'");
         }
         return v;
     }

@@ -3,21 +3,19 @@ package dev.tollgate.ui.live;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.json.Json;
 import dev.tollgate.ui.export.Exporter;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.time.Instant;
 import javafx.animation.Animation;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleObjectProperty;
-import javafx.scene.control.TableCell;
-import javafx.util.Duration;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.ListChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
@@ -29,6 +27,7 @@ import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
@@ -43,6 +42,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.util.Duration;
 
 /** The live timeline: filter bar, virtualized call table (blocked rows marked) and the detail pane. */
 public final class LiveView extends BorderPane {
@@ -56,28 +56,33 @@ public final class LiveView extends BorderPane {
     private final Repeats repeats;
     /** Ticks every second so the relative times ("12 s ago") stay true while the table is open. */
     private final ObjectProperty<Instant> now = new SimpleObjectProperty<>(Instant.now());
-    private Consumer<String> openConversation = id -> { };
+
+    private Consumer<String> openConversation = id -> {};
 
     public LiveView(LiveViewModel model) {
         this.model = model;
         getStyleClass().add("live-view");
 
         filterField.setId("filter-field");
-        filterField.setPromptText("Filter: agent:billing tool:payments.* decision:blocked latency>500ms \"text\"   (Ctrl+F)");
+        filterField.setPromptText(
+                "Filter: agent:billing tool:payments.* decision:blocked latency>500ms \"text\"   (Ctrl+F)");
         filterField.textProperty().bindBidirectional(model.filterTextProperty());
         filterField.setOnAction(e -> model.applyFilter());
         HBox.setHgrow(filterField, Priority.ALWAYS);
 
         MenuButton saved = new MenuButton("Saved");
         saved.setId("saved-filters");
-        Runnable refreshSaved = () -> saved.getItems().setAll(model.savedFilters().stream().map(text -> {
-            MenuItem item = new MenuItem(text);
-            item.setOnAction(e -> {
-                model.filterTextProperty().set(text);
-                model.applyFilter();
-            });
-            return item;
-        }).toList());
+        Runnable refreshSaved = () -> saved.getItems()
+                .setAll(model.savedFilters().stream()
+                        .map(text -> {
+                            MenuItem item = new MenuItem(text);
+                            item.setOnAction(e -> {
+                                model.filterTextProperty().set(text);
+                                model.applyFilter();
+                            });
+                            return item;
+                        })
+                        .toList());
         model.savedFilters().addListener((ListChangeListener<String>) c -> refreshSaved.run());
         refreshSaved.run();
         Button save = new Button("Save filter");
@@ -90,7 +95,8 @@ public final class LiveView extends BorderPane {
 
         Button older = new Button("Load older");
         older.setId("load-older");
-        older.disableProperty().bind(model.loadingProperty().or(model.moreOlderProperty().not()));
+        older.disableProperty()
+                .bind(model.loadingProperty().or(model.moreOlderProperty().not()));
         older.setOnAction(e -> model.loadOlder());
 
         Label error = new Label();
@@ -130,13 +136,15 @@ public final class LiveView extends BorderPane {
         table.getColumns().add(column("Status", 65, r -> r.blocked() ? "—" : r.status()));
         table.getColumns().add(column("Reason", 200, Reason::describe));
         table.getColumns().add(column("Latency", 65, r -> String.format(Locale.ROOT, "%.0f ms", r.latencyMs())));
-        table.getColumns().add(column("Conversation", 90, r -> r.conversationId().orElse("")));
+        table.getColumns()
+                .add(column("Conversation", 90, r -> r.conversationId().orElse("")));
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(AuditRecord item, boolean empty) {
                 super.updateItem(item, empty);
                 pseudoClassStateChanged(BLOCKED, !empty && item != null && item.blocked());
-                pseudoClassStateChanged(FAILED, !empty && item != null && !item.blocked() && !"success".equals(item.status()));
+                pseudoClassStateChanged(
+                        FAILED, !empty && item != null && !item.blocked() && !"success".equals(item.status()));
                 setContextMenu(empty || item == null ? null : contextMenu(item));
             }
         });
@@ -172,10 +180,12 @@ public final class LiveView extends BorderPane {
         detail.setId("call-detail");
         detail.setEditable(false);
         detail.getStyleClass().add("mono");
-        detail.textProperty().bind(Bindings.createStringBinding(
-                () -> Optional.ofNullable(model.selectedProperty().get()).map(CallDetails::describe)
-                        .orElse("Select a call to see its arguments, result and the rule that decided it."),
-                model.selectedProperty()));
+        detail.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> Optional.ofNullable(model.selectedProperty().get())
+                                .map(CallDetails::describe)
+                                .orElse("Select a call to see its arguments, result and the rule that decided it."),
+                        model.selectedProperty()));
 
         Timeline tick = new Timeline(new KeyFrame(Duration.seconds(1), e -> now.set(Instant.now())));
         tick.setCycleCount(Animation.INDEFINITE);
@@ -205,8 +215,8 @@ public final class LiveView extends BorderPane {
         open.setDisable(record.conversationId().isEmpty());
         open.setOnAction(e -> record.conversationId().ifPresent(openConversation));
         MenuItem copy = new MenuItem("Copy as JSON");
-        copy.setOnAction(e -> Clipboard.getSystemClipboard().setContent(
-                Map.of(DataFormat.PLAIN_TEXT, Json.write(Exporter.toJson(record)))));
+        copy.setOnAction(e -> Clipboard.getSystemClipboard()
+                .setContent(Map.of(DataFormat.PLAIN_TEXT, Json.write(Exporter.toJson(record)))));
         MenuItem expand = new MenuItem(repeats.isExpanded(record) ? "Collapse repeats" : "Expand repeats");
         expand.setDisable(repeats.runSize(record).get() < 2);
         expand.setOnAction(e -> repeats.toggle(record));
@@ -217,10 +227,12 @@ public final class LiveView extends BorderPane {
     private TableColumn<AuditRecord, String> repeatsColumn() {
         TableColumn<AuditRecord, String> c = column("×", 55, r -> "");
         c.setId("col-repeats");
-        c.setCellValueFactory(cell -> Bindings.createStringBinding(() -> {
-            int n = repeats.runSize(cell.getValue()).get();
-            return n < 2 ? "" : "×" + n + (repeats.isExpanded(cell.getValue()) ? " ▾" : " ▸");
-        }, repeats.runSize(cell.getValue())));
+        c.setCellValueFactory(cell -> Bindings.createStringBinding(
+                () -> {
+                    int n = repeats.runSize(cell.getValue()).get();
+                    return n < 2 ? "" : "×" + n + (repeats.isExpanded(cell.getValue()) ? " ▾" : " ▸");
+                },
+                repeats.runSize(cell.getValue())));
         c.setCellFactory(col -> new TableCell<>() {
             {
                 getStyleClass().add("repeat-count");
@@ -260,7 +272,8 @@ public final class LiveView extends BorderPane {
         return table;
     }
 
-    private static TableColumn<AuditRecord, String> column(String title, double width, Function<AuditRecord, String> value) {
+    private static TableColumn<AuditRecord, String> column(
+            String title, double width, Function<AuditRecord, String> value) {
         TableColumn<AuditRecord, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
         c.setMinWidth(width * 0.75);

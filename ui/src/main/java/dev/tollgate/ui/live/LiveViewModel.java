@@ -34,9 +34,11 @@ import javafx.collections.ObservableList;
 public final class LiveViewModel {
     /** The in-memory window; older rows are paged in from the store on request, never all loaded. */
     public static final int MAX_ROWS = 5_000;
+
     public static final int PAGE = 200;
     /** Rows are dropped from the front in chunks: each removal re-lays the table out, so it should be rare. */
     private static final int TRIM_CHUNK = 1_000;
+
     private static final String SAVED_KEY = "savedFilters";
     private static final String SEPARATOR = "\u001f";
 
@@ -45,6 +47,7 @@ public final class LiveViewModel {
     private final Latest counts;
     /** Stored calls the filter matches; -1 while unknown. */
     private long matched = -1;
+
     private final Preferences prefs;
     private final ObservableList<AuditRecord> rows = FXCollections.observableArrayList();
     private final ObservableList<String> savedFilters = FXCollections.observableArrayList();
@@ -58,7 +61,7 @@ public final class LiveViewModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private CallFilter filter = CallFilter.NONE;
     private final List<AuditRecord> heldWhileLoading = new ArrayList<>();
-    private Runnable scrollToSelected = () -> { };
+    private Runnable scrollToSelected = () -> {};
 
     public LiveViewModel(AuditStore store, Background background, Preferences prefs) {
         this.store = store;
@@ -71,15 +74,41 @@ public final class LiveViewModel {
         }
     }
 
-    public ObservableList<AuditRecord> rows() { return rows; }
-    public ObservableList<String> savedFilters() { return savedFilters; }
-    public StringProperty filterTextProperty() { return filterText; }
-    public ReadOnlyStringProperty filterErrorProperty() { return filterError.getReadOnlyProperty(); }
-    public ReadOnlyBooleanProperty loadingProperty() { return loading.getReadOnlyProperty(); }
-    public ReadOnlyBooleanProperty moreOlderProperty() { return moreOlder.getReadOnlyProperty(); }
-    public BooleanProperty autoScrollProperty() { return autoScroll; }
-    public ObjectProperty<AuditRecord> selectedProperty() { return selected; }
-    public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
+    public ObservableList<AuditRecord> rows() {
+        return rows;
+    }
+
+    public ObservableList<String> savedFilters() {
+        return savedFilters;
+    }
+
+    public StringProperty filterTextProperty() {
+        return filterText;
+    }
+
+    public ReadOnlyStringProperty filterErrorProperty() {
+        return filterError.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty loadingProperty() {
+        return loading.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty moreOlderProperty() {
+        return moreOlder.getReadOnlyProperty();
+    }
+
+    public BooleanProperty autoScrollProperty() {
+        return autoScroll;
+    }
+
+    public ObjectProperty<AuditRecord> selectedProperty() {
+        return selected;
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
 
     /** The view registers how to bring the selected row into sight after a jump. */
     public void onScrollToSelected(Runnable action) {
@@ -112,30 +141,38 @@ public final class LiveViewModel {
         loading.set(true);
         heldWhileLoading.clear();
         countMatches(f);
-        queries.run(() -> newestPage(f, Optional.empty()), page -> {
-            List<AuditRecord> ascending = new ArrayList<>(page);
-            Collections.reverse(ascending);
-            long maxId = ascending.isEmpty() ? Long.MIN_VALUE : ascending.get(ascending.size() - 1).id();
-            for (AuditRecord held : heldWhileLoading) {
-                if (held.id() > maxId) {
-                    ascending.add(held);
-                }
-            }
-            heldWhileLoading.clear();
-            rows.setAll(ascending);
-            OptionalLong wanted = selectAfterLoad;
-            selectAfterLoad = OptionalLong.empty();
-            if (wanted.isPresent()) {
-                ascending.stream().filter(r -> r.id() == wanted.getAsLong()).findFirst().ifPresent(selected::set);
-                scrollToSelected.run();
-            } else if (selected.get() != null && !ascending.contains(selected.get())) {
-                // The detail pane shows the selected row or nothing, never a call the filter hides.
-                selected.set(null);
-            }
-            moreOlder.set(page.size() >= PAGE);
-            loading.set(false);
-            updateStatus();
-        }, this::failed);
+        queries.run(
+                () -> newestPage(f, Optional.empty()),
+                page -> {
+                    List<AuditRecord> ascending = new ArrayList<>(page);
+                    Collections.reverse(ascending);
+                    long maxId = ascending.isEmpty()
+                            ? Long.MIN_VALUE
+                            : ascending.get(ascending.size() - 1).id();
+                    for (AuditRecord held : heldWhileLoading) {
+                        if (held.id() > maxId) {
+                            ascending.add(held);
+                        }
+                    }
+                    heldWhileLoading.clear();
+                    rows.setAll(ascending);
+                    OptionalLong wanted = selectAfterLoad;
+                    selectAfterLoad = OptionalLong.empty();
+                    if (wanted.isPresent()) {
+                        ascending.stream()
+                                .filter(r -> r.id() == wanted.getAsLong())
+                                .findFirst()
+                                .ifPresent(selected::set);
+                        scrollToSelected.run();
+                    } else if (selected.get() != null && !ascending.contains(selected.get())) {
+                        // The detail pane shows the selected row or nothing, never a call the filter hides.
+                        selected.set(null);
+                    }
+                    moreOlder.set(page.size() >= PAGE);
+                    loading.set(false);
+                    updateStatus();
+                },
+                this::failed);
     }
 
     /** Pages one screen of older matching records in from the store (by id, never a full load). */
@@ -146,18 +183,21 @@ public final class LiveViewModel {
         long oldest = rows.get(0).id();
         CallFilter f = filter;
         loading.set(true);
-        queries.run(() -> newestPage(f, Optional.of(oldest)), page -> {
-            List<AuditRecord> ascending = new ArrayList<>(page);
-            Collections.reverse(ascending);
-            autoScroll.set(false);
-            rows.addAll(0, ascending);
-            if (rows.size() > MAX_ROWS) {
-                rows.remove(MAX_ROWS, rows.size());
-            }
-            moreOlder.set(page.size() >= PAGE);
-            loading.set(false);
-            updateStatus();
-        }, this::failed);
+        queries.run(
+                () -> newestPage(f, Optional.of(oldest)),
+                page -> {
+                    List<AuditRecord> ascending = new ArrayList<>(page);
+                    Collections.reverse(ascending);
+                    autoScroll.set(false);
+                    rows.addAll(0, ascending);
+                    if (rows.size() > MAX_ROWS) {
+                        rows.remove(MAX_ROWS, rows.size());
+                    }
+                    moreOlder.set(page.size() >= PAGE);
+                    loading.set(false);
+                    updateStatus();
+                },
+                this::failed);
     }
 
     /** Shows the record with this id: selects it when loaded, otherwise loads the rows around it first. */
@@ -175,21 +215,28 @@ public final class LiveViewModel {
         matched = -1;
         filterError.set("");
         loading.set(true);
-        queries.run(() -> {
-            List<AuditRecord> around = new ArrayList<>(store.query(AuditQuery.builder().beforeId(id + 1)
-                    .newestFirst(true).limit(PAGE).build()));
-            Collections.reverse(around);
-            around.addAll(store.query(AuditQuery.builder().afterId(id).limit(PAGE).build()));
-            around.sort(Comparator.comparingLong(AuditRecord::id));
-            return around;
-        }, around -> {
-            rows.setAll(around);
-            moreOlder.set(true);
-            loading.set(false);
-            around.stream().filter(r -> r.id() == id).findFirst().ifPresent(selected::set);
-            updateStatus();
-            scrollToSelected.run();
-        }, this::failed);
+        queries.run(
+                () -> {
+                    List<AuditRecord> around = new ArrayList<>(store.query(AuditQuery.builder()
+                            .beforeId(id + 1)
+                            .newestFirst(true)
+                            .limit(PAGE)
+                            .build()));
+                    Collections.reverse(around);
+                    around.addAll(store.query(
+                            AuditQuery.builder().afterId(id).limit(PAGE).build()));
+                    around.sort(Comparator.comparingLong(AuditRecord::id));
+                    return around;
+                },
+                around -> {
+                    rows.setAll(around);
+                    moreOlder.set(true);
+                    loading.set(false);
+                    around.stream().filter(r -> r.id() == id).findFirst().ifPresent(selected::set);
+                    updateStatus();
+                    scrollToSelected.run();
+                },
+                this::failed);
     }
 
     /** Appends the completed calls of one event batch that pass the filter. */
@@ -272,8 +319,12 @@ public final class LiveViewModel {
         if (filter.isEmpty() || matched < 0) {
             status.set(rows.size() + " calls shown" + (filter.isEmpty() ? "" : " (filtered)"));
         } else {
-            status.set(String.format(Locale.ROOT, "%,d calls match%s; %,d shown", matched,
-                    filter.exactInStore() ? "" : " at most", rows.size()));
+            status.set(String.format(
+                    Locale.ROOT,
+                    "%,d calls match%s; %,d shown",
+                    matched,
+                    filter.exactInStore() ? "" : " at most",
+                    rows.size()));
         }
     }
 
@@ -283,11 +334,14 @@ public final class LiveViewModel {
         if (f.isEmpty()) {
             return;
         }
-        counts.run(() -> store.count(f.toQuery().limit(Integer.MAX_VALUE).build()), n -> {
-            if (f == filter) {
-                matched = n;
-                updateStatus();
-            }
-        }, e -> matched = -1);
+        counts.run(
+                () -> store.count(f.toQuery().limit(Integer.MAX_VALUE).build()),
+                n -> {
+                    if (f == filter) {
+                        matched = n;
+                        updateStatus();
+                    }
+                },
+                e -> matched = -1);
     }
 }

@@ -4,7 +4,12 @@ import dev.tollgate.audit.AuditRecord;
 
 /** Why a call ended as it did, in the words an investigator scans for: which guard blocked it, or what failed. */
 public enum Reason {
-    NONE(""), RULE("rule"), LIMIT("limit"), BREAKER("breaker"), BLOCKED("blocked"), UPSTREAM_ERROR("upstream error"),
+    NONE(""),
+    RULE("rule"),
+    LIMIT("limit"),
+    BREAKER("breaker"),
+    BLOCKED("blocked"),
+    UPSTREAM_ERROR("upstream error"),
     TIMEOUT("timeout");
 
     private final String label;

@@ -5,8 +5,7 @@ import java.time.Instant;
 
 /** How long ago a call was, in the coarsest unit that still reads at a glance ("12 s ago", "3 d ago"). */
 public final class RelativeTime {
-    private RelativeTime() {
-    }
+    private RelativeTime() {}
 
     public static String ago(Instant then, Instant now) {
         long s = Duration.between(then, now).getSeconds();

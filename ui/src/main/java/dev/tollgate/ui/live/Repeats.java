@@ -23,6 +23,7 @@ public final class Repeats {
     private final ObservableList<AuditRecord> shown = FXCollections.observableArrayList();
     /** Run size by the id of the run's first call; a run of one has no entry. */
     private final Map<Long, ReadOnlyIntegerWrapper> runs = new HashMap<>();
+
     private final Set<Long> expanded = new HashSet<>();
     private AuditRecord lastSource;
     private long lastRunId;
@@ -34,7 +35,9 @@ public final class Repeats {
     }
 
     /** The rows to display. */
-    public ObservableList<AuditRecord> shown() { return shown; }
+    public ObservableList<AuditRecord> shown() {
+        return shown;
+    }
 
     /** How many calls the run starting at this row holds (1 for a row that is no run's start). */
     public ReadOnlyIntegerProperty runSize(AuditRecord first) {
@@ -79,9 +82,13 @@ public final class Repeats {
 
     /** Two calls are repeats when everything an investigator reads off the row, and the arguments, agree. */
     static boolean same(AuditRecord a, AuditRecord b) {
-        return a.agentId().equals(b.agentId()) && a.server().equals(b.server()) && a.tool().equals(b.tool())
-                && a.decision().equals(b.decision()) && Objects.equals(a.rule(), b.rule())
-                && Objects.equals(a.reason(), b.reason()) && a.blocked() == b.blocked()
+        return a.agentId().equals(b.agentId())
+                && a.server().equals(b.server())
+                && a.tool().equals(b.tool())
+                && a.decision().equals(b.decision())
+                && Objects.equals(a.rule(), b.rule())
+                && Objects.equals(a.reason(), b.reason())
+                && a.blocked() == b.blocked()
                 && Objects.equals(a.arguments(), b.arguments());
     }
 
@@ -89,8 +96,11 @@ public final class Repeats {
         List<AuditRecord> added = new ArrayList<>();
         boolean appendOnly = true;
         while (c.next()) {
-            appendOnly &= c.wasAdded() && !c.wasRemoved() && !c.wasPermutated()
-                    && c.getTo() == source.size() && added.isEmpty();
+            appendOnly &= c.wasAdded()
+                    && !c.wasRemoved()
+                    && !c.wasPermutated()
+                    && c.getTo() == source.size()
+                    && added.isEmpty();
             added.addAll(c.getAddedSubList());
         }
         if (!appendOnly || lastSource == null) {

@@ -6,7 +6,11 @@ import java.util.List;
 /** A plain longest-common-subsequence line diff, enough to show what a policy edit changes before it is applied. */
 public final class LineDiff {
     /** How a line differs. */
-    public enum Kind { SAME, ADDED, REMOVED }
+    public enum Kind {
+        SAME,
+        ADDED,
+        REMOVED
+    }
 
     /** One line of the diff. */
     public record Line(Kind kind, String text) {

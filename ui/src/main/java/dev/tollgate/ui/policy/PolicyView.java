@@ -151,11 +151,14 @@ public final class PolicyView extends BorderPane {
         Node number = LineNumberFactory.get(editor).apply(line);
         Label marker = new Label("●");
         marker.getStyleClass().add("error-text");
-        marker.visibleProperty().bind(Bindings.createBooleanBinding(
-                () -> problemLines.get().containsKey(line + 1), problemLines));
-        marker.tooltipProperty().bind(Bindings.createObjectBinding(
-                () -> problemLines.get().containsKey(line + 1) ? new Tooltip(problemLines.get().get(line + 1)) : null,
-                problemLines));
+        marker.visibleProperty()
+                .bind(Bindings.createBooleanBinding(() -> problemLines.get().containsKey(line + 1), problemLines));
+        marker.tooltipProperty()
+                .bind(Bindings.createObjectBinding(
+                        () -> problemLines.get().containsKey(line + 1)
+                                ? new Tooltip(problemLines.get().get(line + 1))
+                                : null,
+                        problemLines));
         HBox box = new HBox(number, marker);
         box.setAlignment(Pos.CENTER_LEFT);
         return box;
@@ -179,7 +182,8 @@ public final class PolicyView extends BorderPane {
 
     /** Whether line {@code line} (1-based) is marked as having a problem. */
     public boolean lineMarked(int line) {
-        return line >= 1 && line <= editor.getParagraphs().size()
+        return line >= 1
+                && line <= editor.getParagraphs().size()
                 && editor.getParagraph(line - 1).getParagraphStyle().contains("has-error");
     }
 
@@ -187,15 +191,25 @@ public final class PolicyView extends BorderPane {
         Label summary = new Label();
         summary.setId("preview-summary");
         summary.setWrapText(true);
-        summary.textProperty().bind(Bindings.createStringBinding(() -> {
-            if (model.previewingProperty().get()) {
-                return "Evaluating the candidate over recorded calls…";
-            }
-            return model.reportProperty().get().map(r -> String.format(Locale.ROOT,
-                    "%d recorded calls evaluated in %d ms: %d would now be blocked, %d would now be allowed.",
-                    r.evaluated(), r.took().toMillis(), r.allowedToBlocked(), r.blockedToAllowed()))
-                    .orElse("The preview appears when the policy is valid.");
-        }, model.reportProperty(), model.previewingProperty()));
+        summary.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> {
+                            if (model.previewingProperty().get()) {
+                                return "Evaluating the candidate over recorded calls…";
+                            }
+                            return model.reportProperty()
+                                    .get()
+                                    .map(r -> String.format(
+                                            Locale.ROOT,
+                                            "%d recorded calls evaluated in %d ms: %d would now be blocked, %d would now be allowed.",
+                                            r.evaluated(),
+                                            r.took().toMillis(),
+                                            r.allowedToBlocked(),
+                                            r.blockedToAllowed()))
+                                    .orElse("The preview appears when the policy is valid.");
+                        },
+                        model.reportProperty(),
+                        model.previewingProperty()));
 
         ComboBox<HistoryRange> range = new ComboBox<>(FXCollections.observableArrayList(HistoryRange.values()));
         range.valueProperty().bindBidirectional(model.rangeProperty());
@@ -212,9 +226,12 @@ public final class PolicyView extends BorderPane {
         counts.getColumns().add(col("→ blocked", c -> Long.toString(c.allowedToBlocked())));
         counts.getColumns().add(col("→ allowed", c -> Long.toString(c.blockedToAllowed())));
         counts.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        model.reportProperty().addListener((o, was, now) ->
-                counts.getItems().setAll(now.map(PreviewReport::counts).orElse(List.of())));
-        counts.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> model.selectedCountProperty().set(now));
+        model.reportProperty()
+                .addListener((o, was, now) ->
+                        counts.getItems().setAll(now.map(PreviewReport::counts).orElse(List.of())));
+        counts.getSelectionModel()
+                .selectedItemProperty()
+                .addListener((o, was, now) -> model.selectedCountProperty().set(now));
 
         ListView<PreviewReport.ChangedCall> changes = new ListView<>(model.shownChanges());
         changes.setId("preview-changes");
@@ -223,8 +240,12 @@ public final class PolicyView extends BorderPane {
             @Override
             protected void updateItem(PreviewReport.ChangedCall c, boolean empty) {
                 super.updateItem(c, empty);
-                setText(empty || c == null ? null : CallDetails.DATE_TIME.format(c.timestamp()) + "  #" + c.recordId() + "  "
-                        + c.agentId() + "  " + c.tool() + "  " + c.before() + " → " + c.after() + "  (" + c.newRule() + ")");
+                setText(
+                        empty || c == null
+                                ? null
+                                : CallDetails.DATE_TIME.format(c.timestamp()) + "  #" + c.recordId() + "  "
+                                        + c.agentId() + "  " + c.tool() + "  " + c.before() + " → " + c.after() + "  ("
+                                        + c.newRule() + ")");
             }
         });
         changes.setOnMouseClicked(e -> {
@@ -235,7 +256,8 @@ public final class PolicyView extends BorderPane {
         });
         VBox.setVgrow(counts, Priority.ALWAYS);
         VBox.setVgrow(changes, Priority.ALWAYS);
-        VBox preview = new VBox(6, head, summary, counts, new Label("Calls that would change (double-click to open):"), changes);
+        VBox preview = new VBox(
+                6, head, summary, counts, new Label("Calls that would change (double-click to open):"), changes);
         preview.setPadding(new Insets(6));
 
         DiffView diff = new DiffView();

@@ -61,10 +61,11 @@ public final class PolicyViewModel {
     private final ReadOnlyStringWrapper external = new ReadOnlyStringWrapper("");
     /** The unmasked text this edit started from: what the file must still hold for Save to write. */
     private String base = "";
+
     private String pendingExternal;
     private final BooleanBinding canSave;
     private final PauseTransition debounce = new PauseTransition(DEBOUNCE);
-    private Consumer<Long> showCall = id -> { };
+    private Consumer<Long> showCall = id -> {};
 
     public PolicyViewModel(PolicyControl control, Background background) {
         this.control = control;
@@ -72,8 +73,16 @@ public final class PolicyViewModel {
         this.checks = new Latest(background);
         this.previews = new Latest(background);
         canSave = Bindings.createBooleanBinding(
-                () -> problems.isEmpty() && !checking.get() && !applying.get() && dirty.get() && external.get().isEmpty(),
-                problems, checking, applying, dirty, external);
+                () -> problems.isEmpty()
+                        && !checking.get()
+                        && !applying.get()
+                        && dirty.get()
+                        && external.get().isEmpty(),
+                problems,
+                checking,
+                applying,
+                dirty,
+                external);
         debounce.setOnFinished(e -> checkNow());
         text.addListener((o, was, now) -> {
             dirty.set(!now.equals(running.get()));
@@ -83,43 +92,83 @@ public final class PolicyViewModel {
         range.addListener((o, was, now) -> checkNow());
         selectedCount.addListener((o, was, now) -> refreshShownChanges());
         report.addListener((o, was, now) -> refreshShownChanges());
-        background.run(control::currentText, this::take,
+        background.run(
+                control::currentText,
+                this::take,
                 e -> message.set("Could not read the running policy: " + e.getMessage()));
     }
 
-    public StringProperty textProperty() { return text; }
-    public ReadOnlyStringProperty runningProperty() { return running.getReadOnlyProperty(); }
-    public ObservableList<ConfigException> problems() { return problems; }
-    public ReadOnlyBooleanProperty checkingProperty() { return checking.getReadOnlyProperty(); }
-    public ReadOnlyBooleanProperty previewingProperty() { return previewing.getReadOnlyProperty(); }
-    public ReadOnlyObjectProperty<Optional<PreviewReport>> reportProperty() { return report.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
-    public ObjectProperty<HistoryRange> rangeProperty() { return range; }
-    public ObjectProperty<PreviewReport.ChangeCount> selectedCountProperty() { return selectedCount; }
-    public ObservableList<PreviewReport.ChangedCall> shownChanges() { return shownChanges; }
-    public BooleanBinding canSaveProperty() { return canSave; }
+    public StringProperty textProperty() {
+        return text;
+    }
+
+    public ReadOnlyStringProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    public ObservableList<ConfigException> problems() {
+        return problems;
+    }
+
+    public ReadOnlyBooleanProperty checkingProperty() {
+        return checking.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty previewingProperty() {
+        return previewing.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Optional<PreviewReport>> reportProperty() {
+        return report.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    public ObjectProperty<HistoryRange> rangeProperty() {
+        return range;
+    }
+
+    public ObjectProperty<PreviewReport.ChangeCount> selectedCountProperty() {
+        return selectedCount;
+    }
+
+    public ObservableList<PreviewReport.ChangedCall> shownChanges() {
+        return shownChanges;
+    }
+
+    public BooleanBinding canSaveProperty() {
+        return canSave;
+    }
     /** The file's new text when it changed on disk during an edit (masked); empty when there is none pending. */
-    public ReadOnlyStringProperty externalChangeProperty() { return external.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty externalChangeProperty() {
+        return external.getReadOnlyProperty();
+    }
 
     /** A reload of the file (hot reload, or another editor's save): reload an unedited editor, else offer a choice. */
     public void onEvents(List<EngineEvent> batch) {
         if (batch.stream().noneMatch(e -> e instanceof EngineEvent.PolicyReloaded r && r.applied())) {
             return;
         }
-        background.run(control::currentText, current -> {
-            if (current.equals(base) || applying.get()) {
-                return;
-            }
-            if (!dirty.get()) {
-                take(current);
-                message.set("Reloaded: the file changed on disk.");
-            } else {
-                external.set(mask.mask(current));
-                pendingExternal = current;
-                message.set("The file changed on disk while you were editing. Reload it (dropping your edits) or"
-                        + " merge it with your edits; Save is off until you choose.");
-            }
-        }, e -> message.set("Could not read the running policy: " + e.getMessage()));
+        background.run(
+                control::currentText,
+                current -> {
+                    if (current.equals(base) || applying.get()) {
+                        return;
+                    }
+                    if (!dirty.get()) {
+                        take(current);
+                        message.set("Reloaded: the file changed on disk.");
+                    } else {
+                        external.set(mask.mask(current));
+                        pendingExternal = current;
+                        message.set(
+                                "The file changed on disk while you were editing. Reload it (dropping your edits) or"
+                                        + " merge it with your edits; Save is off until you choose.");
+                    }
+                },
+                e -> message.set("Could not read the running policy: " + e.getMessage()));
     }
 
     /** Takes the file's new text, dropping the edits. */
@@ -183,22 +232,25 @@ public final class PolicyViewModel {
         String candidate = mask.unmask(shown);
         String basedOn = base;
         applying.set(true);
-        background.run(() -> {
-            control.apply(candidate, basedOn);
-            return candidate;
-        }, applied -> {
-            applying.set(false);
-            base = applied;
-            running.set(shown);
-            dirty.set(!text.get().equals(shown));
-            message.set("Policy applied.");
-        }, e -> {
-            applying.set(false);
-            if (e instanceof ConfigException problem) {
-                problems.setAll(problem);
-            }
-            message.set("Not applied: " + e.getMessage());
-        });
+        background.run(
+                () -> {
+                    control.apply(candidate, basedOn);
+                    return candidate;
+                },
+                applied -> {
+                    applying.set(false);
+                    base = applied;
+                    running.set(shown);
+                    dirty.set(!text.get().equals(shown));
+                    message.set("Policy applied.");
+                },
+                e -> {
+                    applying.set(false);
+                    if (e instanceof ConfigException problem) {
+                        problems.setAll(problem);
+                    }
+                    message.set("Not applied: " + e.getMessage());
+                });
     }
 
     private void checkNow() {
@@ -206,41 +258,51 @@ public final class PolicyViewModel {
         String candidate = mask.unmask(text.get());
         boolean edited = dirty.get();
         checking.set(true);
-        checks.run(() -> control.check(candidate), found -> {
-            problems.setAll(found);
-            checking.set(false);
-            if (found.isEmpty() && !edited) {
-                // The running policy decided every recorded call already: nothing to preview, by definition.
-                report.set(Optional.of(new PreviewReport(0, 0, 0, List.of(), List.of(), Duration.ZERO)));
-            } else if (found.isEmpty()) {
-                message.set("Valid. Review the preview and the diff, then Save.");
-                previewNow(candidate);
-            } else {
-                message.set(found.size() + (found.size() == 1 ? " problem" : " problems"));
-                report.set(Optional.empty());
-            }
-        }, e -> {
-            checking.set(false);
-            message.set("Check failed: " + e.getMessage());
-        });
+        checks.run(
+                () -> control.check(candidate),
+                found -> {
+                    problems.setAll(found);
+                    checking.set(false);
+                    if (found.isEmpty() && !edited) {
+                        // The running policy decided every recorded call already: nothing to preview, by definition.
+                        report.set(Optional.of(new PreviewReport(0, 0, 0, List.of(), List.of(), Duration.ZERO)));
+                    } else if (found.isEmpty()) {
+                        message.set("Valid. Review the preview and the diff, then Save.");
+                        previewNow(candidate);
+                    } else {
+                        message.set(found.size() + (found.size() == 1 ? " problem" : " problems"));
+                        report.set(Optional.empty());
+                    }
+                },
+                e -> {
+                    checking.set(false);
+                    message.set("Check failed: " + e.getMessage());
+                });
     }
 
     private void previewNow(String candidate) {
         AuditQuery query = range.get().query(Instant.now()).build();
         previewing.set(true);
-        previews.run(() -> control.preview(candidate, query), found -> {
-            previewing.set(false);
-            report.set(Optional.of(found));
-        }, e -> {
-            previewing.set(false);
-            message.set("Preview failed: " + e.getMessage());
-        });
+        previews.run(
+                () -> control.preview(candidate, query),
+                found -> {
+                    previewing.set(false);
+                    report.set(Optional.of(found));
+                },
+                e -> {
+                    previewing.set(false);
+                    message.set("Preview failed: " + e.getMessage());
+                });
     }
 
     private void refreshShownChanges() {
         PreviewReport.ChangeCount c = selectedCount.get();
-        shownChanges.setAll(report.get().map(rep -> rep.changes().stream()
-                .filter(ch -> c == null || (ch.agentId().equals(c.agentId()) && ch.tool().equals(c.tool())))
-                .toList()).orElse(List.of()));
+        shownChanges.setAll(report.get()
+                .map(rep -> rep.changes().stream()
+                        .filter(ch -> c == null
+                                || (ch.agentId().equals(c.agentId())
+                                        && ch.tool().equals(c.tool())))
+                        .toList())
+                .orElse(List.of()));
     }
 }

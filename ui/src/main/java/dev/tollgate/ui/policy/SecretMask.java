@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * not secrets and stay visible.
  */
 final class SecretMask {
-    private static final Pattern KEY = Pattern.compile(
-            "(?i)\\b(keys|key|token|apiKey|secret|clientSecret|password|authorization)\\s*:\\s*");
+    private static final Pattern KEY =
+            Pattern.compile("(?i)\\b(keys|key|token|apiKey|secret|clientSecret|password|authorization)\\s*:\\s*");
     private static final Pattern TOKEN = Pattern.compile("«secret-\\d+»");
 
     private final Map<String, String> secrets = new LinkedHashMap<>();
@@ -64,14 +64,20 @@ final class SecretMask {
         String trimmed = raw.strip();
         int lead = raw.indexOf(trimmed.isEmpty() ? raw : trimmed);
         String quote = !trimmed.isEmpty() && (trimmed.charAt(0) == '"' || trimmed.charAt(0) == '\'')
-                ? trimmed.substring(0, 1) : "";
-        String value = quote.isEmpty() ? trimmed
-                : trimmed.substring(1, trimmed.endsWith(quote) && trimmed.length() > 1 ? trimmed.length() - 1 : trimmed.length());
+                ? trimmed.substring(0, 1)
+                : "";
+        String value = quote.isEmpty()
+                ? trimmed
+                : trimmed.substring(
+                        1, trimmed.endsWith(quote) && trimmed.length() > 1 ? trimmed.length() - 1 : trimmed.length());
         if (value.isEmpty() || value.contains("${env:") || TOKEN.matcher(value).matches()) {
             return raw;
         }
-        String token = secrets.entrySet().stream().filter(e -> e.getValue().equals(value)).map(Map.Entry::getKey)
-                .findFirst().orElseGet(() -> {
+        String token = secrets.entrySet().stream()
+                .filter(e -> e.getValue().equals(value))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseGet(() -> {
                     String fresh = "«secret-" + (secrets.size() + 1) + "»";
                     secrets.put(fresh, value);
                     return fresh;

@@ -24,11 +24,13 @@ public final class YamlHighlighter {
         StyleSpansBuilder<Collection<String>> spans = new StyleSpansBuilder<>();
         int last = 0;
         while (m.find()) {
-            String style = m.group("COMMENT") != null ? "yaml-comment"
-                    : m.group("KEY") != null ? "yaml-key"
-                    : m.group("STRING") != null ? "yaml-string"
-                    : m.group("DASH") != null ? "yaml-dash"
-                    : "yaml-number";
+            String style = m.group("COMMENT") != null
+                    ? "yaml-comment"
+                    : m.group("KEY") != null
+                            ? "yaml-key"
+                            : m.group("STRING") != null
+                                    ? "yaml-string"
+                                    : m.group("DASH") != null ? "yaml-dash" : "yaml-number";
             spans.add(List.of(), m.start() - last);
             spans.add(List.of(style), m.end() - m.start());
             last = m.end();

@@ -60,11 +60,20 @@ public final class ReplayView extends BorderPane {
             protected void updateItem(SessionSummary s, boolean empty) {
                 super.updateItem(s, empty);
                 pseudoClassStateChanged(BLOCKED, !empty && s != null && s.blocked() > 0);
-                setText(empty || s == null ? null : (s.kind() == SessionSummary.Kind.CONVERSATION ? "Conversation " : "MCP session ") + s.id()
-                        + "\n" + String.join(", ", s.agents()) + (s.users().isEmpty() ? "" : " · " + String.join(", ", s.users()))
-                        + "\n" + (s.first().equals(java.time.Instant.MAX) ? "" : CallDetails.DATE_TIME.format(s.first()))
-                        + " · " + s.calls() + " calls" + (s.blocked() > 0 ? ", " + s.blocked() + " blocked" : "")
-                        + (s.turns() > 0 ? ", " + s.turns() + " turns" : ""));
+                setText(
+                        empty || s == null
+                                ? null
+                                : (s.kind() == SessionSummary.Kind.CONVERSATION ? "Conversation " : "MCP session ")
+                                        + s.id()
+                                        + "\n" + String.join(", ", s.agents())
+                                        + (s.users().isEmpty() ? "" : " · " + String.join(", ", s.users()))
+                                        + "\n"
+                                        + (s.first().equals(java.time.Instant.MAX)
+                                                ? ""
+                                                : CallDetails.DATE_TIME.format(s.first()))
+                                        + " · " + s.calls() + " calls"
+                                        + (s.blocked() > 0 ? ", " + s.blocked() + " blocked" : "")
+                                        + (s.turns() > 0 ? ", " + s.turns() + " turns" : ""));
             }
         });
         sessions.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
@@ -90,13 +99,18 @@ public final class ReplayView extends BorderPane {
             @Override
             protected void updateItem(TimelineEntry entry, boolean empty) {
                 super.updateItem(entry, empty);
-                pseudoClassStateChanged(BLOCKED, !empty && entry instanceof TimelineEntry.Call c && c.record().blocked());
+                pseudoClassStateChanged(
+                        BLOCKED,
+                        !empty
+                                && entry instanceof TimelineEntry.Call c
+                                && c.record().blocked());
                 pseudoClassStateChanged(TURN, !empty && entry instanceof TimelineEntry.Turn);
                 setText(empty || entry == null ? null : line(entry));
             }
         });
         timeline.getSelectionModel().selectedIndexProperty().addListener((o, was, now) -> {
-            if (now.intValue() >= 0 && now.intValue() != model.positionProperty().get()) {
+            if (now.intValue() >= 0
+                    && now.intValue() != model.positionProperty().get()) {
                 model.positionProperty().set(now.intValue());
             }
         });
@@ -113,8 +127,11 @@ public final class ReplayView extends BorderPane {
         detail.setEditable(false);
         detail.setWrapText(true);
         detail.getStyleClass().add("mono");
-        detail.textProperty().bind(Bindings.createStringBinding(
-                () -> model.current().map(ReplayView::describe).orElse(""), model.positionProperty(), model.entries()));
+        detail.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> model.current().map(ReplayView::describe).orElse(""),
+                        model.positionProperty(),
+                        model.entries()));
 
         Button back = button("◀ Step", "replay-back", model::stepBack);
         Button play1 = button("▶ 1×", "replay-play", () -> model.play(1));
@@ -129,12 +146,18 @@ public final class ReplayView extends BorderPane {
             }
         });
         Button resend = button("Re-send…", "replay-resend", this::confirmAndResend);
-        resend.setTooltip(new Tooltip(model.canResend()
-                ? "Send the selected call to its server again and compare the result with the recorded one"
-                : "Re-sending needs a running proxy; this store was opened read-only"));
-        resend.disableProperty().bind(Bindings.createBooleanBinding(
-                () -> !model.canResend() || model.resendingProperty().get() || model.currentCall().isEmpty(),
-                model.positionProperty(), model.entries(), model.resendingProperty()));
+        resend.setTooltip(new Tooltip(
+                model.canResend()
+                        ? "Send the selected call to its server again and compare the result with the recorded one"
+                        : "Re-sending needs a running proxy; this store was opened read-only"));
+        resend.disableProperty()
+                .bind(Bindings.createBooleanBinding(
+                        () -> !model.canResend()
+                                || model.resendingProperty().get()
+                                || model.currentCall().isEmpty(),
+                        model.positionProperty(),
+                        model.entries(),
+                        model.resendingProperty()));
         Label message = new Label();
         message.getStyleClass().add("muted");
         message.textProperty().bind(model.messageProperty());
@@ -147,7 +170,8 @@ public final class ReplayView extends BorderPane {
         resendTab.setId("replay-resend-tab");
         TabPane below = new TabPane(stepTab, resendTab);
         below.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        model.comparisonProperty().addListener((o, was, now) -> below.getSelectionModel().select(resendTab));
+        model.comparisonProperty()
+                .addListener((o, was, now) -> below.getSelectionModel().select(resendTab));
 
         SplitPane right = new SplitPane(timeline, below);
         right.setOrientation(Orientation.VERTICAL);
@@ -164,16 +188,20 @@ public final class ReplayView extends BorderPane {
         TextArea recorded = resultArea("resend-recorded");
         TextArea now = resultArea("resend-new");
         TextArea diff = resultArea("resend-diff");
-        recorded.textProperty().bind(Bindings.createStringBinding(() -> comparisonText(ResendComparison::recordedResult),
-                model.comparisonProperty()));
-        now.textProperty().bind(Bindings.createStringBinding(() -> comparisonText(ResendComparison::newResult),
-                model.comparisonProperty()));
-        diff.textProperty().bind(Bindings.createStringBinding(() -> comparisonText(ResendComparison::diffText),
-                model.comparisonProperty()));
+        recorded.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> comparisonText(ResendComparison::recordedResult), model.comparisonProperty()));
+        now.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> comparisonText(ResendComparison::newResult), model.comparisonProperty()));
+        diff.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> comparisonText(ResendComparison::diffText), model.comparisonProperty()));
         Label title = new Label();
         title.setId("resend-summary");
-        title.textProperty().bind(Bindings.createStringBinding(() -> comparisonText(ResendComparison::summary),
-                model.comparisonProperty()));
+        title.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> comparisonText(ResendComparison::summary), model.comparisonProperty()));
         SplitPane sideBySide = new SplitPane(titled("Recorded result", recorded), titled("New result", now));
         SplitPane pane = new SplitPane(sideBySide, titled("Diff (- recorded, + new)", diff));
         pane.setOrientation(Orientation.VERTICAL);
@@ -210,13 +238,15 @@ public final class ReplayView extends BorderPane {
         }
         AuditRecord record = call.get();
         if (model.needsConfirmation(record)) {
-            Alert confirm = new Alert(Alert.AlertType.CONFIRMATION,
+            Alert confirm = new Alert(
+                    Alert.AlertType.CONFIRMATION,
                     record.qualifiedTool() + " is not marked read-only: re-sending it may change data on server "
                             + record.server() + ". It runs again with the recorded arguments, under the policy in force"
                             + " and " + record.agentId() + "'s roles, counts against " + record.agentId() + "'s rate"
                             + " limits and loop breaker (a limit spent or a tripped breaker blocks it), and is audited as"
                             + " agent " + CallReplayer.AGENT_ID + ".",
-                    ButtonType.CANCEL, ButtonType.OK);
+                    ButtonType.CANCEL,
+                    ButtonType.OK);
             confirm.setTitle("Re-send " + record.qualifiedTool());
             confirm.setHeaderText("Re-send " + record.qualifiedTool() + "?");
             confirm.initOwner(getScene().getWindow());
@@ -247,12 +277,15 @@ public final class ReplayView extends BorderPane {
             return time + "  " + t.turn().role() + ": " + (text.length() > 160 ? text.substring(0, 160) + "…" : text);
         }
         AuditRecord r = ((TimelineEntry.Call) entry).record();
-        return time + "  ⚙ " + r.qualifiedTool() + " " + Json.write(r.arguments()) + "  → " + r.decision() + ", " + r.status();
+        return time + "  ⚙ " + r.qualifiedTool() + " " + Json.write(r.arguments()) + "  → " + r.decision() + ", "
+                + r.status();
     }
 
     static String describe(TimelineEntry entry) {
         if (entry instanceof TimelineEntry.Turn t) {
-            return t.turn().role() + " · " + CallDetails.DATE_TIME.format(t.turn().timestamp()) + "\n\n" + t.turn().text();
+            return t.turn().role() + " · "
+                    + CallDetails.DATE_TIME.format(t.turn().timestamp()) + "\n\n"
+                    + t.turn().text();
         }
         return CallDetails.describe(((TimelineEntry.Call) entry).record());
     }
@@ -260,7 +293,8 @@ public final class ReplayView extends BorderPane {
     private void chooseTranscript() {
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Import transcript");
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("JSON Lines", "*.jsonl", "*.ndjson", "*.json"));
+        chooser.getExtensionFilters()
+                .add(new FileChooser.ExtensionFilter("JSON Lines", "*.jsonl", "*.ndjson", "*.json"));
         File file = chooser.showOpenDialog(getScene().getWindow());
         if (file != null) {
             model.importTranscript(file.toPath());

@@ -43,6 +43,7 @@ import javafx.collections.transformation.FilteredList;
 public final class ReplayViewModel {
     /** How many recent records the session list is built from; older sessions are found by searching the store. */
     public static final int RECENT_RECORDS = 20_000;
+
     public static final int MAX_CALLS_PER_SESSION = 50_000;
     private static final Duration MAX_PLAY_GAP = Duration.ofSeconds(2);
     private static final javafx.util.Duration LIVE_REFRESH = javafx.util.Duration.seconds(2);
@@ -74,8 +75,8 @@ public final class ReplayViewModel {
      * {@code replayer} is empty when the store was opened read-only: calls can then be browsed, not re-sent.
      * {@code transcriptFolder} is where agents record their conversations ({@code *.jsonl}), read on every refresh.
      */
-    public ReplayViewModel(AuditStore store, Optional<CallReplayer> replayer, Optional<Path> transcriptFolder,
-                           Background background) {
+    public ReplayViewModel(
+            AuditStore store, Optional<CallReplayer> replayer, Optional<Path> transcriptFolder, Background background) {
         this.store = store;
         this.replayer = replayer;
         this.transcriptFolder = transcriptFolder;
@@ -84,28 +85,59 @@ public final class ReplayViewModel {
         this.timelineQueries = new Latest(background);
         search.addListener((o, was, now) -> {
             String needle = now.trim().toLowerCase(Locale.ROOT);
-            visibleSessions.setPredicate(needle.isEmpty() ? null
-                    : s -> List.of(needle.split("\\s+")).stream().allMatch(w -> s.searchText().contains(w)));
+            visibleSessions.setPredicate(
+                    needle.isEmpty()
+                            ? null
+                            : s -> List.of(needle.split("\\s+")).stream()
+                                    .allMatch(w -> s.searchText().contains(w)));
             // An id older than the recent records is looked up in the store.
             refresh.playFromStart();
         });
         refresh.setOnFinished(e -> loadSessions());
-        session.addListener((o, was, now) -> loadTimeline(now, was != null && now != null && was.kind() == now.kind()
-                && was.id().equals(now.id())));
+        session.addListener((o, was, now) -> loadTimeline(
+                now,
+                was != null
+                        && now != null
+                        && was.kind() == now.kind()
+                        && was.id().equals(now.id())));
         player.setOnFinished(e -> playStep());
     }
 
-    public ObservableList<SessionSummary> sessions() { return visibleSessions; }
-    public StringProperty searchProperty() { return search; }
-    public ObjectProperty<SessionSummary> sessionProperty() { return session; }
-    public ObservableList<TimelineEntry> entries() { return entries; }
-    public IntegerProperty positionProperty() { return position; }
-    public ReadOnlyBooleanProperty playingProperty() { return playing.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty messageProperty() { return message.getReadOnlyProperty(); }
+    public ObservableList<SessionSummary> sessions() {
+        return visibleSessions;
+    }
 
-    public ReadOnlyBooleanProperty resendingProperty() { return resending.getReadOnlyProperty(); }
+    public StringProperty searchProperty() {
+        return search;
+    }
+
+    public ObjectProperty<SessionSummary> sessionProperty() {
+        return session;
+    }
+
+    public ObservableList<TimelineEntry> entries() {
+        return entries;
+    }
+
+    public IntegerProperty positionProperty() {
+        return position;
+    }
+
+    public ReadOnlyBooleanProperty playingProperty() {
+        return playing.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty resendingProperty() {
+        return resending.getReadOnlyProperty();
+    }
     /** The latest re-send's recorded and new result side by side; null before the first re-send. */
-    public ReadOnlyObjectProperty<ResendComparison> comparisonProperty() { return comparison.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<ResendComparison> comparisonProperty() {
+        return comparison.getReadOnlyProperty();
+    }
 
     /** Whether this window can re-send calls (a running proxy, not a store opened read-only). */
     public boolean canResend() {
@@ -119,7 +151,9 @@ public final class ReplayViewModel {
 
     /** Whether re-sending asks first: the tool's server does not declare it read-only (or does not list it now). */
     public boolean needsConfirmation(AuditRecord record) {
-        return replayer.flatMap(r -> r.annotations(record)).map(a -> !a.isReadOnly()).orElse(true);
+        return replayer.flatMap(r -> r.annotations(record))
+                .map(a -> !a.isReadOnly())
+                .orElse(true);
     }
 
     /** Re-sends the recorded call through the proxy in the background, then shows both results and their diff. */
@@ -130,16 +164,21 @@ public final class ReplayViewModel {
         CallReplayer calls = replayer.get();
         resending.set(true);
         message.set("Re-sending " + record.qualifiedTool() + "…");
-        background.run(() -> calls.resend(record), resent -> {
-            resending.set(false);
-            ResendComparison shown = ResendComparison.of(record, resent);
-            comparison.set(shown);
-            message.set(shown.summary());
-        }, e -> {
-            resending.set(false);
-            message.set(e instanceof ResendRefusedException ? e.getMessage()
-                    : "Could not re-send " + record.qualifiedTool() + ": " + e.getMessage());
-        });
+        background.run(
+                () -> calls.resend(record),
+                resent -> {
+                    resending.set(false);
+                    ResendComparison shown = ResendComparison.of(record, resent);
+                    comparison.set(shown);
+                    message.set(shown.summary());
+                },
+                e -> {
+                    resending.set(false);
+                    message.set(
+                            e instanceof ResendRefusedException
+                                    ? e.getMessage()
+                                    : "Could not re-send " + record.qualifiedTool() + ": " + e.getMessage());
+                });
     }
 
     public Optional<TimelineEntry> current() {
@@ -154,30 +193,46 @@ public final class ReplayViewModel {
     public void loadSessions() {
         Map<String, List<TranscriptTurn>> importedNow = copy(imported);
         String needle = search.get().trim();
-        sessionQueries.run(() -> {
-            Map<String, List<TranscriptTurn>> turns = withRecorded(importedNow);
-            Map<Long, AuditRecord> records = new LinkedHashMap<>();
-            store.query(AuditQuery.builder().newestFirst(true).limit(RECENT_RECORDS).build())
-                    .forEach(r -> records.put(r.id(), r));
-            if (!needle.isEmpty() && !needle.contains(" ")) {
-                store.query(AuditQuery.builder().conversation(needle).limit(MAX_CALLS_PER_SESSION).build())
-                        .forEach(r -> records.put(r.id(), r));
-                store.query(AuditQuery.builder().session(needle).limit(MAX_CALLS_PER_SESSION).build())
-                        .forEach(r -> records.put(r.id(), r));
-            }
-            return new Listing(SessionIndex.summarize(List.copyOf(records.values()), turns), turns);
-        }, found -> {
-            transcripts = found.turns();
-            SessionSummary keep = opening.flatMap(id -> found.sessions().stream()
-                    .filter(s -> s.kind() == SessionSummary.Kind.CONVERSATION && s.id().equals(id)).findFirst())
-                    .orElse(session.get());
-            opening = Optional.empty();
-            sessions.setAll(found.sessions());
-            if (keep != null) {
-                found.sessions().stream().filter(s -> s.kind() == keep.kind() && s.id().equals(keep.id())).findFirst()
-                        .filter(now -> !now.equals(session.get())).ifPresent(session::set);
-            }
-        }, e -> message.set("Could not list sessions: " + e.getMessage()));
+        sessionQueries.run(
+                () -> {
+                    Map<String, List<TranscriptTurn>> turns = withRecorded(importedNow);
+                    Map<Long, AuditRecord> records = new LinkedHashMap<>();
+                    store.query(AuditQuery.builder()
+                                    .newestFirst(true)
+                                    .limit(RECENT_RECORDS)
+                                    .build())
+                            .forEach(r -> records.put(r.id(), r));
+                    if (!needle.isEmpty() && !needle.contains(" ")) {
+                        store.query(AuditQuery.builder()
+                                        .conversation(needle)
+                                        .limit(MAX_CALLS_PER_SESSION)
+                                        .build())
+                                .forEach(r -> records.put(r.id(), r));
+                        store.query(AuditQuery.builder()
+                                        .session(needle)
+                                        .limit(MAX_CALLS_PER_SESSION)
+                                        .build())
+                                .forEach(r -> records.put(r.id(), r));
+                    }
+                    return new Listing(SessionIndex.summarize(List.copyOf(records.values()), turns), turns);
+                },
+                found -> {
+                    transcripts = found.turns();
+                    SessionSummary keep = opening.flatMap(id -> found.sessions().stream()
+                                    .filter(s -> s.kind() == SessionSummary.Kind.CONVERSATION && s.id().equals(id))
+                                    .findFirst())
+                            .orElse(session.get());
+                    opening = Optional.empty();
+                    sessions.setAll(found.sessions());
+                    if (keep != null) {
+                        found.sessions().stream()
+                                .filter(s -> s.kind() == keep.kind() && s.id().equals(keep.id()))
+                                .findFirst()
+                                .filter(now -> !now.equals(session.get()))
+                                .ifPresent(session::set);
+                    }
+                },
+                e -> message.set("Could not list sessions: " + e.getMessage()));
     }
 
     /** Shows one conversation: searches the store for its id and selects it once found. */
@@ -223,15 +278,22 @@ public final class ReplayViewModel {
 
     /** Reads a JSONL transcript file and merges its turns into the conversations. */
     public void importTranscript(Path file) {
-        background.run(() -> TranscriptImporter.read(file), result -> {
-            for (TranscriptTurn t : result.turns()) {
-                imported.computeIfAbsent(t.conversationId(), k -> new ArrayList<>()).add(t);
-            }
-            message.set("Imported " + result.turns().size() + " turns from " + file.getFileName()
-                    + (result.problems().isEmpty() ? "" : "; skipped " + result.problems().size() + " bad lines ("
-                    + result.problems().get(0) + ")"));
-            loadSessions();
-        }, e -> message.set("Could not read " + file.getFileName() + ": " + (e instanceof IOException io ? io.getMessage() : e)));
+        background.run(
+                () -> TranscriptImporter.read(file),
+                result -> {
+                    for (TranscriptTurn t : result.turns()) {
+                        imported.computeIfAbsent(t.conversationId(), k -> new ArrayList<>())
+                                .add(t);
+                    }
+                    message.set("Imported " + result.turns().size() + " turns from " + file.getFileName()
+                            + (result.problems().isEmpty()
+                                    ? ""
+                                    : "; skipped " + result.problems().size() + " bad lines ("
+                                            + result.problems().get(0) + ")"));
+                    loadSessions();
+                },
+                e -> message.set("Could not read " + file.getFileName() + ": "
+                        + (e instanceof IOException io ? io.getMessage() : e)));
     }
 
     public void stepForward() {
@@ -253,7 +315,8 @@ public final class ReplayViewModel {
         int n = entries.size();
         for (int k = 1; k <= n; k++) {
             int i = (position.get() + k) % n;
-            if (entries.get(i) instanceof TimelineEntry.Call call && call.record().blocked()) {
+            if (entries.get(i) instanceof TimelineEntry.Call call
+                    && call.record().blocked()) {
                 position.set(i);
                 return;
             }
@@ -293,7 +356,9 @@ public final class ReplayViewModel {
 
     private void scheduleNext() {
         int p = Math.max(0, position.get());
-        Duration gap = p + 1 < entries.size() ? Duration.between(entries.get(p).at(), entries.get(p + 1).at()) : Duration.ZERO;
+        Duration gap = p + 1 < entries.size()
+                ? Duration.between(entries.get(p).at(), entries.get(p + 1).at())
+                : Duration.ZERO;
         if (gap.compareTo(MAX_PLAY_GAP) > 0) {
             gap = MAX_PLAY_GAP;
         }
@@ -313,21 +378,26 @@ public final class ReplayViewModel {
             return;
         }
         List<TranscriptTurn> turns = s.kind() == SessionSummary.Kind.CONVERSATION
-                ? List.copyOf(transcripts.getOrDefault(s.id(), List.of())) : List.of();
-        timelineQueries.run(() -> {
-            AuditQuery.Builder q = AuditQuery.builder().limit(MAX_CALLS_PER_SESSION);
-            if (s.kind() == SessionSummary.Kind.CONVERSATION) {
-                q.conversation(s.id());
-            } else {
-                q.session(s.id());
-            }
-            return merge(turns, store.query(q.build()));
-        }, merged -> {
-            int keep = position.get();
-            entries.setAll(merged);
-            position.set(merged.isEmpty() ? -1 : refreshing ? Math.min(Math.max(keep, 0), merged.size() - 1) : 0);
-            message.set(merged.size() + " steps");
-        }, e -> message.set("Could not load the session: " + e.getMessage()));
+                ? List.copyOf(transcripts.getOrDefault(s.id(), List.of()))
+                : List.of();
+        timelineQueries.run(
+                () -> {
+                    AuditQuery.Builder q = AuditQuery.builder().limit(MAX_CALLS_PER_SESSION);
+                    if (s.kind() == SessionSummary.Kind.CONVERSATION) {
+                        q.conversation(s.id());
+                    } else {
+                        q.session(s.id());
+                    }
+                    return merge(turns, store.query(q.build()));
+                },
+                merged -> {
+                    int keep = position.get();
+                    entries.setAll(merged);
+                    position.set(
+                            merged.isEmpty() ? -1 : refreshing ? Math.min(Math.max(keep, 0), merged.size() - 1) : 0);
+                    message.set(merged.size() + " steps");
+                },
+                e -> message.set("Could not load the session: " + e.getMessage()));
     }
 
     /** Turns and calls of one conversation on one time line (see {@link TimelineMerge}). */

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** A recorded call's result next to the result of re-sending it now, with the line diff between them. */
-public record ResendComparison(AuditRecord record, String recordedResult, String newResult, List<LineDiff.Line> diff,
-                               String summary) {
+public record ResendComparison(
+        AuditRecord record, String recordedResult, String newResult, List<LineDiff.Line> diff, String summary) {
     public ResendComparison {
         diff = List.copyOf(diff);
     }
@@ -18,10 +18,15 @@ public record ResendComparison(AuditRecord record, String recordedResult, String
         String recorded = record.result().map(Json::pretty).orElse("(no result recorded)");
         String now = Json.pretty(resent.outcome().result());
         List<LineDiff.Line> diff = LineDiff.diff(recorded, now);
-        String summary = "Re-sent " + record.qualifiedTool() + ": " + resent.outcome().decision().verdict().wire()
+        String summary = "Re-sent " + record.qualifiedTool() + ": "
+                + resent.outcome().decision().verdict().wire()
                 + ", " + resent.outcome().status().wire()
-                + resent.auditRecordId().map(id -> " (audit record #" + id + ")").orElse("")
-                + (LineDiff.changed(diff) ? "; the result differs from the recorded one." : "; same result as recorded.");
+                + resent.auditRecordId()
+                        .map(id -> " (audit record #" + id + ")")
+                        .orElse("")
+                + (LineDiff.changed(diff)
+                        ? "; the result differs from the recorded one."
+                        : "; same result as recorded.");
         return new ResendComparison(record, recorded, now, diff, summary);
     }
 

@@ -55,7 +55,14 @@ final class SessionIndex {
         List<SessionSummary> out = new ArrayList<>();
         byKey.forEach((key, a) -> out.add(new SessionSummary(
                 key.charAt(0) == 'C' ? SessionSummary.Kind.CONVERSATION : SessionSummary.Kind.SESSION,
-                key.substring(1), a.agents, a.users, a.first, a.last, a.calls, a.blocked, a.turnCount)));
+                key.substring(1),
+                a.agents,
+                a.users,
+                a.first,
+                a.last,
+                a.calls,
+                a.blocked,
+                a.turnCount)));
         out.sort(Comparator.comparing(SessionSummary::last).reversed());
         return out;
     }

@@ -29,7 +29,8 @@ final class TimelineMerge {
         for (TranscriptTurn turn : script) {
             if (turn.tools().isEmpty()) {
                 // The previous tool's retries belong before whatever was said next.
-                while (next < ordered.size() && ordered.get(next).qualifiedTool().equals(lastTool)) {
+                while (next < ordered.size()
+                        && ordered.get(next).qualifiedTool().equals(lastTool)) {
                     out.add(new TimelineEntry.Call(ordered.get(next++)));
                 }
                 out.add(new TimelineEntry.Turn(turn));
@@ -77,7 +78,8 @@ final class TimelineMerge {
         calls.forEach(c -> all.add(new TimelineEntry.Call(c)));
         all.sort(Comparator.comparing(TimelineEntry::at)
                 .thenComparing(e -> e instanceof TimelineEntry.Call ? 1 : 0)
-                .thenComparing(e -> e instanceof TimelineEntry.Call c ? c.record().id() : 0L));
+                .thenComparing(
+                        e -> e instanceof TimelineEntry.Call c ? c.record().id() : 0L));
         return all;
     }
 }

@@ -46,7 +46,8 @@ public final class TranscriptImporter {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jsonl")) {
             for (Path file : files) {
                 for (TranscriptTurn turn : read(file).turns()) {
-                    out.computeIfAbsent(turn.conversationId(), k -> new ArrayList<>()).add(turn);
+                    out.computeIfAbsent(turn.conversationId(), k -> new ArrayList<>())
+                            .add(turn);
                 }
             }
         }
@@ -82,7 +83,8 @@ public final class TranscriptImporter {
         }
         String conversation = field(node, "conversationId", "conversation_id")
                 .orElseThrow(() -> new IllegalArgumentException("missing conversationId"));
-        String stamp = field(node, "timestamp", "timestamp").orElseThrow(() -> new IllegalArgumentException("missing timestamp"));
+        String stamp = field(node, "timestamp", "timestamp")
+                .orElseThrow(() -> new IllegalArgumentException("missing timestamp"));
         String role = field(node, "role", "role").orElse("unknown");
         String text = field(node, "text", "text").orElse("");
         List<String> tools = new ArrayList<>();

@@ -25,7 +25,7 @@ public final class ApprovalsViewModel {
     private final ObjectProperty<HeldCall> selected = new SimpleObjectProperty<>();
     private final StringProperty note = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
-    private Consumer<HeldCall> prompt = call -> { };
+    private Consumer<HeldCall> prompt = call -> {};
 
     /** {@code operator} is who the audit record names for answers given here. */
     public ApprovalsViewModel(ApprovalDesk desk, String operator) {
@@ -34,13 +34,26 @@ public final class ApprovalsViewModel {
         held.setAll(desk.pending());
     }
 
-    public ObservableList<HeldCall> held() { return held; }
-    public ObjectProperty<HeldCall> selectedProperty() { return selected; }
-    public StringProperty noteProperty() { return note; }
-    public StringProperty messageProperty() { return message; }
+    public ObservableList<HeldCall> held() {
+        return held;
+    }
+
+    public ObjectProperty<HeldCall> selectedProperty() {
+        return selected;
+    }
+
+    public StringProperty noteProperty() {
+        return note;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
 
     /** How a newly held call is brought to the operator's attention (the shell shows a notification). */
-    public void setPrompt(Consumer<HeldCall> prompt) { this.prompt = prompt; }
+    public void setPrompt(Consumer<HeldCall> prompt) {
+        this.prompt = prompt;
+    }
 
     public void onEvents(List<EngineEvent> batch) {
         for (EngineEvent e : batch) {
@@ -52,10 +65,12 @@ public final class ApprovalsViewModel {
                 prompt.accept(requested.call());
             } else if (e instanceof EngineEvent.ApprovalAnswered answered) {
                 held.removeIf(c -> c.id().equals(answered.call().id()));
-                if (selected.get() != null && selected.get().id().equals(answered.call().id())) {
+                if (selected.get() != null
+                        && selected.get().id().equals(answered.call().id())) {
                     selected.set(held.isEmpty() ? null : held.get(0));
                 }
-                message.set(answered.call().tool() + " (" + answered.call().id() + ") " + answered.answer().describe());
+                message.set(answered.call().tool() + " (" + answered.call().id() + ") "
+                        + answered.answer().describe());
             }
         }
     }

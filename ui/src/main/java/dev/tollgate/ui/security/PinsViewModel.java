@@ -27,15 +27,25 @@ public final class PinsViewModel {
     public PinsViewModel(ToolPins pins, Background background) {
         this.pins = pins;
         this.background = background;
-        selected.addListener((o, was, now) -> diff.setAll(now == null ? List.of()
-                : DefinitionDiff.lines(now.pinned(), now.offered())));
+        selected.addListener((o, was, now) ->
+                diff.setAll(now == null ? List.of() : DefinitionDiff.lines(now.pinned(), now.offered())));
     }
 
-    public ObservableList<ToolPins.Change> changes() { return changes; }
-    public ObjectProperty<ToolPins.Change> selectedProperty() { return selected; }
+    public ObservableList<ToolPins.Change> changes() {
+        return changes;
+    }
+
+    public ObjectProperty<ToolPins.Change> selectedProperty() {
+        return selected;
+    }
     /** The selected tool's definitions as a line diff: {@code "- "} pinned only, {@code "+ "} offered only. */
-    public ObservableList<String> diff() { return diff; }
-    public StringProperty messageProperty() { return message; }
+    public ObservableList<String> diff() {
+        return diff;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
 
     /** Re-reads the changed tools. */
     public void refresh() {
@@ -45,7 +55,9 @@ public final class PinsViewModel {
     private void show(List<ToolPins.Change> now) {
         String keep = selected.get() == null ? null : selected.get().tool().qualified();
         changes.setAll(now);
-        selected.set(now.stream().filter(c -> c.tool().qualified().equals(keep)).findFirst()
+        selected.set(now.stream()
+                .filter(c -> c.tool().qualified().equals(keep))
+                .findFirst()
                 .orElse(now.isEmpty() ? null : now.get(0)));
     }
 
@@ -61,12 +73,15 @@ public final class PinsViewModel {
         if (change == null) {
             return;
         }
-        background.run(() -> {
-            pins.approve(change.tool());
-            return pins.changes();
-        }, now -> {
-            message.set(change.tool() + " re-pinned: agents see it again.");
-            show(now);
-        }, e -> message.set("Could not approve " + change.tool() + ": " + e.getMessage()));
+        background.run(
+                () -> {
+                    pins.approve(change.tool());
+                    return pins.changes();
+                },
+                now -> {
+                    message.set(change.tool() + " re-pinned: agents see it again.");
+                    show(now);
+                },
+                e -> message.set("Could not approve " + change.tool() + ": " + e.getMessage()));
     }
 }

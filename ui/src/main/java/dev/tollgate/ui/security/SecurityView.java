@@ -32,10 +32,10 @@ public final class SecurityView extends SplitPane {
      * The view over a running engine's desk and pins, following the window's events; {@code prompt} hears each
      * newly held call (answers given here are recorded as the local user, "(desktop)").
      */
-    public static SecurityView forEngine(Engine engine, FxEventDispatcher dispatcher, Background background,
-                                         Consumer<HeldCall> prompt) {
-        Optional<ApprovalsViewModel> approvals = engine.approvals().map(desk ->
-                new ApprovalsViewModel(desk, System.getProperty("user.name", "operator") + " (desktop)"));
+    public static SecurityView forEngine(
+            Engine engine, FxEventDispatcher dispatcher, Background background, Consumer<HeldCall> prompt) {
+        Optional<ApprovalsViewModel> approvals = engine.approvals()
+                .map(desk -> new ApprovalsViewModel(desk, System.getProperty("user.name", "operator") + " (desktop)"));
         approvals.ifPresent(model -> {
             dispatcher.addListener(model::onEvents);
             model.setPrompt(prompt);
@@ -50,10 +50,13 @@ public final class SecurityView extends SplitPane {
 
     public SecurityView(Optional<ApprovalsViewModel> approvals, Optional<PinsViewModel> pins) {
         setOrientation(Orientation.VERTICAL);
-        getItems().add(approvals.<Node>map(SecurityView::approvalsPane)
-                .orElseGet(() -> new Label("Opened read-only: no calls are held here.")));
-        getItems().add(pins.<Node>map(SecurityView::pinsPane)
-                .orElseGet(() -> new Label("Opened read-only: there are no pins to review.")));
+        getItems()
+                .add(approvals
+                        .<Node>map(SecurityView::approvalsPane)
+                        .orElseGet(() -> new Label("Opened read-only: no calls are held here.")));
+        getItems()
+                .add(pins.<Node>map(SecurityView::pinsPane)
+                        .orElseGet(() -> new Label("Opened read-only: there are no pins to review.")));
     }
 
     private static Node approvalsPane(ApprovalsViewModel model) {
@@ -65,8 +68,11 @@ public final class SecurityView extends SplitPane {
             @Override
             protected void updateItem(HeldCall item, boolean empty) {
                 super.updateItem(item, empty);
-                setText(empty || item == null ? null
-                        : item.id() + "   " + item.agentId() + "   " + item.tool() + "   held since " + item.heldAt());
+                setText(
+                        empty || item == null
+                                ? null
+                                : item.id() + "   " + item.agentId() + "   " + item.tool() + "   held since "
+                                        + item.heldAt());
             }
         });
         list.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
@@ -74,13 +80,15 @@ public final class SecurityView extends SplitPane {
                 model.selectedProperty().set(now);
             }
         });
-        model.selectedProperty().addListener((o, was, now) -> list.getSelectionModel().select(now));
+        model.selectedProperty()
+                .addListener((o, was, now) -> list.getSelectionModel().select(now));
         TextArea details = new TextArea();
         details.setId("held-details");
         details.setEditable(false);
         details.setWrapText(true);
         details.setPrefRowCount(9);
-        details.textProperty().bind(model.selectedProperty().map(ApprovalsViewModel::describe).orElse(""));
+        details.textProperty()
+                .bind(model.selectedProperty().map(ApprovalsViewModel::describe).orElse(""));
         TextField note = new TextField();
         note.setId("approval-note");
         note.setPromptText("Note for the audit record (why)");
@@ -121,7 +129,8 @@ public final class SecurityView extends SplitPane {
                 model.selectedProperty().set(now);
             }
         });
-        model.selectedProperty().addListener((o, was, now) -> tools.getSelectionModel().select(now));
+        model.selectedProperty()
+                .addListener((o, was, now) -> tools.getSelectionModel().select(now));
         ListView<String> diff = new ListView<>(model.diff());
         diff.setId("definition-diff");
         diff.getStyleClass().add("definition-diff");
@@ -142,8 +151,11 @@ public final class SecurityView extends SplitPane {
         message.setId("pin-message");
         message.textProperty().bind(model.messageProperty());
         BorderPane pane = new BorderPane();
-        pane.setTop(new VBox(4, title("Tool definitions changed since pinned"), new Label(
-                "Withheld from agents until approved (pinning mode block). Lines: - pinned, + offered now.")));
+        pane.setTop(new VBox(
+                4,
+                title("Tool definitions changed since pinned"),
+                new Label(
+                        "Withheld from agents until approved (pinning mode block). Lines: - pinned, + offered now.")));
         SplitPane split = new SplitPane(tools, diff);
         split.setDividerPositions(0.25);
         pane.setCenter(split);

@@ -24,7 +24,8 @@ public final class ShadowPane extends VBox {
         summary.textProperty().bind(model.summaryProperty());
         TableView<ShadowViewModel.Row> table = new TableView<>(model.rows());
         table.setId("shadow-table");
-        table.setPlaceholder(new Label("No disagreements yet: the candidate decided every call as the running policy."));
+        table.setPlaceholder(
+                new Label("No disagreements yet: the candidate decided every call as the running policy."));
         table.getColumns().add(col("Time", r -> CallDetails.TIME.format(r.at())));
         table.getColumns().add(col("Agent", ShadowViewModel.Row::agent));
         table.getColumns().add(col("Tool", ShadowViewModel.Row::tool));
@@ -35,10 +36,13 @@ public final class ShadowPane extends VBox {
         Label details = new Label("Select a call to see both decisions in full.");
         details.setId("shadow-details");
         details.setWrapText(true);
-        table.getSelectionModel().selectedItemProperty().addListener((o, was, row) -> details.setText(row == null
-                ? "Select a call to see both decisions in full."
-                : row.agent() + " called " + row.tool() + "\nRunning policy: " + row.live() + " by " + row.liveRule()
-                        + "\nCandidate: " + row.shadow() + " by " + row.shadowRule()));
+        table.getSelectionModel()
+                .selectedItemProperty()
+                .addListener((o, was, row) -> details.setText(
+                        row == null
+                                ? "Select a call to see both decisions in full."
+                                : row.agent() + " called " + row.tool() + "\nRunning policy: " + row.live() + " by "
+                                        + row.liveRule() + "\nCandidate: " + row.shadow() + " by " + row.shadowRule()));
         Button promote = new Button("Promote candidate");
         promote.setId("shadow-promote");
         promote.setOnAction(e -> model.promote());
@@ -48,7 +52,8 @@ public final class ShadowPane extends VBox {
         getChildren().addAll(summary, table, details, new HBox(8, promote, message));
     }
 
-    private static TableColumn<ShadowViewModel.Row, String> col(String title, Function<ShadowViewModel.Row, String> value) {
+    private static TableColumn<ShadowViewModel.Row, String> col(
+            String title, Function<ShadowViewModel.Row, String> value) {
         TableColumn<ShadowViewModel.Row, String> c = new TableColumn<>(title);
         c.setCellValueFactory(cell -> new SimpleStringProperty(value.apply(cell.getValue())));
         return c;

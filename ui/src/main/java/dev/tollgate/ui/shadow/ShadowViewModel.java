@@ -19,8 +19,8 @@ public final class ShadowViewModel {
     static final int MAX_ROWS = 1_000;
 
     /** One disagreement as the table shows it. */
-    public record Row(Instant at, String agent, String tool, String live, String liveRule, String shadow,
-                      String shadowRule) {}
+    public record Row(
+            Instant at, String agent, String tool, String live, String liveRule, String shadow, String shadowRule) {}
 
     private final ShadowControl control;
     private final Background background;
@@ -36,16 +36,32 @@ public final class ShadowViewModel {
         summarise();
     }
 
-    public ObservableList<Row> rows() { return rows; }
-    public StringProperty summaryProperty() { return summary; }
-    public StringProperty messageProperty() { return message; }
+    public ObservableList<Row> rows() {
+        return rows;
+    }
+
+    public StringProperty summaryProperty() {
+        return summary;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
 
     public void onEvents(List<EngineEvent> batch) {
         boolean any = false;
         for (EngineEvent e : batch) {
             if (e instanceof EngineEvent.ShadowDisagreed d) {
-                rows.add(0, new Row(d.at(), d.call().agentId(), d.call().tool().qualified(), d.live().verdict().wire(),
-                        d.live().rule(), d.shadow().decision(), d.shadow().rule()));
+                rows.add(
+                        0,
+                        new Row(
+                                d.at(),
+                                d.call().agentId(),
+                                d.call().tool().qualified(),
+                                d.live().verdict().wire(),
+                                d.live().rule(),
+                                d.shadow().decision(),
+                                d.shadow().rule()));
                 if ("blocked".equals(d.shadow().decision())) {
                     wouldBlock++;
                 } else {
@@ -63,17 +79,24 @@ public final class ShadowViewModel {
     }
 
     private void summarise() {
-        summary.set(String.format(Locale.ROOT, "Shadow %s: %d disagreements since this window opened "
-                + "(%d the candidate would block, %d it would allow). Nothing is enforced from it.",
-                control.candidate().getFileName(), wouldBlock + wouldAllow, wouldBlock, wouldAllow));
+        summary.set(String.format(
+                Locale.ROOT,
+                "Shadow %s: %d disagreements since this window opened "
+                        + "(%d the candidate would block, %d it would allow). Nothing is enforced from it.",
+                control.candidate().getFileName(),
+                wouldBlock + wouldAllow,
+                wouldBlock,
+                wouldAllow));
     }
 
     /** Makes the candidate the running configuration. */
     public void promote() {
-        background.run(() -> {
-            control.promote();
-            return control.candidate();
-        }, file -> message.set(file.getFileName() + " is now the running configuration."),
+        background.run(
+                () -> {
+                    control.promote();
+                    return control.candidate();
+                },
+                file -> message.set(file.getFileName() + " is now the running configuration."),
                 e -> message.set("Not promoted: " + e.getMessage()));
     }
 }

@@ -18,10 +18,26 @@ class ExporterTest {
     Path dir;
 
     private static AuditRecord refund() {
-        return new AuditRecord(7, Instant.parse("2026-10-14T09:12:00Z"), "billing-agent", "mcp-1", Optional.of("ann"),
-                "payments", "issueRefund", Json.parse("{\"orderId\":\"O-42\",\"note\":\"late, \\\"again\\\"\\nsorry\"}"),
-                "blocked", "limit payments.issueRefund 10/min", Optional.of("tollgate.yaml:31"), "retry later", "error",
-                1.5, 0, Optional.of("conv-9"), Optional.empty(), "prev", "hash");
+        return new AuditRecord(
+                7,
+                Instant.parse("2026-10-14T09:12:00Z"),
+                "billing-agent",
+                "mcp-1",
+                Optional.of("ann"),
+                "payments",
+                "issueRefund",
+                Json.parse("{\"orderId\":\"O-42\",\"note\":\"late, \\\"again\\\"\\nsorry\"}"),
+                "blocked",
+                "limit payments.issueRefund 10/min",
+                Optional.of("tollgate.yaml:31"),
+                "retry later",
+                "error",
+                1.5,
+                0,
+                Optional.of("conv-9"),
+                Optional.empty(),
+                "prev",
+                "hash");
     }
 
     @Test
@@ -48,7 +64,8 @@ class ExporterTest {
 
         String text = Files.readString(file);
         assertThat(text).startsWith("id,timestamp,agentId,sessionId,user,server,tool,decision,rule,");
-        assertThat(text).contains("\"{\"\"orderId\"\":\"\"O-42\"\",\"\"note\"\":\"\"late, \\\"\"again\\\"\"\\nsorry\"\"}\"");
+        assertThat(text)
+                .contains("\"{\"\"orderId\"\":\"\"O-42\"\",\"\"note\"\":\"\"late, \\\"\"again\\\"\"\\nsorry\"\"}\"");
         assertThat(Exporter.csvCell("plain")).isEqualTo("plain");
         assertThat(Exporter.csvCell("a,b")).isEqualTo("\"a,b\"");
         assertThat(Exporter.csvCell("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");

@@ -24,7 +24,8 @@ class FxEventDispatcherTest {
         AtomicInteger events = new AtomicInteger();
         AtomicInteger batches = new AtomicInteger();
         AtomicInteger offThread = new AtomicInteger();
-        try (EventBus bus = new EventBus(); FxEventDispatcher dispatcher = new FxEventDispatcher(bus)) {
+        try (EventBus bus = new EventBus();
+                FxEventDispatcher dispatcher = new FxEventDispatcher(bus)) {
             dispatcher.addListener(batch -> {
                 if (!Platform.isFxApplicationThread()) {
                     offThread.incrementAndGet();

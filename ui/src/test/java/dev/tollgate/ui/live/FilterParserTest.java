@@ -12,22 +12,44 @@ import org.junit.jupiter.api.Test;
 
 class FilterParserTest {
 
-    private static AuditRecord record(String agent, String server, String tool, String decision, double latency, String args) {
-        return new AuditRecord(1, Instant.parse("2026-11-25T10:00:00Z"), agent, "s-1", Optional.of("ann"), server, tool,
-                Json.parse(args), decision, "role billing deny payments.issueRefund", Optional.of("tollgate.yaml:12"),
-                "", "blocked".equals(decision) ? "error" : "success", latency, 10, Optional.of("conv-7"),
-                Optional.empty(), "", "");
+    private static AuditRecord record(
+            String agent, String server, String tool, String decision, double latency, String args) {
+        return new AuditRecord(
+                1,
+                Instant.parse("2026-11-25T10:00:00Z"),
+                agent,
+                "s-1",
+                Optional.of("ann"),
+                server,
+                tool,
+                Json.parse(args),
+                decision,
+                "role billing deny payments.issueRefund",
+                Optional.of("tollgate.yaml:12"),
+                "",
+                "blocked".equals(decision) ? "error" : "success",
+                latency,
+                10,
+                Optional.of("conv-7"),
+                Optional.empty(),
+                "",
+                "");
     }
 
     @Test
     void combinesFieldsGlobsDecisionAndLatency() throws Exception {
         CallFilter f = FilterParser.parse("agent:billing tool:payments.* decision:blocked latency>500ms");
 
-        assertThat(f.test(record("billing", "payments", "issueRefund", "blocked", 800, "{}"))).isTrue();
-        assertThat(f.test(record("billing", "payments", "issueRefund", "blocked", 200, "{}"))).isFalse();
-        assertThat(f.test(record("billing", "crm", "getAccount", "blocked", 800, "{}"))).isFalse();
-        assertThat(f.test(record("support", "payments", "issueRefund", "blocked", 800, "{}"))).isFalse();
-        assertThat(f.test(record("billing", "payments", "issueRefund", "allowed", 800, "{}"))).isFalse();
+        assertThat(f.test(record("billing", "payments", "issueRefund", "blocked", 800, "{}")))
+                .isTrue();
+        assertThat(f.test(record("billing", "payments", "issueRefund", "blocked", 200, "{}")))
+                .isFalse();
+        assertThat(f.test(record("billing", "crm", "getAccount", "blocked", 800, "{}")))
+                .isFalse();
+        assertThat(f.test(record("support", "payments", "issueRefund", "blocked", 800, "{}")))
+                .isFalse();
+        assertThat(f.test(record("billing", "payments", "issueRefund", "allowed", 800, "{}")))
+                .isFalse();
     }
 
     @Test
@@ -35,8 +57,10 @@ class FilterParserTest {
         CallFilter f = FilterParser.parse("\"Order 42\"");
 
         assertThat(f.words()).containsExactly("Order 42");
-        assertThat(f.test(record("a", "crm", "t", "allowed", 1, "{\"note\":\"order 42 late\"}"))).isTrue();
-        assertThat(f.test(record("a", "crm", "t", "allowed", 1, "{\"note\":\"order 43\"}"))).isFalse();
+        assertThat(f.test(record("a", "crm", "t", "allowed", 1, "{\"note\":\"order 42 late\"}")))
+                .isTrue();
+        assertThat(f.test(record("a", "crm", "t", "allowed", 1, "{\"note\":\"order 43\"}")))
+                .isFalse();
     }
 
     @Test
@@ -51,7 +75,9 @@ class FilterParserTest {
 
     @Test
     void exactFieldsGoToTheStoreQueryAndGlobsDoNot() throws Exception {
-        AuditQuery q = FilterParser.parse("agent:billing user:an* tool:payments.* decision:blocked refund").toQuery().build();
+        AuditQuery q = FilterParser.parse("agent:billing user:an* tool:payments.* decision:blocked refund")
+                .toQuery()
+                .build();
 
         assertThat(q.agent()).contains("billing");
         assertThat(q.user()).isEmpty();
@@ -70,7 +96,8 @@ class FilterParserTest {
         assertThatThrownBy(() -> FilterParser.parse("agent:a colour:red"))
                 .isInstanceOf(FilterSyntaxException.class)
                 .hasMessageContaining("unknown field 'colour'")
-                .satisfies(e -> assertThat(((FilterSyntaxException) e).position()).isEqualTo(8));
+                .satisfies(
+                        e -> assertThat(((FilterSyntaxException) e).position()).isEqualTo(8));
     }
 
     @Test
@@ -85,6 +112,7 @@ class FilterParserTest {
     void quotedFieldValueMayContainSpaces() throws Exception {
         CallFilter f = FilterParser.parse("agent:\"billing agent\"");
 
-        assertThat(f.test(record("billing agent", "crm", "t", "allowed", 1, "{}"))).isTrue();
+        assertThat(f.test(record("billing agent", "crm", "t", "allowed", 1, "{}")))
+                .isTrue();
     }
 }

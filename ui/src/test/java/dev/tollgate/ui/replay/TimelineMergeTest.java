@@ -21,18 +21,32 @@ class TimelineMergeTest {
                 turn(7, "assistant", "Let me pull up your account.", "crm.getAccount"),
                 turn(35, "assistant", "Refunding O-5005 now.", "payments.issueRefund"),
                 turn(60, "assistant", "Done, sorry for the wait."));
-        List<AuditRecord> calls = List.of(call(1, 0, "crm.getAccount"), call(2, 5, "payments.issueRefund"),
-                call(3, 6, "payments.issueRefund"), call(4, 7, "payments.issueRefund"));
+        List<AuditRecord> calls = List.of(
+                call(1, 0, "crm.getAccount"),
+                call(2, 5, "payments.issueRefund"),
+                call(3, 6, "payments.issueRefund"),
+                call(4, 7, "payments.issueRefund"));
 
-        List<String> steps = TimelineMerge.merge(turns, calls).stream().map(TimelineMergeTest::label).toList();
+        List<String> steps = TimelineMerge.merge(turns, calls).stream()
+                .map(TimelineMergeTest::label)
+                .toList();
 
-        assertThat(steps).containsExactly("user", "assistant crm.getAccount", "#1", "assistant payments.issueRefund",
-                "#2", "#3", "#4", "assistant");
+        assertThat(steps)
+                .containsExactly(
+                        "user",
+                        "assistant crm.getAccount",
+                        "#1",
+                        "assistant payments.issueRefund",
+                        "#2",
+                        "#3",
+                        "#4",
+                        "assistant");
     }
 
     @Test
     void turnsThatNameNoToolsAreMergedByTime() {
-        List<TimelineEntry> merged = TimelineMerge.merge(List.of(new TranscriptTurn("c", TODAY.plusSeconds(2), "user", "b")),
+        List<TimelineEntry> merged = TimelineMerge.merge(
+                List.of(new TranscriptTurn("c", TODAY.plusSeconds(2), "user", "b")),
                 List.of(call(1, 1, "crm.getAccount"), call(2, 3, "crm.getAccount")));
 
         assertThat(merged.stream().map(TimelineMergeTest::label)).containsExactly("#1", "user", "#2");
@@ -44,9 +58,26 @@ class TimelineMergeTest {
 
     private static AuditRecord call(long id, int second, String tool) {
         int dot = tool.indexOf('.');
-        return new AuditRecord(id, TODAY.plusSeconds(second), "billing-agent", "s1", Optional.empty(),
-                tool.substring(0, dot), tool.substring(dot + 1), Json.object(), "allowed", "role billing",
-                Optional.empty(), "", "success", 1, 0, Optional.of("conv-1"), Optional.empty(), "", "");
+        return new AuditRecord(
+                id,
+                TODAY.plusSeconds(second),
+                "billing-agent",
+                "s1",
+                Optional.empty(),
+                tool.substring(0, dot),
+                tool.substring(dot + 1),
+                Json.object(),
+                "allowed",
+                "role billing",
+                Optional.empty(),
+                "",
+                "success",
+                1,
+                0,
+                Optional.of("conv-1"),
+                Optional.empty(),
+                "",
+                "");
     }
 
     private static String label(TimelineEntry e) {
