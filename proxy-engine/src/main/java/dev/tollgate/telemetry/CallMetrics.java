@@ -3,6 +3,7 @@ package dev.tollgate.telemetry;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.ToolCall;
+import dev.tollgate.upstream.UpstreamState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -12,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,8 +25,9 @@ import java.util.function.Supplier;
  * levels and upstream states.
  */
 final class CallMetrics {
+    /** One label per state the upstreams report, so a dashboard always sees each upstream in exactly one. */
     private static final List<String> UPSTREAM_STATES =
-            List.of("connecting", "connected", "failed", "restarting", "closed");
+            Arrays.stream(UpstreamState.values()).map(UpstreamState::wire).toList();
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Supplier<Map<String, Double>> limitFill;

@@ -82,6 +82,8 @@ class PolicyHolderTest {
         assertThat(before.decide(refund()).isBlocked())
                 .as("a policy already handed out never changes")
                 .isTrue();
+        // Listeners run on the watcher thread just after the swap, so wait for them too.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !changes.isEmpty());
         assertThat(changes).containsExactly("BLOCKED->ALLOWED");
         await().until(() -> seen.stream().anyMatch(e -> e instanceof EngineEvent.PolicyReloaded r && r.applied()));
     }

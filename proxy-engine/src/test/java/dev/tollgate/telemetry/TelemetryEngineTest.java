@@ -165,8 +165,10 @@ class TelemetryEngineTest {
                 .isEqualTo(1.0);
         assertThat(sample(metrics, "tollgate_upstream_state", Map.of("server", "crm", "state", "connected")))
                 .isEqualTo(1.0);
-        assertThat(sample(metrics, "tollgate_upstream_state", Map.of("server", "crm", "state", "failed")))
-                .isEqualTo(0.0);
+        for (String other : List.of("connecting", "reconnecting", "down", "closed")) {
+            assertThat(sample(metrics, "tollgate_upstream_state", Map.of("server", "crm", "state", other)))
+                    .isEqualTo(0.0);
+        }
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> sample(scrape(), "tollgate_audit_writer_lag_seconds_count", Map.of()) == 10.0);
     }
