@@ -63,9 +63,9 @@ final class ConformanceReport {
         StringBuilder out = new StringBuilder();
         out.append("# MCP conformance: direct and through Tollgate\n\n")
                 .append(
-                        "The official conformance suite's server scenarios against its reference server (`tools/mcp-peers/")
+                        "The official conformance suite's server scenarios against its reference server (`shared/peers/")
                 .append(
-                        "conformance-server`), once directly and once through Tollgate (the server as upstream `ev` with\n")
+                        "conformance-server` beside the repository, used in place and staged under `tools/mcp-peers/.staged` at test time), once directly and once through Tollgate (the server as upstream `ev` with\n")
                 .append(
                         "`namespace: false`, one agent allowed everything; the suite reaches Tollgate through a relay that ")
                 .append("only adds the agent's bearer key). Figures are checks passed of checks scored (SUCCESS of ")

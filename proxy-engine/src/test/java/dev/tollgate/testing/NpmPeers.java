@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Where the npm-installed MCP peers of {@code tools/mcp-peers} live, and how to start them with Node 22. */
 public final class NpmPeers {
@@ -50,5 +52,37 @@ public final class NpmPeers {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The conformance suite's reference server, used in place from {@code shared/peers/conformance-server} beside the
+     * repository (its owners ask that it is not copied into the project), or from {@code TOLLGATE_CONFORMANCE_SERVER}.
+     * Staged at test time under {@code tools/mcp-peers/.staged} (ignored by git) so its imports resolve against the
+     * pinned {@code node_modules}; empty when no copy is reachable.
+     */
+    public static Optional<Path> conformanceServer() {
+        Optional<Path> source = Optional.ofNullable(System.getenv("TOLLGATE_CONFORMANCE_SERVER"))
+                .map(Path::of)
+                .or(() -> findUpwards("shared/peers/conformance-server/everything-server.ts"));
+        if (source.isEmpty() || !Files.isRegularFile(source.get())) {
+            return Optional.empty();
+        }
+        try {
+            Path staged = root().resolve(".staged/conformance-server/everything-server.ts");
+            Files.createDirectories(staged.getParent());
+            Files.copy(source.get(), staged, StandardCopyOption.REPLACE_EXISTING);
+            return Optional.of(staged);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Optional<Path> findUpwards(String relative) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve(relative))) {
+                return Optional.of(dir.resolve(relative));
+            }
+        }
+        return Optional.empty();
     }
 }
