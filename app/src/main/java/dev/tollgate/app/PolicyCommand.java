@@ -8,11 +8,14 @@ import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.engine.SecuritySections;
+import dev.tollgate.pinning.LockFile;
+import dev.tollgate.pinning.PinningSettings;
 import dev.tollgate.pipeline.ToolAnnotations;
 import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.policy.PolicyPreview;
 import dev.tollgate.policy.PolicyReferences;
 import dev.tollgate.policy.PreviewReport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +24,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -96,7 +101,7 @@ public final class PolicyCommand implements Callable<Integer> {
             try {
                 loaded = loadForCheck(config, unset);
                 problems.addAll(CompiledPolicy.check(loaded));
-                problems.addAll(PolicyReferences.check(loaded));
+                problems.addAll(PolicyReferences.check(loaded, offeredTools(loaded)));
                 problems.addAll(SecuritySections.check(loaded));
                 problems.sort(Comparator.comparingInt(ConfigException::line));
             } catch (ConfigException e) {
@@ -258,5 +263,28 @@ public final class PolicyCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * The tools each server offered when a running Tollgate last saw it, from the pinning lock file; empty (no tool
+     * check) when there is no lock file yet or it cannot be read.
+     */
+    static Map<String, Set<String>> offeredTools(TollgateConfig config) {
+        Map<String, Set<String>> offered = new TreeMap<>();
+        try {
+            Optional<Path> lock = PinningSettings.from(config).file();
+            if (lock.isPresent()) {
+                for (String tool : LockFile.read(lock.get()).keySet()) {
+                    int dot = tool.indexOf('.');
+                    if (dot > 0) {
+                        offered.computeIfAbsent(tool.substring(0, dot), s -> new TreeSet<>())
+                                .add(tool.substring(dot + 1));
+                    }
+                }
+            }
+        } catch (IOException | ConfigException e) {
+            return Map.of();
+        }
+        return offered;
     }
 }

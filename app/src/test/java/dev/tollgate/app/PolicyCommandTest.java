@@ -2,6 +2,8 @@ package dev.tollgate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.json.Json;
+import dev.tollgate.pinning.LockFile;
 import dev.tollgate.testing.RecordedHistory;
 import dev.tollgate.testing.TemporaryAuditStore;
 import java.io.PrintWriter;
@@ -9,6 +11,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +82,37 @@ class PolicyCommandTest {
                         dir.resolve("missing.yaml").toString()))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("missing.yaml: no such configuration file");
+    }
+
+    @Test
+    void checkNamesAToolItsServerDidNotOfferWhenLastSeen() throws Exception {
+        Path config = dir.resolve("tollgate.yaml");
+        Files.writeString(config, """
+                servers:
+                  ev: { url: "http://127.0.0.1:9002/mcp" }
+                agents:
+                  a: { keys: [k1], roles: [r] }
+                roles:
+                  r:
+                    allow: ["ev.echo", "ev.ecko", "ev.get-*"]
+                """);
+        assertThat(run("policy", "check", "--config", config.toString()))
+                .as("no lock file yet: tools are not checked")
+                .isZero();
+
+        LockFile.update(dir.resolve("tollgate.lock"), pins -> {
+            Map<String, LockFile.Pin> next = new TreeMap<>(pins);
+            for (String tool : List.of("ev.echo", "ev.get-sum")) {
+                next.put(tool, new LockFile.Pin("0".repeat(64), Instant.EPOCH, Json.object(), Optional.empty()));
+            }
+            return next;
+        });
+        err.getBuffer().setLength(0);
+
+        assertThat(run("policy", "check", "--config", config.toString())).isEqualTo(1);
+        assertThat(err.toString().lines())
+                .containsExactly(config + ":7: tool pattern 'ev.ecko' names tool 'ecko', which server 'ev' did not"
+                        + " offer when last seen (it offered: echo, get-sum)");
     }
 
     @Test

@@ -14,13 +14,22 @@ import tools.jackson.databind.JsonNode;
 /**
  * Names the policy uses that the file never defines: an agent's role with no {@code roles} entry (the agent
  * silently gets nothing) and a tool pattern whose server is not under {@code servers}. Each is a
- * {@code file:line} problem.
+ * {@code file:line} problem. With the tool lists the servers offered when last seen (the pinning lock file keeps
+ * them), a pattern naming a tool its server does not offer is one too.
  */
 public final class PolicyReferences {
     private PolicyReferences() {}
 
     /** Undefined roles and unknown servers, in file order. */
     public static List<ConfigException> check(TollgateConfig config) {
+        return check(config, Map.of());
+    }
+
+    /**
+     * Also unknown tools: {@code knownTools} maps a server to the tool names it offered when last seen; servers it
+     * does not list are not checked for tools.
+     */
+    public static List<ConfigException> check(TollgateConfig config, Map<String, Set<String>> knownTools) {
         SourceMap lines = config.sourceMap();
         JsonNode root = config.root();
         List<ConfigException> problems = new ArrayList<>();
@@ -49,7 +58,7 @@ public final class PolicyReferences {
         if (servers.isObject() && !servers.isEmpty()) {
             Set<String> serverNames = new TreeSet<>();
             servers.properties().forEach(e -> serverNames.add(e.getKey()));
-            new Patterns(serverNames, lines, problems).all(root);
+            new Patterns(serverNames, knownTools, lines, problems).all(root);
         }
         problems.sort(Comparator.comparingInt(ConfigException::line));
         return problems;
@@ -90,7 +99,8 @@ public final class PolicyReferences {
     }
 
     /** Walks every tool pattern of the policy sections and checks the server it names. */
-    private record Patterns(Set<String> servers, SourceMap lines, List<ConfigException> problems) {
+    private record Patterns(
+            Set<String> servers, Map<String, Set<String>> knownTools, SourceMap lines, List<ConfigException> problems) {
         void all(JsonNode root) {
             for (Map.Entry<String, JsonNode> role : root.path("roles").properties()) {
                 String p = "/roles/" + key(role.getKey());
@@ -145,6 +155,17 @@ public final class PolicyReferences {
                         pointer,
                         "tool pattern '" + pattern + "' names server '" + server
                                 + "', which is not defined under servers (defined: " + String.join(", ", servers)
+                                + ")"));
+                return;
+            }
+            String tool = pattern.substring(dot + 1);
+            Set<String> offered = knownTools.getOrDefault(server, Set.of());
+            if (!tool.contains("*") && !offered.isEmpty() && !offered.contains(tool)) {
+                problems.add(lines.error(
+                        pointer,
+                        "tool pattern '" + pattern + "' names tool '" + tool + "', which server '" + server
+                                + "' did not offer when last seen (it offered: "
+                                + String.join(", ", new TreeSet<>(offered))
                                 + ")"));
             }
         }
