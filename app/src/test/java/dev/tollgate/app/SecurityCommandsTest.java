@@ -146,6 +146,6 @@ class SecurityCommandsTest {
         assertThat(run("policy", "check", "--config", broken.toString())).isEqualTo(1);
         assertThat(err.toString())
                 .contains(broken + ":5: pinning mode must be block, alert or off, got 'sometimes'")
-                .contains(broken + ":6: expected a duration like 500ms, 30s, 2m or 1h, got 'soon'");
+                .contains(broken + ":6: expected a duration like 500ms, 30s, 2m, 1h or 90d, got 'soon'");
     }
 }
