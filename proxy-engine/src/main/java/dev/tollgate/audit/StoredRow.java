@@ -91,31 +91,8 @@ record StoredRow(
     }
 
     StoredRow chained(long newSeq, String newPrev) {
-        StoredRow unhashed = new StoredRow(
-                id,
-                timestampMicros,
-                agentId,
-                sessionId,
-                userId,
-                server,
-                tool,
-                argumentsJson,
-                conversationId,
-                writerId,
-                decision,
-                rule,
-                ruleSource,
-                reason,
-                status,
-                latencyMicros,
-                responseSize,
-                resultJson,
-                newSeq,
-                newPrev,
-                null,
-                shadowDecision,
-                shadowRule);
-        String newHash = ChainHash.of(unhashed, newSeq, newPrev);
+        // ChainHash takes seq and prev as arguments and never reads this row's own seq, prev or hash.
+        String newHash = ChainHash.of(this, newSeq, newPrev);
         return new StoredRow(
                 id,
                 timestampMicros,
