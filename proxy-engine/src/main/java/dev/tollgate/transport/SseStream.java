@@ -37,7 +37,7 @@ final class SseStream implements AgentChannel {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, MediaTypes.EVENT_STREAM);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, no-store");
         if (sessionId != null) {
-            response.getHeaders().put(McpHttpHandler.SESSION_HEADER, sessionId);
+            response.getHeaders().put(HttpReplies.SESSION_HEADER, sessionId);
         }
         SseStream stream = new SseStream(response, completion);
         synchronized (stream) {
