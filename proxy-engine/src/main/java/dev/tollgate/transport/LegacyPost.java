@@ -123,7 +123,7 @@ final class LegacyPost {
         if (!batch
                 && McpGateway.streamsRelatedMessages(
                         requests.get(0).path("method").asString())) {
-            return stream(request, response, callback, session.get(), requests.get(0), conversation);
+            return stream(request, response, callback, session.get(), version.get(), requests.get(0), conversation);
         }
         RequestScope scope = new RequestScope(session.get().outbound(), conversation);
         if (!batch) {
@@ -172,22 +172,34 @@ final class LegacyPost {
         return HttpReplies.reply(response, callback, 200, JsonRpc.result(message.get("id"), result));
     }
 
+    /**
+     * Answers one request on a resumable SSE stream: a priming event (2025-11-25), the related messages, then the
+     * answer. When the agent's connection drops first, the call goes on and the rest waits for a GET with
+     * {@code Last-Event-ID}.
+     */
     private boolean stream(
             Request request,
             Response response,
             Callback callback,
             AgentSession session,
+            String version,
             JsonNode message,
             Optional<String> conversation) {
-        SseStream stream = SseStream.open(response, callback, session.id());
-        request.addFailureListener(stream::abort);
-        openStreams.add(stream);
+        HttpOutbox outbox = (HttpOutbox) session.outbound();
+        SseStream connection = SseStream.open(response, callback, session.id());
+        ResumableStream stream = outbox.openPostStream();
+        request.addFailureListener(cause -> {
+            connection.abort(cause);
+            stream.detach(connection);
+        });
+        openStreams.add(connection);
+        stream.attach(connection, 0, ResumableStream.primes(version));
         try {
             Optional<JsonNode> answer = gateway.handle(session, message, new RequestScope(stream, conversation));
             answer.ifPresent(stream::send);
         } finally {
-            openStreams.remove(stream);
-            stream.close();
+            openStreams.remove(connection);
+            outbox.finished(stream);
         }
         return true;
     }

@@ -84,7 +84,10 @@ final class SessionRequests {
         return Optional.of(header.trim());
     }
 
-    /** GET: opens the session's stream of messages the agent did not ask for. */
+    /**
+     * GET: opens the session's stream of messages the agent did not ask for, or, with {@code Last-Event-ID},
+     * continues the stream that event belonged to (a POST's answer included) after it.
+     */
     boolean get(Request request, Response response, Callback callback, AgentIdentity agent) {
         if (!MediaTypes.accepts(request.getHeaders().get(HttpHeader.ACCEPT), MediaTypes.EVENT_STREAM)) {
             return HttpReplies.error(
@@ -99,7 +102,8 @@ final class SessionRequests {
         if (session.isEmpty()) {
             return true;
         }
-        if (protocolVersion(request, response, callback, session.get(), null).isEmpty()) {
+        Optional<String> version = protocolVersion(request, response, callback, session.get(), null);
+        if (version.isEmpty()) {
             return true;
         }
         HttpOutbox outbox = (HttpOutbox) session.get().outbound();
@@ -112,7 +116,13 @@ final class SessionRequests {
         });
         openStreams.add(stream);
         listening.put(stream, session.get().id());
-        outbox.attach(stream);
+        boolean prime = ResumableStream.primes(version.get());
+        Optional<String> lastEventId = HttpReplies.header(request, HttpReplies.LAST_EVENT_ID_HEADER);
+        if (lastEventId.isPresent()) {
+            outbox.resume(stream, lastEventId.get(), prime);
+        } else {
+            outbox.attach(stream, prime);
+        }
         return true;
     }
 
