@@ -117,7 +117,7 @@ public final class TollgateShell implements AutoCloseable {
                 },
                 replayModel::canResend);
         replayModel.loadSessions();
-        limitsModel = new LimitsViewModel(engine.audit(), background);
+        limitsModel = new LimitsViewModel(engine.audit(), background, engine::limitLevels);
         dispatcher.addListener(limitsModel::onEvents);
         views.put(Section.LIMITS, new LimitsView(limitsModel));
         limitsModel.seedFromStore(Instant.now());
