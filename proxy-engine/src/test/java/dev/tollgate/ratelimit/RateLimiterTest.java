@@ -102,6 +102,23 @@ class RateLimiterTest {
     }
 
     @Test
+    void aWaitUnderOneSecondReadsAsUnderOneSecondNotZero() throws Exception {
+        List<LimitRule> limits = limits("""
+                roles:
+                  billing:
+                    allow: ["payments.*"]
+                    limits: { "payments.issueRefund": { rate: "20/s", burst: 1 } }
+                """);
+        assertThat(limiter.check(refund("b", T0), limits, T0)).isEmpty();
+        Instant soon = T0.plusMillis(49);
+        Decision refused = limiter.check(refund("b", soon), limits, soon).orElseThrow();
+        assertThat(refused.retryAfter()).hasValue(Duration.ofMillis(1));
+        assertThat(CallOutcome.blocked(refused).result().toString())
+                .contains("Retry in under 1 s.")
+                .doesNotContain("0.0 s");
+    }
+
+    @Test
     void burstDefaultsToTheCount() throws Exception {
         List<LimitRule> limits = limits("roles: { billing: { limits: { \"payments.*\": \"5/s\" } } }");
         long passed = 0;
