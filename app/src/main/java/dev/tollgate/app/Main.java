@@ -11,6 +11,8 @@ import picocli.CommandLine.ScopeType;
 @Command(
         name = "tollgate",
         mixinStandardHelpOptions = true,
+        // Every subcommand answers --help and --version, even those whose required options are missing.
+        scope = ScopeType.INHERIT,
         version = "Tollgate 0.1.0",
         description = "Governs and records the tool calls AI agents make over MCP.",
         subcommands = {

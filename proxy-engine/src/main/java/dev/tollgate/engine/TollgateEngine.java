@@ -61,7 +61,6 @@ import dev.tollgate.telemetry.Telemetry;
 import dev.tollgate.transport.AgentHttpServer;
 import dev.tollgate.transport.McpHttpHandler;
 import dev.tollgate.transport.OriginPolicy;
-import dev.tollgate.upstream.CredentialInjectionInterceptor;
 import dev.tollgate.upstream.ForwardingInterceptor;
 import dev.tollgate.upstream.ListChange;
 import dev.tollgate.upstream.UpstreamRegistry;
@@ -258,7 +257,6 @@ public final class TollgateEngine implements Engine {
                                             .get()
                                             .map(CompiledPolicy::usesHistory)
                                             .orElse(false)),
-                    new CredentialInjectionInterceptor(upstreams),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));

@@ -3,31 +3,21 @@ package dev.tollgate.transport;
 import dev.tollgate.gateway.JsonRpc;
 import dev.tollgate.gateway.McpGateway;
 import dev.tollgate.gateway.ModernProtocol;
-import dev.tollgate.gateway.ProtocolVersions;
-import dev.tollgate.gateway.RequestScope;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.identity.Authenticator;
 import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.json.Json;
-import dev.tollgate.session.AgentSession;
-import dev.tollgate.session.SessionEndReason;
-import dev.tollgate.session.SessionLimitException;
 import dev.tollgate.session.SessionRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -36,24 +26,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 
 /**
- * The MCP Streamable HTTP endpoint. In the 2025 era (2025-03-26, 2025-06-18, 2025-11-25) POST carries messages,
- * GET opens the session's server-to-agent stream, DELETE ends the session. Beside it, on the same endpoint,
- * the stateless 2026-07-28 revision: a POST whose body claims it ({@link ModernRequestCheck}) stands alone.
- * Every request is checked in the order Origin (403), credentials (401), then the method's own rules, before
- * the gateway sees a message; only a 2026-07-28 request whose headers disagree with its body is refused (400)
- * before its credentials count, and put on the record.
+ * The MCP Streamable HTTP endpoint. In the 2025 era (2025-03-26, 2025-06-18, 2025-11-25) POST carries messages
+ * ({@link LegacyPost}), GET opens the session's server-to-agent stream and DELETE ends the session
+ * ({@link SessionRequests}). Beside it, on the same endpoint, the stateless 2026-07-28 revision: a POST whose body
+ * claims it ({@link ModernRequestCheck}) stands alone ({@link ModernPost}); GET and DELETE naming that revision are
+ * 405, as it has neither. Every request is checked in the order Origin (403), credentials (401), then the method's
+ * own rules, before the gateway sees a message; only a 2026-07-28 request whose headers disagree with its body is
+ * refused (400) before its credentials count, and put on the record.
  */
 public final class McpHttpHandler extends Handler.Abstract {
-    static final String SESSION_HEADER = "Mcp-Session-Id";
-    static final String VERSION_HEADER = "MCP-Protocol-Version";
-    static final String CONVERSATION_HEADER = "X-Tollgate-Conversation";
     private static final Logger LOG = LoggerFactory.getLogger(McpHttpHandler.class);
     private static final long KEEP_ALIVE_NANOS = 15_000_000_000L;
+    private static final Pattern REVISION_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
-    private final McpGateway gateway;
     private final SessionRegistry sessions;
     private final Supplier<Authenticator> authenticator;
     private final OriginPolicy origins;
@@ -64,6 +51,8 @@ public final class McpHttpHandler extends Handler.Abstract {
     private final Map<SseStream, String> listening = new ConcurrentHashMap<>();
 
     private final ModernPost modern;
+    private final LegacyPost legacy;
+    private final SessionRequests sessionRequests;
 
     private volatile RefusalListener refusals = RefusalListener.NONE;
     private volatile MismatchListener mismatches = MismatchListener.NONE;
@@ -75,13 +64,14 @@ public final class McpHttpHandler extends Handler.Abstract {
             OriginPolicy origins,
             long maxRequestBytes,
             String userTokenHeader) {
-        this.gateway = gateway;
         this.sessions = sessions;
         this.authenticator = authenticator;
         this.origins = origins;
         this.maxRequestBytes = maxRequestBytes;
         this.userTokenHeader = userTokenHeader;
         this.modern = new ModernPost(gateway, openStreams, Clock.systemUTC());
+        this.sessionRequests = new SessionRequests(sessions, openStreams, listening);
+        this.legacy = new LegacyPost(gateway, sessions, sessionRequests, openStreams);
         sessions.addListener((session, reason) -> {
             if (session.outbound() instanceof HttpOutbox outbox) {
                 outbox.close();
@@ -131,38 +121,37 @@ public final class McpHttpHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         try {
             if (!origins.permits(request.getHeaders().get(HttpHeader.ORIGIN))) {
-                return reply(
+                return HttpReplies.error(
                         response,
                         callback,
                         403,
-                        JsonRpc.error(
-                                null,
-                                JsonRpc.SERVER_ERROR,
-                                "Forbidden: origin " + request.getHeaders().get(HttpHeader.ORIGIN)
-                                        + " is not allowed"));
+                        null,
+                        JsonRpc.SERVER_ERROR,
+                        "Forbidden: origin " + request.getHeaders().get(HttpHeader.ORIGIN) + " is not allowed");
             }
             String host = request.getHeaders().get(HttpHeader.HOST);
             if (!origins.permitsHost(host)) {
-                return reply(
+                return HttpReplies.error(
                         response,
                         callback,
                         403,
-                        JsonRpc.error(
-                                null,
-                                JsonRpc.SERVER_ERROR,
-                                "Forbidden: host " + host + " is not allowed (see allowedHosts)"));
+                        null,
+                        JsonRpc.SERVER_ERROR,
+                        "Forbidden: host " + host + " is not allowed (see allowedHosts)");
             }
             String method = request.getMethod();
             if (!method.equals("POST") && !method.equals("GET") && !method.equals("DELETE")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE");
-                return reply(
+                return HttpReplies.error(
                         response,
                         callback,
                         405,
-                        JsonRpc.error(
-                                null,
-                                JsonRpc.SERVER_ERROR,
-                                "Method not allowed: the MCP endpoint takes POST, GET and DELETE"));
+                        null,
+                        JsonRpc.SERVER_ERROR,
+                        "Method not allowed: the MCP endpoint takes POST, GET and DELETE");
+            }
+            if (!method.equals("POST") && namesModernRevision(request)) {
+                return notInModernRevision(response, callback, method);
             }
             Credentials credentials = credentials(request);
             Authenticator.AuthResult auth = authenticator.get().authenticate(credentials);
@@ -177,9 +166,9 @@ public final class McpHttpHandler extends Handler.Abstract {
                 case "POST":
                     return post(request, response, callback, auth, credentials);
                 case "GET":
-                    return get(request, response, callback, agent);
+                    return sessionRequests.get(request, response, callback, agent);
                 default:
-                    return delete(request, response, callback, agent);
+                    return sessionRequests.delete(request, response, callback, agent);
             }
         } catch (RuntimeException e) {
             LOG.error(
@@ -188,11 +177,24 @@ public final class McpHttpHandler extends Handler.Abstract {
                     request.getHttpURI().getPath(),
                     e);
             if (!response.isCommitted()) {
-                return reply(response, callback, 500, JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "Internal error"));
+                return HttpReplies.error(response, callback, 500, null, JsonRpc.INTERNAL_ERROR, "Internal error");
             }
             callback.failed(e);
             return true;
         }
+    }
+
+    /**
+     * GET or DELETE naming 2026-07-28: that revision has no session to end and no stream to open (notifications
+     * come on the response to a POSTed {@code subscriptions/listen}), so, as it says, 405.
+     */
+    private static boolean notInModernRevision(Response response, Callback callback, String method) {
+        response.getHeaders().put(HttpHeader.ALLOW, "POST");
+        String why = method.equals("GET")
+                ? "MCP " + ModernProtocol.VERSION + " has no GET stream; POST subscriptions/listen to receive"
+                        + " notifications"
+                : "MCP " + ModernProtocol.VERSION + " has no sessions to end";
+        return HttpReplies.error(response, callback, 405, null, JsonRpc.SERVER_ERROR, "Method Not Allowed: " + why);
     }
 
     private boolean refuse(
@@ -203,33 +205,47 @@ public final class McpHttpHandler extends Handler.Abstract {
             Authenticator.AuthResult.Refused refused) {
         refusals.refused(
                 credentials,
-                Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)).orElse("-"),
+                Optional.ofNullable(request.getHeaders().get(HttpReplies.SESSION_HEADER))
+                        .orElse("-"),
                 request.getMethod(),
                 refused.message());
         return unauthorized(request, response, callback, credentials, refused.message());
     }
 
+    /** Whether the version header names a dated revision from 2026-07-28 on (not just any later-sorting text). */
+    private static boolean namesModernRevision(Request request) {
+        return HttpReplies.header(request, HttpReplies.VERSION_HEADER)
+                .filter(v -> REVISION_DATE.matcher(v).matches())
+                .map(ModernProtocol::isModern)
+                .orElse(false);
+    }
+
+    private static boolean namesModernVersion(Request request) {
+        return HttpReplies.header(request, HttpReplies.VERSION_HEADER)
+                .map(ModernProtocol::isModern)
+                .orElse(false);
+    }
+
     /** Whether the request names the 2026-07-28 era in its headers, so its body is checked against them first. */
     private static boolean carriesModernHeaders(Request request) {
-        String version = request.getHeaders().get(VERSION_HEADER);
         return request.getHeaders().get(ModernProtocol.METHOD_HEADER) != null
                 || request.getHeaders().get(ModernProtocol.NAME_HEADER) != null
-                || (version != null && ModernProtocol.isModern(version.strip()));
+                || namesModernVersion(request);
     }
 
     private static ModernRequestCheck.Headers modernHeaders(Request request) {
         return new ModernRequestCheck.Headers(
-                header(request, VERSION_HEADER),
-                header(request, ModernProtocol.METHOD_HEADER),
-                header(request, ModernProtocol.NAME_HEADER));
-    }
-
-    private static Optional<String> header(Request request, String name) {
-        return Optional.ofNullable(request.getHeaders().get(name)).map(String::strip);
+                HttpReplies.header(request, HttpReplies.VERSION_HEADER),
+                HttpReplies.header(request, ModernProtocol.METHOD_HEADER),
+                HttpReplies.header(request, ModernProtocol.NAME_HEADER));
     }
 
     // ---- POST
 
+    /**
+     * The checks every POST shares (media types, size, JSON), then the era: a 2026-07-28 request whose headers
+     * disagree with its body is refused before its credentials count; otherwise refused credentials are 401.
+     */
     private boolean post(
             Request request,
             Response response,
@@ -238,42 +254,39 @@ public final class McpHttpHandler extends Handler.Abstract {
             Credentials credentials) {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (!MediaTypes.isJson(contentType)) {
-            return reply(
+            return HttpReplies.error(
                     response,
                     callback,
                     415,
-                    JsonRpc.error(
-                            null,
-                            JsonRpc.SERVER_ERROR,
-                            "Unsupported Media Type: POST bodies must be application/json"));
+                    null,
+                    JsonRpc.SERVER_ERROR,
+                    "Unsupported Media Type: POST bodies must be application/json");
         }
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         if (!MediaTypes.accepts(accept, MediaTypes.JSON) || !MediaTypes.accepts(accept, MediaTypes.EVENT_STREAM)) {
-            return reply(
+            return HttpReplies.error(
                     response,
                     callback,
                     406,
-                    JsonRpc.error(
-                            null,
-                            JsonRpc.SERVER_ERROR,
-                            "Not Acceptable: the Accept header must list both application/json and text/event-stream"));
+                    null,
+                    JsonRpc.SERVER_ERROR,
+                    "Not Acceptable: the Accept header must list both application/json and text/event-stream");
         }
-        long declared = request.getLength();
-        if (declared > maxRequestBytes) {
-            return tooLarge(response, callback);
+        if (request.getLength() > maxRequestBytes) {
+            return HttpReplies.tooLarge(response, callback, maxRequestBytes);
         }
-        Optional<String> body = readBody(request);
+        Optional<String> body = HttpReplies.readBody(request, maxRequestBytes);
         if (body.isEmpty()) {
-            return tooLarge(response, callback);
+            return HttpReplies.tooLarge(response, callback, maxRequestBytes);
         }
         JsonNode parsed;
         try {
             parsed = Json.parse(body.get());
         } catch (JacksonException e) {
-            return reply(response, callback, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error"));
+            return HttpReplies.error(response, callback, 400, null, JsonRpc.PARSE_ERROR, "Parse error");
         }
         if (parsed == null || parsed.isMissingNode()) {
-            return reply(response, callback, 400, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: empty body"));
+            return HttpReplies.error(response, callback, 400, null, JsonRpc.PARSE_ERROR, "Parse error: empty body");
         }
         ModernRequestCheck.Outcome era = ModernRequestCheck.classify(parsed, modernHeaders(request));
         if (era instanceof ModernRequestCheck.Refused refused && refused.headerMismatch()) {
@@ -281,14 +294,14 @@ public final class McpHttpHandler extends Handler.Abstract {
                     ? Optional.of(a.identity())
                     : Optional.empty();
             mismatches.refused(who, credentials, parsed, refused.reason());
-            return reply(response, callback, refused.status(), refused.answer());
+            return HttpReplies.reply(response, callback, refused.status(), refused.answer());
         }
         if (auth instanceof Authenticator.AuthResult.Refused refusedCredentials) {
             return refuse(request, response, callback, credentials, refusedCredentials);
         }
         AgentIdentity agent = ((Authenticator.AuthResult.Authenticated) auth).identity();
         if (era instanceof ModernRequestCheck.Refused refused) {
-            return reply(response, callback, refused.status(), refused.answer());
+            return HttpReplies.reply(response, callback, refused.status(), refused.answer());
         }
         if (era instanceof ModernRequestCheck.Modern checked) {
             return modern.handle(
@@ -298,261 +311,12 @@ public final class McpHttpHandler extends Handler.Abstract {
                     agent,
                     credentials,
                     checked,
-                    Optional.ofNullable(request.getHeaders().get(CONVERSATION_HEADER)));
+                    Optional.ofNullable(request.getHeaders().get(HttpReplies.CONVERSATION_HEADER)));
         }
-        List<JsonNode> messages = new ArrayList<>();
-        boolean batch = parsed.isArray();
-        if (batch) {
-            if (parsed.isEmpty()) {
-                return reply(
-                        response,
-                        callback,
-                        400,
-                        JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: empty batch"));
-            }
-            parsed.forEach(messages::add);
-        } else {
-            messages.add(parsed);
-        }
-        for (JsonNode message : messages) {
-            if (JsonRpc.kind(message) == JsonRpc.Kind.INVALID) {
-                return reply(
-                        response,
-                        callback,
-                        400,
-                        JsonRpc.error(
-                                JsonRpc.idOf(message),
-                                JsonRpc.INVALID_REQUEST,
-                                "Invalid Request: not a JSON-RPC 2.0 request, notification or response"));
-            }
-        }
-        boolean hasInitialize = messages.stream()
-                .anyMatch(m ->
-                        "initialize".equals(m.path("method").asString("")) && JsonRpc.kind(m) == JsonRpc.Kind.REQUEST);
-        if (hasInitialize) {
-            if (batch) {
-                return reply(
-                        response,
-                        callback,
-                        400,
-                        JsonRpc.error(
-                                null,
-                                JsonRpc.INVALID_REQUEST,
-                                "Invalid Request: initialize must not be part of a batch"));
-            }
-            return initialize(response, callback, agent, credentials, messages.get(0));
-        }
-
-        Optional<AgentSession> session = session(request, response, callback, agent);
-        if (session.isEmpty()) {
-            return true;
-        }
-        Optional<String> version = protocolVersion(request, response, callback, session.get());
-        if (version.isEmpty()) {
-            return true;
-        }
-        if (batch && !ProtocolVersions.allowsBatches(version.get())) {
-            return reply(
-                    response,
-                    callback,
-                    400,
-                    JsonRpc.error(
-                            null,
-                            JsonRpc.INVALID_REQUEST,
-                            "Invalid Request: JSON-RPC batches are not part of MCP " + version.get()));
-        }
-        session.get().presented(credentials);
-        Optional<String> conversation = Optional.ofNullable(request.getHeaders().get(CONVERSATION_HEADER));
-
-        List<JsonNode> requests = new ArrayList<>();
-        for (JsonNode message : messages) {
-            switch (JsonRpc.kind(message)) {
-                case REQUEST -> requests.add(message);
-                case NOTIFICATION -> gateway.notification(session.get(), message);
-                default -> gateway.response(session.get(), message);
-            }
-        }
-        if (requests.isEmpty()) {
-            response.setStatus(202);
-            callback.succeeded();
-            return true;
-        }
-        if (!batch
-                && McpGateway.streamsRelatedMessages(
-                        requests.get(0).path("method").asString())) {
-            return stream(request, response, callback, session.get(), requests.get(0), conversation);
-        }
-        RequestScope scope = new RequestScope(session.get().outbound(), conversation);
-        if (!batch) {
-            Optional<JsonNode> answer = gateway.handle(session.get(), requests.get(0), scope);
-            if (answer.isEmpty()) {
-                response.setStatus(202);
-                callback.succeeded();
-                return true;
-            }
-            return reply(response, callback, 200, answer.get());
-        }
-        ArrayNode answers = Json.MAPPER.createArrayNode();
-        for (JsonNode message : requests) {
-            gateway.handle(session.get(), message, scope).ifPresent(answers::add);
-        }
-        return reply(response, callback, 200, answers);
-    }
-
-    private boolean initialize(
-            Response response, Callback callback, AgentIdentity agent, Credentials credentials, JsonNode message) {
-        JsonNode params = message.path("params");
-        if (!params.isObject()) {
-            return reply(
-                    response,
-                    callback,
-                    400,
-                    JsonRpc.error(
-                            message.get("id"),
-                            JsonRpc.INVALID_PARAMS,
-                            "initialize needs params with protocolVersion, capabilities and clientInfo"));
-        }
-        AgentSession session;
-        try {
-            session = sessions.open(
-                    agent, credentials, "http", ProtocolVersions.ASSUMED_WITHOUT_HEADER, new HttpOutbox());
-        } catch (SessionLimitException e) {
-            LOG.warn("refused a new session: {}", e.getMessage());
-            return reply(
-                    response,
-                    callback,
-                    e.perAgent() ? 429 : 503,
-                    JsonRpc.error(message.get("id"), JsonRpc.SERVER_ERROR, "Too many sessions: " + e.getMessage()));
-        }
-        JsonNode result = gateway.initialize(session, params);
-        response.getHeaders().put(SESSION_HEADER, session.id());
-        LOG.info("agent {} opened session over HTTP with protocol {}", agent.agentId(), session.protocolVersion());
-        return reply(response, callback, 200, JsonRpc.result(message.get("id"), result));
-    }
-
-    private boolean stream(
-            Request request,
-            Response response,
-            Callback callback,
-            AgentSession session,
-            JsonNode message,
-            Optional<String> conversation) {
-        SseStream stream = SseStream.open(response, callback, session.id());
-        request.addFailureListener(stream::abort);
-        openStreams.add(stream);
-        try {
-            Optional<JsonNode> answer = gateway.handle(session, message, new RequestScope(stream, conversation));
-            answer.ifPresent(stream::send);
-        } finally {
-            openStreams.remove(stream);
-            stream.close();
-        }
-        return true;
-    }
-
-    // ---- GET
-
-    private boolean get(Request request, Response response, Callback callback, AgentIdentity agent) {
-        if (!MediaTypes.accepts(request.getHeaders().get(HttpHeader.ACCEPT), MediaTypes.EVENT_STREAM)) {
-            return reply(
-                    response,
-                    callback,
-                    406,
-                    JsonRpc.error(
-                            null,
-                            JsonRpc.SERVER_ERROR,
-                            "Not Acceptable: GET opens an SSE stream; the Accept header must list text/event-stream"));
-        }
-        Optional<AgentSession> session = session(request, response, callback, agent);
-        if (session.isEmpty()) {
-            return true;
-        }
-        if (protocolVersion(request, response, callback, session.get()).isEmpty()) {
-            return true;
-        }
-        HttpOutbox outbox = (HttpOutbox) session.get().outbound();
-        SseStream stream = SseStream.open(response, callback, session.get().id());
-        request.addFailureListener(cause -> {
-            stream.abort(cause);
-            outbox.detach(stream);
-            openStreams.remove(stream);
-            listening.remove(stream);
-        });
-        openStreams.add(stream);
-        listening.put(stream, session.get().id());
-        outbox.attach(stream);
-        return true;
-    }
-
-    // ---- DELETE
-
-    private boolean delete(Request request, Response response, Callback callback, AgentIdentity agent) {
-        Optional<AgentSession> session = session(request, response, callback, agent);
-        if (session.isEmpty()) {
-            return true;
-        }
-        if (protocolVersion(request, response, callback, session.get()).isEmpty()) {
-            return true;
-        }
-        sessions.end(session.get().id(), SessionEndReason.CLIENT_CLOSED);
-        LOG.info("agent {} ended its session", agent.agentId());
-        response.setStatus(200);
-        callback.succeeded();
-        return true;
+        return legacy.handle(request, response, callback, agent, credentials, parsed);
     }
 
     // ---- shared checks
-
-    /** The session the request names, or an error reply already sent (400 when absent, 404 when unknown). */
-    private Optional<AgentSession> session(Request request, Response response, Callback callback, AgentIdentity agent) {
-        String id = request.getHeaders().get(SESSION_HEADER);
-        if (id == null || id.isBlank()) {
-            reply(
-                    response,
-                    callback,
-                    400,
-                    JsonRpc.error(
-                            null,
-                            JsonRpc.SERVER_ERROR,
-                            "Bad Request: Mcp-Session-Id header is required; send initialize first"));
-            return Optional.empty();
-        }
-        Optional<AgentSession> session =
-                sessions.find(id.trim()).filter(s -> s.agent().agentId().equals(agent.agentId()));
-        if (session.isEmpty()) {
-            reply(
-                    response,
-                    callback,
-                    404,
-                    JsonRpc.error(
-                            null,
-                            JsonRpc.SESSION_NOT_FOUND,
-                            "Session not found: it ended or never existed; send initialize to start a new one"));
-        }
-        return session;
-    }
-
-    /** The protocol version in force: the header when present (400 if unsupported), else the negotiated one. */
-    private Optional<String> protocolVersion(
-            Request request, Response response, Callback callback, AgentSession session) {
-        String header = request.getHeaders().get(VERSION_HEADER);
-        if (header == null) {
-            return Optional.of(session.protocolVersion());
-        }
-        if (!ProtocolVersions.isSupported(header.trim())) {
-            reply(
-                    response,
-                    callback,
-                    400,
-                    JsonRpc.error(
-                            null,
-                            JsonRpc.SERVER_ERROR,
-                            "Bad Request: unsupported MCP-Protocol-Version " + header + "; supported: "
-                                    + String.join(", ", ProtocolVersions.SUPPORTED)));
-            return Optional.empty();
-        }
-        return Optional.of(header.trim());
-    }
 
     /** The agent's bearer credential, and its end user's token when the agent forwards one. */
     private Credentials credentials(Request request) {
@@ -575,37 +339,6 @@ public final class McpHttpHandler extends Handler.Abstract {
         HttpURI uri = request.getHttpURI();
         String base = uri.getScheme() + "://" + uri.getAuthority();
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, BearerChallenge.forRefusal(base, presented, message));
-        return reply(response, callback, 401, JsonRpc.error(null, JsonRpc.SERVER_ERROR, "Unauthorized: " + message));
-    }
-
-    private boolean tooLarge(Response response, Callback callback) {
-        return reply(
-                response,
-                callback,
-                413,
-                JsonRpc.error(
-                        null,
-                        JsonRpc.INVALID_REQUEST,
-                        "Request body exceeds the limit of " + maxRequestBytes + " bytes"));
-    }
-
-    /** The body as UTF-8, or empty when it exceeds the limit (reading stops there). */
-    private Optional<String> readBody(Request request) {
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxRequestBytes + 1));
-            if (bytes.length > maxRequestBytes) {
-                return Optional.empty();
-            }
-            return Optional.of(new String(bytes, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("could not read the request body", e);
-        }
-    }
-
-    static boolean reply(Response response, Callback callback, int status, JsonNode body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, MediaTypes.JSON);
-        Content.Sink.write(response, true, Json.write(body), callback);
-        return true;
+        return HttpReplies.error(response, callback, 401, null, JsonRpc.SERVER_ERROR, "Unauthorized: " + message);
     }
 }

@@ -49,7 +49,7 @@ final class ModernPost {
         }
         String method = message.path("method").asString();
         if (!ModernGateway.hasMethod(method)) {
-            return McpHttpHandler.reply(
+            return HttpReplies.reply(
                     response,
                     callback,
                     404,
@@ -92,7 +92,7 @@ final class ModernPost {
         int status = answer.get().path("error").path("code").asInt(0) == ModernProtocol.MISSING_CLIENT_CAPABILITY
                 ? 400
                 : 200;
-        return McpHttpHandler.reply(response, callback, status, answer.get());
+        return HttpReplies.reply(response, callback, status, answer.get());
     }
 
     /**

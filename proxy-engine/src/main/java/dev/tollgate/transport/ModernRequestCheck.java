@@ -78,6 +78,7 @@ final class ModernRequestCheck {
                 return mismatch(
                         id,
                         headers.version().get(),
+                        Optional.empty(),
                         "an initialize request (the 2025-era handshake) was "
                                 + "sent with the MCP-Protocol-Version header "
                                 + headers.version().get());
@@ -114,6 +115,7 @@ final class ModernRequestCheck {
             return mismatch(
                     id,
                     headers.version().get(),
+                    Optional.of(claimed),
                     "the body's _meta names protocol version " + claimed + " but the MCP-Protocol-Version header names "
                             + headers.version().get());
         }
@@ -121,6 +123,7 @@ final class ModernRequestCheck {
             return mismatch(
                     id,
                     headers.method().get(),
+                    Optional.of(method),
                     "the body names method " + method + " but the Mcp-Method header names "
                             + headers.method().get());
         }
@@ -139,6 +142,7 @@ final class ModernRequestCheck {
             return mismatch(
                     id,
                     "(missing)",
+                    Optional.of(claimed),
                     "the body's _meta names protocol version " + claimed
                             + " but the required MCP-Protocol-Version header is absent");
         }
@@ -146,6 +150,7 @@ final class ModernRequestCheck {
             return mismatch(
                     id,
                     "(missing)",
+                    Optional.of(method),
                     "the body names method " + method + " but the required Mcp-Method header is absent");
         }
         Optional<String> field = ModernProtocol.nameField(method);
@@ -155,18 +160,21 @@ final class ModernRequestCheck {
                 return mismatch(
                         id,
                         "(missing)",
+                        bodyName,
                         "the body carries params." + field.get() + "=\"" + bodyName.get()
                                 + "\" but the required Mcp-Name header is absent");
             }
             Optional<String> decoded =
                     ModernProtocol.decodeHeaderValue(headers.name().get());
             if (decoded.isEmpty()) {
-                return mismatch(id, headers.name().get(), "the Mcp-Name header carries an invalid Base64 value");
+                return mismatch(
+                        id, headers.name().get(), bodyName, "the Mcp-Name header carries an invalid Base64 value");
             }
             if (!decoded.get().equals(bodyName.get())) {
                 return mismatch(
                         id,
                         headers.name().get(),
+                        bodyName,
                         "the body carries params." + field.get() + "=\"" + bodyName.get()
                                 + "\" but the Mcp-Name header names \"" + decoded.get() + "\"");
             }
@@ -185,6 +193,7 @@ final class ModernRequestCheck {
             return mismatch(
                     null,
                     headers.method().get(),
+                    Optional.of(method),
                     "the notification names method " + method + " but the Mcp-Method header names "
                             + headers.method().get());
         }
@@ -230,13 +239,21 @@ final class ModernRequestCheck {
         return missing;
     }
 
-    private static Refused mismatch(JsonNode id, String header, String detail) {
+    /**
+     * A HeaderMismatch refusal; {@code data.mismatch} holds the header's value as received and the body's value it
+     * should have mirrored (JSON null when the body has none, as for an initialize sent with a 2026 header).
+     */
+    private static Refused mismatch(JsonNode id, String header, Optional<String> bodyValue, String detail) {
         ObjectNode answer = JsonRpc.error(
                 id, ModernProtocol.HEADER_MISMATCH, "Bad Request: the request headers and body disagree: " + detail);
         ObjectNode mismatch =
                 ((ObjectNode) answer.get("error")).putObject("data").putObject("mismatch");
         mismatch.put("header", header);
-        mismatch.put("body", detail);
+        if (bodyValue.isPresent()) {
+            mismatch.put("body", bodyValue.get());
+        } else {
+            mismatch.putNull("body");
+        }
         return new Refused(400, answer, true);
     }
 

@@ -15,8 +15,9 @@ import org.eclipse.jetty.util.FutureCallback;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A server-sent-events response carrying JSON-RPC messages, one {@code message} event each. Writes are
- * serialised and blocking; a failed write (the agent went away) closes the stream quietly.
+ * A server-sent-events response carrying JSON-RPC messages, one {@code message} event each (with an event id when
+ * the stream is resumable, see {@link ResumableStream}). Writes are serialised and blocking; a failed write (the
+ * agent went away) closes the stream quietly.
  */
 final class SseStream implements AgentChannel {
     private static final long WRITE_TIMEOUT_SECONDS = 30;
@@ -37,7 +38,7 @@ final class SseStream implements AgentChannel {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, MediaTypes.EVENT_STREAM);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, no-store");
         if (sessionId != null) {
-            response.getHeaders().put(McpHttpHandler.SESSION_HEADER, sessionId);
+            response.getHeaders().put(HttpReplies.SESSION_HEADER, sessionId);
         }
         SseStream stream = new SseStream(response, completion);
         synchronized (stream) {
@@ -49,6 +50,19 @@ final class SseStream implements AgentChannel {
     @Override
     public synchronized void send(JsonNode message) {
         write("event: message\ndata: " + Json.write(message) + "\n\n");
+    }
+
+    /** A message event with its id, so the agent can name it in {@code Last-Event-ID}. */
+    synchronized void send(String eventId, JsonNode message) {
+        write("id: " + eventId + "\nevent: message\ndata: " + Json.write(message) + "\n\n");
+    }
+
+    /**
+     * The 2025-11-25 priming event: an id and empty data, so an agent whose connection drops before anything else
+     * can still resume, and how many milliseconds it should wait before it does.
+     */
+    synchronized void prime(String eventId, long retryMillis) {
+        write("id: " + eventId + "\nretry: " + retryMillis + "\ndata: \n\n");
     }
 
     /** An SSE comment, so idle connections are not timed out by proxies or the server. */

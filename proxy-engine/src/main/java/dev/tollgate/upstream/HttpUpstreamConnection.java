@@ -34,7 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Each request is a POST accepting {@code application/json} and {@code text/event-stream}; on an SSE answer,
  * everything the upstream sends before the response (progress, sampling or elicitation requests) goes to the
- * request's {@link RequestOptions#related()} channel unchanged. The {@code Mcp-Session-Id} from initialize and
+ * request's {@link RequestOptions#related()} channel unchanged, and an SSE answer the upstream closes before its
+ * response is resumed with GET and {@code Last-Event-ID} ({@link HttpAnswer}). The {@code Mcp-Session-Id} from initialize and
  * the negotiated {@code MCP-Protocol-Version} go on every later request; a 404 (or the TypeScript SDK's 400) on a session means the upstream
  * forgot it, so the connection initializes again once and retries. A request that broke on a stale pooled
  * connection ({@link StaleConnectionProbe}) goes again once on a fresh one; any other I/O failure loses the
@@ -244,17 +245,19 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
                 .newCall(post(message, options.headers(), sentSession).build());
         StaleConnectionProbe probe = new StaleConnectionProbe();
         call.addEventListener(probe);
+        ExchangeCalls calls =
+                new ExchangeCalls(client, call, lastEventId -> resume(lastEventId, options.headers(), sentSession));
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline = Timers.SCHEDULER.schedule(
                 () -> {
                     timedOut.set(true);
-                    call.cancel();
+                    calls.cancel();
                 },
                 timeout.toMillis(),
                 TimeUnit.MILLISECONDS);
         CancellationSignal.Registration watch = options.cancellation().onCancel(reason -> {
             postAsync(JsonRpcSession.agentCancelledMessage(p.id(), reason));
-            call.cancel();
+            calls.cancel();
         });
         boolean reinitialize = false;
         try (Response response = call.execute()) {
@@ -262,7 +265,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
                 reinitialize = true;
             } else {
                 return new Exchange(
-                        HttpAnswer.read(server(), response, rpc, p, call, timedOut),
+                        HttpAnswer.read(server(), response, rpc, p, calls, timedOut),
                         Optional.ofNullable(response.header(SESSION_HEADER)));
             }
         } catch (IOException e) {
@@ -324,12 +327,22 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     }
 
     private void addHeaders(Request.Builder request, Map<String, String> callHeaders, Optional<String> session) {
-        config.headers().forEach(request::header);
-        callHeaders.forEach(request::header);
+        UpstreamCredentials.attach(request, config, callHeaders);
         session.ifPresent(id -> request.header(SESSION_HEADER, id));
         if (initializeResult != null) {
             request.header(VERSION_HEADER, protocolVersion);
         }
+    }
+
+    /** The GET that resumes an SSE answer the upstream closed before its response (2025-11-25 resumability). */
+    private Request resume(String lastEventId, Map<String, String> callHeaders, Optional<String> session) {
+        Request.Builder request = new Request.Builder()
+                .url(url)
+                .get()
+                .header("Accept", "text/event-stream")
+                .header("Last-Event-ID", lastEventId);
+        addHeaders(request, callHeaders, session);
+        return request.build();
     }
 
     private void postNotification(JsonNode message) throws UpstreamException {

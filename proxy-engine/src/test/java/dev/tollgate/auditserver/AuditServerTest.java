@@ -5,13 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
-import dev.tollgate.config.ConfigLoader;
-import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.testing.AgentClient;
-import dev.tollgate.testing.McpTestServer;
+import dev.tollgate.testing.GovernedPayments;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,43 +22,28 @@ class AuditServerTest {
     @TempDir
     Path dir;
 
-    private McpTestServer payments;
-    private TollgateEngine engine;
+    private GovernedPayments gateway;
 
     @BeforeEach
-    void start() throws IOException {
-        payments = McpTestServer.builder()
-                .serverName("payments")
-                .tools("echo", "charge")
-                .start();
-        Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(
-                config,
-                "listen: 127.0.0.1:0\n"
-                        + "audit: { url: \"jdbc:h2:file:"
-                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                        + "servers:\n  payments: { url: \"" + payments.url() + "\" }\n"
-                        + "agents:\n"
+    void start() {
+        gateway = GovernedPayments.start(
+                dir,
+                "agents:\n"
                         + "  billing-agent: { keys: [billing-key], roles: [billing] }\n"
                         + "  audit-agent: { keys: [audit-key], roles: [auditor] }\n"
                         + "roles:\n"
                         + "  billing:\n    allow: [\"*\"]\n"
                         + "  auditor:\n    deny: [tollgate.verify_chain]\n"
                         + "auditServer: { roles: [auditor] }\n");
-        engine = TollgateEngine.start(new ConfigLoader().load(config));
     }
 
     @AfterEach
     void stop() {
-        engine.close();
-        payments.close();
+        gateway.close();
     }
 
     private AgentClient agent(String key) {
-        return AgentClient.builder(engine.endpoint().orElseThrow().toString())
-                .bearer(key)
-                .conversation("conv-audit")
-                .connect();
+        return gateway.agent(key, "conv-audit");
     }
 
     @Test
@@ -116,7 +97,8 @@ class AuditServerTest {
             assertThat(AgentClient.text(denied)).contains("deny tollgate.verify_chain");
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 8);
-        List<AuditRecord> auditCalls = engine.audit()
+        List<AuditRecord> auditCalls = gateway.engine()
+                .audit()
                 .query(AuditQuery.builder().agent("audit-agent").limit(100).build());
         assertThat(auditCalls)
                 .extracting(AuditRecord::qualifiedTool)
@@ -131,6 +113,6 @@ class AuditServerTest {
     }
 
     private List<AuditRecord> records() {
-        return engine.audit().query(AuditQuery.all());
+        return gateway.engine().audit().query(AuditQuery.all());
     }
 }

@@ -27,13 +27,14 @@ record ConformanceScores(Map<String, List<Check>> scenarios) {
     /** One pinned release of the suite and the scenarios it is asked for. */
     record Suite(String id, String title, String module, List<String> arguments) {}
 
-    /** 0.1.16 for the 2025 era (its active server scenarios), 0.2.0-alpha.12 for what 2026-07-28 requires. */
+    /** 0.1.16 for the 2025 era (all its server scenarios, SSE resumption included), 0.2.0-alpha.12 for what 2026-07-28 requires. */
     static final List<Suite> SUITES = List.of(
             new Suite(
                     "2025-11-25",
-                    "conformance 0.1.16, active server scenarios (2025 era)",
+                    "conformance 0.1.16, all server scenarios (2025 era; `--suite all` adds the pending"
+                            + " json-schema-2020-12 and server-sse-polling)",
                     "conformance-2025",
-                    List.of()),
+                    List.of("--suite", "all")),
             new Suite(
                     "2026-07-28",
                     "conformance 0.2.0-alpha.12, `--requirements 2026-07-28`",

@@ -5,13 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
-import dev.tollgate.config.ConfigLoader;
-import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.testing.AgentClient;
-import dev.tollgate.testing.McpTestServer;
+import dev.tollgate.testing.GovernedPayments;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,23 +25,13 @@ class SessionRulesTest {
     @TempDir
     Path dir;
 
-    private McpTestServer payments;
-    private TollgateEngine engine;
+    private GovernedPayments gateway;
 
     @BeforeEach
-    void start() throws IOException {
-        payments = McpTestServer.builder()
-                .serverName("payments")
-                .tools("echo", "charge")
-                .start();
-        Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(
-                config,
-                "listen: 127.0.0.1:0\n"
-                        + "audit: { url: \"jdbc:h2:file:"
-                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                        + "servers:\n  payments: { url: \"" + payments.url() + "\" }\n"
-                        + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
+    void start() {
+        gateway = GovernedPayments.start(
+                dir,
+                "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
                         + "roles:\n"
                         + "  billing:\n"
                         + "    allow: [\"payments.*\"]\n"
@@ -53,20 +40,15 @@ class SessionRulesTest {
                         + " when: 'session.sum(\"payments.charge\", \"amount\") + double(args.amount) > 500' }\n"
                         + "      - { tool: payments.echo, when: 'conversation.count(\"payments.charge\") >= 2' }\n"
                         + "loopBreaker: { enabled: false }\n");
-        engine = TollgateEngine.start(new ConfigLoader().load(config));
     }
 
     @AfterEach
     void stop() {
-        engine.close();
-        payments.close();
+        gateway.close();
     }
 
     private AgentClient agent(String conversation) {
-        return AgentClient.builder(engine.endpoint().orElseThrow().toString())
-                .bearer(KEY)
-                .conversation(conversation)
-                .connect();
+        return gateway.agent(KEY, conversation);
     }
 
     @Test
@@ -84,7 +66,7 @@ class SessionRulesTest {
             assertThat(agent.call("payments__charge", Map.of("amount", 50)).isError())
                     .isFalse();
         }
-        assertThat(payments.chargeCount()).isEqualTo(3);
+        assertThat(gateway.payments().chargeCount()).isEqualTo(3);
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 4);
         assertThat(records().get(2).decision()).isEqualTo("blocked");
         assertThat(records().get(2).rule()).contains("session.sum");
@@ -118,8 +100,7 @@ class SessionRulesTest {
             first.call("payments__charge", Map.of("amount", 10));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 2);
-        engine.close();
-        engine = TollgateEngine.start(new ConfigLoader().load(dir.resolve("tollgate.yaml")));
+        gateway.restartEngine();
         try (AgentClient again = agent("conv-9")) {
             assertThat(again.call("payments__echo", Map.of("text", "hi")).isError())
                     .isTrue();
@@ -127,6 +108,6 @@ class SessionRulesTest {
     }
 
     private List<AuditRecord> records() {
-        return engine.audit().query(AuditQuery.all());
+        return gateway.engine().audit().query(AuditQuery.all());
     }
 }

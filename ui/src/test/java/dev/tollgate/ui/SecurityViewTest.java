@@ -6,11 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.tollgate.approval.HeldCall;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
-import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.pinning.ToolPins;
 import dev.tollgate.testing.AgentClient;
-import dev.tollgate.testing.McpTestServer;
+import dev.tollgate.testing.GovernedPayments;
 import dev.tollgate.ui.export.Exporter;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
@@ -45,7 +44,7 @@ class SecurityViewTest {
     static Path dir;
 
     private final ShellFixture fixture = new ShellFixture();
-    private McpTestServer payments;
+    private GovernedPayments gateway;
     private TollgateEngine engine;
     private TollgateShell shell;
     private Stage stage;
@@ -53,21 +52,12 @@ class SecurityViewTest {
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
-        payments = McpTestServer.builder()
-                .serverName("payments")
-                .tools("echo", "charge")
-                .start();
-        Path run = Files.createTempDirectory(dir, "run");
-        Path file = Files.writeString(
-                run.resolve("tollgate.yaml"),
-                "listen: 127.0.0.1:0\n"
-                        + "audit:\n  url: \"jdbc:h2:file:"
-                        + run.resolve("audit").toString().replace('\\', '/') + "\"\n"
-                        + "servers:\n  payments: { url: \"" + payments.url() + "\" }\n"
-                        + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
+        gateway = GovernedPayments.start(
+                Files.createTempDirectory(dir, "run"),
+                "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
                         + "roles:\n  billing:\n    allow: [\"payments.*\"]\n"
                         + "    approve: [{ tool: payments.charge, when: \"args.amount > 100\" }]\n");
-        engine = TollgateEngine.start(new ConfigLoader().load(file));
+        engine = gateway.engine();
         stage.setWidth(1280);
         stage.setHeight(800);
         shell = fixture.open(stage, engine);
@@ -76,8 +66,7 @@ class SecurityViewTest {
     @AfterEach
     void tearDown() throws Exception {
         fixture.close();
-        engine.close();
-        payments.close();
+        gateway.close();
     }
 
     @SuppressWarnings("unchecked")
@@ -88,9 +77,7 @@ class SecurityViewTest {
     @Test
     void anOperatorApprovesAHeldRefundAndReviewsAChangedToolBeforeApprovingIt(FxRobot robot) throws Exception {
         robot.interact(() -> shell.navigate(Section.SECURITY));
-        try (AgentClient agent = AgentClient.builder(
-                        engine.endpoint().orElseThrow().toString())
-                .bearer(KEY)
+        try (AgentClient agent = gateway.agentBuilder(KEY)
                 .conversation("conv-billing-2240")
                 .requestTimeout(Duration.ofSeconds(60))
                 .connect()) {
@@ -105,7 +92,7 @@ class SecurityViewTest {
                     .contains("\"amount\" : 450")
                     .contains("role billing approve payments.charge when args.amount > 100");
 
-            payments.redescribe("charge", POISONED);
+            gateway.payments().redescribe("charge", POISONED);
             ListView<ToolPins.Change> changed = list(robot, "#changed-tools");
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> changed.getItems().size() == 1);
@@ -140,11 +127,8 @@ class SecurityViewTest {
     @Test
     void aCallAnsweredElsewhereLeavesThePromptAndADenialFromTheWindowBlocksIt(FxRobot robot) throws Exception {
         robot.interact(() -> shell.navigate(Section.SECURITY));
-        try (AgentClient agent = AgentClient.builder(
-                        engine.endpoint().orElseThrow().toString())
-                .bearer(KEY)
-                .requestTimeout(Duration.ofSeconds(60))
-                .connect()) {
+        try (AgentClient agent =
+                gateway.agentBuilder(KEY).requestTimeout(Duration.ofSeconds(60)).connect()) {
             CompletableFuture<McpSchema.CallToolResult> first =
                     CompletableFuture.supplyAsync(() -> agent.call("payments__charge", Map.of("amount", 300)));
             await().atMost(Duration.ofSeconds(10))
@@ -165,7 +149,7 @@ class SecurityViewTest {
             assertThat(denied.isError()).isTrue();
             assertThat(AgentClient.text(denied)).contains("denied by").contains("(desktop)");
         }
-        assertThat(payments.chargeCount()).isEqualTo(1);
+        assertThat(gateway.payments().chargeCount()).isEqualTo(1);
     }
 
     private List<AuditRecord> records() {

@@ -3,10 +3,9 @@ package dev.tollgate.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.testing.AgentClient;
-import dev.tollgate.testing.McpTestServer;
+import dev.tollgate.testing.GovernedPayments;
 import dev.tollgate.ui.export.Exporter;
 import dev.tollgate.ui.shadow.ShadowViewModel;
 import java.nio.file.Files;
@@ -36,38 +35,27 @@ class ShadowTabTest {
     static Path dir;
 
     private final ShellFixture fixture = new ShellFixture();
-    private McpTestServer payments;
+    private GovernedPayments gateway;
     private TollgateEngine engine;
     private TollgateShell shell;
     private Stage stage;
 
-    private static String config(String url, Path run, String extra) {
-        return "listen: 127.0.0.1:0\n"
-                + "audit:\n  url: \"jdbc:h2:file:"
-                + run.resolve("audit").toString().replace('\\', '/') + "\"\n"
-                + "servers:\n  payments: { url: \"" + url + "\" }\n"
-                + "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
-                + "roles:\n  billing:\n    allow: [\"payments.*\"]\n" + extra;
-    }
+    private static final String AGENTS = "agents:\n  billing-agent: { keys: [\"" + KEY + "\"], roles: [billing] }\n"
+            + "roles:\n  billing:\n    allow: [\"payments.*\"]\n";
 
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
-        payments = McpTestServer.builder()
-                .serverName("payments")
-                .tools("echo", "charge")
-                .start();
         Path run = Files.createTempDirectory(dir, "run");
-        Files.writeString(
-                run.resolve("candidate.yaml"),
-                config(
-                        payments.url(),
-                        run,
-                        "    deny:\n      - { tool: payments.charge,\n          when: 'session.sum(\"payments.charge\", \"amount\")"
-                                + " + double(args.amount) > 500' }\n"));
-        Path file = Files.writeString(
-                run.resolve("tollgate.yaml"), config(payments.url(), run, "shadow: candidate.yaml\n"));
-        engine = TollgateEngine.start(new ConfigLoader().load(file));
+        gateway = GovernedPayments.start(run, head -> {
+            Files.writeString(
+                    run.resolve("candidate.yaml"),
+                    head + AGENTS
+                            + "    deny:\n      - { tool: payments.charge,\n          when: 'session.sum(\"payments.charge\", \"amount\")"
+                            + " + double(args.amount) > 500' }\n");
+            return head + AGENTS + "shadow: candidate.yaml\n";
+        });
+        engine = gateway.engine();
         stage.setWidth(1280);
         stage.setHeight(800);
         shell = fixture.open(stage, engine);
@@ -76,8 +64,7 @@ class ShadowTabTest {
     @AfterEach
     void tearDown() throws Exception {
         fixture.close();
-        engine.close();
-        payments.close();
+        gateway.close();
     }
 
     @Test
@@ -91,11 +78,8 @@ class ShadowTabTest {
         robot.interact(() -> tabs.getSelectionModel().select(shadowTab));
         @SuppressWarnings("unchecked")
         TableView<ShadowViewModel.Row> table = robot.lookup("#shadow-table").queryAs(TableView.class);
-        try (AgentClient agent = AgentClient.builder(
-                        engine.endpoint().orElseThrow().toString())
-                .bearer(KEY)
-                .conversation("conv-billing-2240")
-                .connect()) {
+        try (AgentClient agent =
+                gateway.agentBuilder(KEY).conversation("conv-billing-2240").connect()) {
             for (int i = 0; i < 5; i++) {
                 assertThat(agent.call("payments__charge", Map.of("amount", 120)).isError())
                         .isFalse();
@@ -126,7 +110,7 @@ class ShadowTabTest {
                     .until(() -> agent.call("payments__charge", Map.of("amount", 120))
                             .isError());
         }
-        assertThat(payments.chargeCount()).isEqualTo(5);
+        assertThat(gateway.payments().chargeCount()).isEqualTo(5);
     }
 
     private void shoot(Path file) throws Exception {

@@ -1,0 +1,96 @@
+package dev.tollgate.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.engine.TollgateEngine;
+import dev.tollgate.engine.UpstreamStatus;
+import dev.tollgate.testing.AgentClient;
+import dev.tollgate.testing.NpmPeers;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An upstream that closes a call's SSE stream after its priming event and sends the answer only to a client that
+ * comes back with GET and {@code Last-Event-ID} (the conformance suite's reference server and its
+ * {@code test_reconnection} tool, TypeScript SDK, retry 5 s): through Tollgate the agent gets the answer.
+ */
+class UpstreamStreamResumptionTest {
+    private static final String KEY = "resume-key";
+
+    @TempDir
+    Path dir;
+
+    private Process reference;
+    private TollgateEngine engine;
+
+    @BeforeEach
+    void start() throws IOException {
+        Optional<Path> script = NpmPeers.conformanceServer();
+        Assumptions.assumeTrue(script.isPresent(), "the conformance reference server is not reachable");
+        int port = NpmPeers.freePort();
+        ProcessBuilder builder = new ProcessBuilder(NpmPeers.nodeCommand(
+                        NpmPeers.module("tsx", "dist/cli.mjs"), script.get().toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("reference-server.log").toFile());
+        builder.environment().put("PORT", Integer.toString(port));
+        reference = builder.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> listening(port));
+        Path config = dir.resolve("tollgate.yaml");
+        Files.writeString(
+                config,
+                "listen: 127.0.0.1:0\n"
+                        + "audit: { url: \"jdbc:h2:file:"
+                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
+                        + "servers:\n  ref: { url: \"http://127.0.0.1:" + port + "/mcp\" }\n"
+                        + "agents:\n  agent: { keys: [\"" + KEY + "\"], roles: [user] }\n"
+                        + "roles:\n  user: { allow: [\"ref.*\"] }\n");
+        engine = TollgateEngine.start(new ConfigLoader().load(config));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> engine.upstreams().stream()
+                                .mapToInt(UpstreamStatus::toolCount)
+                                .sum()
+                        > 0);
+    }
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (reference != null) {
+            reference.destroy();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aCallWhoseStreamTheUpstreamClosedEarlyIsAnsweredAfterResuming() {
+        try (AgentClient agent =
+                AgentClient.connect(engine.endpoint().orElseThrow().toString(), KEY)) {
+            McpSchema.CallToolResult result = agent.call("ref__test_reconnection", Map.of());
+
+            assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
+            assertThat(AgentClient.text(result)).contains("Reconnection test completed");
+        }
+    }
+}
