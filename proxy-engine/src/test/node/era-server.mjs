@@ -1,6 +1,7 @@
 // An MCP server of one era on PORT: `modern` is the TypeScript SDK v2 serving 2026-07-28 only
 // (createMcpHandler with legacy: 'reject'); `legacy` is the SDK v1 serving the 2025 era only, with sessions.
-// It offers the tools `greet` and `secret` and the resource `note://NAME`.
+// It offers the tools `greet` and `secret` and the resource `note://NAME`; the modern one also `ask` (one
+// elicitation round: input_required asking for a name) and `sample` (one sampling round).
 // Usage: PORT=N [TTL_MS=T] node era-server.mjs modern|legacy NAME
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +21,8 @@ function cacheOptions() {
 }
 
 async function modern() {
-  const { McpServer, createMcpHandler, fromJsonSchema } = await load('@modelcontextprotocol/server/dist/index.mjs');
+  const { McpServer, createMcpHandler, fromJsonSchema, inputRequired } =
+    await load('@modelcontextprotocol/server/dist/index.mjs');
   const factory = () => {
     const server = new McpServer({ name, version: '1.0.0' }, cacheOptions());
     server.registerTool('greet', {
@@ -31,6 +33,28 @@ async function modern() {
       async () => ({ content: [{ type: 'text', text: `the secret of ${name}` }] }));
     server.registerResource('note', `note://${name}`, { mimeType: 'text/plain' },
       async (uri) => ({ contents: [{ uri: uri.href, text: `the note of ${name}` }] }));
+    server.registerTool('ask', { description: 'Asks the user for a name', inputSchema: fromJsonSchema({ type: 'object' }) },
+      async (_args, ctx) => {
+        const answer = ctx.mcpReq.inputResponses?.who;
+        if (!answer) {
+          return inputRequired({
+            inputRequests: { who: inputRequired.elicit({ message: 'Who is asking?', requestedSchema: {
+              type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } }) },
+            requestState: `asked-by-${name}`
+          });
+        }
+        const state = typeof ctx.mcpReq.requestState === 'function' ? ctx.mcpReq.requestState() : ctx.mcpReq.requestState;
+        return { content: [{ type: 'text', text: `${answer.action} ${answer.content?.name} (state ${state ?? 'none'})` }] };
+      });
+    server.registerTool('sample', { description: 'Asks the client LLM', inputSchema: fromJsonSchema({ type: 'object' }) },
+      async (_args, ctx) => {
+        const answer = ctx.mcpReq.inputResponses?.llm;
+        if (!answer) {
+          return inputRequired({ inputRequests: { llm: inputRequired.createMessage({
+            messages: [{ role: 'user', content: { type: 'text', text: `say hi to ${name}` } }], maxTokens: 20 }) } });
+        }
+        return { content: [{ type: 'text', text: `sampled: ${answer.content?.text}` }] };
+      });
     return server;
   };
   const handler = createMcpHandler(factory, { legacy: 'reject' });

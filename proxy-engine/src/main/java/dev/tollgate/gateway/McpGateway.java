@@ -3,20 +3,13 @@ package dev.tollgate.gateway;
 import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.identity.Authenticator;
 import dev.tollgate.json.Json;
-import dev.tollgate.pipeline.AgentChannel;
-import dev.tollgate.pipeline.CallContext;
-import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.CancellationSignal;
-import dev.tollgate.pipeline.ToolAnnotations;
-import dev.tollgate.pipeline.ToolCall;
 import dev.tollgate.pipeline.ToolRef;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.session.AgentSession;
 import dev.tollgate.session.SessionRegistry;
 import dev.tollgate.upstream.ListChange;
-import dev.tollgate.upstream.ModernCallParams;
 import dev.tollgate.upstream.RequestOptions;
-import dev.tollgate.upstream.UpstreamAuth;
 import dev.tollgate.upstream.UpstreamConnection;
 import dev.tollgate.upstream.UpstreamException;
 import dev.tollgate.upstream.UpstreamPrompt;
@@ -25,7 +18,6 @@ import dev.tollgate.upstream.UpstreamResource;
 import dev.tollgate.upstream.UpstreamResourceTemplate;
 import dev.tollgate.upstream.UpstreamResponse;
 import dev.tollgate.upstream.UpstreamTool;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -35,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -52,9 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class McpGateway {
     private static final Logger LOG = LoggerFactory.getLogger(McpGateway.class);
-    private static final String CONVERSATION_META = "tollgate/conversation";
-    private static final List<String> LOG_LEVELS =
-            List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
+    private static final List<String> LOG_LEVELS = RelayChannel.LOG_LEVELS;
 
     private final Supplier<Policy> policy;
     private final GatewayPipelines pipelines;
@@ -64,7 +53,7 @@ public final class McpGateway {
     private final UpstreamRegistry upstreams;
     private final Optional<Supplier<Authenticator>> authenticator;
     private final Set<AgentSession> listeners = ConcurrentHashMap.newKeySet();
-    private final InputRounds rounds = new InputRounds();
+    private final ToolCalls toolCalls;
 
     /** Visibility is decided by the roles the session's agent had when it connected. */
     public McpGateway(
@@ -101,6 +90,7 @@ public final class McpGateway {
         this.settings = settings;
         this.names = new NameScheme(settings.toolNameSeparator(), new TransparentUpstreams(upstreams));
         this.upstreams = upstreams;
+        this.toolCalls = new ToolCalls(names, this::servers, upstreams, pipelines, settings, this::connection);
         upstreams.onListChanged(this::onListChanged);
         upstreams.onUpstreamMessage(this::onUpstreamMessage);
     }
@@ -214,7 +204,7 @@ public final class McpGateway {
             case "tools/list":
                 return JsonRpc.result(id, page(listTools(session), params, "tools"));
             case "tools/call":
-                return JsonRpc.result(id, callTool(session, params, scope, cancellation));
+                return JsonRpc.result(id, toolCalls.call(session, params, scope, cancellation));
             case "resources/list":
                 return JsonRpc.result(id, page(listResources(session), params, "resources"));
             case "resources/templates/list":
@@ -383,94 +373,6 @@ public final class McpGateway {
         return out;
     }
 
-    private JsonNode callTool(
-            AgentSession session, JsonNode params, RequestScope scope, CancellationSignal cancellation) {
-        JsonNode nameNode = params.get("name");
-        if (nameNode == null || !nameNode.isString() || nameNode.asString().isEmpty()) {
-            throw new InvalidParams("tools/call needs params.name, the tool's name as tools/list gave it");
-        }
-        String name = nameNode.asString();
-        JsonNode arguments = params.path("arguments");
-        if (arguments.isMissingNode() || arguments.isNull()) {
-            arguments = Json.object();
-        } else if (!arguments.isObject()) {
-            throw new InvalidParams("tools/call params.arguments must be an object");
-        }
-        ObjectNode meta =
-                params.path("_meta").isObject() ? ((ObjectNode) params.get("_meta")).deepCopy() : Json.object();
-        Optional<String> conversation = Optional.ofNullable(meta.get(CONVERSATION_META))
-                .filter(JsonNode::isString)
-                .map(JsonNode::asString)
-                .or(scope::conversationHeader)
-                .filter(s -> !s.isBlank());
-        List<String> tollgateKeys = new ArrayList<>();
-        meta.propertyNames().forEach(key -> {
-            if (key.startsWith("tollgate/")) {
-                tollgateKeys.add(key);
-            }
-        });
-        tollgateKeys.forEach(meta::remove);
-        if (session.isStateless()) {
-            ModernCallParams.keep(params, meta);
-        }
-
-        Optional<ToolRef> routed = names.parse(name, servers());
-        if (session.isStateless()
-                && routed.isPresent()
-                && rounds.continues(session.agent().agentId(), routed.get(), params, Instant.now())) {
-            meta.put(ModernCallParams.LATER_ROUND, true);
-        }
-        ToolAnnotations annotations = ToolAnnotations.NONE;
-        boolean known = false;
-        if (routed.isPresent()) {
-            Optional<UpstreamTool> listed = upstreams.tool(routed.get());
-            // A server that is down cannot say what it offers: the call goes on and forwarding reports it down.
-            known = listed.isPresent() || connection(routed.get().server()).isEmpty();
-            annotations = listed.map(UpstreamTool::annotations).orElse(ToolAnnotations.NONE);
-        }
-        ToolRef ref = routed.orElseGet(() -> names.guess(name));
-        ToolCall call = new ToolCall(
-                UUID.randomUUID().toString(),
-                Instant.now(),
-                session.id(),
-                session.credentials(),
-                Optional.of(session.agent()),
-                Optional.empty(),
-                ref,
-                arguments,
-                annotations,
-                conversation,
-                meta,
-                UpstreamAuth.NONE);
-        CallContext context = new CallContext(
-                session.protocolVersion(),
-                new RelayChannel(session, ref.server(), scope.related()),
-                settings.callTimeout(),
-                cancellation);
-        CallOutcome outcome;
-        try {
-            outcome = (known ? pipelines.calls() : pipelines.unknownTools()).execute(call, context);
-        } catch (RuntimeException e) {
-            LOG.error(
-                    "the pipeline failed on {} for agent {}",
-                    ref,
-                    session.agent().agentId(),
-                    e);
-            return CallOutcome.errorResult("Tollgate could not complete the call to " + name + ": internal error.");
-        }
-        JsonNode result = outcome.result();
-        if (session.isStateless()) {
-            rounds.answered(session.agent().agentId(), ref, result, Instant.now());
-        }
-        if (!session.isStateless() && result.path("_meta") instanceof ObjectNode resultMeta) {
-            resultMeta.remove(ModernCallParams.UPSTREAM_ERROR);
-            if (resultMeta.isEmpty()) {
-                ((ObjectNode) result).remove("_meta");
-            }
-        }
-        return result;
-    }
-
     // ---- resources and prompts
 
     /** An agent sees a server's resources and prompts when policy lets it see at least one of its tools. */
@@ -618,7 +520,7 @@ public final class McpGateway {
                             new RequestOptions(
                                     Map.of(),
                                     settings.callTimeout(),
-                                    new RelayChannel(session, server, scope.related())));
+                                    new RelayChannel(session, server, scope.related(), this::connection)));
         } catch (UpstreamException e) {
             return JsonRpc.error(
                     id,
@@ -722,34 +624,10 @@ public final class McpGateway {
 
     private void relayLog(String server, JsonNode message) {
         for (AgentSession session : audience()) {
-            if (wantsLog(session, message) && serverVisible(session, server)) {
-                session.send(logFrom(server, message));
+            if (RelayChannel.wantsLog(session, message) && serverVisible(session, server)) {
+                session.send(RelayChannel.logFrom(server, message));
             }
         }
-    }
-
-    /**
-     * Whether the message is at or above the level the agent set with logging/setLevel (or, in the 2026-07-28
-     * revision, in the request's {@code _meta}; a level Tollgate does not know, such as none given, hears nothing).
-     */
-    private static boolean wantsLog(AgentSession session, JsonNode message) {
-        String level = message.path("params").path("level").asString("info");
-        int wanted = LOG_LEVELS.indexOf(session.logLevel());
-        return wanted >= 0 && LOG_LEVELS.indexOf(level) >= wanted;
-    }
-
-    /** The log message with its logger prefixed by the server, so the agent can tell whose it is. */
-    private static JsonNode logFrom(String server, JsonNode message) {
-        ObjectNode copy = (ObjectNode) message.deepCopy();
-        if (copy.get("params") instanceof ObjectNode p) {
-            p.put(
-                    "logger",
-                    server
-                            + (p.path("logger").isString()
-                                    ? "/" + p.get("logger").asString()
-                                    : ""));
-        }
-        return copy;
     }
 
     /**
@@ -767,12 +645,7 @@ public final class McpGateway {
             connection.get().respond(JsonRpc.result(request.get("id"), Json.object()));
             return;
         }
-        String capability = switch (method) {
-            case "roots/list" -> "roots";
-            case "sampling/createMessage" -> "sampling";
-            case "elicitation/create" -> "elicitation";
-            default -> "";
-        };
+        String capability = InputBridge.capabilityFor(method);
         Optional<AgentSession> target = capability.isEmpty()
                 ? Optional.empty()
                 : sessions.active().stream()
@@ -785,61 +658,6 @@ public final class McpGateway {
                             request.get("id"), JsonRpc.METHOD_NOT_FOUND, "no connected agent can answer " + method));
             return;
         }
-        new RelayChannel(target.get(), server, target.get().outbound()).send(request);
-    }
-
-    /** A bad parameter in an agent's request: answered as JSON-RPC Invalid params. */
-    private static final class InvalidParams extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        InvalidParams(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /**
-     * Carries what an upstream sends about one agent request to that agent: notifications pass unchanged,
-     * server-to-client requests get a Tollgate id (remembered so the answer routes back).
-     */
-    private final class RelayChannel implements AgentChannel {
-        private final AgentSession session;
-        private final String server;
-        private final AgentChannel sink;
-
-        RelayChannel(AgentSession session, String server, AgentChannel sink) {
-            this.session = session;
-            this.server = server;
-            this.sink = sink;
-        }
-
-        @Override
-        public void send(JsonNode message) {
-            JsonRpc.Kind kind = JsonRpc.kind(message);
-            if (kind == JsonRpc.Kind.REQUEST && session.isStateless()) {
-                refuseStateless(message);
-            } else if (kind == JsonRpc.Kind.REQUEST) {
-                String relayId = session.relay(new AgentSession.PendingRelay(server, message.get("id")));
-                ObjectNode copy = (ObjectNode) message.deepCopy();
-                copy.put("id", relayId);
-                sink.send(copy);
-            } else if (kind == JsonRpc.Kind.NOTIFICATION) {
-                if (!"notifications/message".equals(message.path("method").asString(""))) {
-                    sink.send(message);
-                } else if (wantsLog(session, message)) {
-                    sink.send(logFrom(server, message));
-                }
-            }
-        }
-
-        /** A stateless agent cannot be asked anything mid-request, so the upstream hears that at once. */
-        private void refuseStateless(JsonNode request) {
-            connection(server)
-                    .ifPresent(c -> c.respond(JsonRpc.error(
-                            request.get("id"),
-                            JsonRpc.METHOD_NOT_FOUND,
-                            "the agent speaks MCP " + session.protocolVersion()
-                                    + ", which has no server-to-client requests; "
-                                    + request.path("method").asString() + " cannot be relayed")));
-        }
+        new RelayChannel(target.get(), server, target.get().outbound(), this::connection).send(request);
     }
 }

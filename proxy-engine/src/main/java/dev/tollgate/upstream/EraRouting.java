@@ -202,10 +202,17 @@ final class EraRouting implements UpstreamConnection {
         }
     }
 
-    /** Only the 2025 era has server-to-client requests to answer. */
+    /**
+     * Answers to server-to-client requests go to the 2025 era, except a 2025 agent's answers to the questions a
+     * 2026-07-28 {@code input_required} result asked.
+     */
     @Override
     public void respond(JsonNode response) {
-        primary().respond(response);
+        if (modern.isPresent() && ModernHttpUpstreamConnection.answersRelayedQuestion(response)) {
+            modern.get().respond(response);
+        } else {
+            primary().respond(response);
+        }
     }
 
     @Override

@@ -58,8 +58,8 @@ public final class ForwardingInterceptor implements Interceptor {
                     "the agent cancelled the call before it reached " + "upstream '" + server + "': "
                             + cancellation.reason().orElseThrow());
         }
-        RequestOptions options = new RequestOptions(
-                call.upstreamAuth().headers(), timeout, chain.context().channel(), cancellation);
+        RoundLog rounds = new RoundLog(chain.context().channel());
+        RequestOptions options = new RequestOptions(call.upstreamAuth().headers(), timeout, rounds, cancellation);
         UpstreamResponse response;
         try {
             response = connection.request("tools/call", params(call), options);
@@ -73,11 +73,11 @@ public final class ForwardingInterceptor implements Interceptor {
                     + error.path("message").asString("(no message)");
             ObjectNode result = CallOutcome.errorResult(text);
             result.putObject("_meta").set(ModernCallParams.UPSTREAM_ERROR, error);
-            return new CallOutcome(decided, CallStatus.ERROR, result, size(result));
+            return new CallOutcome(decided, CallStatus.ERROR, rounds.annotate(result), size(result));
         }
         JsonNode result = response.result().orElseGet(Json::object);
         CallStatus status = result.path("isError").asBoolean(false) ? CallStatus.ERROR : CallStatus.SUCCESS;
-        return new CallOutcome(decided, status, result, size(result));
+        return new CallOutcome(decided, status, rounds.annotate(result), size(result));
     }
 
     private static ObjectNode params(ToolCall call) {

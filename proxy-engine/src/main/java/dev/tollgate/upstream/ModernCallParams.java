@@ -27,6 +27,12 @@ public final class ModernCallParams {
      * loop breaker let later rounds through; policy still decides every round.
      */
     public static final String LATER_ROUND = "tollgate/laterRound";
+    /**
+     * In a tools/call result's {@code _meta}, for the audit record only (the gateway removes it before the agent
+     * gets the result): the questions the upstream asked the client during the call, each as {@code method} and
+     * {@code round} (1 for the first), whether relayed as requests or bridged across eras.
+     */
+    public static final String ROUNDS = "tollgate/rounds";
 
     private static final List<String> ENVELOPE = List.of(
             ModernProtocol.PROTOCOL_VERSION_KEY, ModernProtocol.CLIENT_CAPABILITIES_KEY, ModernProtocol.LOG_LEVEL_KEY);

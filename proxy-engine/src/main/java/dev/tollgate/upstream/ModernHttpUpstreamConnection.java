@@ -53,6 +53,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     private final OkHttpClient client;
     private final OkHttpClient freshClient;
     private final JsonRpcSession rpc;
+    private final LegacyAgentRounds legacyAgents;
     private volatile JsonNode initializeResult = Json.object();
     private volatile boolean closed;
     private volatile Call listenCall;
@@ -68,6 +69,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         this.client = client;
         this.freshClient = HttpUpstreamConnection.freshConnections(client);
         this.rpc = new JsonRpcSession(config.name(), false, message -> {});
+        this.legacyAgents = new LegacyAgentRounds(config.name());
     }
 
     /**
@@ -222,6 +224,15 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             throw new UpstreamException("connection to upstream '" + server() + "' is closed", false, null);
         }
         ObjectNode sent = withEnvelope(params);
+        if (!LegacyAgentRounds.applies(method, params, options)) {
+            return once(method, sent, options);
+        }
+        LegacyAgentRounds.declare(sent, options);
+        return legacyAgents.run(sent, once(method, sent, options), options, next -> once(method, next, options));
+    }
+
+    /** One request and its answer. */
+    private UpstreamResponse once(String method, ObjectNode sent, RequestOptions options) throws UpstreamException {
         JsonRpcSession.Pending p = rpc.begin(method, sent, options.related());
         try {
             return JsonRpcSession.toResponse(exchange(p, sent, options, true));
@@ -340,8 +351,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
                 .url(url)
                 .post(RequestBody.create(Json.write(message), JSON))
                 .header("Accept", "application/json, text/event-stream");
-        config.headers().forEach(request::header);
-        callHeaders.forEach(request::header);
+        UpstreamCredentials.attach(request, config, callHeaders);
         return request.header(ModernProtocol.VERSION_HEADER, ModernProtocol.VERSION);
     }
 
@@ -371,10 +381,20 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
                 });
     }
 
-    /** The revision has no server-to-client requests, so there is never anything to answer. */
+    /**
+     * The revision has no server-to-client requests: the only answers are a 2025-era agent's to the questions an
+     * {@code input_required} result asked, which Tollgate relayed to it as requests.
+     */
     @Override
     public void respond(JsonNode response) {
-        LOG.debug("upstream '{}' speaks {}: no server-to-client request to answer", server(), ModernProtocol.VERSION);
+        if (!legacyAgents.answered(response)) {
+            LOG.debug("upstream '{}' speaks {}: no request waits for this answer", server(), ModernProtocol.VERSION);
+        }
+    }
+
+    /** Whether a response answers a question this connection relayed to a 2025-era agent. */
+    static boolean answersRelayedQuestion(JsonNode response) {
+        return response.path("id").asString("").startsWith(LegacyAgentRounds.ID_PREFIX);
     }
 
     @Override

@@ -66,7 +66,7 @@ class ErasInteropTest {
                 .until(() -> engine.upstreams().stream()
                                 .mapToInt(UpstreamStatus::toolCount)
                                 .sum()
-                        == 4);
+                        == 6);
     }
 
     @AfterEach
