@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
-import dev.tollgate.engine.UpstreamStatus;
 import dev.tollgate.json.Json;
 import dev.tollgate.testing.NpmPeers;
 import java.io.IOException;
