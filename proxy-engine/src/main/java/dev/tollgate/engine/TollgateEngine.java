@@ -45,8 +45,10 @@ import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
+import dev.tollgate.ratelimit.BucketLevel;
 import dev.tollgate.ratelimit.LimitStoreSettings;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
+import dev.tollgate.ratelimit.RateLimiter;
 import dev.tollgate.ratelimit.redis.LimitBackends;
 import dev.tollgate.session.SessionEndRecorder;
 import dev.tollgate.session.SessionLimits;
@@ -101,6 +103,7 @@ public final class TollgateEngine implements Engine {
     private final Optional<AgentHttpServer> http;
     private final PolicyControl policyControl;
     private final CallReplayer replayer;
+    private final RateLimiter limiter;
     private final ToolPins pins;
     private final ApprovalDesk approvals;
     private final Optional<ShadowPolicy> shadow;
@@ -116,6 +119,7 @@ public final class TollgateEngine implements Engine {
             Snapshots snapshots,
             Optional<AgentHttpServer> http,
             CallReplayer replayer,
+            RateLimiter limiter,
             ToolPins pins,
             ApprovalDesk approvals,
             Optional<ShadowPolicy> shadow,
@@ -130,6 +134,7 @@ public final class TollgateEngine implements Engine {
         this.http = http;
         this.resources = resources;
         this.replayer = replayer;
+        this.limiter = limiter;
         this.pins = pins;
         this.approvals = approvals;
         this.shadow = shadow;
@@ -320,8 +325,20 @@ public final class TollgateEngine implements Engine {
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
             return new TollgateEngine(
-                    events, audit, policy, upstreams, sessions, gateway, snapshots, http, replayer, pins, approvals,
-                    shadow, opened);
+                    events,
+                    audit,
+                    policy,
+                    upstreams,
+                    sessions,
+                    gateway,
+                    snapshots,
+                    http,
+                    replayer,
+                    limitBackends.limiter(),
+                    pins,
+                    approvals,
+                    shadow,
+                    opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -431,6 +448,11 @@ public final class TollgateEngine implements Engine {
     @Override
     public Optional<CallReplayer> replayer() {
         return Optional.of(replayer);
+    }
+
+    @Override
+    public List<BucketLevel> limitLevels(String agentId, String tool) {
+        return limiter.levels(agentId, tool);
     }
 
     @Override
