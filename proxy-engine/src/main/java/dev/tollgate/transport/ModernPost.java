@@ -76,7 +76,8 @@ final class ModernPost {
         LazyStream related = new LazyStream(request, response, callback);
         Optional<JsonNode> answer;
         try {
-            answer = gateway.handle(session, message, new RequestScope(related, conversation));
+            answer = gateway.handle(
+                    session, message, new RequestScope(related, conversation, McpHttpHandler.admission(request)));
         } finally {
             related.stream().ifPresent(openStreams::remove);
         }
