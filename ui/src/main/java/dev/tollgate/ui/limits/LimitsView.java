@@ -54,12 +54,12 @@ public final class LimitsView extends BorderPane {
         ComboBox<String> key = new ComboBox<>(model.keys());
         key.setId("limits-key");
         key.valueProperty().bindBidirectional(model.selectedProperty());
-        key.setPrefWidth(320);
+        key.setPrefWidth(300);
 
         TextField from = new TextField(LocalDateTime.now().minusHours(1).format(INPUT));
         TextField to = new TextField(LocalDateTime.now().format(INPUT));
-        from.setPrefColumnCount(12);
-        to.setPrefColumnCount(12);
+        from.setPrefColumnCount(10);
+        to.setPrefColumnCount(10);
         Button range = new Button("Show range");
         range.setOnAction(e -> {
             try {
@@ -87,8 +87,13 @@ public final class LimitsView extends BorderPane {
         for (ButtonBase b : new ButtonBase[] {range, liveButton, png, zoom}) {
             b.setMinWidth(Region.USE_PREF_SIZE);
         }
-        HBox bar = new HBox(
-                8, title, key, liveButton, new Label("From"), from, new Label("to"), to, range, zoom, png, message);
+        Label fromLabel = new Label("From");
+        Label toLabel = new Label("to");
+        // Only the message gives way on a narrow window: every control keeps its label.
+        for (Region r : new Region[] {title, key, fromLabel, from, toLabel, to}) {
+            r.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        HBox bar = new HBox(6, title, key, liveButton, fromLabel, from, toLabel, to, range, zoom, png, message);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6));
         setTop(bar);
