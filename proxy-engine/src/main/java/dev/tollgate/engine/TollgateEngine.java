@@ -252,11 +252,10 @@ public final class TollgateEngine implements Engine {
                     new HistoryInterceptor(
                             history,
                             audit.redactor(),
-                            () -> policy.get().usesHistory()
-                                    || candidate
-                                            .get()
-                                            .map(CompiledPolicy::usesHistory)
-                                            .orElse(false)),
+                            () -> candidate
+                                    .get()
+                                    .map(CompiledPolicy::usesHistory)
+                                    .orElse(false)),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
@@ -282,7 +281,8 @@ public final class TollgateEngine implements Engine {
                 McpHttpHandler handler = new McpHttpHandler(
                         gateway,
                         sessions,
-                        () -> authenticator,
+                        // The snapshot's own authenticator, so the chain knows the identity came from its snapshot.
+                        () -> snapshots.get().authenticator(),
                         new OriginPolicy(
                                 config.allowedOrigins(),
                                 allowedHosts(config),
