@@ -395,6 +395,9 @@ public final class AuditCommand implements Callable<Integer> {
                     throw new Failure(USAGE, e.getMessage());
                 }
                 PrintWriter out = spec.commandLine().getOut();
+                PrintWriter err = spec.commandLine().getErr();
+                result.warnings().forEach(w -> err.println("warning: " + w));
+                err.flush();
                 if (result.intact()) {
                     out.println("intact (" + result.recordsChecked() + " records)");
                     out.flush();

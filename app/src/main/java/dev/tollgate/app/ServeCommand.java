@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /** {@code tollgate serve}: the proxy without a window, until the process is killed. */
 @Command(
@@ -58,16 +60,38 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (closed.compareAndSet(false, true)) {
+                engine.close();
+            }
+        };
+        // SIGTERM and Ctrl-C stop the engine before the JVM begins its shutdown: H2 closes its databases from a
+        // shutdown hook of its own, which would race the audit indexer draining the journal into the tables.
+        onStopSignal(stopped::countDown);
+        // Any other way out (SIGHUP, or a JVM that keeps its signal handlers) still closes what it can.
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            engine.close();
+                            stop.run();
                             stopped.countDown();
                         },
                         "tollgate-shutdown"));
         out.println("listening on " + engine.endpoint().orElseThrow());
         out.flush();
         stopped.await();
+        stop.run();
         return 0;
+    }
+
+    /** Routes SIGTERM and SIGINT to {@code stop}, unless the JVM reserves them (e.g. run with -Xrs). */
+    private static void onStopSignal(Runnable stop) {
+        try {
+            for (String name : new String[] {"TERM", "INT"}) {
+                Signal.handle(new Signal(name), signal -> stop.run());
+            }
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // The shutdown hook does the stopping then.
+        }
     }
 }

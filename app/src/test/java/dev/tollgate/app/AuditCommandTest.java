@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -267,6 +268,25 @@ class AuditCommandTest {
         Result broken = run("audit", "verify", "--db", audit.url());
         assertThat(broken.code).isEqualTo(1);
         assertThat(broken.out).contains("record " + blockedRefund);
+    }
+
+    @Test
+    void verifyWithoutTheAnchorSaysATruncatedTailWouldGoUnnoticed() throws Exception {
+        Result anchored = run("audit", "verify", "--db", audit.url());
+        assertThat(anchored.err).doesNotContain("no anchor");
+        audit.closeStore();
+        try (Stream<Path> files = Files.list(audit.directory())) {
+            for (Path anchor :
+                    files.filter(f -> f.toString().endsWith(".anchor")).toList()) {
+                Files.delete(anchor);
+            }
+        }
+
+        Result unanchored = run("audit", "verify", "--db", audit.url());
+
+        assertThat(unanchored.code).as("the chain itself is intact").isZero();
+        assertThat(unanchored.out.strip()).isEqualTo("intact (4 records)");
+        assertThat(unanchored.err).contains("warning: no anchor: a removed tail cannot be detected");
     }
 
     /** What one run of the command line printed, and its exit code. */

@@ -14,6 +14,9 @@ import java.util.Optional;
 
 /** Opens the audit store a JDBC URL names (H2 file by default, PostgreSQL for teams). */
 public final class AuditStores {
+    /** How long closing the writer's database may spend moving records together (H2's default is 200 ms). */
+    static final int WRITER_COMPACT_MILLIS = 10_000;
+
     private AuditStores() {}
 
     /** Opens (creating when missing) the store with the built-in redaction rules. */
@@ -77,9 +80,10 @@ public final class AuditStores {
         if (forReading && !lower.contains(";ifexists=")) {
             out.append(";IFEXISTS=TRUE");
         }
-        if (forReading && !lower.contains(";max_compact_time=")) {
-            // A reader that happens to close the database last must not spend seconds compacting it.
-            out.append(";MAX_COMPACT_TIME=0");
+        if (!lower.contains(";max_compact_time=")) {
+            // A reader that happens to close the database last must not spend seconds compacting it; the writer
+            // closing it on a graceful stop compacts it, for a bounded time so that a stop stays prompt.
+            out.append(";MAX_COMPACT_TIME=").append(forReading ? 0 : WRITER_COMPACT_MILLIS);
         }
         return out.toString();
     }

@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -15,6 +17,7 @@ import java.util.function.LongConsumer;
  */
 final class ChainVerifier {
     private static final int PAGE = 5_000;
+    static final String NO_ANCHOR = "no anchor: a removed tail cannot be detected";
     /** How often progress is reported, in records. */
     static final long PROGRESS_EVERY = 100_000;
 
@@ -95,6 +98,13 @@ final class ChainVerifier {
                     lastId,
                     "cannot read the chain anchor " + anchor.get().file() + ": " + e.getMessage());
         }
+        List<String> warnings = new ArrayList<>();
+        if (anchor.isEmpty()) {
+            warnings.add(NO_ANCHOR + " (this store keeps no anchor file: only its head row is checked)");
+        } else if (anchored.isEmpty()) {
+            warnings.add(NO_ANCHOR + " (" + anchor.get().file() + " is missing: it was removed, or the store was"
+                    + " written before anchors and no Tollgate has written it since)");
+        }
         if (anchored.isPresent()) {
             Rows.Head a = anchored.get();
             if (a.seq() > lastSeq) {
@@ -119,7 +129,8 @@ final class ChainVerifier {
                 "intact (" + checked + " records"
                         + pruned.map(p -> "; " + p.pruned() + " older records pruned, as a checkpoint record states")
                                 .orElse("")
-                        + ")");
+                        + ")",
+                warnings);
     }
 
     private static String hashAt(Connection c, long seq) throws SQLException {

@@ -150,6 +150,7 @@ final class AuditTools {
         out.put("recordsChecked", v.recordsChecked());
         v.firstBrokenId().ifPresent(id -> out.put("firstBrokenId", id));
         out.put("message", v.message());
+        v.warnings().forEach(out.withArray("warnings")::add);
         return result(out);
     }
 

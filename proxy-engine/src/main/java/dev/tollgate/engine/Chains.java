@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * The one place the governing chain is put together, in the order the product promises: the attempt is
  * recorded first, then identity, policy, limits and the loop breaker decide (a shadow candidate, if any, decides
  * beside them and enforces nothing), then a person approves the call where
- * an approve rule asks for that, the call joins the session's history, credentials are added and the call is
- * forwarded (with the end user's or Tollgate's own upstream token where the server asks for one). Names no upstream
+ * an approve rule asks for that, the call joins the session's history and the call is forwarded (with the end
+ * user's or Tollgate's own upstream token where the server asks for one; the connection attaches the server's
+ * credentials, see {@code UpstreamCredentials}). Names no upstream
  * offers run audit and identity, then are blocked. Every chain takes its calls' snapshot (policy, limits, breaker,
  * authenticator) from {@code snapshots} once per call; a new link reads it from {@code chain.snapshot()}.
  */
@@ -32,7 +33,6 @@ final class Chains {
             Interceptor loopBreaker,
             Interceptor approval,
             Interceptor history,
-            Interceptor credentialInjection,
             List<Interceptor> upstreamTokens,
             Interceptor forwarding,
             Interceptor unknownTool) {
@@ -52,8 +52,7 @@ final class Chains {
                 l.rateLimit(),
                 l.loopBreaker(),
                 l.approval(),
-                l.history(),
-                l.credentialInjection()));
+                l.history()));
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());
         Pipeline calls = new Pipeline(links, snapshots);
@@ -74,8 +73,7 @@ final class Chains {
                 l.policy(),
                 new GovernedAs(original, List.of(l.rateLimit(), l.loopBreaker())),
                 l.approval(),
-                l.history(),
-                l.credentialInjection()));
+                l.history()));
         links.addAll(l.upstreamTokens());
         links.add(l.forwarding());
         return new Pipeline(links, snapshots);

@@ -5,6 +5,7 @@ import dev.tollgate.audit.AuditStore;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.pinning.ToolPins;
 import dev.tollgate.policy.PolicyControl;
+import dev.tollgate.ratelimit.BucketLevel;
 import dev.tollgate.shadow.ShadowControl;
 import java.net.URI;
 import java.nio.file.Path;
@@ -48,6 +49,14 @@ public interface Engine extends AutoCloseable {
     /** The shadow candidate a running proxy evaluates on every call; empty when there is none or read-only. */
     default Optional<ShadowControl> shadow() {
         return Optional.empty();
+    }
+
+    /**
+     * The rate-limit buckets this agent's latest limited call to this tool drew from, with how full each was; empty
+     * when read-only, remote, or before such a call.
+     */
+    default List<BucketLevel> limitLevels(String agentId, String tool) {
+        return List.of();
     }
 
     /** Where conversation transcripts are read from (beside the configuration file); empty without one. */

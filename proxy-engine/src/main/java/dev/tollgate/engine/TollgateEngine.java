@@ -45,8 +45,10 @@ import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
+import dev.tollgate.ratelimit.BucketLevel;
 import dev.tollgate.ratelimit.LimitStoreSettings;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
+import dev.tollgate.ratelimit.RateLimiter;
 import dev.tollgate.ratelimit.redis.LimitBackends;
 import dev.tollgate.session.SessionEndRecorder;
 import dev.tollgate.session.SessionLimits;
@@ -59,7 +61,6 @@ import dev.tollgate.telemetry.Telemetry;
 import dev.tollgate.transport.AgentHttpServer;
 import dev.tollgate.transport.McpHttpHandler;
 import dev.tollgate.transport.OriginPolicy;
-import dev.tollgate.upstream.CredentialInjectionInterceptor;
 import dev.tollgate.upstream.ForwardingInterceptor;
 import dev.tollgate.upstream.ListChange;
 import dev.tollgate.upstream.UpstreamRegistry;
@@ -102,6 +103,7 @@ public final class TollgateEngine implements Engine {
     private final Optional<AgentHttpServer> http;
     private final PolicyControl policyControl;
     private final CallReplayer replayer;
+    private final RateLimiter limiter;
     private final ToolPins pins;
     private final ApprovalDesk approvals;
     private final Optional<ShadowPolicy> shadow;
@@ -117,6 +119,7 @@ public final class TollgateEngine implements Engine {
             Snapshots snapshots,
             Optional<AgentHttpServer> http,
             CallReplayer replayer,
+            RateLimiter limiter,
             ToolPins pins,
             ApprovalDesk approvals,
             Optional<ShadowPolicy> shadow,
@@ -131,6 +134,7 @@ public final class TollgateEngine implements Engine {
         this.http = http;
         this.resources = resources;
         this.replayer = replayer;
+        this.limiter = limiter;
         this.pins = pins;
         this.approvals = approvals;
         this.shadow = shadow;
@@ -248,12 +252,10 @@ public final class TollgateEngine implements Engine {
                     new HistoryInterceptor(
                             history,
                             audit.redactor(),
-                            () -> policy.get().usesHistory()
-                                    || candidate
-                                            .get()
-                                            .map(CompiledPolicy::usesHistory)
-                                            .orElse(false)),
-                    new CredentialInjectionInterceptor(upstreams),
+                            () -> candidate
+                                    .get()
+                                    .map(CompiledPolicy::usesHistory)
+                                    .orElse(false)),
                     identityServices.upstreamTokenLinks(),
                     new ForwardingInterceptor(upstreams),
                     new UnknownToolInterceptor(new NameScheme(config.toolNameSeparator())));
@@ -279,7 +281,8 @@ public final class TollgateEngine implements Engine {
                 McpHttpHandler handler = new McpHttpHandler(
                         gateway,
                         sessions,
-                        () -> authenticator,
+                        // The snapshot's own authenticator, so the chain knows the identity came from its snapshot.
+                        () -> snapshots.get().authenticator(),
                         new OriginPolicy(
                                 config.allowedOrigins(),
                                 allowedHosts(config),
@@ -322,8 +325,20 @@ public final class TollgateEngine implements Engine {
                 LOG.info("Tollgate listening on {}", server.endpoint());
             }
             return new TollgateEngine(
-                    events, audit, policy, upstreams, sessions, gateway, snapshots, http, replayer, pins, approvals,
-                    shadow, opened);
+                    events,
+                    audit,
+                    policy,
+                    upstreams,
+                    sessions,
+                    gateway,
+                    snapshots,
+                    http,
+                    replayer,
+                    limitBackends.limiter(),
+                    pins,
+                    approvals,
+                    shadow,
+                    opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -433,6 +448,11 @@ public final class TollgateEngine implements Engine {
     @Override
     public Optional<CallReplayer> replayer() {
         return Optional.of(replayer);
+    }
+
+    @Override
+    public List<BucketLevel> limitLevels(String agentId, String tool) {
+        return limiter.levels(agentId, tool);
     }
 
     @Override

@@ -137,14 +137,16 @@ final class ToolCalls {
                     session.protocolVersion(),
                     new RelayChannel(session, ref.server(), scope.related(), connections, Optional.of(held)),
                     settings.callTimeout(),
-                    held.cancellation());
+                    held.cancellation(),
+                    scope.admission());
             result = bridge.run(held, () -> execute(name, call, context, offered, session), cancellation);
         } else {
             CallContext context = new CallContext(
                     session.protocolVersion(),
                     new RelayChannel(session, ref.server(), scope.related(), connections),
                     settings.callTimeout(),
-                    cancellation);
+                    cancellation,
+                    scope.admission());
             result = execute(name, call, context, known, session);
         }
         if (session.isStateless() && !InputBridge.isBridgeState(result)) {

@@ -8,9 +8,10 @@ import dev.tollgate.pipeline.ToolCall;
 import java.util.Optional;
 
 /**
- * The identity link: re-authenticates the call's credentials with the authenticator in force (the transport
- * did so when the session opened, but a config reload may have removed the key or changed the roles) and,
- * when the agent forwarded its end user's token, attaches the verified user, so policy and audit see who
+ * The identity link: establishes who the call is from with the call snapshot's authenticator, once per call. When
+ * the transport admitted the request with that same authenticator, its identity is taken as is; otherwise (stdio,
+ * a replayed call, a reload between admission and the chain) the call's credentials are authenticated here, since a
+ * reload may have removed the key or changed the roles. When the agent forwarded its end user's token, it attaches the verified user, so policy and audit see who
  * the call is for. A bad user token blocks the call rather than dropping the user.
  */
 public final class IdentityInterceptor implements Interceptor {
@@ -31,11 +32,17 @@ public final class IdentityInterceptor implements Interceptor {
     @Override
     public CallOutcome intercept(Chain chain) {
         ToolCall call = chain.call();
-        Authenticator.AuthResult auth = chain.snapshot().authenticator().authenticate(call.credentials());
-        if (auth instanceof Authenticator.AuthResult.Refused refused) {
-            return blocked("authentication failed: " + refused.message());
+        Optional<AgentIdentity> admitted = chain.context().admission().flatMap(a -> a.agentFor(chain.snapshot()));
+        AgentIdentity current;
+        if (admitted.isPresent()) {
+            current = admitted.get();
+        } else {
+            Authenticator.AuthResult auth = chain.snapshot().authenticator().authenticate(call.credentials());
+            if (auth instanceof Authenticator.AuthResult.Refused refused) {
+                return blocked("authentication failed: " + refused.message());
+            }
+            current = ((Authenticator.AuthResult.Authenticated) auth).identity();
         }
-        AgentIdentity current = ((Authenticator.AuthResult.Authenticated) auth).identity();
         if (call.agent().isPresent() && !call.agent().get().agentId().equals(current.agentId())) {
             return blocked("authentication failed: the credentials now belong to agent " + current.agentId());
         }

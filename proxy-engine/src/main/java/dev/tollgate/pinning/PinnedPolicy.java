@@ -58,6 +58,11 @@ public final class PinnedPolicy implements Policy {
     }
 
     @Override
+    public boolean usesHistory() {
+        return policy.usesHistory();
+    }
+
+    @Override
     public boolean visible(AgentIdentity agent, ToolRef tool, ToolAnnotations annotations) {
         return !pins.withheld(tool) && policy.visible(agent, tool, annotations);
     }

@@ -41,7 +41,11 @@ public record CallOutcome(
         String text = decision.message();
         if (decision.retryAfter().isPresent()) {
             double seconds = decision.retryAfter().get().toMillis() / 1000.0;
-            text = text + " Retry after " + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s.";
+            // Tenths of a second would print a wait of a few milliseconds as "0.0 s", which reads as "now".
+            text = text
+                    + (seconds < 1
+                            ? " Retry in under 1 s."
+                            : " Retry after " + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s.");
         }
         ObjectNode result = errorResult(text);
         ObjectNode meta = result.putObject("_meta").putObject("tollgate");

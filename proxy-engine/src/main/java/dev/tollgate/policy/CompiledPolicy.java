@@ -110,7 +110,7 @@ public final class CompiledPolicy implements Policy {
         return agent == null ? Optional.empty() : Optional.of(new AgentIdentity(agentId, agent.roles(), "config"));
     }
 
-    /** Whether some condition asks about earlier calls, so the engine must keep their tallies. */
+    @Override
     public boolean usesHistory() {
         return rulesByRole.values().stream()
                         .flatMap(List::stream)

@@ -23,6 +23,11 @@ public interface Policy {
         return Optional.empty();
     }
 
+    /** Whether some condition asks about earlier calls, so the chain must keep their tallies. */
+    default boolean usesHistory() {
+        return false;
+    }
+
     /** Whether the agent should see the tool in tools/list at all. */
     boolean visible(AgentIdentity agent, ToolRef tool, ToolAnnotations annotations);
 }

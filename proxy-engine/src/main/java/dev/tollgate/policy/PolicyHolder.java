@@ -119,6 +119,11 @@ public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseab
             }
 
             @Override
+            public boolean usesHistory() {
+                return current.get().usesHistory();
+            }
+
+            @Override
             public boolean visible(AgentIdentity agent, ToolRef tool, ToolAnnotations annotations) {
                 return current.get().visible(agent, tool, annotations);
             }

@@ -20,6 +20,8 @@ public final class RateLimiter {
     private final LimitStore store;
     private final LimitStoreFailure failure;
     private final Map<String, Double> fill = new ConcurrentHashMap<>();
+    /** Per agent and tool, the level of each bucket its latest limited call drew from, by limit name. */
+    private final Map<String, Map<String, BucketLevel>> levels = new ConcurrentHashMap<>();
 
     public RateLimiter(LimitStore store) {
         this(store, LimitStoreFailure.CLOSED);
@@ -34,6 +36,7 @@ public final class RateLimiter {
     public Optional<Decision> check(ToolCall call, List<LimitRule> limits, Instant now) {
         List<LimitRule> taken = new ArrayList<>(limits.size());
         List<String> keys = new ArrayList<>(limits.size());
+        List<BucketLevel> drawn = new ArrayList<>(limits.size());
         for (LimitRule limit : limits) {
             if (!limit.appliesTo(call)) {
                 continue;
@@ -56,6 +59,7 @@ public final class RateLimiter {
             fill.put(limit.name(), acquisition.fill());
             if (!acquisition.granted()) {
                 giveBack(taken, keys);
+                note(call, List.of(new BucketLevel(limit.name(), limit.rate(), 1.0, now)));
                 return Optional.of(Decision.limited(
                         BlockReason.RATE_LIMIT,
                         limit.name(),
@@ -65,8 +69,27 @@ public final class RateLimiter {
             }
             taken.add(limit);
             keys.add(key);
+            drawn.add(new BucketLevel(limit.name(), limit.rate(), acquisition.fill(), now));
         }
+        note(call, drawn);
         return Optional.empty();
+    }
+
+    /**
+     * The buckets this agent's latest limited call to this tool drew from (a refused call: the bucket that refused
+     * it), so a chart can show how close the pair is to its limit; empty before such a call.
+     */
+    public List<BucketLevel> levels(String agentId, String tool) {
+        return List.copyOf(levels.getOrDefault(agentId + "|" + tool, Map.of()).values());
+    }
+
+    private void note(ToolCall call, List<BucketLevel> drawn) {
+        if (drawn.isEmpty()) {
+            return;
+        }
+        Map<String, BucketLevel> pair =
+                levels.computeIfAbsent(call.agentId() + "|" + call.tool().qualified(), k -> new ConcurrentHashMap<>());
+        drawn.forEach(level -> pair.put(level.limit(), level));
     }
 
     /**

@@ -125,7 +125,8 @@ final class LegacyPost {
                         requests.get(0).path("method").asString())) {
             return stream(request, response, callback, session.get(), version.get(), requests.get(0), conversation);
         }
-        RequestScope scope = new RequestScope(session.get().outbound(), conversation);
+        RequestScope scope =
+                new RequestScope(session.get().outbound(), conversation, McpHttpHandler.admission(request));
         if (!batch) {
             Optional<JsonNode> answer = gateway.handle(session.get(), requests.get(0), scope);
             if (answer.isEmpty()) {
@@ -195,7 +196,8 @@ final class LegacyPost {
         openStreams.add(connection);
         stream.attach(connection, 0, ResumableStream.primes(version));
         try {
-            Optional<JsonNode> answer = gateway.handle(session, message, new RequestScope(stream, conversation));
+            Optional<JsonNode> answer = gateway.handle(
+                    session, message, new RequestScope(stream, conversation, McpHttpHandler.admission(request)));
             answer.ifPresent(stream::send);
         } finally {
             openStreams.remove(connection);

@@ -8,6 +8,7 @@ import dev.tollgate.identity.Authenticator;
 import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.json.Json;
+import dev.tollgate.pipeline.Admission;
 import dev.tollgate.session.SessionRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -39,6 +40,7 @@ import tools.jackson.databind.JsonNode;
 public final class McpHttpHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(McpHttpHandler.class);
     private static final long KEEP_ALIVE_NANOS = 15_000_000_000L;
+    private static final String ADMISSION = Admission.class.getName();
     private static final Pattern REVISION_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private final SessionRegistry sessions;
@@ -154,7 +156,12 @@ public final class McpHttpHandler extends Handler.Abstract {
                 return notInModernRevision(response, callback, method);
             }
             Credentials credentials = credentials(request);
-            Authenticator.AuthResult auth = authenticator.get().authenticate(credentials);
+            Authenticator current = authenticator.get();
+            Authenticator.AuthResult auth = current.authenticate(credentials);
+            if (auth instanceof Authenticator.AuthResult.Authenticated admitted) {
+                // The request's calls reuse this identity instead of authenticating again (Admission).
+                request.setAttribute(ADMISSION, new Admission(current, admitted.identity()));
+            }
             if (method.equals("POST") && carriesModernHeaders(request)) {
                 return post(request, response, callback, auth, credentials);
             }
@@ -319,6 +326,11 @@ public final class McpHttpHandler extends Handler.Abstract {
     // ---- shared checks
 
     /** The agent's bearer credential, and its end user's token when the agent forwards one. */
+    /** The identity this request was admitted with, if it was. */
+    static Optional<Admission> admission(Request request) {
+        return Optional.ofNullable((Admission) request.getAttribute(ADMISSION));
+    }
+
     private Credentials credentials(Request request) {
         Optional<String> bearer = Optional.empty();
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);

@@ -327,8 +327,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     }
 
     private void addHeaders(Request.Builder request, Map<String, String> callHeaders, Optional<String> session) {
-        config.headers().forEach(request::header);
-        callHeaders.forEach(request::header);
+        UpstreamCredentials.attach(request, config, callHeaders);
         session.ifPresent(id -> request.header(SESSION_HEADER, id));
         if (initializeResult != null) {
             request.header(VERSION_HEADER, protocolVersion);

@@ -354,8 +354,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
                 .url(url)
                 .post(RequestBody.create(Json.write(message), JSON))
                 .header("Accept", "application/json, text/event-stream");
-        config.headers().forEach(request::header);
-        callHeaders.forEach(request::header);
+        UpstreamCredentials.attach(request, config, callHeaders);
         return request.header(ModernProtocol.VERSION_HEADER, ModernProtocol.VERSION);
     }
 

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.audit.AuditInterceptor;
 import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.audit.Redactor;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.events.EventBus;
+import dev.tollgate.history.CallLedger;
+import dev.tollgate.history.HistoryInterceptor;
 import dev.tollgate.identity.Credentials;
 import dev.tollgate.identity.IdentityConfig;
 import dev.tollgate.identity.IdentityInterceptor;
@@ -139,6 +142,58 @@ class ReloadMidCallTest {
             assertThat(audit.store()
                             .query(AuditQuery.builder().decision("blocked").build()))
                     .hasSize(2);
+        }
+    }
+
+    @Test
+    void theHistoryLinkKeepsTalliesForThePolicyTheCallEnteredUnder() throws Exception {
+        String countsCalls = """
+                agents:
+                  billing-agent: { keys: ["key-1"], roles: [billing] }
+                roles:
+                  billing:
+                    allow: [{ tool: "crm.*", when: "session.count('crm.getAccount') < 100" }]
+                """;
+        String countsNothing = V1;
+        Path file = dir.resolve("tollgate.yaml");
+        Files.writeString(file, countsCalls);
+        try (PolicyHolder policy = PolicyHolder.load(file, new ConfigLoader(), events, Clock.systemUTC())) {
+            Snapshots snapshots =
+                    new Snapshots(policy, config -> IdentityConfig.from(config).authenticator(config));
+            CallLedger ledger = new CallLedger(CallLedger.NO_SEED, CallLedger.DEFAULT_CAPACITY);
+            AtomicBoolean reloaded = new AtomicBoolean();
+            Interceptor reloadNow = chain -> {
+                if (reloaded.compareAndSet(false, true)) {
+                    policy.apply(countsNothing);
+                }
+                return chain.proceed(chain.call());
+            };
+            Interceptor upstream = chain -> new CallOutcome(
+                    chain.state().decision().orElseThrow(), CallStatus.SUCCESS, Json.parse("{\"content\":[]}"), 14);
+            Pipeline pipeline = new Pipeline(
+                    List.of(
+                            new IdentityInterceptor(),
+                            reloadNow,
+                            new PolicyInterceptor(ledger),
+                            new HistoryInterceptor(ledger, Redactor.defaults(), () -> false),
+                            upstream),
+                    snapshots);
+            ToolCall call = call("key-1");
+
+            CallOutcome during = pipeline.execute(call, context());
+
+            assertThat(reloaded).isTrue();
+            assertThat(during.decision().isBlocked())
+                    .as(during.decision().message())
+                    .isFalse();
+            // The call entered under a policy that counts calls: it is counted, although the policy in force by the
+            // time the history link ran counts nothing.
+            assertThat(ledger.session(call).count("crm.getAccount")).isEqualTo(1);
+
+            pipeline.execute(call, context());
+            assertThat(ledger.session(call).count("crm.getAccount"))
+                    .as("calls entering under the reloaded policy, which counts nothing")
+                    .isEqualTo(1);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tollgate.ratelimit;
 import static dev.tollgate.policy.TestCalls.T0;
 import static dev.tollgate.policy.TestCalls.call;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.tollgate.pipeline.BlockReason;
 import dev.tollgate.pipeline.CallOutcome;
@@ -68,6 +69,53 @@ class RateLimiterTest {
         assertThat(limiter.check(refund("other", refilled), limits, refilled))
                 .as("another agent's bucket")
                 .isEmpty();
+    }
+
+    @Test
+    void thePairsBucketLevelFollowsItsCallsAndRefillsEvenly() throws Exception {
+        List<LimitRule> limits = limits("""
+                roles:
+                  billing:
+                    allow: ["payments.*"]
+                    limits: { "payments.issueRefund": { rate: "10/min", burst: 3 } }
+                """);
+        assertThat(limiter.levels("b", "payments.issueRefund")).isEmpty();
+        limiter.check(refund("b", T0), limits, T0);
+        limiter.check(refund("b", T0), limits, T0);
+
+        BucketLevel level = limiter.levels("b", "payments.issueRefund").get(0);
+        assertThat(level.limit()).isEqualTo("role billing limit payments.issueRefund 10/min burst 3");
+        assertThat(level.inUseAt(T0)).isCloseTo(2.0, within(1e-9));
+        assertThat(level.inUseAt(T0.plusSeconds(6)))
+                .as("one token back per 6 s")
+                .isCloseTo(1.0, within(1e-9));
+        assertThat(level.inUseAt(T0.plusSeconds(60))).isZero();
+        assertThat(limiter.levels("other", "payments.issueRefund")).isEmpty();
+
+        limiter.check(refund("b", T0), limits, T0);
+        limiter.check(refund("b", T0), limits, T0);
+        assertThat(limiter.levels("b", "payments.issueRefund"))
+                .singleElement()
+                .satisfies(empty -> assertThat(empty.inUseAt(T0))
+                        .as("refused: bucket empty")
+                        .isEqualTo(3.0));
+    }
+
+    @Test
+    void aWaitUnderOneSecondReadsAsUnderOneSecondNotZero() throws Exception {
+        List<LimitRule> limits = limits("""
+                roles:
+                  billing:
+                    allow: ["payments.*"]
+                    limits: { "payments.issueRefund": { rate: "20/s", burst: 1 } }
+                """);
+        assertThat(limiter.check(refund("b", T0), limits, T0)).isEmpty();
+        Instant soon = T0.plusMillis(49);
+        Decision refused = limiter.check(refund("b", soon), limits, soon).orElseThrow();
+        assertThat(refused.retryAfter()).hasValue(Duration.ofMillis(1));
+        assertThat(CallOutcome.blocked(refused).result().toString())
+                .contains("Retry in under 1 s.")
+                .doesNotContain("0.0 s");
     }
 
     @Test

@@ -48,8 +48,7 @@ class ForwardingInterceptorTest {
                         UpstreamTestConfigs.http("ghost", "http://127.0.0.1:" + ghostPort + "/mcp")),
                 events);
         registry.start();
-        pipeline = new Pipeline(
-                List.of(new CredentialInjectionInterceptor(registry), new ForwardingInterceptor(registry)));
+        pipeline = new Pipeline(List.of(new ForwardingInterceptor(registry)));
     }
 
     @AfterAll

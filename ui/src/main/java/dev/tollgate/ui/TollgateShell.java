@@ -1,32 +1,29 @@
 package dev.tollgate.ui;
 
 import dev.tollgate.approval.HeldCall;
-import dev.tollgate.audit.AuditQuery;
-import dev.tollgate.audit.AuditRecord;
+import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.Engine;
 import dev.tollgate.ui.agents.AgentsView;
 import dev.tollgate.ui.agents.AgentsViewModel;
 import dev.tollgate.ui.alerts.AlertEntry;
 import dev.tollgate.ui.alerts.AlertsView;
 import dev.tollgate.ui.alerts.AlertsViewModel;
-import dev.tollgate.ui.export.Exporter;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.FxEventDispatcher;
+import dev.tollgate.ui.fx.NoticeArea;
 import dev.tollgate.ui.limits.ConfiguredLimits;
 import dev.tollgate.ui.limits.LimitsView;
 import dev.tollgate.ui.limits.LimitsViewModel;
+import dev.tollgate.ui.live.CurlCommand;
 import dev.tollgate.ui.live.LiveView;
 import dev.tollgate.ui.live.LiveViewModel;
 import dev.tollgate.ui.policy.PolicyView;
 import dev.tollgate.ui.policy.PolicyViewModel;
 import dev.tollgate.ui.replay.ReplayView;
 import dev.tollgate.ui.replay.ReplayViewModel;
-import dev.tollgate.ui.replay.SessionSummary;
 import dev.tollgate.ui.security.SecurityView;
 import dev.tollgate.ui.shadow.ShadowPane;
 import dev.tollgate.ui.shadow.ShadowViewModel;
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -36,31 +33,19 @@ import java.util.function.Function;
 import java.util.prefs.Preferences;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
+import javafx.beans.property.SimpleStringProperty;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
-import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
-import javafx.scene.control.Menu;
-import javafx.scene.control.MenuBar;
-import javafx.scene.control.MenuItem;
-import javafx.scene.control.SeparatorMenuItem;
-import javafx.scene.control.ToggleButton;
-import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
-import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.util.Duration;
-import org.controlsfx.control.Notifications;
 
 /**
  * The main window's content over one {@link Engine}: menu, left navigation, the seven views and the
@@ -74,8 +59,9 @@ public final class TollgateShell implements AutoCloseable {
     private final BorderPane root = new BorderPane();
     private final StackPane content = new StackPane();
     private final Map<Section, Node> views = new EnumMap<>(Section.class);
-    private final Map<Section, ToggleButton> navButtons = new EnumMap<>(Section.class);
-    private final ToggleGroup nav = new ToggleGroup();
+    private final NoticeArea notices = new NoticeArea();
+    private final ShellChrome chrome = new ShellChrome(chromeActions());
+    private final ShellFiles files;
     private final LiveViewModel liveModel;
     private final LiveView liveView;
     private final StatusViewModel status;
@@ -86,7 +72,6 @@ public final class TollgateShell implements AutoCloseable {
     private final AgentsViewModel agentsModel;
     private final Timeline clock;
     private final Timeline storeSize;
-    private Function<String, Engine> storeOpener = DesktopApp::openStore;
     private Theme theme;
     private Scene scene;
 
@@ -95,6 +80,7 @@ public final class TollgateShell implements AutoCloseable {
         this.prefs = prefs;
         this.dispatcher = new FxEventDispatcher(engine.events());
         this.theme = Theme.valueOf(prefs.get("theme", Theme.LIGHT.name()));
+        this.files = new ShellFiles(root, engine, background, prefs, notices);
 
         liveModel = new LiveViewModel(engine.audit(), background, prefs.node("live"));
         liveView = new LiveView(liveModel);
@@ -121,9 +107,17 @@ public final class TollgateShell implements AutoCloseable {
             }
         });
         liveView.setOnOpenConversation(this::openConversation);
-        views.put(Section.REPLAY, new ReplayView(replayModel, this::exportSession));
+        ReplayView replayView = new ReplayView(replayModel, files::exportSession);
+        views.put(Section.REPLAY, replayView);
+        liveView.setCurlCommand(r -> CurlCommand.of(r, engine.endpoint(), toolNameSeparator()));
+        liveView.setOnResend(
+                record -> {
+                    openConversation(record.conversationId().orElse(record.sessionId()));
+                    replayView.confirmAndResend(record);
+                },
+                replayModel::canResend);
         replayModel.loadSessions();
-        limitsModel = new LimitsViewModel(engine.audit(), background);
+        limitsModel = new LimitsViewModel(engine.audit(), background, engine::limitLevels);
         dispatcher.addListener(limitsModel::onEvents);
         views.put(Section.LIMITS, new LimitsView(limitsModel));
         limitsModel.seedFromStore(Instant.now());
@@ -153,10 +147,10 @@ public final class TollgateShell implements AutoCloseable {
         }
 
         root.getStyleClass().add("shell");
-        root.setTop(menuBar());
-        root.setLeft(navigation());
+        root.setTop(chrome.menuBar(theme));
+        root.setLeft(chrome.navigation(alertsModel));
         root.setCenter(content);
-        root.setBottom(statusBar());
+        root.setBottom(chrome.bottom(status, notices));
         navigate(Section.LIVE);
 
         clock = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
@@ -180,7 +174,7 @@ public final class TollgateShell implements AutoCloseable {
 
     /** How File → Open audit store… turns a JDBC URL into a read-only engine. */
     public TollgateShell withStoreOpener(Function<String, Engine> opener) {
-        this.storeOpener = opener;
+        files.setStoreOpener(opener);
         return this;
     }
 
@@ -212,10 +206,7 @@ public final class TollgateShell implements AutoCloseable {
         if (section == Section.REPLAY) {
             replayModel.loadSessions();
         }
-        ToggleButton button = navButtons.get(section);
-        if (!button.isSelected()) {
-            button.setSelected(true);
-        }
+        chrome.select(section);
     }
 
     public Section current() {
@@ -287,6 +278,21 @@ public final class TollgateShell implements AutoCloseable {
         return theme;
     }
 
+    /** The separator agents see between server and tool, from the running configuration ({@code __} without one). */
+    private String toolNameSeparator() {
+        return engine.policy()
+                .flatMap(control -> {
+                    try {
+                        return Optional.of(new ConfigLoader()
+                                .parse("policy", control.currentText())
+                                .toolNameSeparator());
+                    } catch (RuntimeException e) {
+                        return Optional.empty();
+                    }
+                })
+                .orElse("__");
+    }
+
     private void reloadLimits() {
         engine.policy()
                 .ifPresent(control -> background.run(
@@ -314,37 +320,42 @@ public final class TollgateShell implements AutoCloseable {
         return view;
     }
 
-    private void promptApproval(HeldCall call) {
-        if (root.getScene() == null
-                || root.getScene().getWindow() == null
-                || !root.getScene().getWindow().isShowing()) {
-            return;
-        }
-        Notifications.create()
-                .owner(root.getScene().getWindow())
-                .title("Approval needed")
-                .text(call.agentId() + " wants to call " + call.tool() + " (" + call.rule() + ")")
-                .hideAfter(Duration.seconds(10))
-                .onAction(e -> navigate(Section.SECURITY))
-                .showInformation();
+    private boolean showing() {
+        return root.getScene() != null
+                && root.getScene().getWindow() != null
+                && root.getScene().getWindow().isShowing();
     }
 
+    private void promptApproval(HeldCall call) {
+        if (showing()) {
+            notices.showFor(
+                    NoticeArea.Kind.INFO,
+                    "Approval needed",
+                    new SimpleStringProperty(
+                            call.agentId() + " wants to call " + call.tool() + " (" + call.rule() + ")"),
+                    "Review",
+                    () -> navigate(Section.SECURITY),
+                    Duration.seconds(30));
+        }
+    }
+
+    /**
+     * Once per incident: the notice's text follows the incident as it grows, and it goes away when closed, opened,
+     * acknowledged in Alerts, or when the storm has ended (no new block for {@link AlertsViewModel#QUIET}).
+     */
     private void popup(AlertEntry alert) {
-        if (root.getScene() == null
-                || root.getScene().getWindow() == null
-                || !root.getScene().getWindow().isShowing()) {
+        if (!showing()) {
             return;
         }
-        Notifications.create()
-                .owner(root.getScene().getWindow())
-                .title(
-                        alert.count() > 1
-                                ? "Blocked calls: " + alert.tool()
-                                : alert.kind() == AlertEntry.Kind.BLOCKED ? "Call blocked" : "Loop breaker tripped")
-                .text(alert.message())
-                .hideAfter(Duration.seconds(6))
-                .onAction(e -> alertsModel.show(alert))
-                .showWarning();
+        String title = alert.kind() == AlertEntry.Kind.LOOP_BREAKER ? "Loop breaker tripped" : "Incident";
+        NoticeArea.Notice notice = notices.show(
+                NoticeArea.Kind.WARNING, title, alert.messageProperty(), "Show", () -> alertsModel.show(alert));
+        notice.dismissWhenQuiet(alert.messageProperty(), Duration.seconds(AlertsViewModel.QUIET.toSeconds()));
+        alert.acknowledgedProperty().addListener((o, was, now) -> {
+            if (now) {
+                notice.dismiss();
+            }
+        });
     }
 
     private void focusSearch() {
@@ -352,158 +363,41 @@ public final class TollgateShell implements AutoCloseable {
         liveView.focusFilter();
     }
 
-    private MenuBar menuBar() {
-        MenuItem open = new MenuItem("Open audit store…");
-        open.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
-        open.setOnAction(e -> openStore());
-        MenuItem close = new MenuItem("Close window");
-        close.setAccelerator(new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN));
-        close.setOnAction(e -> {
-            if (root.getScene() != null && root.getScene().getWindow() instanceof Stage stage) {
-                stage.close();
+    private ShellChrome.Actions chromeActions() {
+        return new ShellChrome.Actions() {
+            @Override
+            public void navigate(Section section) {
+                TollgateShell.this.navigate(section);
             }
-        });
-        MenuItem export = new MenuItem("Export selected calls…");
-        export.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
-        export.setOnAction(e -> exportSelected());
-        Menu file = new Menu("File", null, open, export, new SeparatorMenuItem(), close);
 
-        Menu view = new Menu("View");
-        for (Section s : Section.values()) {
-            MenuItem item = new MenuItem(s.title());
-            item.setOnAction(e -> navigate(s));
-            view.getItems().add(item);
-        }
-        MenuItem find = new MenuItem("Find…");
-        find.setOnAction(e -> focusSearch());
-        CheckMenuItem dark = new CheckMenuItem("Dark theme");
-        dark.setSelected(theme == Theme.DARK);
-        dark.selectedProperty().addListener((o, was, now) -> setTheme(now ? Theme.DARK : Theme.LIGHT));
-        view.getItems().addAll(new SeparatorMenuItem(), find, dark);
-        MenuBar bar = new MenuBar(file, view);
-        bar.setUseSystemMenuBar(true);
-        return bar;
-    }
-
-    private void openStore() {
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Open audit store");
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("H2 audit store", "*.mv.db"));
-        var file = chooser.showOpenDialog(root.getScene().getWindow());
-        if (file == null) {
-            return;
-        }
-        String path = file.getAbsolutePath().replaceFirst("\\.mv\\.db$", "");
-        DesktopApp.openReadOnlyWindow(storeOpener, "jdbc:h2:file:" + path, prefs);
-    }
-
-    private void exportSelected() {
-        List<AuditRecord> selected =
-                List.copyOf(liveView.table().getSelectionModel().getSelectedItems());
-        if (selected.isEmpty()) {
-            return;
-        }
-        chooseExportFile("calls").ifPresent(file -> writeExport(() -> selected, file));
-    }
-
-    private void exportSession(SessionSummary session) {
-        chooseExportFile(session.id())
-                .ifPresent(file -> writeExport(
-                        () -> {
-                            AuditQuery.Builder q = AuditQuery.builder().limit(ReplayViewModel.MAX_CALLS_PER_SESSION);
-                            if (session.kind() == SessionSummary.Kind.CONVERSATION) {
-                                q.conversation(session.id());
-                            } else {
-                                q.session(session.id());
-                            }
-                            return engine.audit().query(q.build());
-                        },
-                        file));
-    }
-
-    private Optional<Path> chooseExportFile(String name) {
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Export calls");
-        chooser.setInitialFileName(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
-        chooser.getExtensionFilters()
-                .addAll(
-                        new FileChooser.ExtensionFilter("JSON Lines", "*.jsonl"),
-                        new FileChooser.ExtensionFilter("CSV", "*.csv"));
-        File file = chooser.showSaveDialog(root.getScene().getWindow());
-        return Optional.ofNullable(file).map(File::toPath);
-    }
-
-    private void writeExport(java.util.concurrent.Callable<List<AuditRecord>> records, Path file) {
-        background.run(
-                () -> {
-                    List<AuditRecord> list = records.call();
-                    if (file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
-                        Exporter.writeCsv(list, file);
-                    } else {
-                        Exporter.writeJsonl(list, file);
-                    }
-                    return list.size();
-                },
-                n -> Notifications.create()
-                        .owner(root.getScene().getWindow())
-                        .title("Export")
-                        .text(n + " calls written to " + file.getFileName())
-                        .hideAfter(Duration.seconds(4))
-                        .showInformation(),
-                e -> new javafx.scene.control.Alert(
-                                javafx.scene.control.Alert.AlertType.ERROR, "Export failed: " + e.getMessage())
-                        .show());
-    }
-
-    private Node navigation() {
-        VBox box = new VBox(2);
-        box.getStyleClass().add("nav");
-        box.setPadding(new Insets(8, 4, 8, 4));
-        for (Section s : Section.values()) {
-            ToggleButton b = new ToggleButton(s.title());
-            b.setId(s.navId());
-            b.setToggleGroup(nav);
-            b.setMaxWidth(Double.MAX_VALUE);
-            b.getStyleClass().add("nav-button");
-            b.setOnAction(e -> navigate(s));
-            navButtons.put(s, b);
-            if (s == Section.ALERTS) {
-                b.textProperty()
-                        .bind(javafx.beans.binding.Bindings.createStringBinding(
-                                () -> alertsModel.unacknowledgedProperty().get() == 0
-                                        ? s.title()
-                                        : s.title() + " ("
-                                                + alertsModel
-                                                        .unacknowledgedProperty()
-                                                        .get() + ")",
-                                alertsModel.unacknowledgedProperty()));
+            @Override
+            public void openStore() {
+                files.openStore();
             }
-            box.getChildren().add(b);
-        }
-        nav.selectedToggleProperty().addListener((o, was, now) -> {
-            if (now == null && was != null) {
-                was.setSelected(true);
-            }
-        });
-        return box;
-    }
 
-    private Node statusBar() {
-        Label proxy = new Label();
-        proxy.setId("status-proxy");
-        proxy.textProperty().bind(status.proxyProperty());
-        Label rates = new Label();
-        rates.setId("status-rates");
-        rates.textProperty().bind(status.ratesProperty());
-        Label store = new Label();
-        store.setId("status-store");
-        store.textProperty().bind(status.storeProperty());
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar = new HBox(16, proxy, rates, spacer, store);
-        bar.getStyleClass().add("status-bar");
-        bar.setPadding(new Insets(3, 8, 3, 8));
-        return bar;
+            @Override
+            public void exportSelected() {
+                files.exportCalls(
+                        List.copyOf(liveView.table().getSelectionModel().getSelectedItems()));
+            }
+
+            @Override
+            public void focusSearch() {
+                TollgateShell.this.focusSearch();
+            }
+
+            @Override
+            public void closeWindow() {
+                if (root.getScene() != null && root.getScene().getWindow() instanceof Stage stage) {
+                    stage.close();
+                }
+            }
+
+            @Override
+            public void setTheme(Theme theme) {
+                TollgateShell.this.setTheme(theme);
+            }
+        };
     }
 
     @Override

@@ -68,8 +68,8 @@ class AlertsTest {
         AuditRecord blocked = engine.call("billing-agent", "payments.issueRefund", "{\"amount\":4000}", true);
 
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> robot.lookup(".notification-bar").tryQuery().isPresent());
-        Node popup = robot.lookup(".notification-bar").query();
+                .until(() -> robot.lookup(".notice-warning").tryQuery().isPresent());
+        Node popup = robot.lookup(".notice-warning").query();
         assertThat(robot.from(popup).lookup(".label").queryAllAs(Label.class))
                 .anyMatch(l ->
                         l.getText() != null && l.getText().contains("payments.issueRefund blocked for billing-agent"));

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javafx.scene.control.Button;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
 import javafx.stage.Stage;
@@ -176,13 +177,33 @@ class PolicyEditorTest {
         String candidate = POLICY + "    deny: [\"payments.issueRefund\"]\n";
         robot.interact(() -> view().editor().replaceText(SHOWN + "    deny: [\"payments.issueRefund\"]\n"));
         await().atMost(Duration.ofSeconds(10)).until(() -> !save(robot).isDisabled());
+        String added = "    deny: [\"payments.issueRefund\"]";
 
+        robot.clickOn("Diff vs running");
+        robot.clickOn(robot.lookup("#policy-diff .list-cell")
+                .lookup((ListCell<String> c) ->
+                        c.getItem() != null && c.getItem().startsWith("@@"))
+                .queryAs(ListCell.class));
+        assertThat(view().editor().getSelectedText())
+                .as("selecting the hunk selects its lines")
+                .isEqualTo(added);
+
+        robot.interact(() -> view().editor().moveTo(0));
         robot.clickOn("#policy-save");
         robot.clickOn("Apply");
 
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> holder.get().config().text().equals(candidate));
         await().atMost(Duration.ofSeconds(5)).until(() -> save(robot).isDisabled());
+        assertThat(view().editor().getSelectedText())
+                .as("Apply leaves the change selected")
+                .isEqualTo(added);
+        int caretLine = view().editor().getCurrentParagraph();
+        assertThat(caretLine).as("line 10, the added one").isEqualTo(9);
+        assertThat(caretLine)
+                .isBetween(
+                        view().editor().firstVisibleParToAllParIndex(),
+                        view().editor().lastVisibleParToAllParIndex());
     }
 
     @Test

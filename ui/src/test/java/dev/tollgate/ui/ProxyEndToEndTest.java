@@ -87,8 +87,8 @@ class ProxyEndToEndTest {
         }
 
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> robot.lookup(".notification-bar").tryQuery().isPresent());
-        Node popup = robot.lookup(".notification-bar").query();
+                .until(() -> robot.lookup(".notice-warning").tryQuery().isPresent());
+        Node popup = robot.lookup(".notice-warning").query();
         robot.clickOn(popup);
 
         await().atMost(Duration.ofSeconds(5))

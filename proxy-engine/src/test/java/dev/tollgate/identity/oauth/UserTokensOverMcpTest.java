@@ -20,7 +20,6 @@ import dev.tollgate.pipeline.ToolCall;
 import dev.tollgate.pipeline.ToolRef;
 import dev.tollgate.testing.McpTestServer;
 import dev.tollgate.testing.OAuthTestServer;
-import dev.tollgate.upstream.CredentialInjectionInterceptor;
 import dev.tollgate.upstream.ForwardingInterceptor;
 import dev.tollgate.upstream.UpstreamAuth;
 import dev.tollgate.upstream.UpstreamRegistry;
@@ -99,8 +98,7 @@ class UserTokensOverMcpTest {
         mount.setHandler(identity.handlers().get("/oauth/callback"));
         registry = UpstreamRegistry.fromConfig(config, events);
         registry.start();
-        List<Interceptor> links =
-                new ArrayList<>(List.of(identity.identityLink(), new CredentialInjectionInterceptor(registry)));
+        List<Interceptor> links = new ArrayList<>(List.of(identity.identityLink()));
         links.addAll(identity.upstreamTokenLinks());
         links.add(new ForwardingInterceptor(registry));
         pipeline = new Pipeline(links, () -> CallSnapshot.identityOnly(identity.authenticator()));

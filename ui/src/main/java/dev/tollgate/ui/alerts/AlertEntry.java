@@ -39,7 +39,7 @@ public final class AlertEntry {
     private Instant windowStart;
     private Instant lastAt;
     private OptionalLong lastRecordId = OptionalLong.empty();
-    private Instant lastNotified = Instant.MIN;
+    private boolean notified;
     private final Map<Reason, Integer> blockedByCause = new EnumMap<>(Reason.class);
     private int reached;
     private int trips;
@@ -198,11 +198,11 @@ public final class AlertEntry {
                 conversations.isEmpty() ? "" : " · " + String.join(", ", conversations));
     }
 
-    Instant lastNotified() {
-        return lastNotified;
+    boolean notified() {
+        return notified;
     }
 
-    void notified(Instant at) {
-        lastNotified = at;
+    void markNotified() {
+        notified = true;
     }
 }

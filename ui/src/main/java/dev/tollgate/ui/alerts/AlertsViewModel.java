@@ -26,12 +26,11 @@ import javafx.collections.ObservableList;
 /**
  * Turns blocked calls and loop-breaker trips into incidents: one per storm of one agent on one tool, where a
  * storm ends after {@link #QUIET} without a block. An incident counts its blocked calls by cause, the calls
- * of the pair that reached the server around it, and its conversations; it pops up at most every
- * {@link #RENOTIFY} while it lasts. Opening it filters the timeline to exactly its window and pair.
+ * of the pair that reached the server around it, and its conversations; it is announced once, when it opens
+ * (the notice then follows it as it grows). Opening it filters the timeline to exactly its window and pair.
  */
 public final class AlertsViewModel {
     public static final Duration QUIET = Duration.ofSeconds(60);
-    public static final Duration RENOTIFY = Duration.ofSeconds(10);
     private static final int MAX_ALERTS = 1_000;
 
     private final ObservableList<AlertEntry> alerts = FXCollections.observableArrayList(
@@ -55,7 +54,7 @@ public final class AlertsViewModel {
         return unacknowledged;
     }
 
-    /** How a popup is shown (the view uses ControlsFX Notifications). */
+    /** How a new incident is announced (the shell shows a notice above the status bar). */
     public void setNotifier(Consumer<AlertEntry> notifier) {
         this.notifier = notifier;
     }
@@ -96,12 +95,9 @@ public final class AlertsViewModel {
                 touched.add(incident);
             }
         }
-        Instant now = Instant.now();
         for (AlertEntry a : touched) {
-            if (a.publish()
-                    && (a.lastNotified().equals(Instant.MIN)
-                            || Duration.between(a.lastNotified(), now).compareTo(RENOTIFY) >= 0)) {
-                a.notified(now);
+            if (a.publish() && !a.notified()) {
+                a.markNotified();
                 notifier.accept(a);
             }
         }

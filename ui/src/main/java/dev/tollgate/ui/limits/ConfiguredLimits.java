@@ -5,6 +5,7 @@ import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.ratelimit.LimitRule;
 import dev.tollgate.ratelimit.Rate;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -33,34 +34,26 @@ public final class ConfiguredLimits {
 
     /** The tightest limit binding this agent's calls to this tool, in calls per second. */
     public OptionalDouble perSecond(String agentId, String tool) {
-        if (policy.isEmpty()) {
-            return OptionalDouble.empty();
-        }
-        List<String> roles =
-                policy.get().agent(agentId).map(AgentIdentity::roles).orElse(List.of());
-        return policy.get().limits().stream()
-                .filter(l ->
-                        l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
-                .mapToDouble(ConfiguredLimits::perSecond)
-                .min();
+        return tightest(agentId, tool).map(l -> OptionalDouble.of(perSecond(l))).orElse(OptionalDouble.empty());
     }
 
     /** That limit's rate (count per period), for charting in the limit's own unit. */
     public Optional<Rate> rate(String agentId, String tool) {
-        if (policy.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> roles =
-                policy.get().agent(agentId).map(AgentIdentity::roles).orElse(List.of());
-        return policy.get().limits().stream()
-                .filter(l ->
-                        l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
-                .min(java.util.Comparator.comparingDouble(ConfiguredLimits::perSecond))
-                .map(LimitRule::rate);
+        return tightest(agentId, tool).map(LimitRule::rate);
     }
 
-    /** The name of that limit, for the chart legend. */
+    /** That limit's name, as blocked calls cite it and the engine reports its bucket. */
+    public Optional<String> name(String agentId, String tool) {
+        return tightest(agentId, tool).map(LimitRule::name);
+    }
+
+    /** The name of that limit with its rate, for the chart legend. */
     public Optional<String> describe(String agentId, String tool) {
+        return tightest(agentId, tool)
+                .map(l -> l.name().endsWith(l.rate().toString()) ? l.name() : l.name() + " " + l.rate());
+    }
+
+    private Optional<LimitRule> tightest(String agentId, String tool) {
         if (policy.isEmpty()) {
             return Optional.empty();
         }
@@ -69,8 +62,7 @@ public final class ConfiguredLimits {
         return policy.get().limits().stream()
                 .filter(l ->
                         l.tool().matches(tool) && l.role().map(roles::contains).orElse(true))
-                .min(java.util.Comparator.comparingDouble(ConfiguredLimits::perSecond))
-                .map(l -> l.name() + " " + l.rate());
+                .min(Comparator.comparingDouble(ConfiguredLimits::perSecond));
     }
 
     private static double perSecond(LimitRule rule) {

@@ -41,6 +41,8 @@ public final class LimitsView extends BorderPane {
     private final List<XYChart.Series<Number, Number>> stacked = new ArrayList<>();
     /** Breaker trips drawn as vertical markers: the line rises to the top at each trip and runs along zero between. */
     private final XYChart.Series<Number, Number> trips = new XYChart.Series<>();
+    /** Tokens in use in the limit's bucket: it reaches the limit line when the bucket is empty. */
+    private final XYChart.Series<Number, Number> bucket = new XYChart.Series<>();
 
     public LimitsView(LimitsViewModel model) {
         getStyleClass().add("limits-view");
@@ -113,6 +115,8 @@ public final class LimitsView extends BorderPane {
         chart.getData().add(limit);
         chart.getData().addAll(stacked);
         chart.getData().add(trips);
+        bucket.setName("bucket in use");
+        chart.getData().add(bucket);
         setCenter(chart);
         model.seriesProperty().addListener((o, was, now) -> show(now));
     }
@@ -160,6 +164,7 @@ public final class LimitsView extends BorderPane {
             marks.add(new XYChart.Data<>(t, 0));
         }
         trips.getData().setAll(marks);
+        showBucket(s, start, step);
         trips.setName("breaker trips (" + s.breakerTrips().size() + ")");
         x.setLowerBound(start);
         x.setUpperBound(end);
@@ -179,6 +184,22 @@ public final class LimitsView extends BorderPane {
             limit.getData().clear();
             limit.setName("limit (none configured)");
         }
+    }
+
+    /** Only the points where the level is known: live, the seconds sampled since the window opened. */
+    private void showBucket(LimitsViewModel.Series s, long start, double step) {
+        List<XYChart.Data<Number, Number>> known = new ArrayList<>();
+        double[] inUse = s.bucketInUse();
+        for (int i = 0; i < inUse.length; i++) {
+            if (!Double.isNaN(inUse[i])) {
+                known.add(new XYChart.Data<>(start + (i + 1) * step, inUse[i]));
+            }
+        }
+        bucket.getData().setAll(known);
+        bucket.setName(
+                s.limit().isPresent()
+                        ? "tokens in use (bucket of " + (long) s.limit().getAsDouble() + ")"
+                        : "tokens in use (no limit)");
     }
 
     private static double max(double[] values) {

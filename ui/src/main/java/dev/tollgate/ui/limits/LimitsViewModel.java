@@ -4,6 +4,7 @@ import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.audit.AuditStore;
 import dev.tollgate.events.EngineEvent;
+import dev.tollgate.ratelimit.BucketLevel;
 import dev.tollgate.ratelimit.Rate;
 import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -41,7 +44,8 @@ public final class LimitsViewModel {
 
     /**
      * One chart's worth of values: start, bucket width, and per point the allowed and blocked calls of the
-     * trailing {@code unit} (a second without a limit), with the limit in calls per that unit.
+     * trailing {@code unit} (a second without a limit), with the limit in calls per that unit, and the tokens in
+     * use in the limit's bucket (NaN where unknown).
      */
     public record Series(
             Instant start,
@@ -52,7 +56,8 @@ public final class LimitsViewModel {
             String limitName,
             String unit,
             Map<Cause, double[]> blockedByCause,
-            List<Instant> breakerTrips) {}
+            List<Instant> breakerTrips,
+            double[] bucketInUse) {}
 
     /** What stopped a blocked call, for the stacked bands: a rate limit, the loop breaker, or a rule (any other policy block). */
     public enum Cause {
@@ -73,6 +78,7 @@ public final class LimitsViewModel {
     private static final int ROWS = 2 + Cause.values().length;
 
     private final AuditStore store;
+    private final BucketTrace bucket;
     private final Latest queries;
     private final Map<String, long[][]> live = new HashMap<>();
     /** Per key, the instants the loop breaker started blocking (a breaker block after a call it did not block). */
@@ -90,8 +96,11 @@ public final class LimitsViewModel {
     private boolean following;
     private long newestSecond;
 
-    public LimitsViewModel(AuditStore store, Background background) {
+    /** {@code levels} is the engine's view of its rate-limit buckets ({@code Engine::limitLevels}). */
+    public LimitsViewModel(
+            AuditStore store, Background background, BiFunction<String, String, List<BucketLevel>> levels) {
         this.store = store;
+        this.bucket = new BucketTrace(levels);
         this.queries = new Latest(background);
         live.put(ALL, new long[ROWS][POINTS]);
         selected.addListener((o, was, now) -> {
@@ -197,6 +206,10 @@ public final class LimitsViewModel {
             return;
         }
         long end = now.getEpochSecond();
+        for (String key : knownKeys) {
+            String[] p = key.split(" · ", 2);
+            limits.name(p[0], p[1]).ifPresent(name -> bucket.sample(key, p[0], p[1], name, now));
+        }
         long[][] ring = live.getOrDefault(selected.get(), new long[ROWS][POINTS]);
         double[][] rates = new double[ROWS][POINTS];
         for (int i = 0; i < POINTS; i++) {
@@ -211,7 +224,8 @@ public final class LimitsViewModel {
         List<Instant> seen = selected.get().equals(ALL)
                 ? trips.values().stream().flatMap(List::stream).sorted().toList()
                 : trips.getOrDefault(selected.get(), List.of());
-        series.set(withLimit(start, Duration.ofSeconds(1), rates, List.copyOf(seen)));
+        series.set(withLimit(
+                start, Duration.ofSeconds(1), rates, List.copyOf(seen), bucket.live(selected.get(), end - POINTS)));
     }
 
     /**
@@ -287,6 +301,7 @@ public final class LimitsViewModel {
         AuditQuery.Builder q = AuditQuery.builder().from(from).to(to).limit(Integer.MAX_VALUE);
         Optional<String[]> parts = key.equals(ALL) ? Optional.empty() : Optional.of(key.split(" · ", 2));
         parts.ifPresent(p -> q.agent(p[0]).tool(p[1]));
+        Optional<Rate> rate = parts.flatMap(p -> limits.rate(p[0], p[1]));
         message.set("Loading " + from + " – " + to + "…");
         queries.run(
                 () -> {
@@ -294,7 +309,11 @@ public final class LimitsViewModel {
                     double seconds = bucket.toMillis() / 1000.0;
                     Map<String, List<Instant>> rangeTrips = new HashMap<>();
                     Map<String, Boolean> breakerRun = new HashMap<>();
+                    List<AuditRecord> pairCalls = new ArrayList<>();
                     store.scan(q.build(), r -> {
+                        if (rate.isPresent()) {
+                            pairCalls.add(r);
+                        }
                         int i = (int) (Duration.between(from, r.timestamp()).toMillis() / bucket.toMillis());
                         noteTrip(rangeTrips, breakerRun, r.agentId() + " · " + r.qualifiedTool(), r);
                         if (i >= 0 && i < POINTS) {
@@ -311,7 +330,10 @@ public final class LimitsViewModel {
                                     .sorted()
                                     .toList()
                             : rangeTrips.getOrDefault(key, List.of());
-                    return withLimit(from, bucket, rates, List.copyOf(shown));
+                    pairCalls.sort(Comparator.comparing(AuditRecord::timestamp));
+                    double[] inUse = rate.map(r -> BucketTrace.replay(pairCalls, r, from, bucket, POINTS))
+                            .orElseGet(LimitsViewModel::unknown);
+                    return withLimit(from, bucket, rates, List.copyOf(shown), inUse);
                 },
                 loaded -> {
                     series.set(loaded);
@@ -321,7 +343,8 @@ public final class LimitsViewModel {
     }
 
     /** Turns per-second rates per bucket into calls per the limit's unit over a trailing window of that unit. */
-    private Series withLimit(Instant start, Duration bucket, double[][] rates, List<Instant> breakerTrips) {
+    private Series withLimit(
+            Instant start, Duration bucket, double[][] rates, List<Instant> breakerTrips, double[] inUse) {
         String key = selected.get();
         String[] p = key.split(" · ", 2);
         Optional<Rate> rate = key.equals(ALL) ? Optional.empty() : limits.rate(p[0], p[1]);
@@ -332,48 +355,25 @@ public final class LimitsViewModel {
         }
         Map<Cause, double[]> byCause = new EnumMap<>(Cause.class);
         for (Cause c : Cause.values()) {
-            byCause.put(c, trailing(rates[2 + c.ordinal()], bucket, unit));
+            byCause.put(c, LimitUnits.trailing(rates[2 + c.ordinal()], bucket, unit));
         }
         OptionalDouble limit = rate.map(r -> OptionalDouble.of(r.count())).orElse(OptionalDouble.empty());
         return new Series(
                 start,
                 bucket,
-                trailing(passed, bucket, unit),
-                trailing(rates[1], bucket, unit),
+                LimitUnits.trailing(passed, bucket, unit),
+                LimitUnits.trailing(rates[1], bucket, unit),
                 limit,
                 key.equals(ALL) ? "" : limits.describe(p[0], p[1]).orElse(""),
-                unitName(unit),
+                LimitUnits.name(unit),
                 Collections.unmodifiableMap(byCause),
-                breakerTrips);
+                breakerTrips,
+                rate.isPresent() ? inUse : unknown());
     }
 
-    /** Sums a per-second rate over the trailing {@code unit}, so a 10/min limit reads against calls per minute. */
-    private static double[] trailing(double[] perSecond, Duration bucket, Duration unit) {
-        double bucketSeconds = bucket.toMillis() / 1000.0;
-        int window = (int) Math.max(1, Math.round(unit.toMillis() / (double) bucket.toMillis()));
-        double scale = unit.toMillis() / (double) (window * bucket.toMillis());
-        double[] out = new double[perSecond.length];
-        double sum = 0;
-        for (int i = 0; i < perSecond.length; i++) {
-            sum += perSecond[i] * bucketSeconds;
-            if (i >= window) {
-                sum -= perSecond[i - window] * bucketSeconds;
-            }
-            out[i] = Math.max(0, sum) * scale;
-        }
-        return out;
-    }
-
-    private static String unitName(Duration unit) {
-        if (unit.equals(Duration.ofSeconds(1))) {
-            return "second";
-        }
-        if (unit.equals(Duration.ofMinutes(1))) {
-            return "minute";
-        }
-        if (unit.equals(Duration.ofHours(1))) {
-            return "hour";
-        }
-        return unit.equals(Duration.ofDays(1)) ? "day" : unit.toSeconds() + " s";
+    private static double[] unknown() {
+        double[] none = new double[POINTS];
+        java.util.Arrays.fill(none, Double.NaN);
+        return none;
     }
 }

@@ -2,7 +2,10 @@ package dev.tollgate.ui.live;
 
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.json.Json;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
@@ -13,7 +16,24 @@ public final class CallDetails {
     public static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
+    private static final DateTimeFormatter DAY_TIME =
+            DateTimeFormatter.ofPattern("MMM d HH:mm:ss", Locale.ENGLISH).withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter OLD =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+
     private CallDetails() {}
+
+    /**
+     * The table's time: the time of day (to the millisecond) for a call of {@code today}, the day and time for
+     * one of this year, the date for older ones; the full date and time is the cell's tooltip and the detail pane's.
+     */
+    public static String shortTime(Instant at, LocalDate today) {
+        ZonedDateTime local = at.atZone(ZoneId.systemDefault());
+        if (local.toLocalDate().equals(today)) {
+            return TIME.format(at);
+        }
+        return local.getYear() == today.getYear() ? DAY_TIME.format(at) : OLD.format(at);
+    }
 
     public static String describe(AuditRecord r) {
         StringBuilder sb = new StringBuilder();

@@ -4,9 +4,11 @@ import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.json.Json;
 import dev.tollgate.ui.export.Exporter;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.animation.Animation;
@@ -26,6 +28,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SelectionMode;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
@@ -48,6 +51,8 @@ import javafx.util.Duration;
 public final class LiveView extends BorderPane {
     private static final PseudoClass BLOCKED = PseudoClass.getPseudoClass("blocked");
     private static final PseudoClass FAILED = PseudoClass.getPseudoClass("failed");
+    /** The live view's width from which the detail pane sits beside the table rather than below it. */
+    private static final double SIDE_BY_SIDE_FROM = 1500;
 
     private final LiveViewModel model;
     private final TextField filterField = new TextField();
@@ -56,8 +61,15 @@ public final class LiveView extends BorderPane {
     private final Repeats repeats;
     /** Ticks every second so the relative times ("12 s ago") stay true while the table is open. */
     private final ObjectProperty<Instant> now = new SimpleObjectProperty<>(Instant.now());
+    /** The local date, so the Time column drops the date for today's calls and shows it again after midnight. */
+    private final ObjectProperty<LocalDate> today = new SimpleObjectProperty<>(LocalDate.now());
+    /** Table and detail pane: side by side on a wide window, one above the other on a narrow one. */
+    private final SplitPane split = new SplitPane();
 
     private Consumer<String> openConversation = id -> {};
+    private Function<AuditRecord, String> curlCommand = r -> CurlCommand.of(r, Optional.empty(), "__");
+    private Consumer<AuditRecord> resend = r -> {};
+    private BooleanSupplier resendable = () -> false;
 
     public LiveView(LiveViewModel model) {
         this.model = model;
@@ -123,21 +135,21 @@ public final class LiveView extends BorderPane {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setTableMenuButtonVisible(true);
         table.setPlaceholder(new Label("No calls yet. Point an agent at the proxy endpoint in the status bar."));
-        table.getColumns().add(repeatsColumn());
-        table.getColumns().add(column("Time", 150, r -> CallDetails.DATE_TIME.format(r.timestamp())));
-        TableColumn<AuditRecord, String> ago = column("Ago", 70, r -> "");
+        table.getColumns().add(fixed(repeatsColumn()));
+        table.getColumns().add(fixed(timeColumn()));
+        TableColumn<AuditRecord, String> ago = column("Ago", 76, r -> "");
         ago.setCellValueFactory(cell -> Bindings.createStringBinding(
                 () -> RelativeTime.ago(cell.getValue().timestamp(), now.get()), now));
-        table.getColumns().add(ago);
-        table.getColumns().add(column("Agent", 110, AuditRecord::agentId));
-        table.getColumns().add(column("User", 60, r -> r.user().orElse("")));
-        table.getColumns().add(column("Tool", 170, AuditRecord::qualifiedTool));
-        table.getColumns().add(column("Decision", 70, AuditRecord::decision));
-        table.getColumns().add(column("Status", 65, r -> r.blocked() ? "—" : r.status()));
-        table.getColumns().add(column("Reason", 200, Reason::describe));
-        table.getColumns().add(column("Latency", 65, r -> String.format(Locale.ROOT, "%.0f ms", r.latencyMs())));
+        table.getColumns().add(fixed(ago));
+        table.getColumns().add(column("Agent", 115, AuditRecord::agentId));
+        table.getColumns().add(column("User", 55, r -> r.user().orElse("")));
+        table.getColumns().add(column("Tool", 180, AuditRecord::qualifiedTool));
+        table.getColumns().add(fixed(column("Decision", 68, AuditRecord::decision)));
+        table.getColumns().add(fixed(column("Status", 62, r -> r.blocked() ? "—" : r.status())));
+        table.getColumns().add(column("Reason", 190, Reason::describe));
+        table.getColumns().add(fixed(column("Latency", 64, r -> String.format(Locale.ROOT, "%.0f ms", r.latencyMs()))));
         table.getColumns()
-                .add(column("Conversation", 90, r -> r.conversationId().orElse("")));
+                .add(column("Conversation", 120, r -> r.conversationId().orElse("")));
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(AuditRecord item, boolean empty) {
@@ -187,14 +199,64 @@ public final class LiveView extends BorderPane {
                                 .orElse("Select a call to see its arguments, result and the rule that decided it."),
                         model.selectedProperty()));
 
-        Timeline tick = new Timeline(new KeyFrame(Duration.seconds(1), e -> now.set(Instant.now())));
+        Timeline tick = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
+            now.set(Instant.now());
+            LocalDate date = LocalDate.now();
+            if (!date.equals(today.get())) {
+                today.set(date);
+            }
+        }));
         tick.setCycleCount(Animation.INDEFINITE);
         tick.play();
 
-        SplitPane split = new SplitPane(table, detail);
-        split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.68);
+        split.getItems().setAll(table, detail);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.62);
+        widthProperty().addListener((o, was, width) -> arrange(width.doubleValue()));
         setCenter(split);
+    }
+
+    /**
+     * Beside the table only when every column fits beside it at its preferred width; on a narrower window
+     * (the default 1280 px one) the detail pane goes below, so the table keeps its full width.
+     */
+    private void arrange(double width) {
+        Orientation wanted = width >= SIDE_BY_SIDE_FROM ? Orientation.HORIZONTAL : Orientation.VERTICAL;
+        if (split.getOrientation() != wanted) {
+            split.setOrientation(wanted);
+            split.setDividerPositions(wanted == Orientation.HORIZONTAL ? 0.72 : 0.62);
+        }
+    }
+
+    /** The time of day for today's calls, the day for older ones; the full date and time as the tooltip. */
+    private TableColumn<AuditRecord, String> timeColumn() {
+        TableColumn<AuditRecord, String> c = column("Time", 112, r -> "");
+        c.setCellValueFactory(cell -> Bindings.createStringBinding(
+                () -> CallDetails.shortTime(cell.getValue().timestamp(), today.get()), today));
+        c.setCellFactory(col -> new TableCell<>() {
+            private final Tooltip full = new Tooltip();
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                AuditRecord record =
+                        empty || getTableRow() == null ? null : getTableRow().getItem();
+                setText(empty ? null : item);
+                if (record == null) {
+                    setTooltip(null);
+                } else {
+                    full.setText(CallDetails.DATE_TIME.format(record.timestamp()));
+                    setTooltip(full);
+                }
+            }
+        });
+        return c;
+    }
+
+    /** A column that keeps its width when the table is narrow: the others give way first. */
+    private static TableColumn<AuditRecord, String> fixed(TableColumn<AuditRecord, String> c) {
+        c.setMinWidth(c.getPrefWidth());
+        return c;
     }
 
     /**
@@ -209,18 +271,33 @@ public final class LiveView extends BorderPane {
         }
     }
 
-    /** Open conversation (when the call has one) and Copy as JSON, on a row's context menu. */
+    /**
+     * A row's context menu: Open conversation (when the call has one), Copy as JSON, Copy as curl (the agent's key
+     * left as a variable), Re-send… (when this window runs a proxy), and expanding or collapsing its repeats.
+     */
     private ContextMenu contextMenu(AuditRecord record) {
         MenuItem open = new MenuItem("Open conversation");
+        open.setId("menu-open-conversation");
         open.setDisable(record.conversationId().isEmpty());
         open.setOnAction(e -> record.conversationId().ifPresent(openConversation));
         MenuItem copy = new MenuItem("Copy as JSON");
-        copy.setOnAction(e -> Clipboard.getSystemClipboard()
-                .setContent(Map.of(DataFormat.PLAIN_TEXT, Json.write(Exporter.toJson(record)))));
+        copy.setId("menu-copy-json");
+        copy.setOnAction(e -> copy(Json.write(Exporter.toJson(record))));
+        MenuItem curl = new MenuItem("Copy as curl");
+        curl.setId("menu-copy-curl");
+        curl.setOnAction(e -> copy(curlCommand.apply(record)));
+        MenuItem resend = new MenuItem("Re-send…");
+        resend.setId("menu-resend");
+        resend.setDisable(!resendable.getAsBoolean());
+        resend.setOnAction(e -> this.resend.accept(record));
         MenuItem expand = new MenuItem(repeats.isExpanded(record) ? "Collapse repeats" : "Expand repeats");
         expand.setDisable(repeats.runSize(record).get() < 2);
         expand.setOnAction(e -> repeats.toggle(record));
-        return new ContextMenu(open, copy, expand);
+        return new ContextMenu(open, copy, curl, resend, new SeparatorMenuItem(), expand);
+    }
+
+    private static void copy(String text) {
+        Clipboard.getSystemClipboard().setContent(Map.of(DataFormat.PLAIN_TEXT, text));
     }
 
     /** "×N" on the first row of a run of repeats; clicking it expands the run into its N rows, or collapses it. */
@@ -262,6 +339,17 @@ public final class LiveView extends BorderPane {
         openConversation = action;
     }
 
+    /** How "Copy as curl" writes a call (the shell knows the endpoint and the tool name separator). */
+    public void setCurlCommand(Function<AuditRecord, String> command) {
+        curlCommand = command;
+    }
+
+    /** What "Re-send…" does (Replay's governed re-send, with its confirmation), and whether this window can. */
+    public void setOnResend(Consumer<AuditRecord> action, BooleanSupplier enabled) {
+        resend = action;
+        resendable = enabled;
+    }
+
     /** Gives the filter field focus (Ctrl+F). */
     public void focusFilter() {
         filterField.requestFocus();
@@ -276,7 +364,7 @@ public final class LiveView extends BorderPane {
             String title, double width, Function<AuditRecord, String> value) {
         TableColumn<AuditRecord, String> c = new TableColumn<>(title);
         c.setPrefWidth(width);
-        c.setMinWidth(width * 0.75);
+        c.setMinWidth(width * 0.6);
         c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         c.setId("col-" + title.toLowerCase(Locale.ROOT));
         return c;

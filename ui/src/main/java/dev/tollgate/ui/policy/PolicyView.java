@@ -262,6 +262,7 @@ public final class PolicyView extends BorderPane {
 
         DiffView diff = new DiffView();
         diff.setId("policy-diff");
+        diff.setOnJump(this::selectLines);
         Runnable refreshDiff = () -> diff.show(model.diff());
         model.textProperty().addListener((o, was, now) -> refreshDiff.run());
         model.runningProperty().addListener((o, was, now) -> refreshDiff.run());
@@ -285,7 +286,24 @@ public final class PolicyView extends BorderPane {
             confirm.initOwner(getScene().getWindow());
             confirm.getDialogPane().getStylesheets().setAll(getScene().getStylesheets());
         }
-        confirm.showAndWait().filter(apply::equals).ifPresent(b -> model.apply());
+        confirm.showAndWait().filter(apply::equals).ifPresent(b -> {
+            DiffView.firstChange(model.diff()).ifPresent(this::selectLines);
+            model.apply();
+        });
+    }
+
+    /** Scrolls the editor to lines of the new text and selects them (a place between lines: the caret goes there). */
+    private void selectLines(DiffView.Row lines) {
+        int paragraphs = editor.getParagraphs().size();
+        int from = Math.min(Math.max(1, lines.from()), paragraphs) - 1;
+        if (lines.to() < lines.from()) {
+            editor.moveTo(from, 0);
+        } else {
+            int to = Math.min(lines.to(), paragraphs) - 1;
+            editor.selectRange(from, 0, to, editor.getParagraphLength(to));
+        }
+        editor.showParagraphAtTop(Math.max(0, from - 3));
+        editor.requestFocus();
     }
 
     private static <T> TableColumn<T, String> col(String title, Function<T, String> value) {

@@ -5,7 +5,6 @@ import dev.tollgate.engine.CallReplayer;
 import dev.tollgate.json.Json;
 import dev.tollgate.ui.live.CallDetails;
 import java.io.File;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
@@ -230,13 +229,18 @@ public final class ReplayView extends BorderPane {
         return new VBox(2, new Label(title), area);
     }
 
-    /** Tools not declared read-only may change data on their server: the user confirms before they run again. */
     private void confirmAndResend() {
-        Optional<AuditRecord> call = model.currentCall();
-        if (call.isEmpty()) {
+        model.currentCall().ifPresent(this::confirmAndResend);
+    }
+
+    /**
+     * Re-sends a recorded call, showing both results in the Re-send tab. Tools not declared read-only may change
+     * data on their server: the user confirms before they run again.
+     */
+    public void confirmAndResend(AuditRecord record) {
+        if (!model.canResend()) {
             return;
         }
-        AuditRecord record = call.get();
         if (model.needsConfirmation(record)) {
             Alert confirm = new Alert(
                     Alert.AlertType.CONFIRMATION,
