@@ -2,7 +2,7 @@
 // (createMcpHandler with legacy: 'reject'); `legacy` is the SDK v1 serving the 2025 era only, with sessions.
 // It offers the tools `greet` and `secret` and the resource `note://NAME`; the modern one also `ask` (one
 // elicitation round: input_required asking for a name) and `sample` (one sampling round).
-// Usage: PORT=N node era-server.mjs modern|legacy NAME
+// Usage: PORT=N [TTL_MS=T] node era-server.mjs modern|legacy NAME
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { load } from './peers.mjs';
@@ -10,11 +10,21 @@ import { load } from './peers.mjs';
 const [era, name] = process.argv.slice(2);
 const port = Number(process.env.PORT);
 
+// TTL_MS, when set, is the cache hint (ttlMs) the modern server gives with its lists.
+function cacheOptions() {
+  if (process.env.TTL_MS === undefined) {
+    return {};
+  }
+  const hint = { ttlMs: Number(process.env.TTL_MS), cacheScope: 'public' };
+  const lists = ['tools/list', 'resources/list', 'resources/templates/list', 'prompts/list'];
+  return { cacheHints: Object.fromEntries(lists.map((method) => [method, hint])) };
+}
+
 async function modern() {
   const { McpServer, createMcpHandler, fromJsonSchema, inputRequired } =
     await load('@modelcontextprotocol/server/dist/index.mjs');
   const factory = () => {
-    const server = new McpServer({ name, version: '1.0.0' });
+    const server = new McpServer({ name, version: '1.0.0' }, cacheOptions());
     server.registerTool('greet', {
       description: 'Greets someone',
       inputSchema: fromJsonSchema({ type: 'object', properties: { who: { type: 'string' } }, required: ['who'] })

@@ -5,6 +5,7 @@ import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.CancellationSignal;
 import dev.tollgate.upstream.UpstreamConnection;
+import dev.tollgate.upstream.UpstreamException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -26,13 +28,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Bridges a 2026-07-28 agent to a 2025-era upstream that asks the client something mid-call (elicitation,
- * sampling, roots). The revision has no server-to-client requests, so the call runs on a thread of its own while
- * its upstream request stays pending in Tollgate; each question the upstream asks ends the agent's request with
- * an {@code input_required} result ({@code inputRequests} keyed by Tollgate, an opaque {@code requestState} that
- * is unguessable and bound to that agent and tool). The agent's retry with {@code inputResponses} and that state
- * answers the upstream, and Tollgate waits on for the tool's result or the next question. The call runs the
- * governing chain once, so all its rounds are one call for policy, limits, the breaker and the audit record.
+ * Holds a 2026-07-28 agent's tool call across the rounds in which its upstream asks the client something
+ * (elicitation, sampling, roots), so the call runs the governing chain once: all its rounds are one call for
+ * policy, limits, the breaker and the audit record. The call runs on a thread of its own; each agent request ends
+ * with an {@code input_required} result and the agent's retry continues the held call.
+ *
+ * <p>A 2025-era upstream asks with server-to-client requests, which the revision does not have: its upstream
+ * request stays pending while the agent gets {@code inputRequests} keyed by Tollgate and an opaque
+ * {@code requestState} of Tollgate's own, unguessable and bound to that agent and tool; the retry's
+ * {@code inputResponses} answer the upstream's requests. A 2026-07-28 upstream's {@code input_required} result
+ * reaches the agent as it is (its {@code requestState} byte for byte), and the retry that echoes that state for
+ * the same agent and tool is the held call's next round.
  */
 final class InputBridge {
     /** Prefix of the states Tollgate issues, so an unknown or expired one is told apart from an upstream's. */
@@ -51,7 +57,13 @@ final class InputBridge {
         record Asked(JsonNode request) implements Event {}
 
         record Done(JsonNode result) implements Event {}
+
+        /** A 2026-07-28 upstream's own input_required result, passed to the agent as it is. */
+        record Passed(JsonNode result) implements Event {}
     }
+
+    /** Who may continue a passed-through round: the agent, the tool, and the upstream's state ("" for none). */
+    private record PassKey(String agent, String tool, String state) {}
 
     /** One held call: its questions and final result arrive on a queue the agent's current request reads. */
     static final class Held {
@@ -60,6 +72,7 @@ final class InputBridge {
         private final String server;
         private final CancellationSignal cancellation = new CancellationSignal();
         private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        private final BlockingQueue<Optional<JsonNode>> retries = new LinkedBlockingQueue<>();
         private volatile AgentChannel sink;
         private volatile Map<String, JsonNode> awaiting = Map.of();
         private volatile Instant handedOut = Instant.EPOCH;
@@ -89,9 +102,36 @@ final class InputBridge {
         private void done(JsonNode result) {
             events.add(new Event.Done(result));
         }
+
+        /**
+         * The upstream answered {@code input_required}: the agent gets it as it is, and the call's thread waits
+         * here for the params of the agent's next round.
+         */
+        JsonNode nextRound(JsonNode inputRequired, Duration timeout) throws UpstreamException {
+            CancellationSignal.Registration watch = cancellation.onCancel(reason -> retries.add(Optional.empty()));
+            try {
+                events.add(new Event.Passed(inputRequired));
+                Optional<JsonNode> retry = retries.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (retry == null) {
+                    throw new UpstreamException(
+                            "the agent did not send its next round within " + timeout.toMillis() + " ms", true, null);
+                }
+                return retry.orElseThrow(() -> new UpstreamException(
+                        "the call ended while waiting for the agent's next round: "
+                                + cancellation.reason().orElse("cancelled"),
+                        false,
+                        null));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamException("interrupted while waiting for the agent's next round", false, e);
+            } finally {
+                watch.close();
+            }
+        }
     }
 
     private final Map<String, Held> states = new ConcurrentHashMap<>();
+    private final Map<PassKey, Held> passed = new ConcurrentHashMap<>();
     private final Function<String, Optional<UpstreamConnection>> connections;
     private final Supplier<Duration> holdFor;
 
@@ -173,6 +213,25 @@ final class InputBridge {
         return next(held, request);
     }
 
+    /**
+     * A retry that continues a call whose upstream's own {@code input_required} Tollgate passed to this agent for
+     * this tool: its params go upstream as the held call's next round. Empty when no held call waits for it.
+     */
+    Optional<JsonNode> resumePassed(
+            String agent, String tool, JsonNode params, AgentChannel sink, CancellationSignal request) {
+        if (!params.has("inputResponses") && !params.has("requestState")) {
+            return Optional.empty();
+        }
+        Held held = passed.remove(
+                new PassKey(agent, tool, params.path("requestState").asString("")));
+        if (held == null) {
+            return Optional.empty();
+        }
+        held.sink = sink;
+        held.retries.add(Optional.of(params));
+        return Optional.of(next(held, request));
+    }
+
     /** Waits for the held call's next event and turns it into the agent's answer. */
     private JsonNode next(Held held, CancellationSignal request) {
         CancellationSignal.Registration watch = request.onCancel(held.cancellation::cancel);
@@ -180,6 +239,18 @@ final class InputBridge {
             Event event = take(held);
             if (event instanceof Event.Done done) {
                 return done.result();
+            }
+            if (event instanceof Event.Passed pass) {
+                Instant now = Instant.now();
+                sweep(now);
+                held.handedOut = now;
+                passed.put(
+                        new PassKey(
+                                held.agent,
+                                held.tool,
+                                pass.result().path("requestState").asString("")),
+                        held);
+                return pass.result();
             }
             List<JsonNode> asked = new ArrayList<>();
             asked.add(((Event.Asked) event).request());
@@ -232,10 +303,15 @@ final class InputBridge {
     /** Forgets states handed out longer ago than the hold time, cancelling their calls. */
     private void sweep(Instant now) {
         Duration hold = holdFor.get();
+        String why = "the agent did not come back with inputResponses within " + hold.toSeconds() + " s";
         states.forEach((state, held) -> {
             if (held.handedOut.plus(hold).isBefore(now) && states.remove(state, held)) {
-                held.cancellation.cancel(
-                        "the agent did not come back with inputResponses within " + hold.toSeconds() + " s");
+                held.cancellation.cancel(why);
+            }
+        });
+        passed.forEach((key, held) -> {
+            if (held.handedOut.plus(hold).isBefore(now) && passed.remove(key, held)) {
+                held.cancellation.cancel(why);
             }
         });
     }

@@ -20,10 +20,12 @@ import dev.tollgate.upstream.UpstreamResponse;
 import dev.tollgate.upstream.UpstreamTool;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -251,6 +253,11 @@ public final class McpGateway {
                 .toList();
     }
 
+    /** How long the server's list stays fresh by its own cache hint (see {@link UpstreamRegistry}). */
+    public OptionalLong listFreshnessMillis(String server, String method) {
+        return upstreams.listFreshnessMillis(server, method);
+    }
+
     /** What the upstream said it can do (its initialize or server/discover answer), empty when not connected. */
     public JsonNode upstreamCapabilities(String server) {
         return connection(server)
@@ -302,15 +309,32 @@ public final class McpGateway {
         connection.get().respond(answer);
     }
 
-    /** Re-announces the tool list to every session whose visible tools changed under a new policy. */
+    /**
+     * Re-announces the tool list to every session whose visible tools changed under a new policy, and the resource
+     * and prompt lists when the servers it sees changed with them (those lists follow server visibility), so
+     * agents caching lists by their hints learn that theirs went stale.
+     */
     public void policyChanged() {
         for (AgentSession session : audience()) {
             Set<String> visible = visibleToolNames(session);
             if (!visible.equals(session.announcedTools())) {
+                Set<String> serversBefore = serversOf(session.announcedTools());
                 session.announcedTools(visible);
                 session.send(JsonRpc.notification("notifications/tools/list_changed", null));
+                if (!serversBefore.equals(serversOf(visible))) {
+                    session.send(JsonRpc.notification("notifications/resources/list_changed", null));
+                    session.send(JsonRpc.notification("notifications/prompts/list_changed", null));
+                }
             }
         }
+    }
+
+    private Set<String> serversOf(Set<String> toolNames) {
+        Set<String> out = new HashSet<>();
+        for (String name : toolNames) {
+            names.parse(name, servers()).ifPresent(ref -> out.add(ref.server()));
+        }
+        return out;
     }
 
     // ---- tools

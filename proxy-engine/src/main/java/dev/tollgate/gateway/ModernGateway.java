@@ -1,40 +1,49 @@
 package dev.tollgate.gateway;
 
 import dev.tollgate.json.Json;
+import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.session.AgentSession;
 import dev.tollgate.upstream.ModernCallParams;
 import java.util.Optional;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Tollgate towards agents speaking the stateless 2026-07-28 revision: {@code server/discover} answers the
  * capabilities aggregated over what the agent may see, removed methods are not found, and every result says
- * it is complete ({@code resultType}) and, for lists and reads, how long it may be cached: lists are filtered
- * per agent and change with the policy, so they are private and not kept. Everything else is the same gateway
+ * it is complete ({@code resultType}) and, for lists and reads, how long it may be cached ({@link CacheHints}). Everything else is the same gateway
  * the 2025 era uses, so policy, limits and audit apply identically.
  */
 public final class ModernGateway {
-    private static final Set<String> CACHEABLE = Set.of(
-            "server/discover",
-            "tools/list",
-            "prompts/list",
-            "resources/list",
-            "resources/templates/list",
-            "resources/read");
-
     private final McpGateway gateway;
+    private final CacheHints cacheHints;
     private final String version;
 
     public ModernGateway(McpGateway gateway) {
         this.gateway = gateway;
+        this.cacheHints = new CacheHints(gateway);
         this.version = gateway.version();
     }
 
     /** Registers a listen stream's context with the gateway; the returned action unregisters it. */
     public Runnable listen(AgentSession listener) {
         return gateway.listen(listener);
+    }
+
+    /**
+     * Subscribes, on the agent's behalf, to updates of one resource it may see (the URI as the agent knows it),
+     * at the upstream that owns it; false when the agent may not see it or the upstream refused (a 2026-07-28
+     * upstream has no {@code resources/subscribe}). Tollgate's upstream session keeps the subscription.
+     */
+    public boolean subscribe(AgentSession listener, String uri) {
+        ObjectNode request = Json.object();
+        request.put("jsonrpc", "2.0");
+        request.put("id", "tollgate-listen-subscribe");
+        request.put("method", "resources/subscribe");
+        request.putObject("params").put("uri", uri);
+        return gateway.handle(listener, request, new RequestScope(AgentChannel.DISCARD, Optional.empty()))
+                .map(answer -> answer.has("result"))
+                .orElse(false);
     }
 
     /** Whether the revision has this method; the others answer -32601 with HTTP 404. */
@@ -50,7 +59,7 @@ public final class ModernGateway {
                 ? Optional.of(JsonRpc.result(id, discover(session)))
                 : gateway.handle(session, request, scope);
         return answer.map(a -> upstreamError(id, a).orElse(a)).map(a -> {
-            complete(method, a);
+            complete(session, method, a);
             return a;
         });
     }
@@ -91,16 +100,15 @@ public final class ModernGateway {
     }
 
     /** Marks a result complete and, where the revision asks for them, adds cache hints. */
-    private void complete(String method, JsonNode answer) {
+    private void complete(AgentSession session, String method, JsonNode answer) {
         if (!(answer.get("result") instanceof ObjectNode result)) {
             return;
         }
         if (!result.has("resultType")) {
             result.put("resultType", "complete");
         }
-        if (CACHEABLE.contains(method)) {
-            result.put("ttlMs", 0);
-            result.put("cacheScope", "private");
+        if (CacheHints.cacheable(method)) {
+            cacheHints.apply(method, gateway.visibleServers(session), result);
         }
         ObjectNode meta = result.get("_meta") instanceof ObjectNode m ? m : result.putObject("_meta");
         meta.set(ModernProtocol.SERVER_INFO_KEY, serverInfo());

@@ -4,6 +4,8 @@ import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.session.AgentSession;
 import dev.tollgate.upstream.AgentSide;
 import dev.tollgate.upstream.UpstreamConnection;
+import dev.tollgate.upstream.UpstreamException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -50,6 +52,19 @@ final class RelayChannel implements AgentSide {
     @Override
     public JsonNode clientCapabilities() {
         return session.clientCapabilities();
+    }
+
+    @Override
+    public boolean holdsRounds() {
+        return bridge.isPresent();
+    }
+
+    @Override
+    public JsonNode nextRound(JsonNode inputRequired, Duration timeout) throws UpstreamException {
+        if (bridge.isEmpty()) {
+            return AgentSide.super.nextRound(inputRequired, timeout);
+        }
+        return bridge.get().nextRound(inputRequired, timeout);
     }
 
     @Override

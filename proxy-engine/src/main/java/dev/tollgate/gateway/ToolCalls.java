@@ -76,6 +76,12 @@ final class ToolCalls {
         if (session.isStateless() && InputBridge.isBridgeState(params)) {
             return withoutTollgateMeta(session, bridge.resume(agentId, name, params, scope.related(), cancellation));
         }
+        if (session.isStateless()) {
+            Optional<JsonNode> continued = bridge.resumePassed(agentId, name, params, scope.related(), cancellation);
+            if (continued.isPresent()) {
+                return withoutTollgateMeta(session, continued.get());
+            }
+        }
         ObjectNode meta =
                 params.path("_meta").isObject() ? ((ObjectNode) params.get("_meta")).deepCopy() : Json.object();
         Optional<String> conversation = Optional.ofNullable(meta.get(CONVERSATION_META))

@@ -4,26 +4,34 @@ import dev.tollgate.gateway.JsonRpc;
 import dev.tollgate.gateway.ModernProtocol;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.AgentChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One 2026-07-28 {@code subscriptions/listen} stream: the notifications its filter asked for and Tollgate honours
- * (tools, prompts and resources list changes), each stamped with the listen request's id as subscription id;
- * everything else is dropped. Resource update subscriptions are not honoured, so the acknowledgement leaves
- * them out.
+ * (tools, prompts and resources list changes, and updates of the resources in {@code resourceSubscriptions} that
+ * Tollgate could subscribe to at their upstreams), each stamped with the listen request's id as subscription id;
+ * everything else is dropped. The acknowledgement names exactly what is honoured.
  */
 final class ListenStream implements AgentChannel {
     private static final Map<String, String> FILTERS = Map.of(
             "notifications/tools/list_changed", "toolsListChanged",
             "notifications/prompts/list_changed", "promptsListChanged",
             "notifications/resources/list_changed", "resourcesListChanged");
+    private static final String RESOURCE_UPDATED = "notifications/resources/updated";
+    private static final String RESOURCE_SUBSCRIPTIONS = "resourceSubscriptions";
 
     private final SseStream stream;
     private final JsonNode subscriptionId;
     private final ObjectNode honoured = Json.object();
+    private final Set<String> resources = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Runnable> onClosed = new AtomicReference<>(() -> {});
 
     ListenStream(SseStream stream, JsonNode subscriptionId, JsonNode requested) {
@@ -34,6 +42,27 @@ final class ListenStream implements AgentChannel {
                 honoured.put(filter, true);
             }
         }
+    }
+
+    /** The resource URIs the filter asks updates for, as the agent named them. */
+    static List<String> requestedResources(JsonNode requested) {
+        List<String> uris = new ArrayList<>();
+        for (JsonNode uri : requested.path(RESOURCE_SUBSCRIPTIONS)) {
+            if (uri.isString()) {
+                uris.add(uri.asString());
+            }
+        }
+        return uris;
+    }
+
+    /** Updates of these resources are delivered (Tollgate subscribed to them at their upstreams). */
+    void honourResources(List<String> uris) {
+        if (uris.isEmpty()) {
+            return;
+        }
+        resources.addAll(uris);
+        ArrayNode list = honoured.putArray(RESOURCE_SUBSCRIPTIONS);
+        uris.forEach(list::add);
     }
 
     /** Runs once when a send finds the agent gone. */
@@ -55,8 +84,7 @@ final class ListenStream implements AgentChannel {
             onClosed.getAndSet(() -> {}).run();
             return;
         }
-        String filter = FILTERS.get(message.path("method").asString(""));
-        if (filter == null || !honoured.path(filter).asBoolean(false)) {
+        if (!wanted(message)) {
             return;
         }
         ObjectNode copy = (ObjectNode) message.deepCopy();
@@ -64,5 +92,14 @@ final class ListenStream implements AgentChannel {
         ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");
         meta.set(ModernProtocol.SUBSCRIPTION_ID_KEY, subscriptionId);
         stream.send(copy);
+    }
+
+    private boolean wanted(JsonNode message) {
+        String method = message.path("method").asString("");
+        if (method.equals(RESOURCE_UPDATED)) {
+            return resources.contains(message.path("params").path("uri").asString(""));
+        }
+        String filter = FILTERS.get(method);
+        return filter != null && honoured.path(filter).asBoolean(false);
     }
 }

@@ -10,6 +10,8 @@ import dev.tollgate.identity.Credentials;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.session.AgentSession;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.server.Request;
@@ -142,6 +144,13 @@ final class ModernPost {
                 context.clientInfo(),
                 channel,
                 clock.instant());
+        List<String> subscribed = new ArrayList<>();
+        for (String uri : ListenStream.requestedResources(message.path("params").path("notifications"))) {
+            if (gateway.subscribe(listener, uri)) {
+                subscribed.add(uri);
+            }
+        }
+        channel.honourResources(subscribed);
         channel.acknowledge();
         Runnable unregister = gateway.listen(listener);
         channel.onClosed(unregister);

@@ -20,17 +20,22 @@ final class CatalogFetcher {
 
     private CatalogFetcher() {}
 
-    static UpstreamCatalog fetch(ServerConfig config, UpstreamConnection c) {
-        return new UpstreamCatalog(tools(config, c), resources(config, c), templates(config, c), prompts(config, c));
+    static UpstreamCatalog fetch(ServerConfig config, ListHints hints, UpstreamConnection c) {
+        return new UpstreamCatalog(
+                tools(config, hints, c),
+                resources(config, hints, c),
+                templates(config, hints, c),
+                prompts(config, hints, c));
     }
 
-    static List<UpstreamTool> tools(ServerConfig config, UpstreamConnection c) {
-        return list(config, c, "tools", "tools/list", "tools", d -> UpstreamTool.of(config.name(), d));
+    static List<UpstreamTool> tools(ServerConfig config, ListHints hints, UpstreamConnection c) {
+        return list(config, hints, c, "tools", "tools/list", "tools", d -> UpstreamTool.of(config.name(), d));
     }
 
-    static List<UpstreamResource> resources(ServerConfig config, UpstreamConnection c) {
+    static List<UpstreamResource> resources(ServerConfig config, ListHints hints, UpstreamConnection c) {
         return list(
                 config,
+                hints,
                 c,
                 "resources",
                 "resources/list",
@@ -38,9 +43,10 @@ final class CatalogFetcher {
                 d -> new UpstreamResource(config.name(), d.path("uri").asString(), d));
     }
 
-    static List<UpstreamResourceTemplate> templates(ServerConfig config, UpstreamConnection c) {
+    static List<UpstreamResourceTemplate> templates(ServerConfig config, ListHints hints, UpstreamConnection c) {
         return list(
                 config,
+                hints,
                 c,
                 "resources",
                 "resources/templates/list",
@@ -49,9 +55,10 @@ final class CatalogFetcher {
                         config.name(), d.path("uriTemplate").asString(), d));
     }
 
-    static List<UpstreamPrompt> prompts(ServerConfig config, UpstreamConnection c) {
+    static List<UpstreamPrompt> prompts(ServerConfig config, ListHints hints, UpstreamConnection c) {
         return list(
                 config,
+                hints,
                 c,
                 "prompts",
                 "prompts/list",
@@ -59,16 +66,37 @@ final class CatalogFetcher {
                 d -> new UpstreamPrompt(config.name(), d.path("name").asString(), d));
     }
 
-    /** Fetches every page of one list; a server without the capability lists nothing. */
+    /**
+     * Fetches every page of one list; a server without the capability lists nothing. The cache hints of the pages
+     * go to {@code hints}, whatever the outcome.
+     */
     private static <T> List<T> list(
             ServerConfig config,
+            ListHints hints,
             UpstreamConnection c,
             String capability,
             String method,
             String key,
             Function<JsonNode, T> toRecord) {
+        ListHints.Fetch fetch = hints.fetch(method);
+        try {
+            return pages(config, c, capability, method, key, toRecord, fetch);
+        } finally {
+            fetch.done();
+        }
+    }
+
+    private static <T> List<T> pages(
+            ServerConfig config,
+            UpstreamConnection c,
+            String capability,
+            String method,
+            String key,
+            Function<JsonNode, T> toRecord,
+            ListHints.Fetch fetch) {
         List<T> items = new ArrayList<>();
         if (!c.initializeResult().path("capabilities").has(capability)) {
+            fetch.unlisted();
             return items;
         }
         Set<String> cursors = new HashSet<>();
@@ -92,6 +120,7 @@ final class CatalogFetcher {
                 return items;
             }
             JsonNode result = response.result().orElseThrow();
+            fetch.page(result);
             for (JsonNode item : result.path(key)) {
                 items.add(toRecord.apply(item));
             }

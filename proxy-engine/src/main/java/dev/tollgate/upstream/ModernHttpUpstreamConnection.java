@@ -53,7 +53,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     private final OkHttpClient client;
     private final OkHttpClient freshClient;
     private final JsonRpcSession rpc;
-    private final LegacyAgentRounds legacyAgents;
+    private final InputRequiredRounds legacyAgents;
     private volatile JsonNode initializeResult = Json.object();
     private volatile boolean closed;
     private volatile Call listenCall;
@@ -69,7 +69,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         this.client = client;
         this.freshClient = HttpUpstreamConnection.freshConnections(client);
         this.rpc = new JsonRpcSession(config.name(), false, message -> {});
-        this.legacyAgents = new LegacyAgentRounds(config.name());
+        this.legacyAgents = new InputRequiredRounds(config.name());
     }
 
     /**
@@ -224,11 +224,14 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             throw new UpstreamException("connection to upstream '" + server() + "' is closed", false, null);
         }
         ObjectNode sent = withEnvelope(params);
-        if (!LegacyAgentRounds.applies(method, params, options)) {
-            return once(method, sent, options);
+        if (InputRequiredRounds.applies(method, params, options)) {
+            InputRequiredRounds.declare(sent, options);
+            return legacyAgents.run(sent, once(method, sent, options), options, next -> once(method, next, options));
         }
-        LegacyAgentRounds.declare(sent, options);
-        return legacyAgents.run(sent, once(method, sent, options), options, next -> once(method, next, options));
+        UpstreamResponse response = once(method, sent, options);
+        return options.related() instanceof AgentSide agent && agent.holdsRounds()
+                ? InputRequiredRounds.passThrough(sent, response, agent, options, next -> once(method, next, options))
+                : response;
     }
 
     /** One request and its answer. */
@@ -394,7 +397,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
 
     /** Whether a response answers a question this connection relayed to a 2025-era agent. */
     static boolean answersRelayedQuestion(JsonNode response) {
-        return response.path("id").asString("").startsWith(LegacyAgentRounds.ID_PREFIX);
+        return response.path("id").asString("").startsWith(InputRequiredRounds.ID_PREFIX);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +73,7 @@ public final class UpstreamRegistry implements AutoCloseable {
         volatile UpstreamState state = UpstreamState.CONNECTING;
         volatile String detail = "connecting";
         volatile UpstreamCatalog catalog = UpstreamCatalog.EMPTY;
+        final ListHints hints = new ListHints();
         volatile Optional<String> lastError = Optional.empty();
         volatile Optional<Instant> retryAt = Optional.empty();
         final Backoff backoff;
@@ -173,7 +175,7 @@ public final class UpstreamRegistry implements AutoCloseable {
             }
         });
         connection.onStateChange((server, state, detail) -> onConnectionState(e, connection, state, detail));
-        e.catalog = CatalogFetcher.fetch(e.config, connection);
+        e.catalog = CatalogFetcher.fetch(e.config, e.hints, connection);
         e.connection = Optional.of(connection);
         setState(
                 e,
@@ -203,7 +205,7 @@ public final class UpstreamRegistry implements AutoCloseable {
         setState(e, state, detail, state == UpstreamState.CONNECTED ? Optional.empty() : c.retryAt());
         if (state == UpstreamState.CONNECTED) {
             workers.execute(() -> {
-                e.connection.ifPresent(live -> e.catalog = CatalogFetcher.fetch(e.config, live));
+                e.connection.ifPresent(live -> e.catalog = CatalogFetcher.fetch(e.config, e.hints, live));
                 announce(e.config.name(), EnumSet.allOf(ListChange.Kind.class));
             });
         }
@@ -239,7 +241,7 @@ public final class UpstreamRegistry implements AutoCloseable {
     private void refreshTools(Entry e, UpstreamConnection c) {
         UpstreamCatalog old = e.catalog;
         e.catalog = new UpstreamCatalog(
-                CatalogFetcher.tools(e.config, c), old.resources(), old.resourceTemplates(), old.prompts());
+                CatalogFetcher.tools(e.config, e.hints, c), old.resources(), old.resourceTemplates(), old.prompts());
         announce(e.config.name(), EnumSet.of(ListChange.Kind.TOOLS));
     }
 
@@ -247,8 +249,8 @@ public final class UpstreamRegistry implements AutoCloseable {
         UpstreamCatalog old = e.catalog;
         e.catalog = new UpstreamCatalog(
                 old.tools(),
-                CatalogFetcher.resources(e.config, c),
-                CatalogFetcher.templates(e.config, c),
+                CatalogFetcher.resources(e.config, e.hints, c),
+                CatalogFetcher.templates(e.config, e.hints, c),
                 old.prompts());
         announce(e.config.name(), EnumSet.of(ListChange.Kind.RESOURCES));
     }
@@ -256,7 +258,7 @@ public final class UpstreamRegistry implements AutoCloseable {
     private void refreshPrompts(Entry e, UpstreamConnection c) {
         UpstreamCatalog old = e.catalog;
         e.catalog = new UpstreamCatalog(
-                old.tools(), old.resources(), old.resourceTemplates(), CatalogFetcher.prompts(e.config, c));
+                old.tools(), old.resources(), old.resourceTemplates(), CatalogFetcher.prompts(e.config, e.hints, c));
         announce(e.config.name(), EnumSet.of(ListChange.Kind.PROMPTS));
     }
 
@@ -350,6 +352,19 @@ public final class UpstreamRegistry implements AutoCloseable {
     }
 
     /** One server's lists (empty while it is not connected). */
+    /**
+     * How many more milliseconds the server's list (by its method, e.g. {@code tools/list}) stays fresh by the
+     * cache hint it gave with it; {@link Long#MAX_VALUE} for a list it does not offer or Tollgate's own servers
+     * (their lists change only with the policy), empty when it gave none.
+     */
+    public OptionalLong listFreshnessMillis(String server, String method) {
+        if (builtIn.containsKey(server)) {
+            return OptionalLong.of(Long.MAX_VALUE);
+        }
+        Entry e = entries.get(server);
+        return e == null ? OptionalLong.empty() : e.hints.remainingMillis(method);
+    }
+
     public UpstreamCatalog catalog(String server) {
         Entry e = entries.get(server);
         return e == null ? UpstreamCatalog.EMPTY : e.catalog;

@@ -212,13 +212,19 @@ class PythonInteropTest {
         List<AuditRecord> records = engine.audit().query(AuditQuery.all());
         for (String agent : List.of("modern-agent", "legacy-agent")) {
             for (String server : List.of("py25", "py26")) {
-                boolean passThrough = agent.equals("modern-agent") && server.equals("py26");
-                assertThat(records)
-                        .as(agent + " " + server + ".ask")
-                        .filteredOn(r ->
-                                r.agentId().equals(agent) && r.qualifiedTool().equals(server + ".ask"))
-                        .hasSize(passThrough ? 2 : 1)
-                        .allSatisfy(r -> assertThat(r.decision()).isEqualTo("allowed"));
+                for (String tool : List.of("ask", "sample")) {
+                    String method = tool.equals("ask") ? "elicitation/create" : "sampling/createMessage";
+                    assertThat(records)
+                            .as(agent + " " + server + "." + tool)
+                            .filteredOn(r -> r.agentId().equals(agent)
+                                    && r.qualifiedTool().equals(server + "." + tool))
+                            .singleElement()
+                            .satisfies(r -> assertThat(Json.write(r.result()
+                                            .orElseThrow()
+                                            .path("_meta")
+                                            .path("tollgate/rounds")))
+                                    .isEqualTo("[{\"round\":1,\"method\":\"" + method + "\"}]"));
+                }
             }
         }
     }

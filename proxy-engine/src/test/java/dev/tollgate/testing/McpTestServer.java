@@ -276,6 +276,11 @@ public final class McpTestServer implements AutoCloseable {
         }
     }
 
+    /** Tells the sessions subscribed to the resource (stateful server) that it changed. */
+    public void resourceUpdated(String uri) {
+        server.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri));
+    }
+
     /**
      * Gives a stateful server's tool a new description while it runs (a rug-pull): the tool is removed and added
      * back, and the server tells its sessions {@code notifications/tools/list_changed} each time.

@@ -188,7 +188,7 @@ final class TestTools {
     static McpSchema.ServerCapabilities capabilities() {
         return McpSchema.ServerCapabilities.builder()
                 .tools(true)
-                .resources(false, true)
+                .resources(true, true)
                 .prompts(true)
                 .logging()
                 .build();

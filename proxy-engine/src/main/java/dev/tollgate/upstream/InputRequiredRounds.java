@@ -19,21 +19,23 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Bridges a 2026-07-28 upstream to a 2025-era agent: the upstream asks for input with an {@code input_required}
- * result, which a 2025 agent cannot read, so each of its {@code inputRequests} goes to the agent as the
- * server-to-client request it stands for ({@code elicitation/create}, {@code sampling/createMessage},
- * {@code roots/list}) on the call's stream, and Tollgate calls the upstream again with the agent's answers as
- * {@code inputResponses} and the upstream's {@code requestState} byte for byte, until the result is complete.
- * The agent's declared capabilities travel upstream in the request's envelope, so the upstream asks only what
- * the agent can answer.
+ * The rounds of a 2026-07-28 upstream's {@code input_required} results within one call. For a 2025-era agent,
+ * which cannot read such a result, each of its {@code inputRequests} goes to the agent as the server-to-client
+ * request it stands for ({@code elicitation/create}, {@code sampling/createMessage}, {@code roots/list}) on the
+ * call's stream, and Tollgate calls the upstream again with the agent's answers as {@code inputResponses} and the
+ * upstream's {@code requestState} byte for byte, until the result is complete; the agent's declared capabilities
+ * travel upstream in the request's envelope, so the upstream asks only what the agent can answer. For a
+ * 2026-07-28 agent whose call Tollgate holds, each result reaches the agent as it is and its next round goes
+ * upstream within the same call.
  */
-final class LegacyAgentRounds {
+final class InputRequiredRounds {
     /** Prefix of the ids of the requests Tollgate sends the agent on the upstream's behalf. */
     static final String ID_PREFIX = "tollgate-input-";
 
     private static final Set<String> MULTI_ROUND = Set.of("tools/call", "prompts/get", "resources/read");
     private static final List<String> ASKABLE = List.of("elicitation", "sampling", "roots");
     private static final int MAX_ROUNDS = 16;
+    private static final List<String> RETRY_FIELDS = List.of("inputResponses", "requestState");
 
     /** One request to the upstream, as {@link ModernHttpUpstreamConnection} sends it. */
     @FunctionalInterface
@@ -45,7 +47,7 @@ final class LegacyAgentRounds {
     private final Map<String, CompletableFuture<JsonNode>> asked = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
 
-    LegacyAgentRounds(String server) {
+    InputRequiredRounds(String server) {
         this.server = server;
     }
 
@@ -99,12 +101,34 @@ final class LegacyAgentRounds {
                 answers.set(answer.getKey(), answer.getValue().path("result"));
             }
             ObjectNode next = sent.deepCopy();
-            next.remove(List.of("inputResponses", "requestState"));
+            next.remove(RETRY_FIELDS);
             if (!answers.isEmpty()) {
                 next.set("inputResponses", answers);
             }
             if (result.path("requestState").isString()) {
                 next.set("requestState", result.get("requestState"));
+            }
+            response = exchange.send(next);
+        }
+        return response;
+    }
+
+    /**
+     * A held 2026-07-28 agent's call: each {@code input_required} result reaches the agent as it is, and the agent's
+     * next round ({@code inputResponses}, the {@code requestState} it echoed) goes upstream within this one call.
+     */
+    static UpstreamResponse passThrough(
+            ObjectNode sent, UpstreamResponse first, AgentSide agent, RequestOptions options, Exchange exchange)
+            throws UpstreamException {
+        UpstreamResponse response = first;
+        while (isInputRequired(response)) {
+            JsonNode retry = agent.nextRound(response.result().orElseThrow(), options.timeout());
+            ObjectNode next = sent.deepCopy();
+            next.remove(RETRY_FIELDS);
+            for (String field : RETRY_FIELDS) {
+                if (retry.has(field)) {
+                    next.set(field, retry.get(field));
+                }
             }
             response = exchange.send(next);
         }
