@@ -10,14 +10,14 @@ import { load } from './peers.mjs';
 const [era, name] = process.argv.slice(2);
 const port = Number(process.env.PORT);
 
-// TTL_MS, when set, is the cache hint (ttlMs) the modern server gives with its lists.
+// TTL_MS, when set, is the cache hint (ttlMs) the modern server gives with its lists and reads.
 function cacheOptions() {
   if (process.env.TTL_MS === undefined) {
     return {};
   }
   const hint = { ttlMs: Number(process.env.TTL_MS), cacheScope: 'public' };
-  const lists = ['tools/list', 'resources/list', 'resources/templates/list', 'prompts/list'];
-  return { cacheHints: Object.fromEntries(lists.map((method) => [method, hint])) };
+  const cacheable = ['tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'resources/read'];
+  return { cacheHints: Object.fromEntries(cacheable.map((method) => [method, hint])) };
 }
 
 async function modern() {

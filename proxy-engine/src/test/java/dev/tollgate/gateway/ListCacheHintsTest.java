@@ -100,30 +100,36 @@ class ListCacheHintsTest {
         return peer.url();
     }
 
-    private HttpRequest request(String key, int id, String method, ObjectNode notifications) {
+    /** A 2026-07-28 request with its envelope and headers ({@code Mcp-Name} from {@code params.uri} when given). */
+    private HttpRequest request(String key, int id, String method, ObjectNode params) {
         ObjectNode body = Json.object();
         body.put("jsonrpc", "2.0").put("id", id).put("method", method);
-        ObjectNode params = body.putObject("params");
-        if (notifications != null) {
-            params.set("notifications", notifications);
-        }
+        body.set("params", params);
         ObjectNode meta = params.putObject("_meta");
         meta.put("io.modelcontextprotocol/protocolVersion", VERSION);
         meta.putObject("io.modelcontextprotocol/clientCapabilities");
-        return HttpRequest.newBuilder(engine.endpoint().orElseThrow())
+        HttpRequest.Builder request = HttpRequest.newBuilder(engine.endpoint().orElseThrow())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .header("Authorization", "Bearer " + key)
                 .header("MCP-Protocol-Version", VERSION)
                 .header("Mcp-Method", method)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        if (params.has("uri")) {
+            request.header("Mcp-Name", params.path("uri").asString());
+        }
+        return request.build();
+    }
+
+    private JsonNode result(String key, String method, ObjectNode params) throws Exception {
+        HttpResponse<String> response =
+                http.send(request(key, 1, method, params), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return Json.parse(response.body()).path("result");
     }
 
     private JsonNode list(String key, String method) throws Exception {
-        HttpResponse<String> response = http.send(request(key, 1, method, null), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return Json.parse(response.body()).path("result");
+        return result(key, method, Json.object());
     }
 
     @Test
@@ -138,6 +144,15 @@ class ListCacheHintsTest {
         assertThat(list("both-key", "resources/list").path("ttlMs").asLong())
                 .isPositive()
                 .isLessThanOrEqualTo(60_000);
+    }
+
+    @Test
+    void aReadPassesItsServersHintOn() throws Exception {
+        JsonNode read = result("both-key", "resources/read", Json.object().put("uri", "tollgate://slow/note://slow"));
+
+        assertThat(read.path("contents").get(0).path("text").asString()).isEqualTo("the note of slow");
+        assertThat(read.path("ttlMs").asLong()).isEqualTo(3_600_000);
+        assertThat(read.path("cacheScope").asString()).isEqualTo("private");
     }
 
     @Test
@@ -157,7 +172,8 @@ class ListCacheHintsTest {
                 .put("promptsListChanged", true);
         List<JsonNode> heard = new CopyOnWriteArrayList<>();
         HttpResponse<Stream<String>> listen = http.send(
-                request("watcher-key", 42, "subscriptions/listen", wanted), HttpResponse.BodyHandlers.ofLines());
+                request("watcher-key", 42, "subscriptions/listen", Json.object().set("notifications", wanted)),
+                HttpResponse.BodyHandlers.ofLines());
         Thread reader = new Thread(() -> listen.body()
                 .filter(line -> line.startsWith("data:") && !line.substring(5).isBlank())
                 .forEach(line -> heard.add(Json.parse(line.substring(5).strip()))));
