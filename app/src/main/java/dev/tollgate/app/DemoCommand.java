@@ -63,7 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
             names = "--work-dir",
             paramLabel = "DIR",
             description = "Where the demo writes its configuration and audit store (default: a new directory per run, "
-                    + "~/.tollgate/demo/<date>-<time>-<pid>). A directory another demo is using is refused.")
+                    + "~/.tollgate/demo/<date>-<time>-<pid>, where only the newest 3 runs are kept). A directory "
+                    + "another demo is using is refused.")
     Optional<Path> workDir = Optional.empty();
 
     @Override

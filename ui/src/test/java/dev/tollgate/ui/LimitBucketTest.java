@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -108,6 +109,15 @@ class LimitBucketTest {
         assertThat(calls(3)).as("the sixth call finds the bucket empty").isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> newest(robot) > 4.5);
         assertThat(newest(robot)).isLessThanOrEqualTo(5);
+        @SuppressWarnings("unchecked")
+        LineChart<Number, Number> chart = robot.lookup("#limits-chart").queryAs(LineChart.class);
+        NumberAxis y = (NumberAxis) chart.getYAxis();
+        assertThat(y.getUpperBound())
+                .as("zoomed to the limit: twice 5, in round steps")
+                .isEqualTo(15);
+        robot.clickOn("#limits-zoom");
+        assertThat(y.isAutoRanging()).isTrue();
+        robot.clickOn("#limits-zoom");
 
         Instant now = Instant.now();
         robot.interact(() -> shell.limitsModel().showRange(now.minusSeconds(120), now.plusSeconds(30)));

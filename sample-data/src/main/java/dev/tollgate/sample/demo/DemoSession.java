@@ -81,10 +81,12 @@ public final class DemoSession implements AutoCloseable {
      * The configuration actually used is written to {@code workDir/tollgate-demo.yaml} (owner-only: it holds
      * this run's keys) so it can be opened, edited and previewed like any other. The work directory is this
      * run's alone while it lasts; a directory or H2 store another process is using is refused with a
-     * {@link DemoRefusedException}, and nothing already there is deleted.
+     * {@link DemoRefusedException}, and nothing already there is deleted. Older runs beside a default run
+     * directory are removed but the newest {@link DemoRuns#KEEP} ({@link DemoRuns}).
      */
     public static DemoSession start(DemoOptions options, Function<TollgateConfig, Engine> engineFactory) {
         WorkDirLock lock = claim(options.workDir());
+        DemoRuns.pruneBeside(options.workDir(), DemoRuns.KEEP);
         try {
             String auditUrl = options.auditUrl().orElseGet(() -> ownAuditStore(options.workDir()));
             Optional<Path> h2 = AuditStores.h2File(auditUrl);

@@ -29,23 +29,36 @@ final class WorkDirLock implements AutoCloseable {
 
     /** Claims {@code dir}; refuses, naming the owner's pid, when another demo runs there. */
     static WorkDirLock claim(Path dir) {
+        return tryClaim(dir).orElseThrow(() -> {
+            String owner;
+            try {
+                owner = Files.readString(dir.resolve(FILE), StandardCharsets.UTF_8)
+                        .strip();
+            } catch (IOException e) {
+                owner = "";
+            }
+            return new DemoRefusedException("another Tollgate demo"
+                    + (owner.isEmpty() ? "" : " (process " + owner + ")") + " is running in " + dir
+                    + "; give this one its own --work-dir, or leave out --work-dir");
+        });
+    }
+
+    /** Claims {@code dir} when no other demo holds it; empty when one does. */
+    static Optional<WorkDirLock> tryClaim(Path dir) {
         Path file = dir.resolve(FILE);
         try {
             FileChannel channel = FileChannel.open(
                     file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             Optional<FileLock> lock = tryLock(channel);
             if (lock.isEmpty()) {
-                String owner = Files.readString(file, StandardCharsets.UTF_8).strip();
                 channel.close();
-                throw new DemoRefusedException("another Tollgate demo"
-                        + (owner.isEmpty() ? "" : " (process " + owner + ")") + " is running in " + dir
-                        + "; give this one its own --work-dir, or leave out --work-dir");
+                return Optional.empty();
             }
             channel.truncate(0);
             channel.write(
                     ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
             channel.force(false);
-            return new WorkDirLock(channel, lock.get());
+            return Optional.of(new WorkDirLock(channel, lock.get()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot claim the demo directory " + dir + ": " + e.getMessage(), e);
         }

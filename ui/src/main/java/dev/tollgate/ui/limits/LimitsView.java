@@ -17,9 +17,12 @@ import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBase;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
@@ -44,17 +47,19 @@ public final class LimitsView extends BorderPane {
     /** Tokens in use in the limit's bucket: it reaches the limit line when the bucket is empty. */
     private final XYChart.Series<Number, Number> bucket = new XYChart.Series<>();
 
+    private final ToggleButton zoom = new ToggleButton("Zoom to limit");
+
     public LimitsView(LimitsViewModel model) {
         getStyleClass().add("limits-view");
         ComboBox<String> key = new ComboBox<>(model.keys());
         key.setId("limits-key");
         key.valueProperty().bindBidirectional(model.selectedProperty());
-        key.setPrefWidth(320);
+        key.setPrefWidth(300);
 
         TextField from = new TextField(LocalDateTime.now().minusHours(1).format(INPUT));
         TextField to = new TextField(LocalDateTime.now().format(INPUT));
-        from.setPrefColumnCount(12);
-        to.setPrefColumnCount(12);
+        from.setPrefColumnCount(10);
+        to.setPrefColumnCount(10);
         Button range = new Button("Show range");
         range.setOnAction(e -> {
             try {
@@ -73,11 +78,22 @@ public final class LimitsView extends BorderPane {
         message.textProperty().bind(model.messageProperty());
         Label title = new Label("Limits");
         title.getStyleClass().add("section-title");
-        for (Button b : new Button[] {range, liveButton, png}) {
+        zoom.setId("limits-zoom");
+        zoom.setSelected(true);
+        zoom.setTooltip(new Tooltip("Scale the axis to the limit, so the calls it let through and its bucket read"
+                + " clearly (a storm's blocked calls run off the top); off: fit every line"));
+        zoom.selectedProperty()
+                .addListener((o, was, now) -> show(model.seriesProperty().get()));
+        for (ButtonBase b : new ButtonBase[] {range, liveButton, png, zoom}) {
             b.setMinWidth(Region.USE_PREF_SIZE);
         }
-        HBox bar =
-                new HBox(8, title, key, liveButton, new Label("From"), from, new Label("to"), to, range, png, message);
+        Label fromLabel = new Label("From");
+        Label toLabel = new Label("to");
+        // Only the message gives way on a narrow window: every control keeps its label.
+        for (Region r : new Region[] {title, key, fromLabel, from, toLabel, to}) {
+            r.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        HBox bar = new HBox(6, title, key, liveButton, fromLabel, from, toLabel, to, range, zoom, png, message);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6));
         setTop(bar);
@@ -165,6 +181,7 @@ public final class LimitsView extends BorderPane {
         }
         trips.getData().setAll(marks);
         showBucket(s, start, step);
+        scaleY(s);
         trips.setName("breaker trips (" + s.breakerTrips().size() + ")");
         x.setLowerBound(start);
         x.setUpperBound(end);
@@ -186,6 +203,23 @@ public final class LimitsView extends BorderPane {
         }
     }
 
+    /**
+     * Zoomed (the default when there is a limit): up to twice the limit, or higher when the allowed calls or the
+     * bucket go higher, in round steps; otherwise the axis fits every line.
+     */
+    private void scaleY(LimitsViewModel.Series s) {
+        if (!zoom.isSelected() || s.limit().isEmpty()) {
+            y.setAutoRanging(true);
+            return;
+        }
+        double wanted = Math.max(2 * s.limit().getAsDouble(), Math.max(max(s.allowed()), max(s.bucketInUse()))) * 1.1;
+        double tick = wanted <= 10 ? 1 : wanted <= 50 ? 5 : wanted <= 200 ? 20 : wanted <= 1_000 ? 100 : 1_000;
+        y.setAutoRanging(false);
+        y.setLowerBound(0);
+        y.setUpperBound(Math.ceil(wanted / tick) * tick);
+        y.setTickUnit(tick);
+    }
+
     /** Only the points where the level is known: live, the seconds sampled since the window opened. */
     private void showBucket(LimitsViewModel.Series s, long start, double step) {
         List<XYChart.Data<Number, Number>> known = new ArrayList<>();
@@ -202,10 +236,13 @@ public final class LimitsView extends BorderPane {
                         : "tokens in use (no limit)");
     }
 
+    /** The largest value, unknown (NaN) points left out. */
     private static double max(double[] values) {
         double m = 0;
         for (double v : values) {
-            m = Math.max(m, v);
+            if (!Double.isNaN(v)) {
+                m = Math.max(m, v);
+            }
         }
         return m;
     }
