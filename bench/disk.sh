@@ -1,7 +1,8 @@
 #!/bin/sh
 # Disk per audit record: drives echo calls through `tollgate serve` (closed loop, 16 clients, bench/load.mjs) for
-# SECONDS, stops Tollgate gracefully, and reports the store's files per record, before and after an offline
-# `SHUTDOWN COMPACT` of a copy. Also prints Tollgate's RSS at the end of the load.
+# SECONDS, reports the store's files while Tollgate runs, stops it gracefully (SIGTERM: it drains the journal and
+# compacts the file on close), and reports them again, then after an offline `SHUTDOWN COMPACT` of a copy. Also
+# prints Tollgate's RSS at the end of the load and how long the graceful stop took.
 #
 #   mvn -B -ntp -DskipTests package && bench/disk.sh [SECONDS]
 set -eu
@@ -34,7 +35,11 @@ PROXY=$(grep "^listening on " "$WORK/serve.log" | head -1 | sed "s/^listening on
 "$NODE" "$ROOT/bench/load.mjs" --url "$PROXY" --key bench-key --tool everything__echo --clients 16 \
     --mode closed --seconds "$SECONDS_OF_LOAD" --label fill
 echo "# tollgate RSS after the load: $(ps -o rss= -p $TPID | tr -d ' ') KiB"
+sleep 3   # let the indexer take the last batch in
+echo "# while running: $(du -cb "$WORK"/audit.* | tail -1 | cut -f1) bytes in audit.*"
+STOP_START=$(date +%s.%N)
 kill $TPID; wait $TPID 2>/dev/null || true
+echo "# graceful stop (SIGTERM, drain + compaction on close) took $(echo "$(date +%s.%N) - $STOP_START" | bc) s"
 RECORDS=$(java -jar "$ROOT/app/target/tollgate.jar" audit verify --db "jdbc:h2:file:$WORK/audit")
 ls -l "$WORK"/audit.*
 BYTES=$(du -cb "$WORK"/audit.* | tail -1 | cut -f1)

@@ -4,10 +4,10 @@ import dev.tollgate.audit.AuditStores;
 import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.audit.JdbcAuditStore;
 import dev.tollgate.audit.PruneResult;
+import dev.tollgate.audit.Retention;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
-import dev.tollgate.engine.TollgateEngine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +81,7 @@ final class AuditPruneCommand implements Callable<Integer> {
             TollgateConfig config = new ConfigLoader(name ->
                             Optional.of(Optional.ofNullable(System.getenv(name)).orElse("")))
                     .load(store.source.config);
-            Duration keep = TollgateEngine.auditRetention(config)
+            Duration keep = Retention.configured(config)
                     .orElseThrow(() -> new AuditCommand.Failure(
                             AuditCommand.USAGE, store.source.config + " sets no audit.retention; say --before"));
             return Instant.now().minus(keep);

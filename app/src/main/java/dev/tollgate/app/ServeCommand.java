@@ -1,5 +1,6 @@
 package dev.tollgate.app;
 
+import dev.tollgate.audit.AuditStores;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
@@ -40,6 +41,7 @@ public final class ServeCommand implements Callable<Integer> {
             return PolicyCommand.missing(err, config);
         }
         TollgateEngine engine;
+        String auditUrl;
         try {
             TollgateConfig loaded = new ConfigLoader().load(config);
             // Not fatal, since the proxy still fails closed, but almost certainly a typo the operator wants to see.
@@ -50,6 +52,7 @@ public final class ServeCommand implements Callable<Integer> {
                 loaded = loaded.withListenPort(port);
             }
             engine = TollgateEngine.start(loaded);
+            auditUrl = loaded.auditUrl();
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.flush();
@@ -68,7 +71,11 @@ public final class ServeCommand implements Callable<Integer> {
         };
         // SIGTERM and Ctrl-C stop the engine before the JVM begins its shutdown: H2 closes its databases from a
         // shutdown hook of its own, which would race the audit indexer draining the journal into the tables.
-        onStopSignal(stopped::countDown);
+        AtomicBoolean bySignal = new AtomicBoolean();
+        onStopSignal(() -> {
+            bySignal.set(true);
+            stopped.countDown();
+        });
         // Any other way out (SIGHUP, or a JVM that keeps its signal handlers) still closes what it can.
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -81,6 +88,10 @@ public final class ServeCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         stop.run();
+        if (bySignal.get()) {
+            // With the store closed and the JVM not shutting down yet, the file can be rewritten to its live records.
+            AuditStores.compactAfterStop(auditUrl, AuditStores.STOP_COMPACT_MAX_BYTES);
+        }
         return 0;
     }
 

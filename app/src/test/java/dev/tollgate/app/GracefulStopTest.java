@@ -54,7 +54,11 @@ class GracefulStopTest {
             }
         }
 
-        assertThat(stderr).as("serve's log").doesNotContain("ERROR").doesNotContain("not in the database yet");
+        assertThat(stderr)
+                .as("serve's log")
+                .doesNotContain("ERROR")
+                .doesNotContain("not in the database yet")
+                .contains("compacted the audit store");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .as("files beside the store")

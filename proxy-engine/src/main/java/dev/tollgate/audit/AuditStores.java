@@ -1,6 +1,7 @@
 package dev.tollgate.audit;
 
 import dev.tollgate.config.TollgateConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,9 +12,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Opens the audit store a JDBC URL names (H2 file by default, PostgreSQL for teams). */
 public final class AuditStores {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditStores.class);
+    /** Largest H2 file {@code tollgate serve} compacts fully when it stops gracefully. */
+    public static final long STOP_COMPACT_MAX_BYTES = 512L * 1024 * 1024;
     /** How long closing the writer's database may spend moving records together (H2's default is 200 ms). */
     static final int WRITER_COMPACT_MILLIS = 10_000;
 
@@ -58,6 +64,35 @@ public final class AuditStores {
         } catch (SQLException e) {
             throw new AuditUnavailableException(
                     "cannot compact the audit store at " + redactUrl(jdbcUrl) + ": " + JdbcAuditStore.firstLine(e), e);
+        }
+    }
+
+    /**
+     * After a graceful stop, with every store on it closed: rewrites an H2 file store of at most {@code maxBytes} so
+     * that it holds its live records only (what {@code SHUTDOWN COMPACT} does offline; about 7 s for 275 MB on a busy
+     * 2-core machine). A larger file, or any other store, is left with the bounded compaction its close already did,
+     * so that a stop stays prompt. Logs what it did; a failure leaves the store as it was.
+     */
+    public static void compactAfterStop(String jdbcUrl, long maxBytes) {
+        Optional<Path> file = h2File(jdbcUrl);
+        if (file.isEmpty() || !Files.isRegularFile(file.get())) {
+            return;
+        }
+        try {
+            long before = Files.size(file.get());
+            if (before > maxBytes) {
+                return;
+            }
+            long started = System.nanoTime();
+            compact(jdbcUrl);
+            LOG.info(
+                    "compacted the audit store {} from {} to {} bytes in {} ms",
+                    file.get(),
+                    before,
+                    Files.size(file.get()),
+                    (System.nanoTime() - started) / 1_000_000);
+        } catch (IOException | AuditUnavailableException e) {
+            LOG.warn("left the audit store {} uncompacted: {}", file.get(), e.getMessage());
         }
     }
 

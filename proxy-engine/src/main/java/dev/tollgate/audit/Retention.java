@@ -1,5 +1,7 @@
 package dev.tollgate.audit;
 
+import dev.tollgate.config.Durations;
+import dev.tollgate.config.TollgateConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -8,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /** {@code audit.retention} applied while Tollgate runs: records older than the retention are pruned every hour. */
 public final class Retention implements AutoCloseable {
@@ -19,6 +22,19 @@ public final class Retention implements AutoCloseable {
 
     private Retention(ScheduledExecutorService timer) {
         this.timer = timer;
+    }
+
+    /** {@code audit.retention}: how long records are kept (e.g. {@code 90d}); empty keeps them for ever. */
+    public static Optional<Duration> configured(TollgateConfig config) {
+        JsonNode node = config.root().path("audit").path("retention");
+        if (node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Durations.parse(node.asString()));
+        } catch (IllegalArgumentException e) {
+            throw config.sourceMap().error("/audit/retention", e.getMessage());
+        }
     }
 
     /** Starts pruning {@code store} to {@code keep}, first a minute from now (not in the way of start-up). */

@@ -7,15 +7,10 @@ import dev.tollgate.approval.ApprovalInterceptor;
 import dev.tollgate.approval.ApprovalSettings;
 import dev.tollgate.audit.AuditInterceptor;
 import dev.tollgate.audit.AuditStore;
-import dev.tollgate.audit.AuditStores;
-import dev.tollgate.audit.AuditUnavailableException;
-import dev.tollgate.audit.HeaderMismatchRecorder;
-import dev.tollgate.audit.RefusedCredentialsRecorder;
 import dev.tollgate.audit.Retention;
 import dev.tollgate.auditserver.AuditServerConnection;
 import dev.tollgate.auditserver.AuditServerSettings;
 import dev.tollgate.config.ConfigLoader;
-import dev.tollgate.config.Durations;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
@@ -26,14 +21,10 @@ import dev.tollgate.gateway.UnknownToolInterceptor;
 import dev.tollgate.history.CallLedger;
 import dev.tollgate.history.HistoryInterceptor;
 import dev.tollgate.identity.Authenticator;
-import dev.tollgate.identity.BearerChallenge;
 import dev.tollgate.identity.IdentityConfig;
 import dev.tollgate.identity.IdentityInterceptor;
 import dev.tollgate.identity.IdentityServices;
-import dev.tollgate.identity.ProtectedResourceMetadataHandler;
-import dev.tollgate.identity.UserTokenSettings;
 import dev.tollgate.identity.UserTokenVerifier;
-import dev.tollgate.json.Json;
 import dev.tollgate.loopbreaker.LoopBreakerInterceptor;
 import dev.tollgate.pinning.PinnedPolicy;
 import dev.tollgate.pinning.PinningSettings;
@@ -46,7 +37,6 @@ import dev.tollgate.policy.PolicyControl;
 import dev.tollgate.policy.PolicyHolder;
 import dev.tollgate.policy.PolicyInterceptor;
 import dev.tollgate.ratelimit.BucketLevel;
-import dev.tollgate.ratelimit.LimitStoreSettings;
 import dev.tollgate.ratelimit.RateLimitInterceptor;
 import dev.tollgate.ratelimit.RateLimiter;
 import dev.tollgate.ratelimit.redis.LimitBackends;
@@ -59,8 +49,6 @@ import dev.tollgate.shadow.ShadowInterceptor;
 import dev.tollgate.shadow.ShadowPolicy;
 import dev.tollgate.telemetry.Telemetry;
 import dev.tollgate.transport.AgentHttpServer;
-import dev.tollgate.transport.McpHttpHandler;
-import dev.tollgate.transport.OriginPolicy;
 import dev.tollgate.upstream.ForwardingInterceptor;
 import dev.tollgate.upstream.ListChange;
 import dev.tollgate.upstream.UpstreamRegistry;
@@ -70,20 +58,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A running Tollgate: event bus, audit store, policy (hot-reloaded), upstream connections, the governing
@@ -168,7 +150,7 @@ public final class TollgateEngine implements Engine {
         try {
             Clock clock = Clock.systemUTC();
             EventBus events = push(opened, new EventBus());
-            AuditStore audit = push(opened, openAudit(config));
+            AuditStore audit = push(opened, EngineSettings.openAudit(config));
             audit.onAvailability(
                     (up, detail) -> events.publish(new EngineEvent.AuditStoreChanged(clock.instant(), up, detail)));
             PolicyHolder policy = push(opened, PolicyHolder.of(config, new ConfigLoader(), events, clock));
@@ -177,7 +159,10 @@ public final class TollgateEngine implements Engine {
             Telemetry telemetry = push(
                     opened,
                     Telemetry.start(
-                            config, events, limitBackends.limiter()::fillLevels, () -> upstreamStates(registry.get())));
+                            config,
+                            events,
+                            limitBackends.limiter()::fillLevels,
+                            () -> EngineSettings.upstreamStates(registry.get())));
             if (config.file().isPresent()) {
                 policy.watch(PolicyHolder.DEFAULT_DEBOUNCE);
             }
@@ -225,10 +210,15 @@ public final class TollgateEngine implements Engine {
                 push(
                         opened,
                         AdminServer.start(
-                                admin.get(), events, () -> adminStatus(config, upstreams), control, audit, clock));
+                                admin.get(),
+                                events,
+                                () -> EngineSettings.adminStatus(config, upstreams),
+                                control,
+                                audit,
+                                clock));
             }
             SessionRegistry sessions = push(opened, new SessionRegistry(SessionLimits.from(config)));
-            Optional<Duration> retention = auditRetention(config);
+            Optional<Duration> retention = Retention.configured(config);
             if (retention.isPresent()) {
                 push(opened, Retention.start(audit, retention.get(), clock));
             }
@@ -276,53 +266,12 @@ public final class TollgateEngine implements Engine {
 
             Optional<AgentHttpServer> http = Optional.empty();
             if (withHttp) {
-                String userTokenHeader =
-                        identity.userToken().map(UserTokenSettings::header).orElse(UserTokenSettings.DEFAULT_HEADER);
-                McpHttpHandler handler = new McpHttpHandler(
-                        gateway,
-                        sessions,
-                        // The snapshot's own authenticator, so the chain knows the identity came from its snapshot.
-                        () -> snapshots.get().authenticator(),
-                        new OriginPolicy(
-                                config.allowedOrigins(),
-                                allowedHosts(config),
-                                OriginPolicy.isLoopback(config.listenHost())),
-                        config.maxBodyBytes(),
-                        userTokenHeader);
-                handler.onRefusedCredentials(new RefusedCredentialsRecorder(audit, events, clock)::refused);
-                handler.onHeaderMismatch(new HeaderMismatchRecorder(
-                        audit,
-                        events,
-                        audit.redactor(),
-                        name -> gateway.names()
-                                .parse(name, upstreams.serverNames())
-                                .orElseGet(() -> gateway.names().guess(name)),
-                        clock)::refused);
-                AgentHttpServer server =
-                        push(opened, new AgentHttpServer(config.listenHost(), config.listenPort(), handler));
-                identityServices.handlers().forEach((path, route) -> {
-                    if (!path.startsWith(BearerChallenge.WELL_KNOWN_PATH)) {
-                        server.addRoute(path, route);
-                    }
-                });
-                for (Route route : extraRoutes) {
-                    server.addRoute(route.path(), route.handler());
-                }
-                server.addRoute(AgentHttpServer.MCP_PATH, telemetry.traceContext(handler));
-                server.start();
-                URI bound = server.endpoint();
-                boundBase.set(bound.getScheme() + "://" + bound.getRawAuthority());
-                // With "--port 0" the resource identifier (JWT audience, metadata) names the port actually bound.
-                boundPort.set(server.port());
-                TollgateConfig boundConfig = config.withListenPort(server.port());
-                IdentityConfig boundIdentity = IdentityConfig.from(boundConfig);
-                snapshots.refresh();
-                ProtectedResourceMetadataHandler metadata =
-                        new ProtectedResourceMetadataHandler(boundIdentity.metadata());
-                server.addRoute(BearerChallenge.WELL_KNOWN_PATH, metadata);
-                server.addRoute(BearerChallenge.WELL_KNOWN_PATH + "/mcp", metadata);
+                AgentEndpoint endpoint = new AgentEndpoint(
+                        config, identityServices, audit, events, upstreams, sessions, snapshots, clock);
+                AgentHttpServer server = push(opened, endpoint.server(gateway, telemetry::traceContext));
+                extraRoutes.forEach(route -> server.addRoute(route.path(), route.handler()));
+                endpoint.start(server, boundBase, boundPort);
                 http = Optional.of(server);
-                LOG.info("Tollgate listening on {}", server.endpoint());
             }
             return new TollgateEngine(
                     events,
@@ -346,73 +295,6 @@ public final class TollgateEngine implements Engine {
             closeAll(opened);
             throw new IllegalStateException(e.getMessage(), e);
         }
-    }
-
-    private static AuditStore openAudit(TollgateConfig config) {
-        try {
-            return AuditStores.open(config);
-        } catch (AuditUnavailableException e) {
-            throw new IllegalStateException(
-                    "cannot open the audit store " + AuditStores.redactUrl(config.auditUrl()) + ": " + e.getMessage(),
-                    e);
-        }
-    }
-
-    /** {@code audit.retention}: how long records are kept (e.g. {@code 90d}); empty keeps them for ever. */
-    public static Optional<Duration> auditRetention(TollgateConfig config) {
-        JsonNode node = config.root().path("audit").path("retention");
-        if (node.isMissingNode() || node.isNull()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Durations.parse(node.asString()));
-        } catch (IllegalArgumentException e) {
-            throw config.sourceMap().error("/audit/retention", e.getMessage());
-        }
-    }
-
-    /** What {@code GET /admin/status} answers: the instance's stores (no credentials) and its upstreams. */
-    private static JsonNode adminStatus(TollgateConfig config, UpstreamRegistry upstreams) {
-        ObjectNode status = Json.object();
-        status.put("auditUrl", AuditStores.redactUrl(config.auditUrl()));
-        status.put(
-                "limitStore",
-                LimitStoreSettings.from(config)
-                        .redisUrl()
-                        .map(AuditStores::redactUrl)
-                        .orElse("memory"));
-        ArrayNode servers = status.putArray("upstreams");
-        for (UpstreamStatus s : upstreams.statuses()) {
-            ObjectNode server = servers.addObject();
-            server.put("server", s.server());
-            server.put("transport", s.transport());
-            server.put("state", s.state());
-            server.put("detail", s.detail());
-            server.put("toolCount", s.toolCount());
-        }
-        return status;
-    }
-
-    private static Map<String, String> upstreamStates(UpstreamRegistry upstreams) {
-        Map<String, String> states = new LinkedHashMap<>();
-        if (upstreams != null) {
-            upstreams.statuses().forEach(s -> states.put(s.server(), s.state()));
-        }
-        return states;
-    }
-
-    /** The {@code allowedHosts} list: names besides the loopback ones that may appear in {@code Host}. */
-    private static List<String> allowedHosts(TollgateConfig config) {
-        JsonNode node = config.root().path("allowedHosts");
-        if (node.isMissingNode() || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray()) {
-            throw config.sourceMap().error("/allowedHosts", "allowedHosts must be a list of host names");
-        }
-        List<String> hosts = new ArrayList<>();
-        node.forEach(h -> hosts.add(h.asString()));
-        return hosts;
     }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T resource) {
