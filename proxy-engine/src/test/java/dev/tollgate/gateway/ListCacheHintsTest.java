@@ -6,10 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.json.Json;
+import dev.tollgate.testing.NodePeer;
 import dev.tollgate.testing.NpmPeers;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +40,7 @@ class ListCacheHintsTest {
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final List<NodePeer> peers = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private TollgateEngine engine;
     private Path config;
@@ -49,9 +49,9 @@ class ListCacheHintsTest {
     @BeforeEach
     void start() throws IOException {
         servers = "servers:\n"
-                + "  fast: { url: \"http://127.0.0.1:" + server("modern", "fast", "60000") + "/mcp\" }\n"
-                + "  slow: { url: \"http://127.0.0.1:" + server("modern", "slow", "3600000") + "/mcp\" }\n"
-                + "  old: { url: \"http://127.0.0.1:" + server("legacy", "old", null) + "/mcp\" }\n";
+                + "  fast: { url: \"" + server("modern", "fast", Map.of("TTL_MS", "60000")) + "\" }\n"
+                + "  slow: { url: \"" + server("modern", "slow", Map.of("TTL_MS", "3600000")) + "\" }\n"
+                + "  old: { url: \"" + server("legacy", "old", Map.of()) + "\" }\n";
         config = dir.resolve("tollgate.yaml");
         writeConfig("slow.*");
         engine = TollgateEngine.start(new ConfigLoader().load(config));
@@ -67,7 +67,7 @@ class ListCacheHintsTest {
         if (engine != null) {
             engine.close();
         }
-        processes.forEach(Process::destroy);
+        peers.forEach(NodePeer::close);
     }
 
     /** The agents: {@code both} sees the two modern servers, {@code mixed} the slow and the old one. */
@@ -90,31 +90,14 @@ class ListCacheHintsTest {
                         + "  watcher: { allow: [\"" + watcherAllows + "\"] }\n");
     }
 
-    private int server(String era, String name, String ttlMs) {
-        int port = NpmPeers.freePort();
-        ProcessBuilder builder = new ProcessBuilder(NpmPeers.nodeCommand(SCRIPTS.resolve("era-server.mjs"), era, name))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + "-server.log").toFile());
-        builder.environment().put("PORT", Integer.toString(port));
-        builder.environment().put("MCP_PEERS", NpmPeers.root().toString());
-        if (ttlMs != null) {
-            builder.environment().put("TTL_MS", ttlMs);
-        }
-        try {
-            processes.add(builder.start());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> listening(port));
-        return port;
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+    /** An era server (see era-server.mjs) and its endpoint; {@code TTL_MS} in the environment sets its hint. */
+    private String server(String era, String name, Map<String, String> environment) {
+        NodePeer peer = NodePeer.start(
+                NpmPeers.nodeCommand(SCRIPTS.resolve("era-server.mjs"), era, name),
+                environment,
+                dir.resolve(name + "-server.log"));
+        peers.add(peer);
+        return peer.url();
     }
 
     private HttpRequest request(String key, int id, String method, ObjectNode notifications) {

@@ -2,7 +2,6 @@ package dev.tollgate.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.json.Json;
 import dev.tollgate.testing.McpTestServer;
@@ -13,10 +12,10 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -107,18 +106,9 @@ class AgentStreamResumptionTest {
     }
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         crm = McpTestServer.builder().tools("echo", "slow", "progress").start();
-        Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(
-                config,
-                "listen: 127.0.0.1:0\n"
-                        + "audit: { url: \"jdbc:h2:file:"
-                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                        + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
-                        + "agents:\n  agent: { keys: [\"" + KEY + "\"], roles: [user] }\n"
-                        + "roles:\n  user: { allow: [\"crm.*\"] }\n");
-        engine = TollgateEngine.start(new ConfigLoader().load(config));
+        engine = OneAgentEngine.start(dir, KEY, Map.of("crm", crm.url()));
         mcp = new RawMcp(engine.endpoint().orElseThrow());
     }
 

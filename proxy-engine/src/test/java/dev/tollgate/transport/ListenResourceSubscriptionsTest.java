@@ -3,17 +3,15 @@ package dev.tollgate.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.json.Json;
 import dev.tollgate.testing.McpTestServer;
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -41,20 +39,10 @@ class ListenResourceSubscriptionsTest {
     private RawMcp mcp;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         crm = McpTestServer.builder().tools("echo").start();
         hidden = McpTestServer.builder().tools("echo").start();
-        Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(
-                config,
-                "listen: 127.0.0.1:0\n"
-                        + "audit: { url: \"jdbc:h2:file:"
-                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                        + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
-                        + "  hidden: { url: \"" + hidden.url() + "\" }\n"
-                        + "agents:\n  agent: { keys: [\"listen-key\"], roles: [user] }\n"
-                        + "roles:\n  user: { allow: [\"crm.*\"] }\n");
-        engine = TollgateEngine.start(new ConfigLoader().load(config));
+        engine = OneAgentEngine.start(dir, "listen-key", Map.of("crm", crm.url(), "hidden", hidden.url()));
         mcp = new RawMcp(engine.endpoint().orElseThrow());
     }
 

@@ -2,14 +2,12 @@ package dev.tollgate.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.json.Json;
 import dev.tollgate.testing.McpTestServer;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,18 +31,9 @@ class TransportErrorsTest {
     private RawMcp mcp;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         crm = McpTestServer.builder().tools("echo", "charge").start();
-        Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(
-                config,
-                "listen: 127.0.0.1:0\n"
-                        + "audit: { url: \"jdbc:h2:file:"
-                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                        + "servers:\n  crm: { url: \"" + crm.url() + "\" }\n"
-                        + "agents:\n  agent: { keys: [\"" + KEY + "\"], roles: [user] }\n"
-                        + "roles:\n  user: { allow: [\"crm.*\"] }\n");
-        engine = TollgateEngine.start(new ConfigLoader().load(config));
+        engine = OneAgentEngine.start(dir, KEY, Map.of("crm", crm.url()));
         mcp = new RawMcp(engine.endpoint().orElseThrow());
     }
 

@@ -7,9 +7,9 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.engine.UpstreamStatus;
 import dev.tollgate.testing.AgentClient;
+import dev.tollgate.testing.NodePeer;
 import dev.tollgate.testing.NpmPeers;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,27 +30,23 @@ class UpstreamEventStreamResumptionTest {
     @TempDir
     Path dir;
 
-    private Process upstream;
+    private NodePeer upstream;
     private TollgateEngine engine;
 
     @BeforeEach
     void start() throws IOException {
-        int port = NpmPeers.freePort();
-        ProcessBuilder builder = new ProcessBuilder(NpmPeers.nodeCommand(
-                        Path.of("src/test/node/resumable-server.mjs").toAbsolutePath()))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("resumable-server.log").toFile());
-        builder.environment().put("PORT", Integer.toString(port));
-        builder.environment().put("MCP_PEERS", NpmPeers.root().toString());
-        upstream = builder.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> listening(port));
+        upstream = NodePeer.start(
+                NpmPeers.nodeCommand(
+                        Path.of("src/test/node/resumable-server.mjs").toAbsolutePath()),
+                Map.of(),
+                dir.resolve("resumable-server.log"));
         Path config = dir.resolve("tollgate.yaml");
         Files.writeString(
                 config,
                 "listen: 127.0.0.1:0\n"
                         + "audit: { url: \"jdbc:h2:file:"
                         + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                        + "servers:\n  res: { url: \"http://127.0.0.1:" + port + "/mcp\" }\n"
+                        + "servers:\n  res: { url: \"" + upstream.url() + "\" }\n"
                         + "agents:\n  agent: { keys: [\"" + KEY + "\"], roles: [user] }\n"
                         + "roles:\n  user: { allow: [\"res.*\"] }\n");
         engine = TollgateEngine.start(new ConfigLoader().load(config));
@@ -66,15 +62,7 @@ class UpstreamEventStreamResumptionTest {
         if (engine != null) {
             engine.close();
         }
-        upstream.destroy();
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        upstream.close();
     }
 
     @Test

@@ -7,10 +7,10 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.engine.UpstreamStatus;
 import dev.tollgate.testing.AgentClient;
+import dev.tollgate.testing.NodePeer;
 import dev.tollgate.testing.NpmPeers;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,28 +33,25 @@ class UpstreamStreamResumptionTest {
     @TempDir
     Path dir;
 
-    private Process reference;
+    private NodePeer reference;
     private TollgateEngine engine;
 
     @BeforeEach
     void start() throws IOException {
         Optional<Path> script = NpmPeers.conformanceServer();
         Assumptions.assumeTrue(script.isPresent(), "the conformance reference server is not reachable");
-        int port = NpmPeers.freePort();
-        ProcessBuilder builder = new ProcessBuilder(NpmPeers.nodeCommand(
-                        NpmPeers.module("tsx", "dist/cli.mjs"), script.get().toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("reference-server.log").toFile());
-        builder.environment().put("PORT", Integer.toString(port));
-        reference = builder.start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> listening(port));
+        reference = NodePeer.start(
+                NpmPeers.nodeCommand(
+                        NpmPeers.module("tsx", "dist/cli.mjs"), script.get().toString()),
+                Map.of(),
+                dir.resolve("reference-server.log"));
         Path config = dir.resolve("tollgate.yaml");
         Files.writeString(
                 config,
                 "listen: 127.0.0.1:0\n"
                         + "audit: { url: \"jdbc:h2:file:"
                         + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                        + "servers:\n  ref: { url: \"http://127.0.0.1:" + port + "/mcp\" }\n"
+                        + "servers:\n  ref: { url: \"" + reference.url() + "\" }\n"
                         + "agents:\n  agent: { keys: [\"" + KEY + "\"], roles: [user] }\n"
                         + "roles:\n  user: { allow: [\"ref.*\"] }\n");
         engine = TollgateEngine.start(new ConfigLoader().load(config));
@@ -71,15 +68,7 @@ class UpstreamStreamResumptionTest {
             engine.close();
         }
         if (reference != null) {
-            reference.destroy();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
+            reference.close();
         }
     }
 
