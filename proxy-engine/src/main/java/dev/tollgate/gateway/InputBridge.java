@@ -76,6 +76,7 @@ final class InputBridge {
         private volatile AgentChannel sink;
         private volatile Map<String, JsonNode> awaiting = Map.of();
         private volatile Instant handedOut = Instant.EPOCH;
+        private volatile boolean finished;
 
         private Held(String agent, String tool, String server, AgentChannel sink) {
             this.agent = agent;
@@ -100,6 +101,7 @@ final class InputBridge {
         }
 
         private void done(JsonNode result) {
+            finished = true;
             events.add(new Event.Done(result));
         }
 
@@ -190,10 +192,14 @@ final class InputBridge {
         sweep(Instant.now());
         String state = params.path("requestState").asString("");
         Held held = states.get(state);
-        if (held == null || !held.agent.equals(agent) || !held.tool.equals(tool) || !states.remove(state, held)) {
+        if (held == null
+                || held.finished
+                || !held.agent.equals(agent)
+                || !held.tool.equals(tool)
+                || !states.remove(state, held)) {
             throw new InvalidParams("requestState is unknown or has expired: Tollgate keeps the state of an "
-                    + "input_required result for the agent and tool it was given to, once, until the call's timeout; "
-                    + "call the tool again without it");
+                    + "input_required result for the agent and tool it was given to, once, while the call waits "
+                    + "(at most the call's timeout); call the tool again without it");
         }
         JsonNode responses = params.path("inputResponses");
         Optional<UpstreamConnection> connection = connections.apply(held.server);

@@ -64,7 +64,8 @@ public final class ForwardingInterceptor implements Interceptor {
         try {
             response = connection.request("tools/call", params(call), options);
         } catch (UpstreamException e) {
-            return CallOutcome.failed(decided, e.timedOut() ? CallStatus.TIMEOUT : CallStatus.ERROR, e.getMessage());
+            CallStatus status = e.timedOut() ? CallStatus.TIMEOUT : CallStatus.ERROR;
+            return new CallOutcome(decided, status, rounds.annotate(CallOutcome.errorResult(e.getMessage())), 0);
         }
         if (response.error().isPresent()) {
             JsonNode error = response.error().get();

@@ -52,6 +52,7 @@ class EraBridgingTest {
         String config = "listen: 127.0.0.1:0\n"
                 + "audit:\n  url: \"jdbc:h2:file:"
                 + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
+                + "callTimeout: 5s\n"
                 + "servers:\n"
                 + "  ev: { url: \"" + everything.url() + "\" }\n"
                 + "  modern: { url: \"http://127.0.0.1:" + modernPort + "/mcp\" }\n"
@@ -286,5 +287,31 @@ class EraBridgingTest {
         assertThat(Json.write(record.result().orElseThrow()))
                 .contains("Grace")
                 .contains("\"tollgate/rounds\":[{\"round\":1,\"method\":\"elicitation/create\"}]");
+    }
+
+    @Test
+    void aHeldCallWhoseAgentNeverComesBackEndsAtTheCallTimeoutAndItsStateExpires() throws Exception {
+        String tool = "ev__trigger-elicitation-request";
+        JsonNode first = statelessCall("modern-key", tool, Json.object()).path("result");
+        assertThat(first.path("resultType").asString()).isEqualTo("input_required");
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> engine.audit().query(AuditQuery.all()).stream()
+                        .anyMatch(r -> !r.status().equals("pending")));
+        AuditRecord record = engine.audit().query(AuditQuery.all()).get(0);
+        assertThat(record.status()).isEqualTo("timeout");
+        assertThat(Json.write(record.result().orElseThrow())).contains("elicitation/create");
+
+        ObjectNode late = Json.object();
+        late.put("requestState", first.path("requestState").asString());
+        late.putObject("inputResponses").putObject("tollgate-1").put("action", "decline");
+        // The call ended upstream, so its state no longer continues anything.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> statelessCall("modern-key", tool, late)
+                        .path("error")
+                        .path("message")
+                        .asString("")
+                        .contains("requestState is unknown or has expired"));
+        assertThat(engine.audit().query(AuditQuery.all())).hasSize(1);
     }
 }

@@ -4,6 +4,7 @@ import dev.tollgate.ui.alerts.AlertsViewModel;
 import dev.tollgate.ui.fx.NoticeArea;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -29,19 +30,13 @@ import javafx.scene.layout.VBox;
  */
 final class ShellChrome {
     /** What the menus and buttons ask the shell to do. */
-    interface Actions {
-        void navigate(Section section);
-
-        void openStore();
-
-        void exportSelected();
-
-        void focusSearch();
-
-        void closeWindow();
-
-        void setTheme(Theme theme);
-    }
+    record Actions(
+            Consumer<Section> navigate,
+            Runnable openStore,
+            Runnable exportSelected,
+            Runnable focusSearch,
+            Runnable closeWindow,
+            Consumer<Theme> setTheme) {}
 
     private final Map<Section, ToggleButton> navButtons = new EnumMap<>(Section.class);
     private final ToggleGroup nav = new ToggleGroup();
@@ -60,22 +55,22 @@ final class ShellChrome {
     }
 
     MenuBar menuBar(Theme theme) {
-        MenuItem open = item("Open audit store…", KeyCode.O, actions::openStore);
-        MenuItem close = item("Close window", KeyCode.W, actions::closeWindow);
-        MenuItem export = item("Export selected calls…", KeyCode.E, actions::exportSelected);
+        MenuItem open = item("Open audit store…", KeyCode.O, actions.openStore());
+        MenuItem close = item("Close window", KeyCode.W, actions.closeWindow());
+        MenuItem export = item("Export selected calls…", KeyCode.E, actions.exportSelected());
         Menu file = new Menu("File", null, open, export, new SeparatorMenuItem(), close);
 
         Menu view = new Menu("View");
         for (Section s : Section.values()) {
             MenuItem item = new MenuItem(s.title());
-            item.setOnAction(e -> actions.navigate(s));
+            item.setOnAction(e -> actions.navigate().accept(s));
             view.getItems().add(item);
         }
         MenuItem find = new MenuItem("Find…");
-        find.setOnAction(e -> actions.focusSearch());
+        find.setOnAction(e -> actions.focusSearch().run());
         CheckMenuItem dark = new CheckMenuItem("Dark theme");
         dark.setSelected(theme == Theme.DARK);
-        dark.selectedProperty().addListener((o, was, now) -> actions.setTheme(now ? Theme.DARK : Theme.LIGHT));
+        dark.selectedProperty().addListener((o, was, now) -> actions.setTheme().accept(now ? Theme.DARK : Theme.LIGHT));
         view.getItems().addAll(new SeparatorMenuItem(), find, dark);
         MenuBar bar = new MenuBar(file, view);
         bar.setUseSystemMenuBar(true);
@@ -99,7 +94,7 @@ final class ShellChrome {
             b.setToggleGroup(nav);
             b.setMaxWidth(Double.MAX_VALUE);
             b.getStyleClass().add("nav-button");
-            b.setOnAction(e -> actions.navigate(s));
+            b.setOnAction(e -> actions.navigate().accept(s));
             navButtons.put(s, b);
             if (s == Section.ALERTS) {
                 b.textProperty()

@@ -60,7 +60,7 @@ public final class TollgateShell implements AutoCloseable {
     private final StackPane content = new StackPane();
     private final Map<Section, Node> views = new EnumMap<>(Section.class);
     private final NoticeArea notices = new NoticeArea();
-    private final ShellChrome chrome = new ShellChrome(chromeActions());
+    private final ShellChrome chrome;
     private final ShellFiles files;
     private final LiveViewModel liveModel;
     private final LiveView liveView;
@@ -84,6 +84,14 @@ public final class TollgateShell implements AutoCloseable {
 
         liveModel = new LiveViewModel(engine.audit(), background, prefs.node("live"));
         liveView = new LiveView(liveModel);
+        this.chrome = new ShellChrome(new ShellChrome.Actions(
+                this::navigate,
+                files::openStore,
+                () -> files.exportCalls(
+                        List.copyOf(liveView.table().getSelectionModel().getSelectedItems())),
+                this::focusSearch,
+                this::closeWindow,
+                this::setTheme));
         status = new StatusViewModel(engine, background);
         dispatcher.addListener(liveModel::onEvents);
         dispatcher.addListener(status::onEvents);
@@ -363,41 +371,10 @@ public final class TollgateShell implements AutoCloseable {
         liveView.focusFilter();
     }
 
-    private ShellChrome.Actions chromeActions() {
-        return new ShellChrome.Actions() {
-            @Override
-            public void navigate(Section section) {
-                TollgateShell.this.navigate(section);
-            }
-
-            @Override
-            public void openStore() {
-                files.openStore();
-            }
-
-            @Override
-            public void exportSelected() {
-                files.exportCalls(
-                        List.copyOf(liveView.table().getSelectionModel().getSelectedItems()));
-            }
-
-            @Override
-            public void focusSearch() {
-                TollgateShell.this.focusSearch();
-            }
-
-            @Override
-            public void closeWindow() {
-                if (root.getScene() != null && root.getScene().getWindow() instanceof Stage stage) {
-                    stage.close();
-                }
-            }
-
-            @Override
-            public void setTheme(Theme theme) {
-                TollgateShell.this.setTheme(theme);
-            }
-        };
+    private void closeWindow() {
+        if (root.getScene() != null && root.getScene().getWindow() instanceof Stage stage) {
+            stage.close();
+        }
     }
 
     @Override

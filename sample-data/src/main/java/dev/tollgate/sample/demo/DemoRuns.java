@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The demo's run directories ({@code ~/.tollgate/demo/<date>-<time>-<pid>}, about 56 MB each with last month's
+ * The demo's run directories ({@code ~/.tollgate/demo/<date>-<time>-<pid>}, tens of MB each with last month's
  * history): when a run starts, only the newest {@link #KEEP} stay, this one included. A run another demo still
  * holds, or whose audit store another process has open (a window, {@code serve}, {@code audit query}), is never
  * deleted; nor is anything whose name is not a run's.
