@@ -1,38 +1,21 @@
 package dev.tollgate.gateway;
 
-import dev.tollgate.identity.AgentIdentity;
 import dev.tollgate.identity.Authenticator;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.CancellationSignal;
-import dev.tollgate.pipeline.ToolRef;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.session.AgentSession;
 import dev.tollgate.session.SessionRegistry;
-import dev.tollgate.upstream.ListChange;
-import dev.tollgate.upstream.RequestOptions;
 import dev.tollgate.upstream.UpstreamConnection;
 import dev.tollgate.upstream.UpstreamException;
-import dev.tollgate.upstream.UpstreamPrompt;
 import dev.tollgate.upstream.UpstreamRegistry;
-import dev.tollgate.upstream.UpstreamResource;
-import dev.tollgate.upstream.UpstreamResourceTemplate;
-import dev.tollgate.upstream.UpstreamResponse;
-import dev.tollgate.upstream.UpstreamTool;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -45,14 +28,13 @@ public final class McpGateway {
     private static final Logger LOG = LoggerFactory.getLogger(McpGateway.class);
     private static final List<String> LOG_LEVELS = RelayChannel.LOG_LEVELS;
 
-    private final Supplier<Policy> policy;
-    private final GatewayPipelines pipelines;
-    private final SessionRegistry sessions;
     private final GatewaySettings settings;
     private final NameScheme names;
     private final UpstreamRegistry upstreams;
-    private final Optional<Supplier<Authenticator>> authenticator;
-    private final Set<AgentSession> listeners = ConcurrentHashMap.newKeySet();
+    private final AgentVisibility visibility;
+    private final CatalogPages catalog;
+    private final ForwardedRequests forwarded;
+    private final AgentNotifier notifier;
     private final ToolCalls toolCalls;
 
     /** Visibility is decided by the roles the session's agent had when it connected. */
@@ -83,36 +65,16 @@ public final class McpGateway {
             GatewayPipelines pipelines,
             SessionRegistry sessions,
             GatewaySettings settings) {
-        this.policy = policy;
-        this.authenticator = authenticator;
-        this.pipelines = pipelines;
-        this.sessions = sessions;
         this.settings = settings;
         this.names = new NameScheme(settings.toolNameSeparator(), new TransparentUpstreams(upstreams));
         this.upstreams = upstreams;
-        this.toolCalls = new ToolCalls(names, this::servers, upstreams, pipelines, settings, this::connection);
-        upstreams.onListChanged(this::onListChanged);
-        upstreams.onUpstreamMessage(this::onUpstreamMessage);
-    }
-
-    /**
-     * Who the session's agent is now: its roles may have changed with a reloaded configuration since the
-     * session opened. Credentials that no longer authenticate see nothing.
-     */
-    private AgentIdentity currentAgent(AgentSession session) {
-        if (authenticator.isEmpty()) {
-            return session.agent();
-        }
-        Authenticator.AuthResult result = authenticator.get().get().authenticate(session.credentials());
-        if (result instanceof Authenticator.AuthResult.Authenticated authenticated
-                && authenticated.identity().agentId().equals(session.agent().agentId())) {
-            return authenticated.identity();
-        }
-        return new AgentIdentity(session.agent().agentId(), List.of(), "refused");
-    }
-
-    private List<String> servers() {
-        return List.copyOf(upstreams.serverNames());
+        this.visibility = new AgentVisibility(policy, authenticator, upstreams, names);
+        this.catalog = new CatalogPages(visibility, upstreams, names, settings);
+        this.forwarded = new ForwardedRequests(visibility, names, settings, this::connection);
+        this.notifier = new AgentNotifier(sessions, visibility, names, this::connection);
+        this.toolCalls = new ToolCalls(names, visibility::servers, upstreams, pipelines, settings, this::connection);
+        upstreams.onListChanged(notifier::onListChanged);
+        upstreams.onUpstreamMessage(notifier::onUpstreamMessage);
     }
 
     private Optional<UpstreamConnection> connection(String server) {
@@ -202,23 +164,23 @@ public final class McpGateway {
             case "initialize":
                 return JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "the session is already initialized");
             case "tools/list":
-                return JsonRpc.result(id, page(listTools(session), params, "tools"));
+                return JsonRpc.result(id, catalog.tools(session, params));
             case "tools/call":
                 return JsonRpc.result(id, toolCalls.call(session, params, scope, cancellation));
             case "resources/list":
-                return JsonRpc.result(id, page(listResources(session), params, "resources"));
+                return JsonRpc.result(id, catalog.resources(session, params));
             case "resources/templates/list":
-                return JsonRpc.result(id, page(listResourceTemplates(session), params, "resourceTemplates"));
+                return JsonRpc.result(id, catalog.resourceTemplates(session, params));
             case "resources/read":
-                return readResource(session, id, params, scope);
+                return forwarded.readResource(session, id, params, scope);
             case "resources/subscribe", "resources/unsubscribe":
-                return subscription(session, id, method, params, scope);
+                return forwarded.subscription(session, id, method, params, scope);
             case "prompts/list":
-                return JsonRpc.result(id, page(listPrompts(session), params, "prompts"));
+                return JsonRpc.result(id, catalog.prompts(session, params));
             case "prompts/get":
-                return getPrompt(session, id, params, scope);
+                return forwarded.getPrompt(session, id, params, scope);
             case "completion/complete":
-                return complete(session, id, params, scope);
+                return forwarded.complete(session, id, params, scope);
             case "logging/setLevel":
                 return setLevel(session, id, params);
             default:
@@ -231,25 +193,13 @@ public final class McpGateway {
      * change what its agent sees) like a session's GET stream. The returned action unregisters it.
      */
     public Runnable listen(AgentSession listener) {
-        listener.announcedTools(visibleToolNames(listener));
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
-    }
-
-    /** Who hears messages outside requests: the open sessions and the listen streams. */
-    private List<AgentSession> audience() {
-        if (listeners.isEmpty()) {
-            return List.copyOf(sessions.active());
-        }
-        List<AgentSession> all = new ArrayList<>(sessions.active());
-        all.addAll(listeners);
-        return all;
+        return notifier.listen(listener);
     }
 
     /** The servers whose tools, resources and prompts the session's agent may see. */
     public List<String> visibleServers(AgentSession session) {
-        return servers().stream()
-                .filter(server -> serverVisible(session, server))
+        return visibility.servers().stream()
+                .filter(server -> visibility.serverVisible(session, server))
                 .toList();
     }
 
@@ -277,8 +227,8 @@ public final class McpGateway {
                 }
                 break;
             case "notifications/roots/list_changed":
-                for (String server : servers()) {
-                    if (serverVisible(session, server)) {
+                for (String server : visibility.servers()) {
+                    if (visibility.serverVisible(session, server)) {
                         connection(server).ifPresent(c -> c.notify(method, params));
                     }
                 }
@@ -315,224 +265,7 @@ public final class McpGateway {
      * agents caching lists by their hints learn that theirs went stale.
      */
     public void policyChanged() {
-        for (AgentSession session : audience()) {
-            Set<String> visible = visibleToolNames(session);
-            if (!visible.equals(session.announcedTools())) {
-                Set<String> serversBefore = serversOf(session.announcedTools());
-                session.announcedTools(visible);
-                session.send(JsonRpc.notification("notifications/tools/list_changed", null));
-                if (!serversBefore.equals(serversOf(visible))) {
-                    session.send(JsonRpc.notification("notifications/resources/list_changed", null));
-                    session.send(JsonRpc.notification("notifications/prompts/list_changed", null));
-                }
-            }
-        }
-    }
-
-    private Set<String> serversOf(Set<String> toolNames) {
-        Set<String> out = new HashSet<>();
-        for (String name : toolNames) {
-            names.parse(name, servers()).ifPresent(ref -> out.add(ref.server()));
-        }
-        return out;
-    }
-
-    // ---- tools
-
-    private record ListedTool(String name, UpstreamTool tool) {}
-
-    private List<ListedTool> visibleTools(AgentSession session) {
-        Policy current = policy.get();
-        AgentIdentity agent = currentAgent(session);
-        List<ListedTool> out = new ArrayList<>();
-        for (UpstreamTool tool : upstreams.tools()) {
-            if (!tool.name().isEmpty() && current.visible(agent, tool.ref(), tool.annotations())) {
-                out.add(new ListedTool(names.name(tool.server(), tool.name()), tool));
-            }
-        }
-        return out;
-    }
-
-    private Set<String> visibleToolNames(AgentSession session) {
-        Set<String> out = new LinkedHashSet<>();
-        visibleTools(session).forEach(t -> out.add(t.name()));
-        return out;
-    }
-
-    private List<JsonNode> listTools(AgentSession session) {
-        List<ListedTool> visible = visibleTools(session);
-        Set<String> announced = new LinkedHashSet<>();
-        List<JsonNode> out = new ArrayList<>();
-        for (ListedTool tool : visible) {
-            ObjectNode copy = (ObjectNode) tool.tool().definition().deepCopy();
-            copy.put("name", tool.name());
-            out.add(copy);
-            announced.add(tool.name());
-        }
-        session.announcedTools(announced);
-        return out;
-    }
-
-    // ---- resources and prompts
-
-    /** An agent sees a server's resources and prompts when policy lets it see at least one of its tools. */
-    private boolean serverVisible(AgentSession session, String server) {
-        Policy current = policy.get();
-        AgentIdentity agent = currentAgent(session);
-        for (UpstreamTool tool : upstreams.tools(server)) {
-            if (!tool.name().isEmpty() && current.visible(agent, tool.ref(), tool.annotations())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private List<JsonNode> listResources(AgentSession session) {
-        List<JsonNode> out = new ArrayList<>();
-        for (UpstreamResource resource : upstreams.resources()) {
-            if (serverVisible(session, resource.server())) {
-                ObjectNode copy = (ObjectNode) resource.definition().deepCopy();
-                copy.put("uri", names.uri(resource.server(), resource.uri()));
-                out.add(copy);
-            }
-        }
-        return out;
-    }
-
-    private List<JsonNode> listResourceTemplates(AgentSession session) {
-        List<JsonNode> out = new ArrayList<>();
-        for (UpstreamResourceTemplate template : upstreams.resourceTemplates()) {
-            if (serverVisible(session, template.server())) {
-                ObjectNode copy = (ObjectNode) template.definition().deepCopy();
-                copy.put("uriTemplate", names.uri(template.server(), template.uriTemplate()));
-                out.add(copy);
-            }
-        }
-        return out;
-    }
-
-    private List<JsonNode> listPrompts(AgentSession session) {
-        List<JsonNode> out = new ArrayList<>();
-        for (UpstreamPrompt prompt : upstreams.prompts()) {
-            if (serverVisible(session, prompt.server())) {
-                ObjectNode copy = (ObjectNode) prompt.definition().deepCopy();
-                copy.put("name", names.name(prompt.server(), prompt.name()));
-                out.add(copy);
-            }
-        }
-        return out;
-    }
-
-    private JsonNode readResource(AgentSession session, JsonNode id, JsonNode params, RequestScope scope) {
-        String uri = params.path("uri").asString("");
-        Optional<ToolRef> target = names.parseUri(uri, servers());
-        if (target.isEmpty() || !serverVisible(session, target.get().server())) {
-            return resourceNotFound(id, uri);
-        }
-        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
-        forwarded.put("uri", target.get().tool());
-        String server = target.get().server();
-        return forward(session, id, server, "resources/read", forwarded, scope, result -> {
-            if (result.path("contents").isArray()) {
-                for (JsonNode content : result.get("contents")) {
-                    if (content.isObject() && content.path("uri").isString()) {
-                        ((ObjectNode) content)
-                                .put("uri", names.uri(server, content.get("uri").asString()));
-                    }
-                }
-            }
-        });
-    }
-
-    /** Relays a 2025-era resource (un)subscription to the server that owns the URI; updates reach the agent. */
-    private JsonNode subscription(
-            AgentSession session, JsonNode id, String method, JsonNode params, RequestScope scope) {
-        String uri = params.path("uri").asString("");
-        Optional<ToolRef> target = names.parseUri(uri, servers());
-        if (target.isEmpty() || !serverVisible(session, target.get().server())) {
-            return resourceNotFound(id, uri);
-        }
-        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
-        forwarded.put("uri", target.get().tool());
-        return forward(session, id, target.get().server(), method, forwarded, scope, result -> {});
-    }
-
-    private static JsonNode resourceNotFound(JsonNode id, String uri) {
-        ObjectNode error = JsonRpc.error(id, JsonRpc.RESOURCE_NOT_FOUND, "Resource not found");
-        ((ObjectNode) error.get("error")).putObject("data").put("uri", uri);
-        return error;
-    }
-
-    private JsonNode getPrompt(AgentSession session, JsonNode id, JsonNode params, RequestScope scope) {
-        String name = params.path("name").asString("");
-        Optional<ToolRef> target = names.parse(name, servers());
-        if (target.isEmpty() || !serverVisible(session, target.get().server())) {
-            return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown prompt: " + name);
-        }
-        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
-        forwarded.put("name", target.get().tool());
-        return forward(session, id, target.get().server(), "prompts/get", forwarded, scope, result -> {});
-    }
-
-    private JsonNode complete(AgentSession session, JsonNode id, JsonNode params, RequestScope scope) {
-        JsonNode ref = params.path("ref");
-        String type = ref.path("type").asString("");
-        Optional<ToolRef> target;
-        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
-        if ("ref/prompt".equals(type)) {
-            target = names.parse(ref.path("name").asString(""), servers());
-            target.ifPresent(t -> ((ObjectNode) forwarded.get("ref")).put("name", t.tool()));
-        } else if ("ref/resource".equals(type)) {
-            target = names.parseUri(ref.path("uri").asString(""), servers());
-            target.ifPresent(t -> ((ObjectNode) forwarded.get("ref")).put("uri", t.tool()));
-        } else {
-            return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "completion/complete needs ref/prompt or ref/resource");
-        }
-        if (target.isEmpty() || !serverVisible(session, target.get().server())) {
-            return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "Unknown completion reference");
-        }
-        return forward(session, id, target.get().server(), "completion/complete", forwarded, scope, result -> {});
-    }
-
-    private interface ResultRewrite {
-        void apply(JsonNode result);
-    }
-
-    private JsonNode forward(
-            AgentSession session,
-            JsonNode id,
-            String server,
-            String method,
-            JsonNode params,
-            RequestScope scope,
-            ResultRewrite rewrite) {
-        Optional<UpstreamConnection> connection = connection(server);
-        if (connection.isEmpty()) {
-            return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "upstream server " + server + " is not connected");
-        }
-        UpstreamResponse response;
-        try {
-            response = connection
-                    .get()
-                    .request(
-                            method,
-                            params,
-                            new RequestOptions(
-                                    Map.of(),
-                                    settings.callTimeout(),
-                                    new RelayChannel(session, server, scope.related(), this::connection)));
-        } catch (UpstreamException e) {
-            return JsonRpc.error(
-                    id,
-                    JsonRpc.INTERNAL_ERROR,
-                    "upstream server " + server + (e.timedOut() ? " timed out" : " failed") + ": " + e.getMessage());
-        }
-        if (response.error().isPresent()) {
-            return JsonRpc.errorObject(id, response.error().get());
-        }
-        JsonNode result = response.result().orElse(Json.object()).deepCopy();
-        rewrite.apply(result);
-        return JsonRpc.result(id, result);
+        notifier.policyChanged();
     }
 
     private JsonNode setLevel(AgentSession session, JsonNode id, JsonNode params) {
@@ -542,122 +275,5 @@ public final class McpGateway {
         }
         session.logLevel(level);
         return JsonRpc.result(id, Json.object());
-    }
-
-    // ---- pagination
-
-    private JsonNode page(List<JsonNode> items, JsonNode params, String key) {
-        int offset = 0;
-        JsonNode cursor = params.get("cursor");
-        if (cursor != null && !cursor.isNull()) {
-            offset = Optional.of(cursor)
-                    .filter(JsonNode::isString)
-                    .flatMap(c -> Cursors.decode(c.asString()))
-                    .orElseThrow(() -> new InvalidParams("invalid cursor"));
-        }
-        ObjectNode result = Json.object();
-        ArrayNode array = result.putArray(key);
-        int end = Math.min(items.size(), offset + settings.pageSize());
-        for (int i = offset; i < end; i++) {
-            array.add(items.get(i));
-        }
-        if (end < items.size()) {
-            result.put("nextCursor", Cursors.encode(end));
-        }
-        return result;
-    }
-
-    // ---- messages from upstreams outside any request
-
-    /**
-     * An upstream's list changed (already refetched): tell the agents that see that server (its definitions may
-     * have changed under the same names) and those whose set of visible tools changed.
-     */
-    private void onListChanged(ListChange change) {
-        switch (change.kind()) {
-            case TOOLS -> {
-                for (AgentSession session : audience()) {
-                    Set<String> visible = visibleToolNames(session);
-                    if (!visible.equals(session.announcedTools()) || serverVisible(session, change.server())) {
-                        session.announcedTools(visible);
-                        session.send(JsonRpc.notification("notifications/tools/list_changed", null));
-                    }
-                }
-            }
-            case RESOURCES ->
-                broadcast(change.server(), JsonRpc.notification("notifications/resources/list_changed", null));
-            case PROMPTS ->
-                broadcast(change.server(), JsonRpc.notification("notifications/prompts/list_changed", null));
-            default -> {}
-        }
-    }
-
-    private void onUpstreamMessage(String server, JsonNode message) {
-        JsonRpc.Kind kind = JsonRpc.kind(message);
-        if (kind == JsonRpc.Kind.REQUEST) {
-            relayUnsolicitedRequest(server, message);
-        } else if (kind == JsonRpc.Kind.NOTIFICATION) {
-            String method = message.path("method").asString("");
-            if (method.equals("notifications/message")) {
-                relayLog(server, message);
-            } else if (method.equals("notifications/resources/updated")
-                    && message.path("params").path("uri").isString()) {
-                ObjectNode copy = (ObjectNode) message.deepCopy();
-                ((ObjectNode) copy.get("params"))
-                        .put(
-                                "uri",
-                                names.uri(
-                                        server,
-                                        message.path("params").path("uri").asString()));
-                broadcast(server, copy);
-            }
-        }
-    }
-
-    private void broadcast(String server, JsonNode message) {
-        for (AgentSession session : audience()) {
-            if (serverVisible(session, server)) {
-                session.send(message);
-            }
-        }
-    }
-
-    private void relayLog(String server, JsonNode message) {
-        for (AgentSession session : audience()) {
-            if (RelayChannel.wantsLog(session, message) && serverVisible(session, server)) {
-                session.send(RelayChannel.logFrom(server, message));
-            }
-        }
-    }
-
-    /**
-     * An upstream asked the client something outside any agent request (roots/list, sampling, elicitation).
-     * The upstream connection is shared, so the most recently active session that may see the server and
-     * declared the needed capability answers; with none, the upstream gets a JSON-RPC error.
-     */
-    private void relayUnsolicitedRequest(String server, JsonNode request) {
-        String method = request.path("method").asString();
-        Optional<UpstreamConnection> connection = connection(server);
-        if (connection.isEmpty()) {
-            return;
-        }
-        if ("ping".equals(method)) {
-            connection.get().respond(JsonRpc.result(request.get("id"), Json.object()));
-            return;
-        }
-        String capability = InputBridge.capabilityFor(method);
-        Optional<AgentSession> target = capability.isEmpty()
-                ? Optional.empty()
-                : sessions.active().stream()
-                        .filter(s -> s.hasClientCapability(capability) && serverVisible(s, server))
-                        .max(Comparator.comparing(AgentSession::lastActive));
-        if (target.isEmpty()) {
-            connection
-                    .get()
-                    .respond(JsonRpc.error(
-                            request.get("id"), JsonRpc.METHOD_NOT_FOUND, "no connected agent can answer " + method));
-            return;
-        }
-        new RelayChannel(target.get(), server, target.get().outbound(), this::connection).send(request);
     }
 }
