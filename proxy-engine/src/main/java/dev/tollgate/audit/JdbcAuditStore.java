@@ -401,10 +401,13 @@ public final class JdbcAuditStore implements AuditStore {
             return;
         }
         closed = true;
+        // Readers first: the writer's connection must be the last one, so that H2 closes (and compacts, for up to
+        // WRITER_COMPACT_MILLIS) the database on this thread, not on HikariCP's connection closer, which it abandons
+        // with a warning after 10 s.
+        queries.close();
         writer.ifPresent(w -> file.ifPresent(f -> LOCAL_WRITERS.remove(f, w)));
         writer.ifPresent(QueuedWriter::close);
         LIVE_WRITERS.remove(writerId);
-        queries.close();
     }
 
     private String argumentsJson(JsonNode arguments) {
