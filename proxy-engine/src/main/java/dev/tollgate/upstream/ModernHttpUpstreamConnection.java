@@ -6,14 +6,11 @@ import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.CancellationSignal;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import okhttp3.Call;
 import okhttp3.Callback;
@@ -23,9 +20,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.sse.EventSource;
-import okhttp3.sse.EventSourceListener;
-import okhttp3.sse.EventSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -43,10 +37,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ModernHttpUpstreamConnection.class);
     private static final MediaType JSON = MediaType.get("application/json");
-    private static final Duration LISTEN_RETRY_MAX = Duration.ofSeconds(30);
-    /** Capability name and listen filter of each list whose changes Tollgate follows. */
-    private static final Map<String, String> LIST_FILTERS =
-            Map.of("tools", "toolsListChanged", "prompts", "promptsListChanged", "resources", "resourcesListChanged");
 
     private final ServerConfig config;
     private final HttpUrl url;
@@ -56,8 +46,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     private final InputRequiredRounds legacyAgents;
     private volatile JsonNode initializeResult = Json.object();
     private volatile boolean closed;
-    private volatile Call listenCall;
-    private final AtomicLong listens = new AtomicLong();
+    private volatile Optional<ModernListenStream> listenStream = Optional.empty();
 
     private ModernHttpUpstreamConnection(ServerConfig config, OkHttpClient client) {
         this.config = config;
@@ -110,88 +99,17 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             init.set("instructions", result.get("instructions"));
         }
         connection.initializeResult = init;
-        if (LIST_FILTERS.keySet().stream()
-                .anyMatch(kind ->
-                        init.path("capabilities").path(kind).path("listChanged").asBoolean(false))) {
-            connection.listen(Duration.ofSeconds(1));
+        if (ModernListenStream.worthListening(init.path("capabilities"))) {
+            ModernListenStream stream = new ModernListenStream(
+                    config.name(),
+                    client,
+                    message -> connection.post(message, Map.of()),
+                    init.path("capabilities"),
+                    message -> connection.rpc.dispatch(message, Optional.empty()));
+            connection.listenStream = Optional.of(stream);
+            stream.open(Duration.ofSeconds(1));
         }
         return Optional.of(connection);
-    }
-
-    /**
-     * Holds a {@code subscriptions/listen} stream open for the list changes the upstream announces, so the
-     * catalog is refetched as with a 2025 server's GET stream; reopened after a close with a growing pause,
-     * given up when the upstream refuses it.
-     */
-    private void listen(Duration retryDelay) {
-        if (closed) {
-            return;
-        }
-        ObjectNode params = withEnvelope(Json.object());
-        ObjectNode filter = params.putObject("notifications");
-        LIST_FILTERS.forEach((kind, name) -> {
-            if (initializeResult
-                    .path("capabilities")
-                    .path(kind)
-                    .path("listChanged")
-                    .asBoolean(false)) {
-                filter.put(name, true);
-            }
-        });
-        ObjectNode message = Json.object();
-        message.put("jsonrpc", "2.0");
-        message.put("id", "tollgate-listen-" + listens.incrementAndGet());
-        message.put("method", "subscriptions/listen");
-        message.set("params", params);
-        Call call = client.newCall(post(message, Map.of())
-                .header(ModernProtocol.METHOD_HEADER, "subscriptions/listen")
-                .build());
-        listenCall = call;
-        call.enqueue(new Callback() {
-            @Override
-            public void onFailure(Call failed, IOException e) {
-                again(retryDelay);
-            }
-
-            @Override
-            public void onResponse(Call answered, Response response) {
-                try (response) {
-                    if (response.code() / 100 == 4) {
-                        LOG.debug("upstream '{}' refused subscriptions/listen (HTTP {})", server(), response.code());
-                        return;
-                    }
-                    String line;
-                    while ((line = response.body().source().readUtf8Line()) != null) {
-                        heard(line.strip());
-                    }
-                } catch (IOException e) {
-                    LOG.debug("listen stream of upstream '{}' ended: {}", server(), HttpUpstreamConnection.describe(e));
-                }
-                again(retryDelay);
-            }
-        });
-    }
-
-    private void again(Duration retryDelay) {
-        if (closed) {
-            return;
-        }
-        Duration next = retryDelay.multipliedBy(2).compareTo(LISTEN_RETRY_MAX) > 0
-                ? LISTEN_RETRY_MAX
-                : retryDelay.multipliedBy(2);
-        Timers.SCHEDULER.schedule(() -> listen(next), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** One line of the listen stream, which may be SSE ({@code data: …}) or one JSON message per line. */
-    private void heard(String line) {
-        String payload = line.startsWith("data:") ? line.substring(5).strip() : line;
-        if (!payload.startsWith("{")) {
-            return;
-        }
-        parse(payload)
-                .filter(m -> m.has("method") && !m.has("id"))
-                .filter(m -> !m.path("method").asString("").equals("notifications/subscriptions/acknowledged"))
-                .ifPresent(m -> rpc.dispatch(m, Optional.empty()));
     }
 
     @Override
@@ -272,7 +190,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             call.cancel();
         });
         try (Response response = call.execute()) {
-            return read(response, p, call, timedOut);
+            return ModernAnswer.read(server(), response, rpc, p, call, timedOut);
         } catch (IOException e) {
             if (timedOut.get()) {
                 notify(
@@ -301,52 +219,6 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             watch.close();
         }
         return exchange(p, params, options, false);
-    }
-
-    private JsonNode read(Response response, JsonRpcSession.Pending p, Call call, AtomicBoolean timedOut)
-            throws IOException, UpstreamException {
-        String type =
-                Optional.ofNullable(response.header("Content-Type")).orElse("").toLowerCase(Locale.ROOT);
-        if (type.startsWith("text/event-stream") && response.isSuccessful()) {
-            EventSources.processResponse(response, new EventSourceListener() {
-                @Override
-                public void onEvent(EventSource source, String id, String event, String data) {
-                    if (event != null && !"message".equals(event)) {
-                        return;
-                    }
-                    parse(data).ifPresent(message -> rpc.dispatch(message, Optional.of(p.related())));
-                    if (p.answer().isDone()) {
-                        source.cancel();
-                    }
-                }
-            });
-            if (call.isCanceled() && !p.answer().isDone()) {
-                throw new IOException(timedOut.get() ? "timed out" : "cancelled");
-            }
-        } else {
-            String text = response.body().string();
-            Optional<JsonNode> message = parse(text).filter(m -> m.has("result") || m.has("error"));
-            if (message.isEmpty()) {
-                throw new UpstreamException(
-                        "upstream '" + server() + "' answered " + p.method() + " with HTTP " + response.code()
-                                + " and no JSON-RPC response",
-                        false,
-                        null);
-            }
-            rpc.dispatch(message.get(), Optional.of(p.related()));
-        }
-        if (!p.answer().isDone()) {
-            throw new UpstreamException(
-                    "upstream '" + server() + "' ended its answer to " + p.method() + " without a JSON-RPC response",
-                    false,
-                    null);
-        }
-        try {
-            return p.answer().join();
-        } catch (CompletionException e) {
-            throw new UpstreamException(
-                    "upstream '" + server() + "' failed: " + e.getCause().getMessage(), false, e);
-        }
     }
 
     private Request.Builder post(JsonNode message, Map<String, String> callHeaders) {
@@ -413,20 +285,8 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     @Override
     public void close() {
         closed = true;
-        Call listening = listenCall;
-        if (listening != null) {
-            listening.cancel();
-        }
+        listenStream.ifPresent(ModernListenStream::close);
         rpc.failAll("connection to upstream '" + server() + "' closed");
-    }
-
-    private static Optional<JsonNode> parse(String text) {
-        try {
-            JsonNode node = Json.parse(text);
-            return node == null || node.isMissingNode() ? Optional.empty() : Optional.of(node);
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     @Override

@@ -16,6 +16,17 @@ import javafx.stage.Stage;
 public final class DesktopApp {
     private static final Preferences PREFS = Preferences.userRoot().node("dev/tollgate/ui");
 
+    /**
+     * The packaged app is one jar with JavaFX on the class path, which JavaFX runs fine but warns about on every start
+     * ("Unsupported JavaFX configuration"); held here so the filter is not lost with a collected logger.
+     */
+    private static final java.util.logging.Logger JAVAFX_LOG = java.util.logging.Logger.getLogger("javafx");
+
+    static {
+        JAVAFX_LOG.setFilter(
+                r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
+    }
+
     private DesktopApp() {}
 
     /**

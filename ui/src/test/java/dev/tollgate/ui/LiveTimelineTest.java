@@ -133,7 +133,9 @@ class LiveTimelineTest {
                 .contains("BLOCKED by role billing deny payments.issueRefund")
                 .contains("tollgate.yaml:14")
                 .contains("\"amount\" : 40")
-                .contains("billing-agent");
+                .contains("billing-agent")
+                .contains("Status:     — (blocked: never sent to the server)")
+                .doesNotContain("Status:     error");
     }
 
     @Test

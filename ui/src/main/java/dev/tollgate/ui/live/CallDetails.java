@@ -47,7 +47,9 @@ public final class CallDetails {
         if (!r.reason().isBlank()) {
             sb.append("Reason:     ").append(r.reason()).append('\n');
         }
-        sb.append("Status:     ").append(r.status()).append('\n');
+        sb.append("Status:     ")
+                .append(r.blocked() ? "— (blocked: never sent to the server)" : r.status())
+                .append('\n');
         sb.append("Time:       ").append(DATE_TIME.format(r.timestamp())).append('\n');
         sb.append("Latency:    ")
                 .append(String.format(Locale.ROOT, "%.1f ms", r.latencyMs()))
