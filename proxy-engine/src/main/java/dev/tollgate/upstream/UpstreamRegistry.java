@@ -7,7 +7,6 @@ import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.ToolRef;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +50,7 @@ public final class UpstreamRegistry implements AutoCloseable {
         UpstreamConnection connect(ServerConfig config) throws UpstreamException;
     }
 
-    private final Map<String, Entry> entries = new TreeMap<>();
+    private final Map<String, UpstreamEntry> entries = new TreeMap<>();
     private final EventBus events;
     private final Connector connector;
     private final OkHttpClient httpClient;
@@ -66,28 +64,6 @@ public final class UpstreamRegistry implements AutoCloseable {
     private final List<BiConsumer<String, JsonNode>> messageListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    /** One server's connection, state and lists. */
-    private static final class Entry {
-        final ServerConfig config;
-        volatile Optional<UpstreamConnection> connection = Optional.empty();
-        volatile UpstreamState state = UpstreamState.CONNECTING;
-        volatile String detail = "connecting";
-        volatile UpstreamCatalog catalog = UpstreamCatalog.EMPTY;
-        final ListHints hints = new ListHints();
-        volatile Optional<String> lastError = Optional.empty();
-        volatile Optional<Instant> retryAt = Optional.empty();
-        final Backoff backoff;
-        final CircuitBreaker circuit;
-
-        Entry(ServerConfig config) {
-            this.config = config;
-            ResilienceSettings settings = ResilienceSettings.of(config);
-            this.backoff = settings.backoff();
-            this.circuit =
-                    new CircuitBreaker(settings.circuitFailures(), settings.circuitCoolDown(), Clock.systemUTC());
-        }
-    }
-
     public UpstreamRegistry(Collection<ServerConfig> servers, EventBus events) {
         this(servers, events, null);
     }
@@ -98,7 +74,7 @@ public final class UpstreamRegistry implements AutoCloseable {
         this.httpClient = HttpUpstreamConnection.defaultClient();
         this.connector = connector != null ? connector : this::connectDefault;
         for (ServerConfig s : servers) {
-            entries.put(s.name(), new Entry(s));
+            entries.put(s.name(), new UpstreamEntry(s, events));
         }
     }
 
@@ -116,7 +92,7 @@ public final class UpstreamRegistry implements AutoCloseable {
                 Duration.ofSeconds(30),
                 Json.object());
         builtIn.put(connection.server(), connection);
-        entries.put(connection.server(), new Entry(config));
+        entries.put(connection.server(), new UpstreamEntry(config, events));
     }
 
     public static UpstreamRegistry fromConfig(TollgateConfig config, EventBus events) {
@@ -130,17 +106,17 @@ public final class UpstreamRegistry implements AutoCloseable {
     /** Connects every server in parallel and returns when each has connected (lists fetched) or failed. */
     public void start() {
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (Entry e : entries.values()) {
+        for (UpstreamEntry e : entries.values()) {
             all.add(CompletableFuture.runAsync(() -> connect(e), workers));
         }
         CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
     }
 
-    private void connect(Entry e) {
+    private void connect(UpstreamEntry e) {
         if (closed) {
             return;
         }
-        setState(e, UpstreamState.CONNECTING, "connecting to " + describe(e.config));
+        e.setState(UpstreamState.CONNECTING, "connecting to " + e.describe());
         UpstreamConnection connection;
         try {
             UpstreamConnection own = builtIn.get(e.config.name());
@@ -148,8 +124,7 @@ public final class UpstreamRegistry implements AutoCloseable {
         } catch (UpstreamException | RuntimeException ex) {
             Duration wait = e.backoff.next();
             Instant at = Instant.now().plus(wait);
-            setState(
-                    e,
+            e.setState(
                     UpstreamState.DOWN,
                     "handshake failed: " + ex.getMessage() + "; next attempt at " + at + " (in " + wait.toMillis()
                             + " ms)",
@@ -177,15 +152,14 @@ public final class UpstreamRegistry implements AutoCloseable {
         connection.onStateChange((server, state, detail) -> onConnectionState(e, connection, state, detail));
         e.catalog = CatalogFetcher.fetch(e.config, e.hints, connection);
         e.connection = Optional.of(connection);
-        setState(
-                e,
+        e.setState(
                 UpstreamState.CONNECTED,
-                serverInfo(connection) + " at " + describe(e.config) + ", "
+                UpstreamEntry.serverInfo(connection) + " at " + e.describe() + ", "
                         + e.catalog.tools().size() + " tools",
                 Optional.empty());
     }
 
-    private void reconnect(Entry e) {
+    private void reconnect(UpstreamEntry e) {
         if (closed || e.connection.isPresent()) {
             return;
         }
@@ -195,14 +169,14 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
     }
 
-    private void onConnectionState(Entry e, UpstreamConnection c, UpstreamState state, String detail) {
+    private void onConnectionState(UpstreamEntry e, UpstreamConnection c, UpstreamState state, String detail) {
         if (closed || state == UpstreamState.CLOSED) {
             return;
         }
         if (state == UpstreamState.CONNECTED) {
             e.circuit.succeeded();
         }
-        setState(e, state, detail, state == UpstreamState.CONNECTED ? Optional.empty() : c.retryAt());
+        e.setState(state, detail, state == UpstreamState.CONNECTED ? Optional.empty() : c.retryAt());
         if (state == UpstreamState.CONNECTED) {
             workers.execute(() -> {
                 e.connection.ifPresent(live -> e.catalog = CatalogFetcher.fetch(e.config, e.hints, live));
@@ -211,22 +185,14 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
     }
 
-    private void onMessage(Entry e, JsonNode message) {
+    private void onMessage(UpstreamEntry e, JsonNode message) {
         String method = message.path("method").asString("");
         Optional<UpstreamConnection> connection = e.connection;
         if (connection.isPresent()) {
-            switch (method) {
-                case "notifications/tools/list_changed":
-                    refreshTools(e, connection.get());
-                    return;
-                case "notifications/resources/list_changed":
-                    refreshResources(e, connection.get());
-                    return;
-                case "notifications/prompts/list_changed":
-                    refreshPrompts(e, connection.get());
-                    return;
-                default:
-                    break;
+            Optional<ListChange.Kind> refreshed = e.refresh(method, connection.get());
+            if (refreshed.isPresent()) {
+                announce(e.config.name(), EnumSet.of(refreshed.get()));
+                return;
             }
         }
         for (BiConsumer<String, JsonNode> l : messageListeners) {
@@ -236,30 +202,6 @@ public final class UpstreamRegistry implements AutoCloseable {
                 LOG.warn("listener for messages from upstream '{}' failed", e.config.name(), ex);
             }
         }
-    }
-
-    private void refreshTools(Entry e, UpstreamConnection c) {
-        UpstreamCatalog old = e.catalog;
-        e.catalog = new UpstreamCatalog(
-                CatalogFetcher.tools(e.config, e.hints, c), old.resources(), old.resourceTemplates(), old.prompts());
-        announce(e.config.name(), EnumSet.of(ListChange.Kind.TOOLS));
-    }
-
-    private void refreshResources(Entry e, UpstreamConnection c) {
-        UpstreamCatalog old = e.catalog;
-        e.catalog = new UpstreamCatalog(
-                old.tools(),
-                CatalogFetcher.resources(e.config, e.hints, c),
-                CatalogFetcher.templates(e.config, e.hints, c),
-                old.prompts());
-        announce(e.config.name(), EnumSet.of(ListChange.Kind.RESOURCES));
-    }
-
-    private void refreshPrompts(Entry e, UpstreamConnection c) {
-        UpstreamCatalog old = e.catalog;
-        e.catalog = new UpstreamCatalog(
-                old.tools(), old.resources(), old.resourceTemplates(), CatalogFetcher.prompts(e.config, e.hints, c));
-        announce(e.config.name(), EnumSet.of(ListChange.Kind.PROMPTS));
     }
 
     private void announce(String server, Set<ListChange.Kind> kinds) {
@@ -275,55 +217,17 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
     }
 
-    private void setState(Entry e, UpstreamState state, String detail) {
-        setState(e, state, detail, Optional.empty());
-    }
-
-    /** Records, logs (one line per change) and publishes where a server stands. */
-    private void setState(Entry e, UpstreamState state, String detail, Optional<Instant> retryAt) {
-        e.state = state;
-        e.detail = detail;
-        e.retryAt = retryAt;
-        switch (state) {
-            case RECONNECTING, DOWN -> {
-                e.lastError = Optional.of(detail);
-                LOG.warn("upstream '{}' {}: {}", e.config.name(), state.wire(), detail);
-            }
-            case CONNECTED -> LOG.info("upstream '{}' connected: {}", e.config.name(), detail);
-            default -> LOG.debug("upstream '{}' {}: {}", e.config.name(), state.wire(), detail);
-        }
-        events.publish(new EngineEvent.UpstreamStateChanged(Instant.now(), e.config.name(), state.wire(), detail));
-    }
-
-    private static String describe(ServerConfig config) {
-        if (config.isStdio()) {
-            return "stdio: " + config.command().get(0);
-        }
-        // Query strings and user info sometimes carry keys; the log and the UI get scheme, host, port and path only.
-        HttpUrl url = HttpUrl.parse(config.url().orElse(""));
-        return url == null
-                ? "an invalid url"
-                : url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
-    }
-
-    private static String serverInfo(UpstreamConnection c) {
-        JsonNode info = c.initializeResult().path("serverInfo");
-        return info.path("name").asString("unnamed server") + " "
-                + info.path("version").asString("") + ", protocol "
-                + c.initializeResult().path("protocolVersion").asString();
-    }
-
     /** Every tool of every connected server, by server name, then in the order each server lists them. */
     public List<UpstreamTool> tools() {
         List<UpstreamTool> all = new ArrayList<>();
-        for (Entry e : entries.values()) {
+        for (UpstreamEntry e : entries.values()) {
             all.addAll(e.catalog.tools());
         }
         return all;
     }
 
     public List<UpstreamTool> tools(String server) {
-        Entry e = entries.get(server);
+        UpstreamEntry e = entries.get(server);
         return e == null ? List.of() : e.catalog.tools();
     }
 
@@ -351,7 +255,6 @@ public final class UpstreamRegistry implements AutoCloseable {
         return all;
     }
 
-    /** One server's lists (empty while it is not connected). */
     /**
      * How many more milliseconds the server's list (by its method, e.g. {@code tools/list}) stays fresh by the
      * cache hint it gave with it; {@link Long#MAX_VALUE} for a list it does not offer or Tollgate's own servers
@@ -361,12 +264,13 @@ public final class UpstreamRegistry implements AutoCloseable {
         if (builtIn.containsKey(server)) {
             return OptionalLong.of(Long.MAX_VALUE);
         }
-        Entry e = entries.get(server);
+        UpstreamEntry e = entries.get(server);
         return e == null ? OptionalLong.empty() : e.hints.remainingMillis(method);
     }
 
+    /** One server's lists (empty while it is not connected). */
     public UpstreamCatalog catalog(String server) {
-        Entry e = entries.get(server);
+        UpstreamEntry e = entries.get(server);
         return e == null ? UpstreamCatalog.EMPTY : e.catalog;
     }
 
@@ -381,7 +285,7 @@ public final class UpstreamRegistry implements AutoCloseable {
 
     /** The live connection to a server, or an exception that says why there is none (unknown, failed, restarting). */
     public UpstreamConnection connection(String server) throws UpstreamException {
-        Entry e = entries.get(server);
+        UpstreamEntry e = entries.get(server);
         if (e == null) {
             throw new UpstreamException("no upstream server named '" + server + "' is configured", false, null);
         }
@@ -396,9 +300,9 @@ public final class UpstreamRegistry implements AutoCloseable {
         }
         return new GuardedConnection(c.get(), e.circuit, (opened, why) -> {
             if (opened.isPresent()) {
-                setState(e, UpstreamState.DOWN, "circuit open: " + why + "; next probe at " + opened.get(), opened);
+                e.setState(UpstreamState.DOWN, "circuit open: " + why + "; next probe at " + opened.get(), opened);
             } else if (e.state != UpstreamState.CONNECTED) {
-                setState(e, UpstreamState.CONNECTED, "circuit closed: a call succeeded", Optional.empty());
+                e.setState(UpstreamState.CONNECTED, "circuit closed: a call succeeded", Optional.empty());
             }
         });
     }
@@ -406,15 +310,8 @@ public final class UpstreamRegistry implements AutoCloseable {
     /** Each server as the UI shows it. */
     public List<UpstreamStatus> statuses() {
         List<UpstreamStatus> all = new ArrayList<>();
-        for (Entry e : entries.values()) {
-            all.add(new UpstreamStatus(
-                    e.config.name(),
-                    e.config.isStdio() ? "stdio" : "http",
-                    e.state.wire(),
-                    e.detail,
-                    e.catalog.tools().size(),
-                    e.lastError,
-                    e.retryAt));
+        for (UpstreamEntry e : entries.values()) {
+            all.add(e.status());
         }
         return all;
     }
@@ -432,7 +329,7 @@ public final class UpstreamRegistry implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Entry e : entries.values()) {
+        for (UpstreamEntry e : entries.values()) {
             e.connection.ifPresent(UpstreamConnection::close);
             e.connection = Optional.empty();
             e.state = UpstreamState.CLOSED;
