@@ -71,7 +71,7 @@ final class AuditPruneCommand implements Callable<Integer> {
 
     private Instant cutoff() throws AuditCommand.Failure {
         if (before != null) {
-            return AuditCommand.Query.time("--before", before).orElseThrow();
+            return AuditQueryCommand.time("--before", before).orElseThrow();
         }
         if (store.source == null || store.source.config == null) {
             throw new AuditCommand.Failure(

@@ -10,7 +10,6 @@ import dev.tollgate.ui.fx.Background;
 import dev.tollgate.ui.fx.Latest;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +26,6 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -45,7 +43,6 @@ public final class ReplayViewModel {
     public static final int RECENT_RECORDS = 20_000;
 
     public static final int MAX_CALLS_PER_SESSION = 50_000;
-    private static final Duration MAX_PLAY_GAP = Duration.ofSeconds(2);
     private static final javafx.util.Duration LIVE_REFRESH = javafx.util.Duration.seconds(2);
 
     private final AuditStore store;
@@ -64,12 +61,8 @@ public final class ReplayViewModel {
     private final FilteredList<SessionSummary> visibleSessions = new FilteredList<>(sessions);
     private final StringProperty search = new SimpleStringProperty("");
     private final ObjectProperty<SessionSummary> session = new SimpleObjectProperty<>();
-    private final ObservableList<TimelineEntry> entries = FXCollections.observableArrayList();
-    private final IntegerProperty position = new SimpleIntegerProperty(-1);
-    private final ReadOnlyBooleanWrapper playing = new ReadOnlyBooleanWrapper();
+    private final TimelinePlayer timeline = new TimelinePlayer();
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
-    private final PauseTransition player = new PauseTransition();
-    private double speed = 1;
 
     /**
      * {@code replayer} is empty when the store was opened read-only: calls can then be browsed, not re-sent.
@@ -100,7 +93,6 @@ public final class ReplayViewModel {
                         && now != null
                         && was.kind() == now.kind()
                         && was.id().equals(now.id())));
-        player.setOnFinished(e -> playStep());
     }
 
     public ObservableList<SessionSummary> sessions() {
@@ -116,15 +108,15 @@ public final class ReplayViewModel {
     }
 
     public ObservableList<TimelineEntry> entries() {
-        return entries;
+        return timeline.entries();
     }
 
     public IntegerProperty positionProperty() {
-        return position;
+        return timeline.position();
     }
 
     public ReadOnlyBooleanProperty playingProperty() {
-        return playing.getReadOnlyProperty();
+        return timeline.playingProperty();
     }
 
     public ReadOnlyStringProperty messageProperty() {
@@ -182,8 +174,7 @@ public final class ReplayViewModel {
     }
 
     public Optional<TimelineEntry> current() {
-        int p = position.get();
-        return p >= 0 && p < entries.size() ? Optional.of(entries.get(p)) : Optional.empty();
+        return timeline.current();
     }
 
     /**
@@ -297,74 +288,27 @@ public final class ReplayViewModel {
     }
 
     public void stepForward() {
-        if (position.get() < entries.size() - 1) {
-            position.set(position.get() + 1);
-        } else {
-            pause();
-        }
+        timeline.stepForward();
     }
 
     public void stepBack() {
-        if (position.get() > 0) {
-            position.set(position.get() - 1);
-        }
+        timeline.stepBack();
     }
 
     /** Moves to the next blocked call after the current position (wrapping to the first). */
     public void nextBlocked() {
-        int n = entries.size();
-        for (int k = 1; k <= n; k++) {
-            int i = (position.get() + k) % n;
-            if (entries.get(i) instanceof TimelineEntry.Call call
-                    && call.record().blocked()) {
-                position.set(i);
-                return;
-            }
+        if (!timeline.nextBlocked()) {
+            message.set("No blocked calls in this session.");
         }
-        message.set("No blocked calls in this session.");
     }
 
     /** Plays from the current position, waiting the recorded gaps divided by {@code speed} (gaps capped at 2 s). */
     public void play(double speed) {
-        this.speed = speed;
-        if (entries.isEmpty()) {
-            return;
-        }
-        if (position.get() >= entries.size() - 1) {
-            position.set(0);
-        }
-        playing.set(true);
-        scheduleNext();
+        timeline.play(speed);
     }
 
     public void pause() {
-        playing.set(false);
-        player.stop();
-    }
-
-    private void playStep() {
-        if (!playing.get()) {
-            return;
-        }
-        stepForward();
-        if (position.get() >= entries.size() - 1) {
-            pause();
-        } else {
-            scheduleNext();
-        }
-    }
-
-    private void scheduleNext() {
-        int p = Math.max(0, position.get());
-        Duration gap = p + 1 < entries.size()
-                ? Duration.between(entries.get(p).at(), entries.get(p + 1).at())
-                : Duration.ZERO;
-        if (gap.compareTo(MAX_PLAY_GAP) > 0) {
-            gap = MAX_PLAY_GAP;
-        }
-        double millis = Math.max(40, gap.toMillis() / speed);
-        player.setDuration(javafx.util.Duration.millis(millis));
-        player.playFromStart();
+        timeline.pause();
     }
 
     /** Loads a session's steps; a refresh of the one being watched keeps the position (and playback). */
@@ -373,8 +317,8 @@ public final class ReplayViewModel {
             pause();
         }
         if (s == null) {
-            entries.clear();
-            position.set(-1);
+            timeline.entries().clear();
+            timeline.position().set(-1);
             return;
         }
         List<TranscriptTurn> turns = s.kind() == SessionSummary.Kind.CONVERSATION
@@ -391,10 +335,13 @@ public final class ReplayViewModel {
                     return merge(turns, store.query(q.build()));
                 },
                 merged -> {
-                    int keep = position.get();
-                    entries.setAll(merged);
-                    position.set(
-                            merged.isEmpty() ? -1 : refreshing ? Math.min(Math.max(keep, 0), merged.size() - 1) : 0);
+                    int keep = timeline.position().get();
+                    timeline.entries().setAll(merged);
+                    timeline.position()
+                            .set(
+                                    merged.isEmpty()
+                                            ? -1
+                                            : refreshing ? Math.min(Math.max(keep, 0), merged.size() - 1) : 0);
                     message.set(merged.size() + " steps");
                 },
                 e -> message.set("Could not load the session: " + e.getMessage()));
