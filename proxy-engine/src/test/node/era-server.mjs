@@ -2,7 +2,9 @@
 // (createMcpHandler with legacy: 'reject'); `legacy` is the SDK v1 serving the 2025 era only, with sessions.
 // It offers the tools `greet` and `secret` and the resource `note://NAME`; the modern one also `ask` (one
 // elicitation round: input_required asking for a name) and `sample` (one sampling round).
-// Usage: PORT=N [TTL_MS=T] node era-server.mjs modern|legacy NAME
+// With SUBSCRIBE=1 the modern one lets listen streams follow `note://NAME` (resources.subscribe), and a GET of
+// /touch announces that the note was updated.
+// Usage: PORT=N [TTL_MS=T] [SUBSCRIBE=1] node era-server.mjs modern|legacy NAME
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { load } from './peers.mjs';
@@ -24,7 +26,11 @@ async function modern() {
   const { McpServer, createMcpHandler, fromJsonSchema, inputRequired } =
     await load('@modelcontextprotocol/server/dist/index.mjs');
   const factory = () => {
-    const server = new McpServer({ name, version: '1.0.0' }, cacheOptions());
+    const options = cacheOptions();
+    if (process.env.SUBSCRIBE === '1') {
+      options.capabilities = { resources: { subscribe: true } };
+    }
+    const server = new McpServer({ name, version: '1.0.0' }, options);
     server.registerTool('greet', {
       description: 'Greets someone',
       inputSchema: fromJsonSchema({ type: 'object', properties: { who: { type: 'string' } }, required: ['who'] })
@@ -59,6 +65,12 @@ async function modern() {
   };
   const handler = createMcpHandler(factory, { legacy: 'reject' });
   return async (req, res, body) => {
+    if (req.url === '/touch') {
+      handler.notify.resourceUpdated(`note://${name}`);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     const headers = new Headers();
     for (const [key, value] of Object.entries(req.headers)) {
       headers.set(key, Array.isArray(value) ? value.join(', ') : value);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,11 +33,14 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code MCP-Protocol-Version}, {@code Mcp-Method} and {@code Mcp-Name} headers rebuilt from the body Tollgate
  * sends (the upstream's own, unprefixed names), never copied from the agent. What {@code server/discover}
  * answered stands in for the initialize result, and a {@code subscriptions/listen} stream brings the list
- * changes the upstream announces.
+ * changes the upstream announces and updates of the resources agents follow (see {@link ModernListenStream}).
  */
 public final class ModernHttpUpstreamConnection implements UpstreamConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ModernHttpUpstreamConnection.class);
     private static final MediaType JSON = MediaType.get("application/json");
+
+    private static final Set<String> RESOURCE_SUBSCRIPTION_METHODS =
+            Set.of("resources/subscribe", "resources/unsubscribe");
 
     private final ServerConfig config;
     private final HttpUrl url;
@@ -99,7 +103,9 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             init.set("instructions", result.get("instructions"));
         }
         connection.initializeResult = init;
-        if (ModernListenStream.worthListening(init.path("capabilities"))) {
+        JsonNode capabilities = init.path("capabilities");
+        if (ModernListenStream.worthListening(capabilities)
+                || ModernListenStream.takesResourceSubscriptions(capabilities)) {
             ModernListenStream stream = new ModernListenStream(
                     config.name(),
                     client,
@@ -107,7 +113,9 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
                     init.path("capabilities"),
                     message -> connection.rpc.dispatch(message, Optional.empty()));
             connection.listenStream = Optional.of(stream);
-            stream.open(Duration.ofSeconds(1));
+            if (ModernListenStream.worthListening(capabilities)) {
+                stream.open(Duration.ofSeconds(1));
+            }
         }
         return Optional.of(connection);
     }
@@ -141,6 +149,9 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         if (closed) {
             throw new UpstreamException("connection to upstream '" + server() + "' is closed", false, null);
         }
+        if (RESOURCE_SUBSCRIPTION_METHODS.contains(method) && subscriptionsByListen()) {
+            return followResource(method, params);
+        }
         ObjectNode sent = withEnvelope(params);
         if (InputRequiredRounds.applies(method, params, options)) {
             InputRequiredRounds.declare(sent, options);
@@ -150,6 +161,33 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
         return options.related() instanceof AgentSide agent && agent.holdsRounds()
                 ? InputRequiredRounds.passThrough(sent, response, agent, options, next -> once(method, next, options))
                 : response;
+    }
+
+    private boolean subscriptionsByListen() {
+        return listenStream.isPresent()
+                && ModernListenStream.takesResourceSubscriptions(initializeResult.path("capabilities"));
+    }
+
+    /**
+     * A 2025-era {@code resources/subscribe} or {@code unsubscribe} (from a 2025 agent, or from Tollgate for a listen
+     * stream's {@code resourceSubscriptions}): the revision has neither, so the URI joins or leaves the filter of
+     * Tollgate's listen stream, whose {@code notifications/resources/updated} reach the agents like a 2025 server's.
+     */
+    private UpstreamResponse followResource(String method, JsonNode params) {
+        String uri = params == null ? "" : params.path("uri").asString("");
+        if (uri.isEmpty()) {
+            ObjectNode error = Json.object();
+            error.put("code", -32602);
+            error.put("message", method + " needs a uri");
+            return UpstreamResponse.ofError(error);
+        }
+        ModernListenStream stream = listenStream.orElseThrow();
+        if (method.equals("resources/subscribe")) {
+            stream.subscribe(uri);
+        } else {
+            stream.unsubscribe(uri);
+        }
+        return UpstreamResponse.ofResult(Json.object());
     }
 
     /** One request and its answer. */

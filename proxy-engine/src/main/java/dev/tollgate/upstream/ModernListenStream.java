@@ -5,6 +5,8 @@ import dev.tollgate.json.Json;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -21,8 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code subscriptions/listen} stream Tollgate holds open toward a 2026-07-28 upstream for the list changes it
- * announces, so the catalog is refetched as with a 2025 server's GET stream; reopened after a close with a
- * growing pause, given up when the upstream refuses it.
+ * announces, so the catalog is refetched as with a 2025 server's GET stream, and for updates of the resources
+ * agents subscribed to (the revision has no {@code resources/subscribe}: its filter's
+ * {@code resourceSubscriptions} takes their place, so a changed set reopens the stream). Reopened after a close
+ * with a growing pause, given up when the upstream refuses it.
  */
 final class ModernListenStream {
     private static final Logger LOG = LoggerFactory.getLogger(ModernListenStream.class);
@@ -37,6 +41,10 @@ final class ModernListenStream {
     private final JsonNode capabilities;
     private final Consumer<JsonNode> dispatch;
     private final AtomicLong listens = new AtomicLong();
+    /** Bumped by every open: callbacks and retries of a replaced stream see they are stale and stop. */
+    private final AtomicLong generations = new AtomicLong();
+
+    private final Set<String> resources = ConcurrentHashMap.newKeySet();
     private volatile Call listenCall;
     private volatile boolean closed;
 
@@ -64,10 +72,42 @@ final class ModernListenStream {
                 .anyMatch(kind -> capabilities.path(kind).path("listChanged").asBoolean(false));
     }
 
+    /** Whether the upstream lets listen streams follow updates of single resources. */
+    static boolean takesResourceSubscriptions(JsonNode capabilities) {
+        return capabilities.path("resources").path("subscribe").asBoolean(false);
+    }
+
+    /** Follows updates of one more resource (the upstream's own URI), reopening the stream with the new filter. */
+    void subscribe(String uri) {
+        if (resources.add(uri)) {
+            reopen();
+        }
+    }
+
+    /** Stops following updates of a resource, reopening the stream without it (or closing it if nothing is left). */
+    void unsubscribe(String uri) {
+        if (resources.remove(uri)) {
+            reopen();
+        }
+    }
+
+    private void reopen() {
+        Call previous = listenCall;
+        if (worthListening(capabilities) || !resources.isEmpty()) {
+            open(Duration.ofSeconds(1));
+        } else {
+            generations.incrementAndGet();
+        }
+        if (previous != null) {
+            previous.cancel();
+        }
+    }
+
     void open(Duration retryDelay) {
         if (closed) {
             return;
         }
+        long generation = generations.incrementAndGet();
         ObjectNode params = ModernHttpUpstreamConnection.withEnvelope(Json.object());
         ObjectNode filter = params.putObject("notifications");
         LIST_FILTERS.forEach((kind, name) -> {
@@ -75,6 +115,9 @@ final class ModernListenStream {
                 filter.put(name, true);
             }
         });
+        if (!resources.isEmpty()) {
+            resources.stream().sorted().forEach(filter.putArray("resourceSubscriptions")::add);
+        }
         ObjectNode message = Json.object();
         message.put("jsonrpc", "2.0");
         message.put("id", "tollgate-listen-" + listens.incrementAndGet());
@@ -87,7 +130,7 @@ final class ModernListenStream {
         call.enqueue(new Callback() {
             @Override
             public void onFailure(Call failed, IOException e) {
-                again(retryDelay);
+                again(generation, retryDelay);
             }
 
             @Override
@@ -104,17 +147,24 @@ final class ModernListenStream {
                 } catch (IOException e) {
                     LOG.debug("listen stream of upstream '{}' ended: {}", server, UpstreamHttpClients.describe(e));
                 }
-                again(retryDelay);
+                again(generation, retryDelay);
             }
         });
     }
 
-    private void again(Duration retryDelay) {
-        if (closed) {
+    private void again(long generation, Duration retryDelay) {
+        if (closed || generation != generations.get()) {
             return;
         }
         Duration next = retryDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : retryDelay.multipliedBy(2);
-        Timers.SCHEDULER.schedule(() -> open(next), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+        Timers.SCHEDULER.schedule(
+                () -> {
+                    if (generation == generations.get()) {
+                        open(next);
+                    }
+                },
+                retryDelay.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** One line of the listen stream, which may be SSE ({@code data: …}) or one JSON message per line. */
@@ -126,7 +176,19 @@ final class ModernListenStream {
         ModernAnswer.parse(payload)
                 .filter(m -> m.has("method") && !m.has("id"))
                 .filter(m -> !m.path("method").asString("").equals("notifications/subscriptions/acknowledged"))
+                .map(ModernListenStream::withoutSubscriptionId)
                 .ifPresent(dispatch);
+    }
+
+    /** The id of Tollgate's own listen request means nothing to agents; each agent stream stamps its own. */
+    private static JsonNode withoutSubscriptionId(JsonNode message) {
+        if (message.path("params").path("_meta") instanceof ObjectNode meta
+                && meta.has(ModernProtocol.SUBSCRIPTION_ID_KEY)) {
+            ObjectNode copy = (ObjectNode) message.deepCopy();
+            ((ObjectNode) copy.get("params").get("_meta")).remove(ModernProtocol.SUBSCRIPTION_ID_KEY);
+            return copy;
+        }
+        return message;
     }
 
     void close() {
