@@ -180,4 +180,16 @@ final class HttpAnswer {
         String oneLine = text.strip().replaceAll("\\s+", " ");
         return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
     }
+
+    /**
+     * Whether the upstream no longer knows the session we sent: the spec says 404, but the TypeScript SDK (and so
+     * server-everything) answers 400 "No valid session ID provided" once a restart has dropped its sessions.
+     */
+    static boolean forgotSession(Response response) throws IOException {
+        if (response.code() == 404) {
+            return true;
+        }
+        return response.code() == 400
+                && response.peekBody(4096).string().toLowerCase(Locale.ROOT).contains("session");
+    }
 }

@@ -2,13 +2,11 @@ package dev.tollgate.upstream;
 
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.json.Json;
-import dev.tollgate.logging.RateLimitedWarnings;
 import dev.tollgate.pipeline.AgentChannel;
 import dev.tollgate.pipeline.CancellationSignal;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -16,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import okhttp3.Call;
-import okhttp3.Callback;
-import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -48,13 +44,6 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final String VERSION_HEADER = "MCP-Protocol-Version";
-    private static final RateLimitedWarnings WARNINGS = new RateLimitedWarnings(LOG);
-    /**
-     * Idle upstream connections kept for reuse. OkHttp's default of 5 is below the proxy's usual concurrency:
-     * with more calls in flight than that, every burst closed the surplus connections and the next burst
-     * opened new ones (thousands of reconnects a minute under load).
-     */
-    static final int MAX_IDLE_CONNECTIONS = 64;
 
     private final ServerConfig config;
     private final StateListeners stateListeners;
@@ -63,6 +52,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
     private final OkHttpClient freshClient;
     private final JsonRpcSession rpc;
     private final Reconnector reconnector;
+    private final AsyncPosts asyncPosts;
     private final ServerEventStream stream;
     private final Object initLock = new Object();
     private volatile Optional<String> sessionId = Optional.empty();
@@ -80,7 +70,8 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             throw new IllegalArgumentException("server '" + config.name() + "' has an invalid url");
         }
         this.client = client;
-        this.freshClient = freshConnections(client);
+        this.freshClient = UpstreamHttpClients.freshConnections(client);
+        this.asyncPosts = new AsyncPosts(config.name(), client);
         this.rpc = new JsonRpcSession(config.name(), false, this::postAsync);
         this.stream = new ServerEventStream(
                 config.name(), client, this::streamRequest, m -> rpc.dispatch(m, Optional.empty()));
@@ -98,27 +89,6 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             throw e;
         }
         return connection;
-    }
-
-    /**
-     * The same client with a pool that keeps no idle connection, for the retry after a stale socket: it must not
-     * pick another stale one from the pool.
-     */
-    static OkHttpClient freshConnections(OkHttpClient client) {
-        return client.newBuilder()
-                .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
-                .build();
-    }
-
-    /** An OkHttp client suited to upstream calls: no read timeout (each call has its own deadline). */
-    public static OkHttpClient defaultClient() {
-        return new OkHttpClient.Builder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .readTimeout(Duration.ZERO)
-                .writeTimeout(Duration.ofSeconds(30))
-                .retryOnConnectionFailure(false)
-                .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
-                .build();
     }
 
     @Override
@@ -261,7 +231,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         });
         boolean reinitialize = false;
         try (Response response = call.execute()) {
-            if (sentSession.isPresent() && mayReinitialize && forgotSession(response)) {
+            if (sentSession.isPresent() && mayReinitialize && HttpAnswer.forgotSession(response)) {
                 reinitialize = true;
             } else {
                 return new Exchange(
@@ -276,14 +246,15 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
                 throw rpc.cancelledByAgent(p, options.cancellation().reason().orElseThrow());
             }
             if (!(mayRetryStale && probe.failedOnIdleConnection())) {
-                String why = "upstream '" + server() + "' is unreachable at " + url.redact() + ": " + describe(e);
+                String why = "upstream '" + server() + "' is unreachable at " + url.redact() + ": "
+                        + UpstreamHttpClients.describe(e);
                 // A failed initialize is the caller's to handle (connect fails, the reconnect loop tries again).
                 throw "initialize".equals(p.method()) ? new UpstreamException(why, false, e) : lost(why, e);
             }
             LOG.debug(
                     "upstream '{}' had closed an idle connection ({}); sending {} again on a fresh one",
                     server(),
-                    describe(e),
+                    UpstreamHttpClients.describe(e),
                     p.method());
         } finally {
             deadline.cancel(false);
@@ -294,18 +265,6 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             return exchange(p, params, options, false, mayRetryStale);
         }
         return exchange(p, params, options, mayReinitialize, false);
-    }
-
-    /**
-     * Whether the upstream no longer knows the session we sent: the spec says 404, but the TypeScript SDK (and so
-     * server-everything) answers 400 "No valid session ID provided" once a restart has dropped its sessions.
-     */
-    private static boolean forgotSession(Response response) throws IOException {
-        if (response.code() == 404) {
-            return true;
-        }
-        return response.code() == 400
-                && response.peekBody(4096).string().toLowerCase(Locale.ROOT).contains("session");
     }
 
     private UpstreamException timedOut(JsonRpcSession.Pending p, Duration timeout) {
@@ -357,7 +316,8 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
                         null);
             }
         } catch (IOException e) {
-            throw new UpstreamException("upstream '" + server() + "' is unreachable: " + describe(e), false, e);
+            throw new UpstreamException(
+                    "upstream '" + server() + "' is unreachable: " + UpstreamHttpClients.describe(e), false, e);
         }
     }
 
@@ -372,35 +332,7 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
         if (closed) {
             return;
         }
-        client.newCall(post(message, Map.of(), sessionId).build()).enqueue(new Callback() {
-            @Override
-            public void onFailure(Call call, IOException e) {
-                WARNINGS.warn(
-                        "send " + server(),
-                        "could not send {} to upstream '{}': {}",
-                        kind(message),
-                        server(),
-                        describe(e));
-            }
-
-            @Override
-            public void onResponse(Call call, Response response) {
-                try (response) {
-                    if (!response.isSuccessful()) {
-                        WARNINGS.warn(
-                                "refused " + server(),
-                                "upstream '{}' refused {} with HTTP {}",
-                                server(),
-                                kind(message),
-                                response.code());
-                    }
-                }
-            }
-        });
-    }
-
-    private static String kind(JsonNode message) {
-        return message.has("method") ? message.path("method").asString() : "a response";
+        asyncPosts.send(post(message, Map.of(), sessionId).build(), message);
     }
 
     @Override
@@ -450,16 +382,10 @@ public final class HttpUpstreamConnection implements UpstreamConnection {
             try (Response response = call.execute()) {
                 LOG.debug("upstream '{}' answered session DELETE with HTTP {}", server(), response.code());
             } catch (IOException e) {
-                LOG.debug("upstream '{}' session DELETE failed: {}", server(), describe(e));
+                LOG.debug("upstream '{}' session DELETE failed: {}", server(), UpstreamHttpClients.describe(e));
             }
         }
         stateListeners.fire(UpstreamState.CLOSED, "closed");
-    }
-
-    static String describe(Throwable e) {
-        return e.getMessage() == null
-                ? e.getClass().getSimpleName()
-                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     @Override

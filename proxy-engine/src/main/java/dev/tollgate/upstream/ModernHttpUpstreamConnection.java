@@ -56,7 +56,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             throw new IllegalArgumentException("server '" + config.name() + "' has an invalid url");
         }
         this.client = client;
-        this.freshClient = HttpUpstreamConnection.freshConnections(client);
+        this.freshClient = UpstreamHttpClients.freshConnections(client);
         this.rpc = new JsonRpcSession(config.name(), false, message -> {});
         this.legacyAgents = new InputRequiredRounds(config.name());
     }
@@ -210,7 +210,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
             if (!(mayRetryStale && probe.failedOnIdleConnection())) {
                 throw new UpstreamException(
                         "upstream '" + server() + "' is unreachable at " + url.redact() + ": "
-                                + HttpUpstreamConnection.describe(e),
+                                + UpstreamHttpClients.describe(e),
                         false,
                         e);
             }
@@ -246,7 +246,7 @@ public final class ModernHttpUpstreamConnection implements UpstreamConnection {
                                 "could not send {} to upstream '{}': {}",
                                 method,
                                 server(),
-                                HttpUpstreamConnection.describe(e));
+                                UpstreamHttpClients.describe(e));
                     }
 
                     @Override

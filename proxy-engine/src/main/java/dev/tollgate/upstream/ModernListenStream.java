@@ -102,7 +102,7 @@ final class ModernListenStream {
                         heard(line.strip());
                     }
                 } catch (IOException e) {
-                    LOG.debug("listen stream of upstream '{}' ended: {}", server, HttpUpstreamConnection.describe(e));
+                    LOG.debug("listen stream of upstream '{}' ended: {}", server, UpstreamHttpClients.describe(e));
                 }
                 again(retryDelay);
             }

@@ -61,7 +61,7 @@ public final class ProtocolEras {
     private static OkHttpClient shortIdle(OkHttpClient shared) {
         return shared.newBuilder()
                 .connectionPool(
-                        new ConnectionPool(HttpUpstreamConnection.MAX_IDLE_CONNECTIONS, IDLE_SECONDS, TimeUnit.SECONDS))
+                        new ConnectionPool(UpstreamHttpClients.MAX_IDLE_CONNECTIONS, IDLE_SECONDS, TimeUnit.SECONDS))
                 .build();
     }
 

@@ -92,7 +92,7 @@ final class ServerEventStream {
                         });
                     }
                 } catch (IOException e) {
-                    LOG.debug("GET stream of upstream '{}' broke: {}", server, HttpUpstreamConnection.describe(e));
+                    LOG.debug("GET stream of upstream '{}' broke: {}", server, UpstreamHttpClients.describe(e));
                 }
                 retry(expected, retryDelay, position);
             }

@@ -71,7 +71,7 @@ public final class UpstreamRegistry implements AutoCloseable {
     /** With a custom connector (tests, or connections that need more than the config entry). */
     public UpstreamRegistry(Collection<ServerConfig> servers, EventBus events, Connector connector) {
         this.events = events;
-        this.httpClient = HttpUpstreamConnection.defaultClient();
+        this.httpClient = UpstreamHttpClients.defaultClient();
         this.connector = connector != null ? connector : this::connectDefault;
         for (ServerConfig s : servers) {
             entries.put(s.name(), new UpstreamEntry(s, events));

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.engine.UpstreamStatus;
+import dev.tollgate.testing.NodePeer;
 import dev.tollgate.testing.NpmPeers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +41,7 @@ class ConformanceTest {
     Path dir;
 
     private final List<Process> processes = new ArrayList<>();
+    private final List<NodePeer> servers = new ArrayList<>();
     private TollgateEngine engine;
 
     @AfterEach
@@ -49,6 +50,7 @@ class ConformanceTest {
             engine.close();
         }
         processes.forEach(Process::destroy);
+        servers.forEach(NodePeer::close);
     }
 
     private Process start(List<String> command, Map<String, String> environment, String log) {
@@ -65,24 +67,15 @@ class ConformanceTest {
         }
     }
 
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private String referenceServer() {
-        int port = NpmPeers.freePort();
-        start(
+        NodePeer server = NodePeer.start(
                 NpmPeers.nodeCommand(
                         NpmPeers.module("tsx", "dist/cli.mjs"),
                         referenceServerScript().toString()),
-                Map.of("PORT", Integer.toString(port)),
-                "reference-server.log");
-        await().atMost(Duration.ofSeconds(60)).until(() -> listening(port));
-        return "http://127.0.0.1:" + port + "/mcp";
+                Map.of(),
+                dir.resolve("reference-server.log"));
+        servers.add(server);
+        return server.url();
     }
 
     private String tollgate(String upstream) throws IOException {
@@ -102,19 +95,12 @@ class ConformanceTest {
                                 .mapToInt(UpstreamStatus::toolCount)
                                 .sum()
                         > 0);
-        int port = NpmPeers.freePort();
-        start(
+        NodePeer relay = NodePeer.start(
                 NpmPeers.nodeCommand(Path.of("src/test/node/bearer-relay.mjs").toAbsolutePath()),
-                Map.of(
-                        "PORT",
-                        Integer.toString(port),
-                        "TARGET",
-                        engine.endpoint().orElseThrow().toString(),
-                        "BEARER",
-                        KEY),
-                "relay.log");
-        await().atMost(Duration.ofSeconds(30)).until(() -> listening(port));
-        return "http://127.0.0.1:" + port + "/mcp";
+                Map.of("TARGET", engine.endpoint().orElseThrow().toString(), "BEARER", KEY),
+                dir.resolve("relay.log"));
+        servers.add(relay);
+        return relay.url();
     }
 
     /** Runs one suite against one URL and returns the checks it recorded per scenario. */

@@ -7,10 +7,8 @@ import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.json.Json;
 import dev.tollgate.testing.EverythingServer;
+import dev.tollgate.testing.NodePeer;
 import dev.tollgate.testing.NpmPeers;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,19 +42,23 @@ class EraBridgingTest {
 
     private final List<Process> processes = new ArrayList<>();
     private EverythingServer everything;
+    private NodePeer modern;
     private TollgateEngine engine;
 
     @BeforeEach
     void start() {
         everything = EverythingServer.startOnFreePort();
-        int modernPort = modernServer();
+        modern = NodePeer.start(
+                NpmPeers.nodeCommand(SCRIPTS.resolve("era-server.mjs"), "modern", "modern"),
+                Map.of(),
+                dir.resolve("modern-server.log"));
         String config = "listen: 127.0.0.1:0\n"
                 + "audit:\n  url: \"jdbc:h2:file:"
                 + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
                 + "callTimeout: 5s\n"
                 + "servers:\n"
                 + "  ev: { url: \"" + everything.url() + "\" }\n"
-                + "  modern: { url: \"http://127.0.0.1:" + modernPort + "/mcp\" }\n"
+                + "  modern: { url: \"" + modern.url() + "\" }\n"
                 + "agents:\n"
                 + "  modern-agent: { keys: [\"modern-key\"], roles: [user] }\n"
                 + "  legacy-agent: { keys: [\"legacy-key\"], roles: [user] }\n"
@@ -73,33 +76,11 @@ class EraBridgingTest {
             engine.close();
         }
         processes.forEach(Process::destroy);
+        if (modern != null) {
+            modern.close();
+        }
         if (everything != null) {
             everything.close();
-        }
-    }
-
-    private int modernServer() {
-        int port = NpmPeers.freePort();
-        ProcessBuilder builder = new ProcessBuilder(
-                        NpmPeers.nodeCommand(SCRIPTS.resolve("era-server.mjs"), "modern", "modern"))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("modern-server.log").toFile());
-        builder.environment().put("PORT", Integer.toString(port));
-        builder.environment().put("MCP_PEERS", NpmPeers.root().toString());
-        try {
-            processes.add(builder.start());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> listening(port));
-        return port;
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -7,16 +7,17 @@ import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.audit.AuditRecord;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.json.Json;
+import dev.tollgate.testing.NodePeer;
 import dev.tollgate.testing.NpmPeers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,18 +37,19 @@ class ErasInteropTest {
     Path dir;
 
     private final List<Process> processes = new ArrayList<>();
+    private final List<NodePeer> servers = new ArrayList<>();
     private TollgateEngine engine;
 
     @BeforeEach
     void start() {
-        int modernPort = server("modern");
-        int legacyPort = server("legacy");
+        String modernUrl = server("modern");
+        String legacyUrl = server("legacy");
         String config = "listen: 127.0.0.1:0\n"
                 + "audit:\n  url: \"jdbc:h2:file:"
                 + dir.resolve("audit").toString().replace('\\', '/') + "\"\n"
                 + "servers:\n"
-                + "  modern: { url: \"http://127.0.0.1:" + modernPort + "/mcp\" }\n"
-                + "  legacy: { url: \"http://127.0.0.1:" + legacyPort + "/mcp\" }\n"
+                + "  modern: { url: \"" + modernUrl + "\" }\n"
+                + "  legacy: { url: \"" + legacyUrl + "\" }\n"
                 + "agents:\n"
                 + "  modern-agent: { keys: [\"modern-key\"], roles: [reader] }\n"
                 + "  legacy-agent: { keys: [\"legacy-key\"], roles: [reader] }\n"
@@ -75,30 +77,16 @@ class ErasInteropTest {
             engine.close();
         }
         processes.forEach(Process::destroy);
+        servers.forEach(NodePeer::close);
     }
 
-    private int server(String era) {
-        int port = NpmPeers.freePort();
-        ProcessBuilder builder = new ProcessBuilder(NpmPeers.nodeCommand(SCRIPTS.resolve("era-server.mjs"), era, era))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(era + "-server.log").toFile());
-        builder.environment().put("PORT", Integer.toString(port));
-        builder.environment().put("MCP_PEERS", NpmPeers.root().toString());
-        try {
-            processes.add(builder.start());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> listening(port));
-        return port;
-    }
-
-    private static boolean listening(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+    private String server(String era) {
+        NodePeer server = NodePeer.start(
+                NpmPeers.nodeCommand(SCRIPTS.resolve("era-server.mjs"), era, era),
+                Map.of(),
+                dir.resolve(era + "-server.log"));
+        servers.add(server);
+        return server.url();
     }
 
     /** Runs the SDK client of one era against Tollgate and returns what it printed. */

@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 class HttpUpstreamConnectionTest {
-    private static final OkHttpClient CLIENT = HttpUpstreamConnection.defaultClient();
+    private static final OkHttpClient CLIENT = UpstreamHttpClients.defaultClient();
 
     @AfterAll
     static void shutdownClient() {

@@ -27,7 +27,7 @@ class ModernUpstreamKeepAliveTest {
     Path dir;
 
     private Process node;
-    private final OkHttpClient client = HttpUpstreamConnection.defaultClient();
+    private final OkHttpClient client = UpstreamHttpClients.defaultClient();
 
     @AfterEach
     void stop() {
