@@ -237,6 +237,7 @@ class ResendTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void reSendFromLiveAsksWithReplaysWordsAndShowsTheGovernedResultInReplay(FxRobot robot) {
         long before = recordCount();
         chooseFromLiveRowMenu(robot, "crm.charge", "Re-send…");
@@ -256,5 +257,25 @@ class ResendTest {
         assertThat(robot.lookup("#resend-summary").queryLabeled().getText()).contains("blocked");
         assertThat(crm.chargeCount()).isZero();
         assertThat(recordCount()).isEqualTo(before + 1);
+
+        // Replay shows the new call: its row in the conversation's time line is selected and on screen.
+        long resentId = engine.audit()
+                .query(AuditQuery.builder().agent(CallReplayer.AGENT_ID).build())
+                .get(0)
+                .id();
+        ListView<TimelineEntry> timeline = robot.lookup("#replay-timeline").queryAs(ListView.class);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> timeline.getSelectionModel().getSelectedItem() instanceof TimelineEntry.Call call
+                        && call.record().id() == resentId);
+        assertThat(((TimelineEntry.Call) timeline.getSelectionModel().getSelectedItem())
+                        .record()
+                        .agentId())
+                .isEqualTo(CallReplayer.AGENT_ID);
+        assertThat(robot.lookup("#replay-timeline .list-cell")
+                        .lookup((ListCell<?> c) -> c.isVisible()
+                                && c.getItem() instanceof TimelineEntry.Call call
+                                && call.record().id() == resentId)
+                        .tryQuery())
+                .isPresent();
     }
 }

@@ -62,6 +62,9 @@ public final class ReplayViewModel {
     private final StringProperty search = new SimpleStringProperty("");
     private final ObjectProperty<SessionSummary> session = new SimpleObjectProperty<>();
     private final TimelinePlayer timeline = new TimelinePlayer();
+    /** The audit record of the latest re-send, selected as soon as a loaded time line holds it. */
+    private Optional<Long> showCall = Optional.empty();
+
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
 
     /**
@@ -163,6 +166,11 @@ public final class ReplayViewModel {
                     ResendComparison shown = ResendComparison.of(record, resent);
                     comparison.set(shown);
                     message.set(shown.summary());
+                    // The re-sent call joins the conversation's time line: select it once a loaded line holds it.
+                    showCall = resent.auditRecordId();
+                    if (session.get() != null) {
+                        loadTimeline(session.get(), true);
+                    }
                 },
                 e -> {
                     resending.set(false);
@@ -337,14 +345,27 @@ public final class ReplayViewModel {
                 merged -> {
                     int keep = timeline.position().get();
                     timeline.entries().setAll(merged);
-                    timeline.position()
-                            .set(
-                                    merged.isEmpty()
-                                            ? -1
-                                            : refreshing ? Math.min(Math.max(keep, 0), merged.size() - 1) : 0);
-                    message.set(merged.size() + " steps");
+                    int at = merged.isEmpty() ? -1 : refreshing ? Math.min(Math.max(keep, 0), merged.size() - 1) : 0;
+                    Optional<Integer> resent = showCall.flatMap(id -> indexOfCall(merged, id));
+                    timeline.position().set(resent.orElse(at));
+                    if (resent.isPresent()) {
+                        // The status line keeps the re-send's summary.
+                        showCall = Optional.empty();
+                    } else {
+                        message.set(merged.size() + " steps");
+                    }
                 },
                 e -> message.set("Could not load the session: " + e.getMessage()));
+    }
+
+    private static Optional<Integer> indexOfCall(List<TimelineEntry> entries, long recordId) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i) instanceof TimelineEntry.Call call
+                    && call.record().id() == recordId) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Turns and calls of one conversation on one time line (see {@link TimelineMerge}). */
