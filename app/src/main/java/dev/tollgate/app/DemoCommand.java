@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -99,12 +102,20 @@ public final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         try (session) {
+            CountDownLatch stopSignal = new CountDownLatch(1);
+            if (headless) {
+                StopSignals.onStop(stopSignal::countDown);
+            } else {
+                StopSignals.closeWindowOr(session);
+            }
             out.println("Tollgate demo: listening on " + session.endpoint());
             out.println("configuration: " + session.workDir().resolve("tollgate-demo.yaml"));
             out.println("audit store:   " + session.config().auditUrl());
             out.flush();
             if (headless) {
-                session.play(budget, Pacing.NONE);
+                if (!playUnlessStopped(session, budget, stopSignal)) {
+                    return 130;
+                }
                 DemoSummary summary = session.summary();
                 out.print(summary.render());
                 out.flush();
@@ -116,6 +127,39 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Plays the demo's calls on their own thread, so SIGTERM or Ctrl-C can end the run: false when a signal came
+     * first (the session is then closed by the caller, before the JVM's shutdown, which would race the audit store).
+     */
+    private static boolean playUnlessStopped(DemoSession session, int budget, CountDownLatch stopSignal) {
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        AtomicBoolean played = new AtomicBoolean();
+        Thread player = new Thread(
+                () -> {
+                    try {
+                        session.play(budget, Pacing.NONE);
+                        played.set(true);
+                    } catch (RuntimeException e) {
+                        failure.set(e);
+                    } finally {
+                        stopSignal.countDown();
+                    }
+                },
+                "tollgate-demo-agents");
+        player.setDaemon(true);
+        player.start();
+        try {
+            stopSignal.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return played.get();
     }
 
     private static void playAfterHeadstart(DemoSession session, int budget) {

@@ -16,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /** {@code tollgate serve}: the proxy without a window, until the process is killed. */
 @Command(
@@ -69,10 +68,8 @@ public final class ServeCommand implements Callable<Integer> {
                 engine.close();
             }
         };
-        // SIGTERM and Ctrl-C stop the engine before the JVM begins its shutdown: H2 closes its databases from a
-        // shutdown hook of its own, which would race the audit indexer draining the journal into the tables.
         AtomicBoolean bySignal = new AtomicBoolean();
-        onStopSignal(() -> {
+        StopSignals.onStop(() -> {
             bySignal.set(true);
             stopped.countDown();
         });
@@ -93,16 +90,5 @@ public final class ServeCommand implements Callable<Integer> {
             AuditStores.compactAfterStop(auditUrl, AuditStores.STOP_COMPACT_MAX_BYTES);
         }
         return 0;
-    }
-
-    /** Routes SIGTERM and SIGINT to {@code stop}, unless the JVM reserves them (e.g. run with -Xrs). */
-    private static void onStopSignal(Runnable stop) {
-        try {
-            for (String name : new String[] {"TERM", "INT"}) {
-                Signal.handle(new Signal(name), signal -> stop.run());
-            }
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            // The shutdown hook does the stopping then.
-        }
     }
 }

@@ -74,11 +74,14 @@ public final class UiCommand implements Callable<Integer>, Runnable {
             }
             if (config.isPresent()) {
                 TollgateConfig loaded = new ConfigLoader().load(config.get());
+                // Before the window is open the engine is still starting inside launch: nothing of ours to close yet.
+                StopSignals.closeWindowOr(() -> {});
                 DesktopApp.launch(() -> TollgateEngine.start(loaded));
             } else {
                 DemoSession demo = DemoSession.start(
                         DemoOptions.defaults().withAuditUrl(ConfigLoader.DEFAULT_AUDIT_URL), TollgateEngine::start);
                 try (demo) {
+                    StopSignals.closeWindowOr(demo);
                     DesktopApp.launch(demo::engine);
                 }
             }

@@ -3,6 +3,7 @@ package dev.tollgate.ui;
 import dev.tollgate.audit.AuditUnavailableException;
 import dev.tollgate.engine.Engine;
 import dev.tollgate.engine.ReadOnlyEngine;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -11,6 +12,7 @@ import java.util.prefs.Preferences;
 import javafx.application.Platform;
 import javafx.scene.control.Alert;
 import javafx.stage.Stage;
+import javafx.stage.Window;
 
 /** Starts the Tollgate desktop window over an engine; the {@code ui} and {@code demo} commands call {@link #launch}. */
 public final class DesktopApp {
@@ -26,6 +28,8 @@ public final class DesktopApp {
         JAVAFX_LOG.setFilter(
                 r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
     }
+
+    private static volatile boolean mainWindowOpen;
 
     private DesktopApp() {}
 
@@ -52,7 +56,9 @@ public final class DesktopApp {
                 try {
                     Stage stage = new Stage();
                     TollgateShell shell = openWindow(stage, engine, prefs).withStoreOpener(storeOpener);
+                    mainWindowOpen = true;
                     stage.setOnHidden(e -> {
+                        mainWindowOpen = false;
                         WindowState.save(stage, prefs.node("window"));
                         shell.close();
                         closed.countDown();
@@ -75,6 +81,18 @@ public final class DesktopApp {
         if (failure.get() != null) {
             throw failure.get();
         }
+    }
+
+    /**
+     * Closes every open window as if the user had, so {@link #launch} returns through its normal shutdown; false when
+     * no window is open yet (the toolkit not started), in which case the caller stops by other means.
+     */
+    public static boolean closeWindows() {
+        if (!mainWindowOpen) {
+            return false;
+        }
+        Platform.runLater(() -> List.copyOf(Window.getWindows()).forEach(Window::hide));
+        return true;
     }
 
     /** Starts JavaFX with {@code first} as its first task; when it already runs (an embedding app, tests), queues it. */
