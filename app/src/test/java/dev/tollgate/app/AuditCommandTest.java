@@ -188,6 +188,8 @@ class AuditCommandTest {
                 .allSatisfy(l -> assertThat(l.substring(toolColumn)).startsWith("payments.issueRefund"));
         assertThat(lines.get(1)).contains("2026-11-24 11:30:00.000");
         assertThat(lines.get(2)).contains("support-agent", "blocked", "deny payments.issueRefund");
+        int statusColumn = lines.get(0).indexOf("STATUS");
+        assertThat(lines.get(2).substring(statusColumn)).startsWith("- ");
         assertThat(lines.get(4)).isEqualTo("3 records");
     }
 
