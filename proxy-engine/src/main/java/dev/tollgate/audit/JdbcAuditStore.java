@@ -1,11 +1,8 @@
 package dev.tollgate.audit;
 
-import dev.tollgate.json.Json;
 import dev.tollgate.pipeline.CallOutcome;
 import dev.tollgate.pipeline.ToolCall;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -32,32 +27,29 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The audit store over JDBC (H2 file or PostgreSQL), put together from its parts: a writer (a journal feeding the
  * tables for an H2 file, direct transactions for PostgreSQL and in-memory H2), the queries, and the chain verifier.
- * This class owns redaction of everything stored and the recovery of attempts a stopped Tollgate left open.
+ * Redaction of everything stored goes through {@link StoredValues}; this class also recovers the attempts a
+ * stopped Tollgate left open.
  */
 public final class JdbcAuditStore implements AuditStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAuditStore.class);
 
     static final int SCHEMA_VERSION = 2;
-    static final int MAX_RESULT_CHARS = 64 * 1024;
     static final String INTERRUPTED = QueuedWriter.INTERRUPTED;
     /** How long a bulk append may wait for the database to take what came before it. */
     static final Duration BULK_TIMEOUT = Duration.ofMinutes(10);
     /** Attempts from writers on other machines are presumed dead after this long without an outcome. */
     private static final Duration REMOTE_WRITER_GRACE = Duration.ofHours(1);
 
-    private static final String HOST = localHost();
-    private static final Set<String> LIVE_WRITERS = ConcurrentHashMap.newKeySet();
     /** Writers of H2 files open in this process, so a reader here can wait for records not yet in the tables. */
     private static final Map<Path, QueuedWriter> LOCAL_WRITERS = new ConcurrentHashMap<>();
 
     private final String url;
     private final Redactor redactor;
+    private final StoredValues values;
     private final String writerId;
     private final StoreHealth health;
     private final Optional<QueuedWriter> writer;
@@ -69,7 +61,8 @@ public final class JdbcAuditStore implements AuditStore {
     JdbcAuditStore(String url, Redactor redactor, boolean readOnly) throws AuditUnavailableException {
         this.url = url;
         this.redactor = redactor;
-        this.writerId = HOST + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID();
+        this.values = new StoredValues(redactor);
+        this.writerId = Writers.newId();
         SqlDialect dialect = SqlDialect.of(url);
         Optional<Path> h2 = AuditStores.h2File(url);
         Optional<Anchor> anchor = h2.map(p -> new Anchor(sibling(p, ".anchor")));
@@ -95,7 +88,7 @@ public final class JdbcAuditStore implements AuditStore {
                 opened = h2.isPresent()
                         ? new JournalWriter(url, first, sibling(h2.get(), ".journal"), anchor.orElseThrow(), health)
                         : new DirectWriter(url, dialect, first, health);
-                LIVE_WRITERS.add(writerId);
+                Writers.live(writerId);
             }
         } catch (SQLException | IOException | RuntimeException e) {
             JdbcSupport.closeQuietly(first);
@@ -136,13 +129,13 @@ public final class JdbcAuditStore implements AuditStore {
         StoredRow row = new StoredRow(
                 0,
                 StoredRow.micros(call.receivedAt()),
-                clip(call.agentId(), 256),
-                clip(call.sessionId(), 256),
-                call.user().map(u -> clip(u.subject(), 256)).orElse(null),
-                clip(call.tool().server(), 256),
-                clip(call.tool().tool(), 256),
-                argumentsJson(call.arguments()),
-                call.conversationId().map(c -> clip(c, 256)).orElse(null),
+                StoredValues.clip(call.agentId(), 256),
+                StoredValues.clip(call.sessionId(), 256),
+                call.user().map(u -> StoredValues.clip(u.subject(), 256)).orElse(null),
+                StoredValues.clip(call.tool().server(), 256),
+                StoredValues.clip(call.tool().tool(), 256),
+                values.arguments(call.arguments()),
+                call.conversationId().map(c -> StoredValues.clip(c, 256)).orElse(null),
                 writerId,
                 null,
                 null,
@@ -164,17 +157,17 @@ public final class JdbcAuditStore implements AuditStore {
     public CompletableFuture<AuditRecord> completeAsync(long id, ToolCall call, CallOutcome outcome, Duration latency) {
         StoredRow.Completion completion = new StoredRow.Completion(
                 outcome.decision().verdict().wire(),
-                clip(outcome.decision().rule(), 1024),
-                outcome.decision().source().map(s -> clip(s, 1024)).orElse(null),
-                clip(redactor.redactText(outcome.decision().message()), 4096),
+                StoredValues.clip(outcome.decision().rule(), 1024),
+                outcome.decision().source().map(s -> StoredValues.clip(s, 1024)).orElse(null),
+                StoredValues.clip(values.redactText(outcome.decision().message()), 4096),
                 outcome.status().wire(),
                 latency.toNanos() / 1000,
                 outcome.responseBytes(),
-                resultJson(outcome.result()),
+                values.result(outcome.result()),
                 outcome.shadow().map(d -> d.verdict().wire()).orElse(null),
-                outcome.shadow().map(d -> clip(d.rule(), 1024)).orElse(null));
-        String agent = call.agent().isPresent() ? clip(call.agentId(), 256) : null;
-        String user = call.user().map(u -> clip(u.subject(), 256)).orElse(null);
+                outcome.shadow().map(d -> StoredValues.clip(d.rule(), 1024)).orElse(null));
+        String agent = call.agent().isPresent() ? StoredValues.clip(call.agentId(), 256) : null;
+        String user = call.user().map(u -> StoredValues.clip(u.subject(), 256)).orElse(null);
         try {
             return writing().complete(id, agent, user, completion).thenApply(StoredRow::toRecord);
         } catch (AuditUnavailableException e) {
@@ -196,27 +189,27 @@ public final class JdbcAuditStore implements AuditStore {
             rows.add(new StoredRow(
                     0,
                     StoredRow.micros(r.timestamp()),
-                    clip(r.agentId(), 256),
-                    clip(r.sessionId(), 256),
-                    r.user().map(u -> clip(u, 256)).orElse(null),
-                    clip(r.server(), 256),
-                    clip(r.tool(), 256),
-                    argumentsJson(r.arguments()),
-                    r.conversationId().map(v -> clip(v, 256)).orElse(null),
+                    StoredValues.clip(r.agentId(), 256),
+                    StoredValues.clip(r.sessionId(), 256),
+                    r.user().map(u -> StoredValues.clip(u, 256)).orElse(null),
+                    StoredValues.clip(r.server(), 256),
+                    StoredValues.clip(r.tool(), 256),
+                    values.arguments(r.arguments()),
+                    r.conversationId().map(v -> StoredValues.clip(v, 256)).orElse(null),
                     writerId,
                     r.decision(),
-                    clip(r.rule(), 1024),
-                    r.ruleSource().map(s -> clip(s, 1024)).orElse(null),
-                    clip(redactor.redactText(r.reason()), 4096),
+                    StoredValues.clip(r.rule(), 1024),
+                    r.ruleSource().map(s -> StoredValues.clip(s, 1024)).orElse(null),
+                    StoredValues.clip(values.redactText(r.reason()), 4096),
                     r.status(),
                     Math.round(r.latencyMs() * 1000),
                     r.responseSize(),
-                    r.result().map(this::resultJson).orElse(null),
+                    r.result().map(values::result).orElse(null),
                     null,
                     null,
                     null,
                     r.shadowDecision().orElse(null),
-                    r.shadowRule().map(v -> clip(v, 1024)).orElse(null)));
+                    r.shadowRule().map(v -> StoredValues.clip(v, 1024)).orElse(null)));
         }
         await(writing().append(rows), BULK_TIMEOUT);
     }
@@ -257,7 +250,7 @@ public final class JdbcAuditStore implements AuditStore {
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     StoredRow row = Rows.read(rs);
-                    if (writerGone(row.writerId(), row.timestampMicros() < remoteCutoff)) {
+                    if (Writers.isGone(row.writerId(), row.timestampMicros() < remoteCutoff)) {
                         orphans.add(row);
                     }
                 }
@@ -275,23 +268,6 @@ public final class JdbcAuditStore implements AuditStore {
         if (!orphans.isEmpty()) {
             LOG.warn("completed {} audit record(s) left open by a Tollgate that stopped mid-call", orphans.size());
         }
-    }
-
-    private static boolean writerGone(String writer, boolean stale) {
-        String[] parts = writer.split("/", 3);
-        if (parts.length != 3 || !parts[0].equals(HOST)) {
-            return stale;
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(parts[1]);
-        } catch (NumberFormatException e) {
-            return stale;
-        }
-        if (pid == ProcessHandle.current().pid()) {
-            return !LIVE_WRITERS.contains(writer);
-        }
-        return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
     // ---------------------------------------------------------------- reading
@@ -407,50 +383,10 @@ public final class JdbcAuditStore implements AuditStore {
         queries.close();
         writer.ifPresent(w -> file.ifPresent(f -> LOCAL_WRITERS.remove(f, w)));
         writer.ifPresent(QueuedWriter::close);
-        LIVE_WRITERS.remove(writerId);
-    }
-
-    private String argumentsJson(JsonNode arguments) {
-        String json = Json.write(redactor.redact(arguments == null ? Json.object() : arguments));
-        if (json.length() <= SqlDialect.MAX_TEXT_CHARS) {
-            return json;
-        }
-        return Json.write(truncated(json, SqlDialect.MAX_TEXT_CHARS - 1024));
-    }
-
-    private String resultJson(JsonNode result) {
-        if (result == null || result.isNull() || result.isMissingNode()) {
-            return null;
-        }
-        String json = Json.write(redactor.redact(result));
-        return json.length() <= MAX_RESULT_CHARS ? json : Json.write(truncated(json, MAX_RESULT_CHARS));
-    }
-
-    /** The marker stored instead of a value too large to keep whole. */
-    private static JsonNode truncated(String json, int keep) {
-        ObjectNode marker = Json.object();
-        marker.put("tollgateTruncated", true);
-        marker.put("originalChars", json.length());
-        marker.put("preview", json.substring(0, keep));
-        return marker;
-    }
-
-    private static String clip(String value, int max) {
-        if (value == null) {
-            return null;
-        }
-        return value.length() <= max ? value : value.substring(0, max);
+        Writers.gone(writerId);
     }
 
     static String firstLine(Throwable e) {
         return JdbcSupport.firstLine(e);
-    }
-
-    private static String localHost() {
-        try {
-            return InetAddress.getLocalHost().getHostName().replace('/', '_');
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 }
