@@ -212,7 +212,9 @@ class SampleServerConformanceTest {
                 .requestTimeout(Duration.ofSeconds(30))
                 .initializationTimeout(Duration.ofSeconds(60))
                 .build();
-        open.add(client);
+        // close() only starts stopping the server process; a graceful close waits until it has exited, so the last
+        // test's server does not outlive the test JVM.
+        open.add(client::closeGracefully);
         client.initialize();
         return client;
     }
