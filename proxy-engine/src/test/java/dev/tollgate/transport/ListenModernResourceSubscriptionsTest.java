@@ -7,6 +7,7 @@ import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.json.Json;
 import dev.tollgate.testing.NodePeer;
 import dev.tollgate.testing.NpmPeers;
+import dev.tollgate.testing.OneAgentEngine;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.json.Json;
 import dev.tollgate.testing.McpTestServer;
+import dev.tollgate.testing.OneAgentEngine;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

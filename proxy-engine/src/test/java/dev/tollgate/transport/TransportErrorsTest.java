@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.json.Json;
 import dev.tollgate.testing.McpTestServer;
+import dev.tollgate.testing.OneAgentEngine;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;

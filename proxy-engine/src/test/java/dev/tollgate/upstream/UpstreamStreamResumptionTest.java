@@ -3,15 +3,14 @@ package dev.tollgate.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
 import dev.tollgate.engine.UpstreamStatus;
 import dev.tollgate.testing.AgentClient;
 import dev.tollgate.testing.NodePeer;
 import dev.tollgate.testing.NpmPeers;
+import dev.tollgate.testing.OneAgentEngine;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -45,16 +44,7 @@ class UpstreamStreamResumptionTest {
                         NpmPeers.module("tsx", "dist/cli.mjs"), script.get().toString()),
                 Map.of(),
                 dir.resolve("reference-server.log"));
-        Path config = dir.resolve("tollgate.yaml");
-        Files.writeString(
-                config,
-                "listen: 127.0.0.1:0\n"
-                        + "audit: { url: \"jdbc:h2:file:"
-                        + dir.resolve("audit").toString().replace('\\', '/') + "\" }\n"
-                        + "servers:\n  ref: { url: \"" + reference.url() + "\" }\n"
-                        + "agents:\n  agent: { keys: [\"" + KEY + "\"], roles: [user] }\n"
-                        + "roles:\n  user: { allow: [\"ref.*\"] }\n");
-        engine = TollgateEngine.start(new ConfigLoader().load(config));
+        engine = OneAgentEngine.start(dir, KEY, Map.of("ref", reference.url()), "ref.*");
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> engine.upstreams().stream()
                                 .mapToInt(UpstreamStatus::toolCount)

@@ -1,4 +1,4 @@
-package dev.tollgate.transport;
+package dev.tollgate.testing;
 
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.engine.TollgateEngine;
@@ -8,11 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A real engine on a loopback port for transport tests: HTTP upstreams by name, one agent allowed {@code crm.*}. */
-final class OneAgentEngine {
+/** A real engine on a loopback port: HTTP upstreams by name, one agent {@code agent} allowed one tool pattern. */
+public final class OneAgentEngine {
     private OneAgentEngine() {}
 
-    static TollgateEngine start(Path dir, String agentKey, Map<String, String> serverUrls) {
+    /** The agent is allowed {@code crm.*}. */
+    public static TollgateEngine start(Path dir, String agentKey, Map<String, String> serverUrls) {
+        return start(dir, agentKey, serverUrls, "crm.*");
+    }
+
+    /** The agent is allowed the tools {@code allow} matches (a policy pattern such as {@code ref.*}). */
+    public static TollgateEngine start(Path dir, String agentKey, Map<String, String> serverUrls, String allow) {
         StringBuilder text = new StringBuilder("listen: 127.0.0.1:0\n")
                 .append("audit: { url: \"jdbc:h2:file:")
                 .append(dir.resolve("audit").toString().replace('\\', '/'))
@@ -22,7 +28,9 @@ final class OneAgentEngine {
         text.append("agents:\n  agent: { keys: [\"")
                 .append(agentKey)
                 .append("\"], roles: [user] }\n")
-                .append("roles:\n  user: { allow: [\"crm.*\"] }\n");
+                .append("roles:\n  user: { allow: [\"")
+                .append(allow)
+                .append("\"] }\n");
         Path config = dir.resolve("tollgate.yaml");
         try {
             Files.writeString(config, text);
