@@ -86,7 +86,7 @@ public interface AuditStore extends AutoCloseable {
 
     /**
      * Tells {@code listener} when the store goes down ({@code false} and the reason) and when it takes records
-     * again ({@code true}); it runs on the store's writer thread and must not block.
+     * again ({@code true}); it runs on whichever thread wrote to the store and must not block.
      */
     void onAvailability(BiConsumer<Boolean, String> listener);
 

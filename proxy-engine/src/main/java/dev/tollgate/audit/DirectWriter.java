@@ -14,7 +14,7 @@ import java.util.List;
  * instances share one store, so the chain is extended under a row lock on its head) and in-memory H2. Records are
  * durable and visible when the transaction commits.
  */
-final class DirectWriter extends QueuedWriter {
+final class DirectWriter extends GroupCommitWriter {
     private final String url;
     private final SqlDialect dialect;
     private Connection connection;
@@ -25,7 +25,6 @@ final class DirectWriter extends QueuedWriter {
         this.dialect = dialect;
         this.connection = connection;
         connection.setAutoCommit(false);
-        start();
     }
 
     @Override

@@ -38,21 +38,21 @@ public final class JdbcAuditStore implements AuditStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAuditStore.class);
 
     static final int SCHEMA_VERSION = 2;
-    static final String INTERRUPTED = QueuedWriter.INTERRUPTED;
+    static final String INTERRUPTED = GroupCommitWriter.INTERRUPTED;
     /** How long a bulk append may wait for the database to take what came before it. */
     static final Duration BULK_TIMEOUT = Duration.ofMinutes(10);
     /** Attempts from writers on other machines are presumed dead after this long without an outcome. */
     private static final Duration REMOTE_WRITER_GRACE = Duration.ofHours(1);
 
     /** Writers of H2 files open in this process, so a reader here can wait for records not yet in the tables. */
-    private static final Map<Path, QueuedWriter> LOCAL_WRITERS = new ConcurrentHashMap<>();
+    private static final Map<Path, GroupCommitWriter> LOCAL_WRITERS = new ConcurrentHashMap<>();
 
     private final String url;
     private final Redactor redactor;
     private final StoredValues values;
     private final String writerId;
     private final StoreHealth health;
-    private final Optional<QueuedWriter> writer;
+    private final Optional<GroupCommitWriter> writer;
     private final AuditQueries queries;
     private final ChainVerifier verifier;
     private final Optional<Path> file;
@@ -68,7 +68,7 @@ public final class JdbcAuditStore implements AuditStore {
         Optional<Anchor> anchor = h2.map(p -> new Anchor(sibling(p, ".anchor")));
         this.health = new StoreHealth(AuditStores.redactUrl(url));
         Connection first = null;
-        QueuedWriter opened = null;
+        GroupCommitWriter opened = null;
         String columns = Rows.COLUMNS;
         try {
             first = DriverManager.getConnection(url);
@@ -214,7 +214,7 @@ public final class JdbcAuditStore implements AuditStore {
         await(writing().append(rows), BULK_TIMEOUT);
     }
 
-    private QueuedWriter writing() throws AuditUnavailableException {
+    private GroupCommitWriter writing() throws AuditUnavailableException {
         if (closed) {
             throw new AuditUnavailableException("the audit store is closed", null);
         }
@@ -241,7 +241,7 @@ public final class JdbcAuditStore implements AuditStore {
     }
 
     /** Completes, as interrupted, attempts whose writer is gone (a crash or kill before the outcome). */
-    private void recoverInterrupted(QueuedWriter into) throws SQLException, AuditUnavailableException {
+    private void recoverInterrupted(GroupCommitWriter into) throws SQLException, AuditUnavailableException {
         List<StoredRow> orphans = new ArrayList<>();
         long remoteCutoff = StoredRow.micros(Instant.now().minus(REMOTE_WRITER_GRACE));
         queries.read(c -> {
@@ -260,7 +260,7 @@ public final class JdbcAuditStore implements AuditStore {
         List<CompletableFuture<StoredRow>> done = new ArrayList<>();
         for (StoredRow row : orphans) {
             into.inFlight.put(row.id(), row);
-            done.add(into.complete(row.id(), null, null, QueuedWriter.INTERRUPTED_COMPLETION));
+            done.add(into.complete(row.id(), null, null, GroupCommitWriter.INTERRUPTED_COMPLETION));
         }
         for (CompletableFuture<StoredRow> d : done) {
             await(d, ACK_TIMEOUT);
@@ -277,7 +277,7 @@ public final class JdbcAuditStore implements AuditStore {
         if (writer.isPresent()) {
             writer.get().awaitVisible();
         } else if (file.isPresent()) {
-            QueuedWriter local = LOCAL_WRITERS.get(file.get());
+            GroupCommitWriter local = LOCAL_WRITERS.get(file.get());
             if (local != null) {
                 local.awaitVisible();
             }
@@ -382,7 +382,7 @@ public final class JdbcAuditStore implements AuditStore {
         // with a warning after 10 s.
         queries.close();
         writer.ifPresent(w -> file.ifPresent(f -> LOCAL_WRITERS.remove(f, w)));
-        writer.ifPresent(QueuedWriter::close);
+        writer.ifPresent(GroupCommitWriter::close);
         Writers.gone(writerId);
     }
 

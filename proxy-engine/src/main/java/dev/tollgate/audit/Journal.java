@@ -2,13 +2,11 @@ package dev.tollgate.audit;
 
 import dev.tollgate.json.Json;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
  * completion ({@code "c"}) or bulk-appended record ({@code "r"}), after a header line naming the file's generation. An append is one
  * write of all lines of a batch; the database is fed from it afterwards. Once the database holds everything, the
  * file is emptied and given a new generation, so the database can tell which journal its recorded offset refers to.
- * The file is locked for as long as it is open: one writing process per store.
+ * The file is locked for as long as it is open: one writing process per store. It is written through
+ * {@link RandomAccessFile}'s own methods, not its channel: whichever request thread leads a group commit may be
+ * interrupted, and an interrupt during channel I/O would close the channel (and drop the lock) for everyone.
  */
 final class Journal implements AutoCloseable {
     /** What an entry adds to the database: a new attempt, the completion of one, or a whole finished record. */
@@ -61,16 +61,16 @@ final class Journal implements AutoCloseable {
     private static final Set<Path> OPEN_HERE = ConcurrentHashMap.newKeySet();
 
     private final Path file;
-    private final FileChannel channel;
+    private final RandomAccessFile data;
     private final FileLock lock;
     private long generation;
     private long size;
 
-    private Journal(Path file, FileChannel channel, FileLock lock) throws IOException {
+    private Journal(Path file, RandomAccessFile data, FileLock lock) throws IOException {
         this.file = file;
-        this.channel = channel;
+        this.data = data;
         this.lock = lock;
-        this.size = channel.size();
+        this.size = data.length();
     }
 
     /** Opens (creating) and locks the journal; throws when another process holds it. */
@@ -88,21 +88,20 @@ final class Journal implements AutoCloseable {
     }
 
     private static Journal lock(Path file) throws IOException {
-        FileChannel channel =
-                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        RandomAccessFile data = new RandomAccessFile(file.toFile(), "rw");
         FileLock lock;
         try {
-            lock = channel.tryLock();
+            lock = data.getChannel().tryLock();
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            data.close();
             throw e;
         }
         if (lock == null) {
-            channel.close();
+            data.close();
             throw new IOException(
                     "another Tollgate process is writing the audit store (its journal " + file + " is locked)");
         }
-        return new Journal(file, channel, lock);
+        return new Journal(file, data, lock);
     }
 
     Path file() {
@@ -144,7 +143,7 @@ final class Journal implements AutoCloseable {
         }
         generation = fileGeneration;
         if (end < bytes.length) {
-            channel.truncate(end);
+            data.setLength(end);
         }
         size = end;
         return new Tail(fileGeneration, entries, end);
@@ -153,7 +152,7 @@ final class Journal implements AutoCloseable {
     /** Empties the file and starts a new generation; only once the database holds every entry. */
     void restart() throws IOException {
         long next = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        channel.truncate(0);
+        data.setLength(0);
         size = 0;
         ObjectNode header = Json.object();
         header.put("journal", 1);
@@ -174,7 +173,7 @@ final class Journal implements AutoCloseable {
 
     /** Cuts off whatever a failed append left after {@code end}. */
     void truncate(long end) throws IOException {
-        channel.truncate(end);
+        data.setLength(end);
         size = end;
     }
 
@@ -183,12 +182,10 @@ final class Journal implements AutoCloseable {
         for (String line : lines) {
             text.append(line).append('\n');
         }
-        ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-        long position = size;
-        while (buffer.hasRemaining()) {
-            position += channel.write(buffer, position);
-        }
-        size = position;
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        data.seek(size);
+        data.write(bytes);
+        size += bytes.length;
     }
 
     private static int indexOf(byte[] bytes, int from) {
@@ -275,7 +272,7 @@ final class Journal implements AutoCloseable {
         try {
             lock.release();
         } finally {
-            channel.close();
+            data.close();
             OPEN_HERE.remove(file);
         }
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * journal holds beyond the tables (a crash) is applied first. After each index commit the chain head is written to
  * an anchor file beside the store, so {@code audit verify} notices records removed from the end of the table.
  */
-final class JournalWriter extends QueuedWriter {
+final class JournalWriter extends GroupCommitWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
     private static final long RESTART_BYTES = 32L * 1024 * 1024;
     private static final long LINGER_MILLIS = 1000;
@@ -84,7 +85,6 @@ final class JournalWriter extends QueuedWriter {
         indexer = new Thread(this::indexLoop, "tollgate-audit-indexer");
         indexer.setDaemon(true);
         indexer.start();
-        start();
     }
 
     /**
@@ -116,7 +116,7 @@ final class JournalWriter extends QueuedWriter {
         }
     }
 
-    // ------------------------------------------------------------------ journal (writer thread)
+    // ------------------------------------------------------------------ journal (one writing thread at a time)
 
     @Override
     List<Runnable> write(List<WriteOp> ops, long lastNumber) throws IOException {
@@ -216,8 +216,9 @@ final class JournalWriter extends QueuedWriter {
                     continue;
                 }
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
-                while (!stopping && !readerWaiting() && System.nanoTime() < until) {
-                    Thread.sleep(2);
+                long left;
+                while (!stopping && !readerWaiting() && (left = until - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(this, left);
                 }
                 batches.add(first);
                 toIndex.drainTo(batches);
@@ -345,8 +346,14 @@ final class JournalWriter extends QueuedWriter {
     }
 
     @Override
+    void readerArrived() {
+        LockSupport.unpark(indexer);
+    }
+
+    @Override
     void release() {
         stopping = true;
+        LockSupport.unpark(indexer);
         try {
             // No time limit: the journal must not be released while the indexer may still write from it. The
             // indexer itself gives up after a few failed tries once stopping.

@@ -60,7 +60,7 @@ final class Pruner {
     }
 
     static PruneResult prune(
-            AuditQueries queries, QueuedWriter writer, String writerId, Instant before, Optional<Path> archive)
+            AuditQueries queries, GroupCommitWriter writer, String writerId, Instant before, Optional<Path> archive)
             throws AuditUnavailableException {
         long[] range = queries.read(c -> range(c, before));
         if (range == null) {

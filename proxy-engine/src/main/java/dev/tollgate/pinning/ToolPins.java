@@ -1,6 +1,6 @@
 package dev.tollgate.pinning;
 
-import dev.tollgate.config.DirectoryWatch;
+import dev.tollgate.config.FileWatch;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
 import dev.tollgate.pipeline.ToolRef;
@@ -8,6 +8,7 @@ import dev.tollgate.upstream.UpstreamTool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ public final class ToolPins implements AutoCloseable {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Object writeLock = new Object();
     private volatile Map<String, LockFile.Pin> pins;
-    private DirectoryWatch watch;
+    private FileWatch watch;
 
     private ToolPins(
             PinningSettings settings,
@@ -253,13 +254,13 @@ public final class ToolPins implements AutoCloseable {
         }
     }
 
-    /** Starts watching the lock file's directory for changes made by other processes. */
-    public synchronized void watch() throws IOException {
+    /** Starts watching the lock file for changes made by other processes. */
+    public synchronized void watch() {
         if (settings.file().isEmpty() || settings.mode() == PinningMode.OFF || watch != null) {
             return;
         }
         Path file = settings.file().get().toAbsolutePath();
-        watch = DirectoryWatch.start(file.getParent(), "tollgate-pins-watch", file.getFileName()::equals, this::reload);
+        watch = FileWatch.start(file, "tollgate-pins-watch", Duration.ZERO, this::reload);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.tollgate.policy;
 
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.FileWatch;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.events.EngineEvent;
 import dev.tollgate.events.EventBus;
@@ -16,20 +17,14 @@ import dev.tollgate.ratelimit.LimitRule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,8 +53,7 @@ public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseab
     private final Clock clock;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Object reloadLock = new Object();
-    private volatile Thread watcher;
-    private volatile WatchService watchService;
+    private FileWatch watcher;
 
     private PolicyHolder(
             CompiledPolicy initial, Optional<Path> file, ConfigLoader loader, EventBus events, Clock clock) {
@@ -228,59 +222,18 @@ public final class PolicyHolder implements Supplier<CompiledPolicy>, AutoCloseab
         }
     }
 
-    /** Starts watching the file's directory; changes are applied once they have settled for {@code debounce}. */
-    public synchronized void watch(Duration debounce) throws IOException {
+    /** Starts watching the file; changes are applied once they have settled for {@code debounce}. */
+    public synchronized void watch(Duration debounce) {
         if (file.isEmpty() || watcher != null) {
             return;
         }
-        Path dir = file.get().getParent();
-        WatchService service = dir.getFileSystem().newWatchService();
-        dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-        watchService = service;
-        Thread thread = new Thread(() -> watchLoop(service, debounce), "tollgate-policy-watch");
-        thread.setDaemon(true);
-        watcher = thread;
-        thread.start();
-    }
-
-    private void watchLoop(WatchService service, Duration debounce) {
-        Path name = file.orElseThrow().getFileName();
-        boolean pending = false;
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                WatchKey key = pending ? service.poll(debounce.toMillis(), TimeUnit.MILLISECONDS) : service.take();
-                if (key == null) {
-                    pending = false;
-                    reload();
-                    continue;
-                }
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    if (event.kind() == StandardWatchEventKinds.OVERFLOW || name.equals(event.context())) {
-                        pending = true;
-                    }
-                }
-                key.reset();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ClosedWatchServiceException e) {
-            LOG.debug("policy watcher stopped");
-        }
+        watcher = FileWatch.start(file.get(), "tollgate-policy-watch", debounce, this::reload);
     }
 
     @Override
     public synchronized void close() {
-        Thread thread = watcher;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                watchService.close();
-                thread.join(2_000);
-            } catch (IOException e) {
-                LOG.debug("closing the policy watcher", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (watcher != null) {
+            watcher.close();
             watcher = null;
         }
     }

@@ -7,7 +7,6 @@ import dev.tollgate.events.EventBus;
 import dev.tollgate.policy.CompiledPolicy;
 import dev.tollgate.policy.PolicyHolder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +50,6 @@ public final class ShadowPolicy implements AutoCloseable {
         } catch (ConfigException e) {
             reloads.close();
             throw e;
-        } catch (IOException e) {
-            reloads.close();
-            throw new UncheckedIOException("cannot watch the shadow candidate " + candidate.get(), e);
         }
         LOG.info("shadow policy {} is evaluated on every call and never enforced", candidate.get());
         return Optional.of(new ShadowPolicy(candidate.get().toAbsolutePath(), holder, reloads));

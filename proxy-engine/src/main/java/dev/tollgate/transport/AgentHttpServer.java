@@ -64,6 +64,7 @@ public final class AgentHttpServer implements AutoCloseable {
     public void start() throws Exception {
         server.start();
         keepAlive.scheduleWithFixedDelay(mcp::keepStreamsAlive, 5, 5, TimeUnit.SECONDS);
+        keepAlive.scheduleWithFixedDelay(mcp::streamSlowAnswers, 50, 50, TimeUnit.MILLISECONDS);
     }
 
     public int port() {

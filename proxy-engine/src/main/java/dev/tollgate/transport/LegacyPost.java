@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -27,7 +28,8 @@ import tools.jackson.databind.node.NullNode;
  * One POST in the 2025 era, after its body parsed: initialize opens a session; anything else needs the session
  * and a supported protocol version, then each message goes to the gateway (batches only under 2025-03-26). A
  * request whose answer may come with related messages (progress, server-to-agent requests) is answered as an
- * SSE stream. Errors about a single request carry its id; a batch's carry JSON null.
+ * SSE stream once such a message comes, or once it has run for a while. Errors about a single request carry its
+ * id; a batch's carry JSON null.
  */
 final class LegacyPost {
     private static final Logger LOG = LoggerFactory.getLogger(LegacyPost.class);
@@ -36,6 +38,7 @@ final class LegacyPost {
     private final SessionRegistry sessions;
     private final SessionRequests sessionRules;
     private final Set<SseStream> openStreams;
+    private final Set<DeferredAnswer> waiting = ConcurrentHashMap.newKeySet();
 
     LegacyPost(McpGateway gateway, SessionRegistry sessions, SessionRequests sessionRules, Set<SseStream> openStreams) {
         this.gateway = gateway;
@@ -174,9 +177,9 @@ final class LegacyPost {
     }
 
     /**
-     * Answers one request on a resumable SSE stream: a priming event (2025-11-25), the related messages, then the
-     * answer. When the agent's connection drops first, the call goes on and the rest waits for a GET with
-     * {@code Last-Event-ID}.
+     * Answers one request that may come with related messages: as JSON when the answer comes first and soon, else on
+     * a resumable SSE stream (see {@link DeferredAnswer}). When the agent's connection drops during a stream, the
+     * call goes on and the rest waits for a GET with {@code Last-Event-ID}.
      */
     private boolean stream(
             Request request,
@@ -186,23 +189,28 @@ final class LegacyPost {
             String version,
             JsonNode message,
             Optional<String> conversation) {
-        HttpOutbox outbox = (HttpOutbox) session.outbound();
-        SseStream connection = SseStream.open(response, callback, session.id());
-        ResumableStream stream = outbox.openPostStream();
-        request.addFailureListener(cause -> {
-            connection.abort(cause);
-            stream.detach(connection);
-        });
-        openStreams.add(connection);
-        stream.attach(connection, 0, ResumableStream.primes(version));
+        DeferredAnswer deferred = new DeferredAnswer(
+                request,
+                response,
+                callback,
+                session.id(),
+                (HttpOutbox) session.outbound(),
+                ResumableStream.primes(version),
+                openStreams);
+        waiting.add(deferred);
         try {
-            Optional<JsonNode> answer = gateway.handle(
-                    session, message, new RequestScope(stream, conversation, McpHttpHandler.admission(request)));
-            answer.ifPresent(stream::send);
+            deferred.answer(gateway.handle(
+                    session, message, new RequestScope(deferred, conversation, McpHttpHandler.admission(request))));
         } finally {
-            openStreams.remove(connection);
-            outbox.finished(stream);
+            waiting.remove(deferred);
+            deferred.done();
         }
         return true;
+    }
+
+    /** Turns the responses of requests running for a while into streams; the server calls this often. */
+    void streamSlowAnswers() {
+        long now = System.nanoTime();
+        waiting.forEach(answer -> answer.streamIfSlow(now));
     }
 }

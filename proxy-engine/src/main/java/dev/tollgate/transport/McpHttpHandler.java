@@ -107,6 +107,11 @@ public final class McpHttpHandler extends Handler.Abstract {
         this.refusals = listener;
     }
 
+    /** Commits the answers of 2025-era requests running for a while as streams; the server calls this often. */
+    void streamSlowAnswers() {
+        legacy.streamSlowAnswers();
+    }
+
     /** Sends SSE comments on streams idle for a while; the server calls this periodically. */
     void keepStreamsAlive() {
         for (SseStream stream : openStreams) {

@@ -227,11 +227,48 @@ class AgentStreamResumptionTest {
     }
 
     @Test
+    void aSlowCallWithNothingToSayBeforeItsAnswerIsStillPrimedSoTheAgentCanResume() throws Exception {
+        String session = openSession("2025-11-25");
+
+        List<Event> events;
+        try (Events stream = call(session, 5, "crm__slow", "{\"ms\":1000}")) {
+            events = stream.until(answerTo(5));
+        }
+
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).data()).isEmpty();
+        assertThat(events.get(0).retry()).contains("1000");
+        assertThat(events.get(1).id()).isPresent();
+    }
+
+    @Test
+    void aQuickCallWithNothingToSayBeforeItsAnswerIsAnsweredAsPlainJson() {
+        String session = openSession("2025-11-25");
+
+        HttpResponse<String> response = mcp.post()
+                .key(KEY)
+                .session(session)
+                .body(RawMcp.request(6, "tools/call", "{\"name\":\"crm__echo\",\"arguments\":{\"text\":\"hi\"}}"))
+                .send();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(RawMcp.messages(response))
+                .singleElement()
+                .satisfies(answer -> assertThat(answer.path("result")
+                                .path("content")
+                                .get(0)
+                                .path("text")
+                                .asString())
+                        .contains("hi"));
+    }
+
+    @Test
     void sessionsOfEarlierRevisionsGetEventIdsButNoPrimingEvent() throws Exception {
         String session = openSession("2025-06-18");
 
         List<Event> events;
-        try (Events stream = call(session, 4, "crm__echo", "{\"text\":\"hi\"}")) {
+        try (Events stream = call(session, 4, "crm__progress", "{\"steps\":2}")) {
             events = stream.until(answerTo(4));
         }
 

@@ -502,7 +502,7 @@ class McpHttpProtocolTest {
     }
 
     @Test
-    void toolCallsAreAnsweredOverSseAndUnknownToolsAreBlockedButAudited() {
+    void aToolCallAnsweredAtOnceComesAsJsonAndUnknownToolsAreBlockedButAudited() {
         String id = openSession("2025-06-18");
 
         HttpResponse<String> response = mcp.post()
@@ -514,7 +514,7 @@ class McpHttpProtocolTest {
                 .send();
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
         List<JsonNode> messages = RawMcp.messages(response);
         assertThat(messages).hasSize(1);
         JsonNode result = messages.get(0).path("result");
