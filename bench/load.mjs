@@ -4,9 +4,11 @@
 //   --mode rate --rate R     fixed arrival rate; latency counts from each call's intended send time
 //   --mode closed            every client sends its next call as soon as the last one is answered
 // Prints one JSON line: calls, errors, achieved calls/s, latency percentiles in ms.
+// --protocol sets the MCP revision the clients speak (default 2025-11-25, what Tollgate itself speaks to a 2025-era
+// upstream, so a direct run and a run through Tollgate ask the upstream for the same work).
 //
 // node bench/load.mjs --url http://127.0.0.1:PORT/mcp --tool echo [--key KEY] [--mode rate --rate 200]
-//                     [--clients 16] [--seconds 10] [--label direct]
+//                     [--clients 16] [--seconds 10] [--label direct] [--protocol 2025-11-25]
 import http from 'node:http';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => {
@@ -21,6 +23,7 @@ const rate = Number(args.rate ?? 200);
 const clients = Number(args.clients ?? 16);
 const seconds = Number(args.seconds ?? 10);
 const label = args.label ?? url.toString();
+const protocol = args.protocol ?? '2025-11-25';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients * 2 });
 
@@ -30,7 +33,7 @@ function post(body, session) {
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
     'content-length': Buffer.byteLength(payload),
-    'mcp-protocol-version': '2025-06-18',
+    'mcp-protocol-version': protocol,
   };
   if (key) headers.authorization = `Bearer ${key}`;
   if (session) headers['mcp-session-id'] = session;
@@ -52,7 +55,7 @@ function answer(res, id) {
   const type = res.headers['content-type'] ?? '';
   if (type.includes('text/event-stream')) {
     for (const line of res.text.split('\n')) {
-      if (line.startsWith('data:')) {
+      if (line.startsWith('data:') && line.slice(5).trim() !== '') {
         const message = JSON.parse(line.slice(5));
         if (message.id === id) return message;
       }
@@ -64,7 +67,7 @@ function answer(res, id) {
 
 async function openSession(n) {
   const init = await post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: {
-    protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: `bench-${n}`, version: '1' } } });
+    protocolVersion: protocol, capabilities: {}, clientInfo: { name: `bench-${n}`, version: '1' } } });
   if (init.status !== 200) throw new Error(`initialize: HTTP ${init.status} ${init.text}`);
   const session = init.headers['mcp-session-id'];
   const ack = await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
@@ -120,7 +123,7 @@ const elapsed = (performance.now() - start) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(p / 100 * latencies.length))];
 const round = (v) => Math.round(v * 1000) / 1000;
-console.log(JSON.stringify({ label, mode, rate: mode === 'rate' ? rate : undefined, clients, seconds,
+console.log(JSON.stringify({ label, protocol, mode, rate: mode === 'rate' ? rate : undefined, clients, seconds,
   calls: latencies.length, errors, perSecond: round(latencies.length / elapsed),
   p50: round(pct(50)), p90: round(pct(90)), p99: round(pct(99)), max: round(latencies[latencies.length - 1] ?? 0) }));
 agent.destroy();

