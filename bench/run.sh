@@ -39,7 +39,7 @@ roles:
     limits: { "*": "1000000/min" }
 YAML
 sleep 2
-java ${JAVA_OPTS:-} -jar "$ROOT/app/target/tollgate.jar" serve --config "$WORK/tollgate.yaml" --port 0 > "$WORK/serve.log" 2>&1 &
+java ${JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmx1g} -jar "$ROOT/app/target/tollgate.jar" serve --config "$WORK/tollgate.yaml" --port 0 > "$WORK/serve.log" 2>&1 &
 TPID=$!
 trap 'kill $TPID $UPID 2>/dev/null || true' EXIT
 until grep -q "^listening on " "$WORK/serve.log" 2>/dev/null; do
