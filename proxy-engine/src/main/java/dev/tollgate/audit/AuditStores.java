@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /** Opens the audit store a JDBC URL names (H2 file by default, PostgreSQL for teams). */
 public final class AuditStores {
@@ -32,12 +33,28 @@ public final class AuditStores {
 
     /** Opens (creating when missing) the store; {@code redactKeys} adds to the built-in redaction keys. */
     public static JdbcAuditStore open(String jdbcUrl, Collection<String> redactKeys) throws AuditUnavailableException {
-        return new JdbcAuditStore(withH2Defaults(jdbcUrl, false), Redactor.withKeys(redactKeys), false);
+        return new JdbcAuditStore(withH2Defaults(jdbcUrl, false), Redactor.withKeys(redactKeys), false, false);
     }
 
     /** Opens the store the configuration names, with its {@code audit.redact} keys. */
     public static JdbcAuditStore open(TollgateConfig config) throws AuditUnavailableException {
-        return open(config.auditUrl(), config.redactKeys());
+        return new JdbcAuditStore(
+                withH2Defaults(config.auditUrl(), false),
+                Redactor.withKeys(config.redactKeys()),
+                false,
+                synced(config));
+    }
+
+    /** {@code audit.sync}: whether each journal append waits for the disk (an H2 store; PostgreSQL always does). */
+    static boolean synced(TollgateConfig config) {
+        JsonNode node = config.root().path("audit").path("sync");
+        if (node.isMissingNode() || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw config.sourceMap().error("/audit/sync", "audit.sync must be true or false");
+        }
+        return node.asBoolean();
     }
 
     /**
@@ -49,7 +66,7 @@ public final class AuditStores {
         if (file.isPresent() && !Files.isRegularFile(file.get())) {
             throw new AuditUnavailableException("no audit store at " + file.get(), null);
         }
-        return new JdbcAuditStore(withH2Defaults(jdbcUrl, true), Redactor.defaults(), true);
+        return new JdbcAuditStore(withH2Defaults(jdbcUrl, true), Redactor.defaults(), true, false);
     }
 
     /**

@@ -58,7 +58,7 @@ public final class JdbcAuditStore implements AuditStore {
     private final Optional<Path> file;
     private volatile boolean closed;
 
-    JdbcAuditStore(String url, Redactor redactor, boolean readOnly) throws AuditUnavailableException {
+    JdbcAuditStore(String url, Redactor redactor, boolean readOnly, boolean sync) throws AuditUnavailableException {
         this.url = url;
         this.redactor = redactor;
         this.values = new StoredValues(redactor);
@@ -86,7 +86,8 @@ public final class JdbcAuditStore implements AuditStore {
                     }
                 }
                 opened = h2.isPresent()
-                        ? new JournalWriter(url, first, sibling(h2.get(), ".journal"), anchor.orElseThrow(), health)
+                        ? new JournalWriter(
+                                url, first, sibling(h2.get(), ".journal"), anchor.orElseThrow(), health, sync)
                         : new DirectWriter(url, dialect, first, health);
                 Writers.live(writerId);
             }

@@ -171,6 +171,11 @@ final class Journal implements AutoCloseable {
         return size;
     }
 
+    /** Waits until the disk holds everything appended so far (fsync), for a store that must survive a power cut. */
+    void sync() throws IOException {
+        data.getFD().sync();
+    }
+
     /** Cuts off whatever a failed append left after {@code end}. */
     void truncate(long end) throws IOException {
         data.setLength(end);

@@ -41,6 +41,9 @@ final class JournalWriter extends GroupCommitWriter {
     private final String url;
     private final Journal journal;
     private final Anchor anchor;
+    /** Whether an append waits until the disk has it ({@code audit.sync}), not only the operating system. */
+    private final boolean sync;
+
     private final BlockingQueue<Batch> toIndex = new LinkedBlockingQueue<>();
     private final Semaphore backlog = new Semaphore(MAX_BACKLOG);
     private final StoreHealth indexHealth;
@@ -52,9 +55,10 @@ final class JournalWriter extends GroupCommitWriter {
     private volatile long indexedEnd;
     private volatile boolean stopping;
 
-    JournalWriter(String url, Connection connection, Path journalFile, Anchor anchor, StoreHealth health)
+    JournalWriter(String url, Connection connection, Path journalFile, Anchor anchor, StoreHealth health, boolean sync)
             throws SQLException, IOException {
         super(health);
+        this.sync = sync;
         this.url = url;
         this.anchor = anchor;
         this.indexHealth = new StoreHealth("the index of " + journalFile);
@@ -184,6 +188,9 @@ final class JournalWriter extends GroupCommitWriter {
         long before = journal.size();
         try {
             journal.append(entries);
+            if (sync) {
+                journal.sync();
+            }
         } catch (IOException e) {
             backlog.release(permits);
             try {

@@ -28,7 +28,7 @@ public final class ConfigKeys {
     static final Spec ROOT = keys(
             "listen",
             "audit",
-            keys("url", "redact", "retention"),
+            keys("url", "redact", "retention", "sync"),
             "toolNameSeparator",
             "callTimeout",
             "maxRequestBytes",
