@@ -5,6 +5,8 @@
 #
 #   mvn -B -ntp -DskipTests package && bench/run.sh [RATE] [SECONDS] [CLIENTS]
 #
+# AUDIT_SYNC=true runs Tollgate with audit.sync (every journal write waits for the disk).
+#
 # Both sides speak MCP 2025-11-25 (PROTOCOL=2025-06-18 changes it for both), the revision Tollgate speaks to the
 # upstream: server-everything does more per call for a 2025-11-25 client (about 1 ms more here), so a direct run in
 # an older revision would charge that difference to Tollgate.
@@ -29,6 +31,7 @@ cat > "$WORK/tollgate.yaml" <<YAML
 listen: 127.0.0.1:0
 audit:
   url: jdbc:h2:file:$WORK/audit
+  sync: ${AUDIT_SYNC:-false}
 servers:
   everything: { url: "http://127.0.0.1:$UPORT/mcp" }
 agents:
