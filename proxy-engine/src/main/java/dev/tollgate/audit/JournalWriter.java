@@ -177,13 +177,8 @@ final class JournalWriter extends GroupCommitWriter {
         Duration patience = ops.stream().anyMatch(WriteOp.Append.class::isInstance)
                 ? JdbcAuditStore.BULK_TIMEOUT
                 : AuditStore.ACK_TIMEOUT;
-        try {
-            if (!backlog.tryAcquire(permits, patience.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IOException("the audit database is more than " + MAX_BACKLOG + " records behind its journal");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the audit database to catch up", e);
+        if (!awaitBacklog(permits, patience)) {
+            throw new IOException("the audit database is more than " + MAX_BACKLOG + " records behind its journal");
         }
         long before = journal.size();
         try {
@@ -204,6 +199,28 @@ final class JournalWriter extends GroupCommitWriter {
         head = chain;
         toIndex.add(new Batch(entries, journal.generation(), journal.size(), lastNumber, permits));
         return acks;
+    }
+
+    /**
+     * Waits for room in the backlog, through interrupts: the waiting thread writes for a whole group of calls, and
+     * its own interrupt (restored afterwards) must not fail the others' records or mark the store down.
+     */
+    private boolean awaitBacklog(int permits, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return backlog.tryAcquire(permits, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
