@@ -1,7 +1,5 @@
 package dev.tollgate.engine;
 
-import dev.tollgate.admin.AdminServer;
-import dev.tollgate.admin.AdminSettings;
 import dev.tollgate.approval.ApprovalDesk;
 import dev.tollgate.approval.ApprovalInterceptor;
 import dev.tollgate.approval.ApprovalSettings;
@@ -197,26 +195,8 @@ public final class TollgateEngine implements Engine {
             Supplier<Optional<CompiledPolicy>> candidate = () -> shadow.flatMap(ShadowPolicy::current);
             ApprovalDesk approvals = push(opened, new ApprovalDesk(ApprovalSettings.from(config), events, clock));
             approvals.clearStale();
-            Optional<AdminSettings> admin = AdminSettings.from(config);
-            if (admin.isPresent()) {
-                PolicyControl control = new FilePolicyControl(
-                        policy,
-                        new ConfigLoader(),
-                        audit,
-                        ref -> upstreams
-                                .tool(ref)
-                                .map(UpstreamTool::annotations)
-                                .orElse(ToolAnnotations.NONE));
-                push(
-                        opened,
-                        AdminServer.start(
-                                admin.get(),
-                                events,
-                                () -> EngineSettings.adminStatus(config, upstreams),
-                                control,
-                                audit,
-                                clock));
-            }
+            AdminWiring.start(config, policy, audit, upstreams, events, clock)
+                    .ifPresent(server -> push(opened, server));
             SessionRegistry sessions = push(opened, new SessionRegistry(SessionLimits.from(config)));
             Optional<Duration> retention = Retention.configured(config);
             if (retention.isPresent()) {
