@@ -39,15 +39,7 @@ final class ForwardedRequests {
     }
 
     JsonNode readResource(AgentSession session, JsonNode id, JsonNode params, RequestScope scope) {
-        String uri = params.path("uri").asString("");
-        Optional<ToolRef> target = names.parseUri(uri, visibility.servers());
-        if (target.isEmpty() || !visibility.serverVisible(session, target.get().server())) {
-            return resourceNotFound(id, uri);
-        }
-        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
-        forwarded.put("uri", target.get().tool());
-        String server = target.get().server();
-        return forward(session, id, server, "resources/read", forwarded, scope, result -> {
+        return forwardByUri(session, id, "resources/read", params, scope, server -> result -> {
             if (result.path("contents").isArray()) {
                 for (JsonNode content : result.get("contents")) {
                     if (content.isObject() && content.path("uri").isString()) {
@@ -61,6 +53,20 @@ final class ForwardedRequests {
 
     /** Relays a 2025-era resource (un)subscription to the server that owns the URI; updates reach the agent. */
     JsonNode subscription(AgentSession session, JsonNode id, String method, JsonNode params, RequestScope scope) {
+        return forwardByUri(session, id, method, params, scope, server -> result -> {});
+    }
+
+    /**
+     * Forwards a request naming a resource by Tollgate's URI to the visible server that owns it, under that server's
+     * own URI; {@code rewrite} gets the server and says how to rewrite its result.
+     */
+    private JsonNode forwardByUri(
+            AgentSession session,
+            JsonNode id,
+            String method,
+            JsonNode params,
+            RequestScope scope,
+            Function<String, ResultRewrite> rewrite) {
         String uri = params.path("uri").asString("");
         Optional<ToolRef> target = names.parseUri(uri, visibility.servers());
         if (target.isEmpty() || !visibility.serverVisible(session, target.get().server())) {
@@ -68,7 +74,8 @@ final class ForwardedRequests {
         }
         ObjectNode forwarded = ((ObjectNode) params).deepCopy();
         forwarded.put("uri", target.get().tool());
-        return forward(session, id, target.get().server(), method, forwarded, scope, result -> {});
+        String server = target.get().server();
+        return forward(session, id, server, method, forwarded, scope, rewrite.apply(server));
     }
 
     private static JsonNode resourceNotFound(JsonNode id, String uri) {

@@ -5,7 +5,6 @@ import dev.tollgate.logging.RateLimitedWarnings;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.Response;
@@ -82,18 +81,7 @@ final class HttpAnswer {
         if (calls.cancelled()) {
             throw new IOException(timedOut.get() ? "timed out" : "cancelled");
         }
-        if (!p.answer().isDone()) {
-            throw new UpstreamException(
-                    "upstream '" + server + "' ended its answer to " + p.method() + " without a JSON-RPC response",
-                    false,
-                    null);
-        }
-        try {
-            return p.answer().join();
-        } catch (CompletionException e) {
-            throw new UpstreamException(
-                    "upstream '" + server + "' failed: " + e.getCause().getMessage(), false, e);
-        }
+        return p.outcome(server);
     }
 
     /**

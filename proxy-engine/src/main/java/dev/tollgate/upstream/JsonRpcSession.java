@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +38,24 @@ final class JsonRpcSession {
             String method,
             CompletableFuture<JsonNode> answer,
             AgentChannel related,
-            Optional<JsonNode> progressToken) {}
+            Optional<JsonNode> progressToken) {
+
+        /** The response once the upstream's answer has ended: its result, or why there is none. */
+        JsonNode outcome(String server) throws UpstreamException {
+            if (!answer.isDone()) {
+                throw new UpstreamException(
+                        "upstream '" + server + "' ended its answer to " + method + " without a JSON-RPC response",
+                        false,
+                        null);
+            }
+            try {
+                return answer.join();
+            } catch (CompletionException e) {
+                throw new UpstreamException(
+                        "upstream '" + server + "' failed: " + e.getCause().getMessage(), false, e);
+            }
+        }
+    }
 
     private final String server;
     private final AtomicLong ids = new AtomicLong();

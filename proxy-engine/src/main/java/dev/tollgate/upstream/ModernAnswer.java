@@ -4,7 +4,6 @@ import dev.tollgate.json.Json;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Call;
 import okhttp3.Response;
@@ -58,18 +57,7 @@ final class ModernAnswer {
             }
             rpc.dispatch(message.get(), Optional.of(p.related()));
         }
-        if (!p.answer().isDone()) {
-            throw new UpstreamException(
-                    "upstream '" + server + "' ended its answer to " + p.method() + " without a JSON-RPC response",
-                    false,
-                    null);
-        }
-        try {
-            return p.answer().join();
-        } catch (CompletionException e) {
-            throw new UpstreamException(
-                    "upstream '" + server + "' failed: " + e.getCause().getMessage(), false, e);
-        }
+        return p.outcome(server);
     }
 
     /** The JSON message in a text, empty when it is not one. */

@@ -2,7 +2,6 @@ package dev.tollgate.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +48,7 @@ public final class EverythingServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(this::listening);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> NpmPeers.listening(port));
     }
 
     /** Kills the process (SIGKILL: no goodbye to its clients) and waits until the port is closed. */
@@ -60,7 +59,7 @@ public final class EverythingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !listening());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !NpmPeers.listening(port));
     }
 
     public int port() {
@@ -69,14 +68,6 @@ public final class EverythingServer implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + port + "/mcp";
-    }
-
-    private boolean listening() {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

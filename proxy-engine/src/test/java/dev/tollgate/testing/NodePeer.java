@@ -2,7 +2,6 @@ package dev.tollgate.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,21 +38,13 @@ public final class NodePeer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         NodePeer peer = new NodePeer(port, process);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(peer::listening);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> NpmPeers.listening(port));
         return peer;
     }
 
     /** The MCP endpoint, {@code http://127.0.0.1:PORT/mcp}. */
     public String url() {
         return "http://127.0.0.1:" + port + "/mcp";
-    }
-
-    private boolean listening() {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

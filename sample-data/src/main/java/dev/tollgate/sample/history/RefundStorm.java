@@ -22,6 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * calls within 1m) opens for 5 minutes, as the engine decides it. Counts what it emitted for the summary.
  */
 final class RefundStorm {
+    private static final String SESSION = "mcp-7f3a9c2e-storm";
     private final SplittableRandom random;
     private final List<Instant> allowedTimes = new ArrayList<>();
     private Instant breakerOpenUntil = Instant.MIN;
@@ -42,19 +43,13 @@ final class RefundStorm {
         args.put("amount", 249.00);
         args.put("currency", "EUR");
         args.put("reason", "customer dispute, retrying after timeout");
-        String session = "mcp-7f3a9c2e-storm";
         if (n == 0) {
             timeouts++;
             allowed++;
             // The timed-out first refund is one of the identical calls the breaker counts, as the engine's does.
             allowedTimes.add(at);
-            return record(
+            return refund(
                     at,
-                    "billing-agent",
-                    session,
-                    Optional.empty(),
-                    "payments",
-                    "issueRefund",
                     args,
                     "allowed",
                     allowRule("billing", "payments.issueRefund"),
@@ -63,29 +58,23 @@ final class RefundStorm {
                     "timeout",
                     30_000.0,
                     0,
-                    Optional.of(HistoryGenerator.INCIDENT_CONVERSATION),
                     text("the upstream did not answer within 30 s"));
         }
         allowedTimes.removeIf(t -> t.isBefore(at.minus(Duration.ofMinutes(1))));
         if (at.isBefore(breakerOpenUntil)) {
             blocked++;
-            return loopBlocked(at, session, args);
+            return loopBlocked(at, args);
         }
         if (allowedTimes.size() >= 5) {
             breakerOpenUntil = at.plus(Duration.ofMinutes(5));
             allowedTimes.clear();
             blocked++;
-            return loopBlocked(at, session, args);
+            return loopBlocked(at, args);
         }
         allowedTimes.add(at);
         allowed++;
-        return record(
+        return refund(
                 at,
-                "billing-agent",
-                session,
-                Optional.empty(),
-                "payments",
-                "issueRefund",
                 args,
                 "allowed",
                 allowRule("billing", "payments.issueRefund"),
@@ -94,19 +83,13 @@ final class RefundStorm {
                 "success",
                 300 + random.nextDouble(200),
                 180,
-                Optional.of(HistoryGenerator.INCIDENT_CONVERSATION),
                 text("refund RF-" + (700_000 + n) + " issued for ORD-88412 (249.00 EUR)"));
     }
 
-    private AuditRecord loopBlocked(Instant at, String session, JsonNode args) {
+    private AuditRecord loopBlocked(Instant at, JsonNode args) {
         long retryMs = Duration.between(at, breakerOpenUntil).toMillis();
-        return record(
+        return refund(
                 at,
-                "billing-agent",
-                session,
-                Optional.empty(),
-                "payments",
-                "issueRefund",
                 args,
                 "blocked",
                 "loopBreaker: 5 identical calls within 1m",
@@ -115,12 +98,42 @@ final class RefundStorm {
                 "error",
                 0.2 + random.nextDouble(0.6),
                 190,
-                Optional.of(HistoryGenerator.INCIDENT_CONVERSATION),
                 text(String.format(
                         Locale.ROOT,
                         "Tollgate blocked payments.issueRefund: billing-agent repeated the "
                                 + "same call 5 times within 1m. Retry after %.1f s.",
                         retryMs / 1000.0)));
+    }
+
+    /** One of the storm's calls: billing-agent's same refund in its one session and the incident's conversation. */
+    private static AuditRecord refund(
+            Instant at,
+            JsonNode args,
+            String decision,
+            String rule,
+            Optional<String> ruleSource,
+            String reason,
+            String status,
+            double latencyMs,
+            long responseSize,
+            JsonNode result) {
+        return record(
+                at,
+                "billing-agent",
+                SESSION,
+                Optional.empty(),
+                "payments",
+                "issueRefund",
+                args,
+                decision,
+                rule,
+                ruleSource,
+                reason,
+                status,
+                latencyMs,
+                responseSize,
+                Optional.of(HistoryGenerator.INCIDENT_CONVERSATION),
+                result);
     }
 
     // ------------------------------------------------------------------ everyday traffic
